@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs everything the app, the lab and the tests need on a fresh Debian machine (as root):
+# Debian packages (Chromium for the UI tests, OpenSSH, net-snmp and the network tools the lab's
+# routers run), then the exact npm dependencies from the lockfile (which bring Node 24).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  chromium                                # UI tests (playwright-core drives it; no browser download)
+  openssh-server openssh-client           # the lab routers' sshd; ssh-keygen
+  snmpd snmp                              # the lab routers' SNMP agent; snmpget for lab tests
+  iproute2 nftables conntrack             # namespaces, routes, NAT, impairments, flow moves
+  iputils-ping iputils-arping httping busybox dash  # probes, and the shells the agent must run under
+  shellcheck                              # the on-router agent must be shellcheck-clean
+  procps psmisc                           # ps/pkill for lab clean-up checks
+  ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: these Debian packages are missing: ${missing[*]}" >&2
+    echo "setup: run this script as root (or install them with sudo apt-get install ${missing[*]})." >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+npm ci --no-audit --no-fund

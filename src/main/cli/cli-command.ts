@@ -1,0 +1,22 @@
+// The shape of one CLI command: it calls the core through the same dispatcher as the UI and
+// returns plain data; `--json` prints that data, otherwise the command's own text format.
+import type { ParseArgsConfig } from 'node:util';
+import type { MethodName, RequestOf, ResponseOf } from '../../shared/api/contract.ts';
+
+export interface CliContext {
+  call<M extends MethodName>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>>;
+  readonly positionals: readonly string[];
+  readonly options: Readonly<Record<string, string | boolean | undefined>>;
+}
+
+export interface CliCommand {
+  /** Words that select the command, e.g. ['sites', 'add']. */
+  readonly path: readonly string[];
+  readonly usage: string;
+  readonly summary: string;
+  readonly options?: ParseArgsConfig['options'];
+  run(ctx: CliContext): Promise<unknown>;
+  format(result: never): string;
+}
+
+export class UsageError extends Error {}

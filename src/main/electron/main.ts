@@ -1,0 +1,35 @@
+// Electron entry: the only place that loads electron at run time. It wires Electron's
+// capabilities (window, IPC, protocol, paths) to the plain-Node core and does nothing else.
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { join } from 'node:path';
+import { createCore } from '../core/app-core.ts';
+import { consoleLogger } from '../core/logger.ts';
+import { registerAppProtocol } from './app-protocol.ts';
+import { hardenSession, hardenWebContents } from './harden.ts';
+import { registerIpc } from './ipc-adapter.ts';
+import { appOrigin, appScheme, mainWindowOptions } from './window-options.ts';
+
+protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+
+if (!app.requestSingleInstanceLock()) app.quit();
+
+app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+
+void app.whenReady().then(() => {
+  const log = consoleLogger('main');
+  const core = createCore({ dataDir: app.getPath('userData'), transport: 'electron', secretStorage: 'memory', log });
+  hardenSession(session.defaultSession);
+  registerAppProtocol(protocol, appScheme, join(import.meta.dirname, '../renderer'));
+
+  const window = new BrowserWindow(mainWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
+  registerIpc(ipcMain, core, (channel, ...args) => {
+    if (!window.isDestroyed()) window.webContents.send(channel, ...args);
+  });
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${appOrigin}/index.html`);
+
+  app.on('second-instance', () => window.focus());
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => core.close());
+});

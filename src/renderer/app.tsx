@@ -1,0 +1,36 @@
+// The application shell: header with the theme switch, and the current page.
+import { ActionIcon, AppShell, Group, MantineProvider, Title, Tooltip, useMantineColorScheme } from '@mantine/core';
+import { IconMoon, IconSun } from '@tabler/icons-react';
+import { SitesPage } from './pages/sites-page.tsx';
+import { theme } from './theme.ts';
+
+export function App() {
+  return (
+    <MantineProvider theme={theme} defaultColorScheme="auto">
+      <AppShell header={{ height: 56 }} padding="md">
+        <AppShell.Header>
+          <Group h="100%" px="md" justify="space-between">
+            <Title order={3}>Switchyard</Title>
+            <ColorSchemeToggle />
+          </Group>
+        </AppShell.Header>
+        <AppShell.Main>
+          <SitesPage />
+        </AppShell.Main>
+      </AppShell>
+    </MantineProvider>
+  );
+}
+
+function ColorSchemeToggle() {
+  const { colorScheme, setColorScheme } = useMantineColorScheme();
+  const dark = colorScheme === 'dark';
+  const label = dark ? 'Use the light theme' : 'Use the dark theme';
+  return (
+    <Tooltip label={label}>
+      <ActionIcon variant="default" size="lg" aria-label={label} onClick={() => setColorScheme(dark ? 'light' : 'dark')}>
+        {dark ? <IconSun size={18} /> : <IconMoon size={18} />}
+      </ActionIcon>
+    </Tooltip>
+  );
+}

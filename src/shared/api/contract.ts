@@ -1,0 +1,69 @@
+// The one API contract between the renderer (or CLI, or tests) and the core: every method is
+// `domain.verb` with a zod request and response schema; every event is `onDidX`. Both
+// transports (Electron IPC and WebSocket) carry exactly this, so a wrong name or payload
+// fails to compile on either side and is refused at run time on the main side.
+import { z } from 'zod';
+import { apiErrorSchema } from '../errors.ts';
+import { idSchema, linkEventSchema } from '../model.ts';
+import { siteInputSchema, sitePatchSchema, siteSchema } from './sites-schemas.ts';
+
+const empty = z.object({}).strict();
+
+export const contract = {
+  'app.info': {
+    request: empty,
+    response: z.object({
+      name: z.literal('Switchyard'),
+      version: z.string(),
+      transport: z.enum(['electron', 'websocket', 'direct']),
+      /** Where secrets are kept, so the UI can warn when that is plain text. */
+      secretStorage: z.enum(['os-encrypted', 'passphrase-encrypted', 'memory', 'plain-text']),
+    }),
+  },
+  'sites.list': {
+    request: empty,
+    response: z.object({ sites: z.array(siteSchema) }),
+  },
+  'sites.create': {
+    request: siteInputSchema,
+    response: siteSchema,
+  },
+  'sites.update': {
+    request: z.object({ id: idSchema, patch: sitePatchSchema }).strict(),
+    response: siteSchema,
+  },
+  'sites.remove': {
+    request: z.object({ id: idSchema }).strict(),
+    response: z.object({ removed: z.boolean() }),
+  },
+} as const;
+
+export const events = {
+  onDidChangeSites: z.object({ atMs: z.number() }),
+  onDidLinkEvent: linkEventSchema,
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type EventName = keyof typeof events;
+export type RequestOf<M extends MethodName> = z.input<Contract[M]['request']>;
+export type ResponseOf<M extends MethodName> = z.output<Contract[M]['response']>;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** The wire envelope of one call's outcome; errors never carry a stack. */
+export const resultEnvelopeSchema = z.discriminatedUnion('ok', [
+  z.object({ ok: z.literal(true), result: z.unknown() }),
+  z.object({ ok: z.literal(false), error: apiErrorSchema }),
+]);
+export type ResultEnvelope = z.infer<typeof resultEnvelopeSchema>;
+
+/** Largest request accepted over either transport. */
+export const maxRequestBytes = 1024 * 1024;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(contract, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}

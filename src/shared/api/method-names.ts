@@ -1,0 +1,12 @@
+// The allowlist the sandboxed preload forwards, kept free of zod so the preload stays tiny.
+// A test checks it matches the contract exactly.
+export const methodNames = ['app.info', 'sites.list', 'sites.create', 'sites.update', 'sites.remove'] as const;
+export const eventNames = ['onDidChangeSites', 'onDidLinkEvent'] as const;
+
+export const ipcChannels = { call: 'switchyard:call', event: 'switchyard:event' } as const;
+
+/** What the preload exposes on `window.switchyard`. */
+export interface PreloadBridge {
+  call(method: string, params: unknown): Promise<unknown>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}

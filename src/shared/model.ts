@@ -1,0 +1,90 @@
+// The domain model every layer speaks: sites, routers, uplinks (WANs), failover policy, link
+// health and events. Plain readonly JSON only; times are epoch milliseconds, units in names.
+import { z } from 'zod';
+
+export const idSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
+
+export const wanKinds = ['ethernet', 'repeater', 'tethering', 'cellular'] as const;
+export const wanKindSchema = z.enum(wanKinds);
+export type WanKind = z.infer<typeof wanKindSchema>;
+
+export const trackMethods = ['ping', 'httping', 'arping', 'none'] as const;
+export const trackMethodSchema = z.enum(trackMethods);
+export type TrackMethod = z.infer<typeof trackMethodSchema>;
+
+export const platformIds = ['openwrt-mwan3', 'glinet-kmwan', 'linux', 'routeros', 'unknown'] as const;
+export const platformIdSchema = z.enum(platformIds);
+export type PlatformId = z.infer<typeof platformIdSchema>;
+
+export const linkStates = ['online', 'degraded', 'offline', 'connecting', 'disconnecting', 'disabled', 'unknown'] as const;
+export const linkStateSchema = z.enum(linkStates);
+export type LinkState = z.infer<typeof linkStateSchema>;
+
+const ipv4 = z.ipv4();
+
+export const trackingSchema = z.object({
+  method: trackMethodSchema,
+  targets: z.array(ipv4).max(8),
+  /** How many targets must answer for a round to count as up. */
+  reliability: z.int().min(1).max(8),
+  intervalSec: z.number().min(0.2).max(3600),
+  timeoutSec: z.number().min(0.2).max(60),
+  downCount: z.int().min(1).max(100),
+  upCount: z.int().min(1).max(100),
+  /** Faster probing while a link is suspect or down. */
+  failureIntervalSec: z.number().min(0.2).max(3600),
+  latencyThresholdMs: z.number().min(1).max(60_000).optional(),
+  lossThresholdPct: z.number().min(1).max(100).optional(),
+});
+export type Tracking = Readonly<z.infer<typeof trackingSchema>>;
+
+export const wanSchema = z.object({
+  /** Logical name on the router: `wan`, `wwan`, `tethering`, or the device on plain Linux. */
+  name: z.string().min(1).max(32).regex(/^[A-Za-z0-9_.-]+$/),
+  device: z.string().min(1).max(15).regex(/^[A-Za-z0-9_.@-]+$/),
+  kind: wanKindSchema,
+  gateway: ipv4.optional(),
+  /** 1 is the most preferred. */
+  priority: z.int().min(1).max(64),
+  /** Load-balance ratio. */
+  weight: z.int().min(1).max(100),
+  tracking: trackingSchema,
+  enabled: z.boolean(),
+});
+export type Wan = Readonly<z.infer<typeof wanSchema>>;
+
+export const failoverModes = ['failover', 'balance'] as const;
+export const failoverPolicySchema = z.object({
+  mode: z.enum(failoverModes),
+  wans: z.array(wanSchema).min(1).max(8),
+  /** Return to the higher-priority link when it recovers and move the flows still on the backup. */
+  forcedRefreshStreams: z.boolean(),
+});
+export type FailoverPolicy = Readonly<z.infer<typeof failoverPolicySchema>>;
+
+export const linkHealthSchema = z.object({
+  wan: z.string(),
+  state: linkStateSchema,
+  /** Carries default traffic right now. */
+  active: z.boolean(),
+  latencyMs: z.number().nullable(),
+  jitterMs: z.number().nullable(),
+  lossPct: z.number().nullable(),
+  rxBps: z.number().nullable(),
+  txBps: z.number().nullable(),
+  since: z.number(),
+});
+export type LinkHealth = Readonly<z.infer<typeof linkHealthSchema>>;
+
+export const linkEventKinds = ['state', 'active', 'apply', 'confirm', 'rollback', 'manual-failover', 'drill', 'monitor'] as const;
+export const linkEventSchema = z.object({
+  id: z.string(),
+  routerId: z.string(),
+  atMs: z.number(),
+  kind: z.enum(linkEventKinds),
+  wan: z.string().optional(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  message: z.string(),
+});
+export type LinkEvent = Readonly<z.infer<typeof linkEventSchema>>;

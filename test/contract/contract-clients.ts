@@ -1,0 +1,74 @@
+// The two ways the contract suite reaches the core: the dispatcher directly, and end to end
+// through serve mode's WebSocket (real HTTP server, real socket, token and Origin included).
+import { WebSocket } from 'ws';
+import type { ResultEnvelope } from '../../src/shared/api/contract.ts';
+import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import { startServeServer, type ServeHandle } from '../../src/main/server/serve-server.ts';
+
+export interface ContractClient {
+  call(method: string, params?: unknown): Promise<ResultEnvelope>;
+  /** Resolves with the next event of that name. */
+  nextEvent(name: string): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export function directClient(): ContractClient {
+  const core = createCore({ dataDir: ':memory:', transport: 'direct', secretStorage: 'memory' });
+  return {
+    call: (method, params) => core.dispatcher.dispatch(method, params),
+    nextEvent: (name) => new Promise((resolve) => { const off = core.events.onAny((event, payload) => { if (event === name) { off(); resolve(payload); } }); }),
+    close: async () => core.close(),
+  };
+}
+
+export interface WsTestServer {
+  core: Core;
+  server: ServeHandle;
+  open(headers?: Record<string, string>): Promise<WebSocket>;
+}
+
+export async function startWsTestServer(rendererDir = '/nonexistent'): Promise<WsTestServer> {
+  const core = createCore({ dataDir: ':memory:', transport: 'websocket', secretStorage: 'memory' });
+  const server = await startServeServer({ core, rendererDir });
+  const open = (headers: Record<string, string> = { Origin: server.origin, Cookie: `switchyard_token=${server.token}` }) =>
+    new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/api`, { headers });
+      socket.once('open', () => resolve(socket));
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      socket.once('error', reject);
+    });
+  return { core, server, open };
+}
+
+export async function wsClient(): Promise<ContractClient> {
+  const { core, server, open } = await startWsTestServer();
+  const socket = await open();
+  let nextId = 1;
+  const waiting = new Map<number, (envelope: ResultEnvelope) => void>();
+  const eventWaiters: Array<{ name: string; resolve: (payload: unknown) => void }> = [];
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data));
+    if ('event' in frame) {
+      const index = eventWaiters.findIndex((w) => w.name === frame.event);
+      if (index >= 0) eventWaiters.splice(index, 1)[0]!.resolve(frame.payload);
+      return;
+    }
+    const { id, ...envelope } = frame;
+    waiting.get(id)?.(envelope);
+    waiting.delete(id);
+  });
+  return {
+    call: (method, params) =>
+      new Promise((resolve) => {
+        const id = nextId++;
+        waiting.set(id, resolve);
+        socket.send(JSON.stringify({ id, method, params }));
+      }),
+    nextEvent: (name) => new Promise((resolve) => eventWaiters.push({ name, resolve })),
+    close: async () => {
+      socket.close();
+      await server.close();
+      core.close();
+    },
+  };
+}
