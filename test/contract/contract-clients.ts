@@ -12,8 +12,8 @@ export interface ContractClient {
   close(): Promise<void>;
 }
 
-export function directClient(): ContractClient {
-  const core = createCore({ dataDir: ':memory:', transport: 'direct', secretStorage: 'memory' });
+export async function directClient(): Promise<ContractClient> {
+  const core = await createCore({ dataDir: ':memory:', transport: 'direct' });
   return {
     call: (method, params) => core.dispatcher.dispatch(method, params),
     nextEvent: (name) => new Promise((resolve) => { const off = core.events.onAny((event, payload) => { if (event === name) { off(); resolve(payload); } }); }),
@@ -28,7 +28,7 @@ export interface WsTestServer {
 }
 
 export async function startWsTestServer(rendererDir = '/nonexistent'): Promise<WsTestServer> {
-  const core = createCore({ dataDir: ':memory:', transport: 'websocket', secretStorage: 'memory' });
+  const core = await createCore({ dataDir: ':memory:', transport: 'websocket' });
   const server = await startServeServer({ core, rendererDir });
   const open = (headers: Record<string, string> = { Origin: server.origin, Cookie: `switchyard_token=${server.token}` }) =>
     new Promise<WebSocket>((resolve, reject) => {

@@ -6,7 +6,7 @@ import { eventNames, methodNames } from '../../src/shared/api/method-names.ts';
 import { directClient, wsClient, type ContractClient } from './contract-clients.ts';
 
 const transports: Array<[string, () => Promise<ContractClient>]> = [
-  ['dispatcher', async () => directClient()],
+  ['dispatcher', directClient],
   ['websocket', wsClient],
 ];
 

@@ -28,7 +28,7 @@ export async function openBrowserSession(options: { dataDir?: string } = {}): Pr
   if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}: apt-get install chromium (npm run setup does).`);
 
   const tempDir = mkdtempSync(join(tmpdir(), 'sy-e2e-'));
-  const core = createCore({ dataDir: options.dataDir ?? join(tempDir, 'data'), transport: 'websocket', secretStorage: 'memory' });
+  const core = await createCore({ dataDir: options.dataDir ?? join(tempDir, 'data'), transport: 'websocket' });
   const server = await startServeServer({ core, rendererDir });
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   const context = await browser.newContext({ userAgent: undefined });

@@ -6,9 +6,9 @@ import { runCli } from './cli.ts';
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const core = createCore({ dataDir: ':memory:', transport: 'direct', secretStorage: 'memory' });
+  const core = await createCore({ dataDir: ':memory:', transport: 'direct' });
   // One in-memory core across calls in a test; the CLI closes what it opens, so hand it a proxy.
-  const code = await runCli(argv, () => ({ ...core, close: () => {} }), { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const code = await runCli(argv, async () => ({ ...core, close: () => {} }), { out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, out: out.join('\n'), err: err.join('\n'), core };
 }
 

@@ -20,7 +20,7 @@ export class CliApiError extends Error {
   }
 }
 
-export async function runCli(argv: readonly string[], openCore: () => Core, io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], openCore: () => Promise<Core>, io: CliIo): Promise<number> {
   const json = argv.includes('--json');
   const words = argv.filter((a) => !a.startsWith('-'));
   const command = findCommand(words);
@@ -46,7 +46,7 @@ export async function runCli(argv: readonly string[], openCore: () => Core, io: 
       positionals: parsed.positionals.slice(command.path.length),
       options: parsed.values as Record<string, string | boolean | undefined>,
       async call<M extends MethodName>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
-        core ??= openCore();
+        core ??= await openCore();
         const envelope = await core.dispatcher.dispatch(method, params);
         if (!envelope.ok) throw new CliApiError(envelope.error);
         return envelope.result as ResponseOf<M>;

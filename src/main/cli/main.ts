@@ -2,14 +2,26 @@
 import { createCore } from '../core/app-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { consoleLogger } from '../core/logger.ts';
+import { openNodeSecretStore } from '../core/secrets/open-secret-store.ts';
 import { runCli } from './cli.ts';
 
 const argv = process.argv.slice(2);
 const dataDirIndex = argv.indexOf('--data-dir');
 const dataDir = dataDirIndex >= 0 ? argv[dataDirIndex + 1] : undefined;
+const log = consoleLogger('cli');
 
-const code = await runCli(argv, () => createCore({ dataDir: dataDir ?? defaultDataDir(), transport: 'direct', secretStorage: 'memory', log: consoleLogger('cli') }), {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-});
+const code = await runCli(
+  argv,
+  () =>
+    createCore({
+      dataDir: dataDir ?? defaultDataDir(),
+      transport: 'direct',
+      log,
+      openSecrets: (db) => openNodeSecretStore(db, { passphrase: process.env.SWITCHYARD_PASSPHRASE, useKeyring: process.env.SWITCHYARD_NO_KEYRING !== '1' }, log),
+    }),
+  {
+    out: (text) => process.stdout.write(`${text}\n`),
+    err: (text) => process.stderr.write(`${text}\n`),
+  },
+);
 process.exitCode = code;

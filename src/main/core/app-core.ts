@@ -1,5 +1,6 @@
-// Builds the core once per process: the database, the services and the dispatcher that every
-// transport (Electron IPC, WebSocket, CLI, tests) shares. Nothing here knows about Electron.
+// Builds the core once per process: the database, the secret store, the services and the
+// dispatcher that every transport (Electron IPC, WebSocket, CLI, tests) shares. Nothing here
+// knows about Electron: its capabilities arrive as small interfaces (a SecretStore factory).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import packageJson from '../../../package.json' with { type: 'json' };
@@ -7,9 +8,12 @@ import type { ResponseOf } from '../../shared/api/contract.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './api/dispatcher.ts';
 import { EventHub } from './api/event-hub.ts';
 import { silentLogger, type Logger } from './logger.ts';
-import { openDatabase, type Database } from './store/database.ts';
-import { SiteRepository } from './store/site-repository.ts';
+import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
+import { RoutersService } from './services/routers-service.ts';
 import { SitesService } from './services/sites-service.ts';
+import { openDatabase, type Database } from './store/database.ts';
+import { RouterRepository } from './store/router-repository.ts';
+import { SiteRepository } from './store/site-repository.ts';
 
 export type TransportKind = ResponseOf<'app.info'>['transport'];
 export type SecretStorageKind = ResponseOf<'app.info'>['secretStorage'];
@@ -18,7 +22,8 @@ export interface CoreOptions {
   /** Folder holding switchyard.db; ':memory:' keeps everything in memory (tests). */
   dataDir: string;
   transport: TransportKind;
-  secretStorage: SecretStorageKind;
+  /** Opens the secret store once the database exists; default: memory only. */
+  openSecrets?: (db: Database) => Promise<SecretStore>;
   log?: Logger;
 }
 
@@ -26,29 +31,55 @@ export interface Core {
   readonly dispatcher: Dispatcher;
   readonly events: EventHub;
   readonly db: Database;
+  readonly routers: RoutersService;
+  readonly secrets: SecretStore;
+  readonly log: Logger;
   close(): void;
 }
 
 export const appVersion: string = packageJson.version;
 
-export function createCore(options: CoreOptions): Core {
+export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? silentLogger;
   const db = openDatabase(databasePath(options.dataDir));
+  let secrets: SecretStore;
+  try {
+    secrets = options.openSecrets ? await options.openSecrets(db) : new MemorySecretStore();
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   const events = new EventHub();
-  const sites = new SitesService(new SiteRepository(db), events);
+  const siteRepository = new SiteRepository(db);
+  const sites = new SitesService(siteRepository, events);
+  const routers = new RoutersService({ db, routers: new RouterRepository(db), sites: siteRepository, secrets, events });
 
   const handlers: Handlers = {
-    'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: options.secretStorage }),
+    'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: secrets.kind }),
     'sites.list': async () => ({ sites: sites.list() }),
     'sites.create': async (input) => sites.create(input),
     'sites.update': async ({ id, patch }) => sites.update(id, patch),
-    'sites.remove': async ({ id }) => ({ removed: sites.remove(id) }),
+    'sites.remove': async ({ id }) => {
+      const removed = await routers.removeSite(id);
+      sites.changed();
+      return { removed };
+    },
+    'routers.list': async ({ siteId }) => ({ routers: await routers.list(siteId) }),
+    'routers.get': async ({ id }) => routers.get(id),
+    'routers.create': async (input) => routers.create(input),
+    'routers.update': async ({ id, patch }) => routers.update(id, patch),
+    'routers.remove': async ({ id }) => ({ removed: await routers.remove(id) }),
+    'inventory.export': async () => routers.exportInventory(),
+    'inventory.import': async ({ file }) => routers.importInventory(file),
   };
 
   return {
     dispatcher: createDispatcher(handlers, log),
     events,
     db,
+    routers,
+    secrets,
+    log,
     close: () => db.close(),
   };
 }

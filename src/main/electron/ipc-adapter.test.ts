@@ -7,8 +7,8 @@ import { registerIpc } from './ipc-adapter.ts';
 
 type Handler = (event: unknown, method: unknown, params: unknown) => Promise<unknown>;
 
-function setup() {
-  const core = createCore({ dataDir: ':memory:', transport: 'electron', secretStorage: 'memory' });
+async function setup() {
+  const core = await createCore({ dataDir: ':memory:', transport: 'electron' });
   const handlers = new Map<string, Handler>();
   const sent: unknown[][] = [];
   registerIpc({ handle: (channel: string, fn: Handler) => handlers.set(channel, fn) } as never, core, (...args) => sent.push(args));
@@ -16,23 +16,23 @@ function setup() {
   return { core, invoke, sent };
 }
 
-let current: ReturnType<typeof setup> | undefined;
+let current: Awaited<ReturnType<typeof setup>> | undefined;
 afterEach(() => current?.core.close());
 
 describe('the IPC adapter', () => {
   it('routes calls from the app window and forwards events', async () => {
-    current = setup();
+    current = await setup();
     expect(await current.invoke('app://switchyard/index.html', 'sites.create', { name: 'Depot' })).toMatchObject({ ok: true, result: { name: 'Depot' } });
     expect(current.sent).toContainEqual([ipcChannels.event, 'onDidChangeSites', expect.objectContaining({ atMs: expect.any(Number) })]);
   });
 
   it('refuses calls from any other frame', async () => {
-    current = setup();
+    current = await setup();
     expect(await current.invoke('https://example.invalid/', 'sites.list', {})).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
   });
 
   it('answers unknown methods, wrong types and oversized payloads with typed errors', async () => {
-    current = setup();
+    current = await setup();
     const url = 'app://switchyard/index.html';
     expect(await current.invoke(url, 'nope', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
     expect(await current.invoke(url, 'sites.create', { name: false })).toMatchObject({ ok: false, error: { code: 'bad-request' } });

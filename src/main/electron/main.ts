@@ -1,12 +1,14 @@
 // Electron entry: the only place that loads electron at run time. It wires Electron's
 // capabilities (window, IPC, protocol, paths) to the plain-Node core and does nothing else.
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { createCore } from '../core/app-core.ts';
 import { consoleLogger } from '../core/logger.ts';
+import { EncryptedSecretStore } from '../core/secrets/encrypted-secret-store.ts';
 import { registerAppProtocol } from './app-protocol.ts';
 import { hardenSession, hardenWebContents } from './harden.ts';
 import { registerIpc } from './ipc-adapter.ts';
+import { safeStorageBox } from './safe-storage-box.ts';
 import { appOrigin, appScheme, mainWindowOptions } from './window-options.ts';
 
 protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -16,9 +18,10 @@ if (!app.requestSingleInstanceLock()) app.quit();
 
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 
-void app.whenReady().then(() => {
+void app.whenReady().then(async () => {
   const log = consoleLogger('main');
-  const core = createCore({ dataDir: app.getPath('userData'), transport: 'electron', secretStorage: 'memory', log });
+  const { box, kind } = safeStorageBox(safeStorage);
+  const core = await createCore({ dataDir: app.getPath('userData'), transport: 'electron', log, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind) });
   hardenSession(session.defaultSession);
   registerAppProtocol(protocol, appScheme, join(import.meta.dirname, '../renderer'));
 

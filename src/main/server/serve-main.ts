@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { createCore } from '../core/app-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { consoleLogger } from '../core/logger.ts';
+import { openNodeSecretStore } from '../core/secrets/open-secret-store.ts';
 import { isLoopback, startServeServer } from './serve-server.ts';
 
 const { values } = parseArgs({
@@ -31,7 +32,12 @@ if (!isLoopback(values.host)) {
 }
 
 const log = consoleLogger('serve');
-const core = createCore({ dataDir: values['data-dir'] ?? defaultDataDir(), transport: 'websocket', secretStorage: 'memory', log });
+const core = await createCore({
+  dataDir: values['data-dir'] ?? defaultDataDir(),
+  transport: 'websocket',
+  log,
+  openSecrets: (db) => openNodeSecretStore(db, { passphrase: process.env.SWITCHYARD_PASSPHRASE, useKeyring: process.env.SWITCHYARD_NO_KEYRING !== '1' }, log),
+});
 const server = await startServeServer({ core, rendererDir: resolve(import.meta.dirname, '../../../out/renderer'), host: values.host, port });
 console.log(`Switchyard is running. Open:\n  ${server.url}`);
 

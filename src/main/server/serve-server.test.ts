@@ -15,7 +15,7 @@ let server: ServeHandle;
 beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'sy-renderer-'));
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Switchyard</title>');
-  core = createCore({ dataDir: ':memory:', transport: 'websocket', secretStorage: 'memory' });
+  core = await createCore({ dataDir: ':memory:', transport: 'websocket' });
   server = await startServeServer({ core, rendererDir: dir });
 });
 afterAll(async () => {

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { apiErrorSchema } from '../errors.ts';
 import { idSchema, linkEventSchema } from '../model.ts';
+import { inventoryFileSchema } from './inventory-schemas.ts';
+import { routerInputSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
 import { siteInputSchema, sitePatchSchema, siteSchema } from './sites-schemas.ts';
 
 const empty = z.object({}).strict();
@@ -35,6 +37,34 @@ export const contract = {
   'sites.remove': {
     request: z.object({ id: idSchema }).strict(),
     response: z.object({ removed: z.boolean() }),
+  },
+  'routers.list': {
+    request: z.object({ siteId: idSchema.optional() }).strict(),
+    response: z.object({ routers: z.array(routerSchema) }),
+  },
+  'routers.get': {
+    request: z.object({ id: idSchema }).strict(),
+    response: routerSchema,
+  },
+  'routers.create': {
+    request: routerInputSchema,
+    response: routerSchema,
+  },
+  'routers.update': {
+    request: z.object({ id: idSchema, patch: routerPatchSchema }).strict(),
+    response: routerSchema,
+  },
+  'routers.remove': {
+    request: z.object({ id: idSchema }).strict(),
+    response: z.object({ removed: z.boolean() }),
+  },
+  'inventory.export': {
+    request: empty,
+    response: inventoryFileSchema,
+  },
+  'inventory.import': {
+    request: z.object({ file: inventoryFileSchema }).strict(),
+    response: z.object({ sites: z.int(), routers: z.int() }),
   },
 } as const;
 

@@ -1,6 +1,19 @@
 // The allowlist the sandboxed preload forwards, kept free of zod so the preload stays tiny.
 // A test checks it matches the contract exactly.
-export const methodNames = ['app.info', 'sites.list', 'sites.create', 'sites.update', 'sites.remove'] as const;
+export const methodNames = [
+  'app.info',
+  'sites.list',
+  'sites.create',
+  'sites.update',
+  'sites.remove',
+  'routers.list',
+  'routers.get',
+  'routers.create',
+  'routers.update',
+  'routers.remove',
+  'inventory.export',
+  'inventory.import',
+] as const;
 export const eventNames = ['onDidChangeSites', 'onDidLinkEvent'] as const;
 
 export const ipcChannels = { call: 'switchyard:call', event: 'switchyard:event' } as const;

@@ -24,8 +24,9 @@ export class SitesService {
     return this.#changed(this.#repo.update(id, patch));
   }
 
-  remove(id: string): boolean {
-    return this.#changed(this.#repo.remove(id));
+  /** Tells listeners the inventory changed (after a removal done elsewhere). */
+  changed(): void {
+    this.#changed(null);
   }
 
   #changed<T>(value: T): T {

@@ -62,7 +62,7 @@ export class SiteRepository {
   }
 }
 
-const selectSites = `SELECT s.id, s.name, s.notes, s.created_ms, s.updated_ms, 0 AS router_count FROM sites s`;
+const selectSites = `SELECT s.id, s.name, s.notes, s.created_ms, s.updated_ms, (SELECT COUNT(*) FROM routers r WHERE r.site_id = s.id) AS router_count FROM sites s`;
 
 function toSite(row: SiteRow): Site {
   return { id: row.id, name: row.name, notes: row.notes, routerCount: row.router_count, createdMs: row.created_ms, updatedMs: row.updated_ms };

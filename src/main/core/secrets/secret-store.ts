@@ -1,0 +1,32 @@
+// Where router passwords, key passphrases and SNMP keys live. The core only sees this
+// interface; which box encrypts them (Electron safeStorage, the OS keyring, a passphrase, or
+// nothing but memory) is decided by the process that starts the core.
+import type { SecretStorageKind } from '../app-core.ts';
+
+export interface SecretStore {
+  readonly kind: SecretStorageKind;
+  put(ref: string, secret: string): Promise<void>;
+  get(ref: string): Promise<string | undefined>;
+  delete(ref: string): Promise<void>;
+  /** Every ref starting with `prefix` (one router's secrets), for removal. */
+  deletePrefix(prefix: string): Promise<void>;
+}
+
+/** Kept only while the process runs: nothing ever reaches the disk. */
+export class MemorySecretStore implements SecretStore {
+  readonly kind = 'memory' as const;
+  readonly #secrets = new Map<string, string>();
+
+  async put(ref: string, secret: string): Promise<void> {
+    this.#secrets.set(ref, secret);
+  }
+  async get(ref: string): Promise<string | undefined> {
+    return this.#secrets.get(ref);
+  }
+  async delete(ref: string): Promise<void> {
+    this.#secrets.delete(ref);
+  }
+  async deletePrefix(prefix: string): Promise<void> {
+    for (const ref of [...this.#secrets.keys()]) if (ref.startsWith(prefix)) this.#secrets.delete(ref);
+  }
+}

@@ -1,0 +1,254 @@
+// Routers in the inventory: add, edit, remove, export and import. Secrets are written to the
+// SecretStore under the router's id and never returned; a failed step undoes the ones before,
+// so nothing is saved half-way.
+import type { InventoryFile } from '../../../shared/api/inventory-schemas.ts';
+import type { AuthInput, Router, SnmpInput, SnmpSettings } from '../../../shared/api/routers-schemas.ts';
+import { routerInputSchema, routerPatchSchema } from '../../../shared/api/routers-schemas.ts';
+import { SwitchyardError } from '../../../shared/errors.ts';
+import type { EventHub } from '../api/event-hub.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { inTransaction, type Database } from '../store/database.ts';
+import type { RouterRecord, RouterRepository } from '../store/router-repository.ts';
+import type { SiteRepository } from '../store/site-repository.ts';
+import type { z } from 'zod';
+
+export type RouterInputParsed = z.output<typeof routerInputSchema>;
+export type RouterPatchParsed = z.output<typeof routerPatchSchema>;
+
+/** What the transport needs to log in; only ever handed to the SSH layer. */
+export type SshCredential = { kind: 'password' | 'keyboard-interactive'; password: string } | { kind: 'key'; keyPath: string; passphrase?: string } | { kind: 'agent' };
+export type SnmpCredential = { version: '2c'; community: string } | { version: '3'; authKey: string; privKey: string };
+
+export const secretRefs = {
+  prefix: (routerId: string) => `router/${routerId}/`,
+  ssh: (routerId: string) => `router/${routerId}/ssh`,
+  snmp: (routerId: string) => `router/${routerId}/snmp`,
+};
+
+export class RoutersService {
+  readonly #db: Database;
+  readonly #routers: RouterRepository;
+  readonly #sites: SiteRepository;
+  readonly #secrets: SecretStore;
+  readonly #events: EventHub;
+
+  constructor(deps: { db: Database; routers: RouterRepository; sites: SiteRepository; secrets: SecretStore; events: EventHub }) {
+    this.#db = deps.db;
+    this.#routers = deps.routers;
+    this.#sites = deps.sites;
+    this.#secrets = deps.secrets;
+    this.#events = deps.events;
+  }
+
+  async list(siteId?: string): Promise<Router[]> {
+    return Promise.all(this.#routers.list(siteId).map((r) => this.#withSecretFlag(r)));
+  }
+
+  async get(id: string): Promise<Router> {
+    return this.#withSecretFlag(this.#routers.get(id));
+  }
+
+  record(id: string): RouterRecord {
+    return this.#routers.get(id);
+  }
+
+  async create(input: RouterInputParsed): Promise<Router> {
+    const record = this.#routers.insert({
+      siteId: input.siteId,
+      name: input.name,
+      host: input.host,
+      port: input.port,
+      username: input.username,
+      authKind: input.auth.kind,
+      keyPath: input.auth.kind === 'key' ? input.auth.keyPath : null,
+      jumpRouterId: input.jumpRouterId ?? null,
+      snmp: input.snmp ? snmpSettings(input.snmp) : null,
+      notes: input.notes,
+    });
+    try {
+      await this.#writeSecrets(record.id, input.auth, input.snmp);
+    } catch (error) {
+      this.#routers.remove(record.id);
+      await this.#secrets.deletePrefix(secretRefs.prefix(record.id));
+      throw error;
+    }
+    return this.#changed(await this.get(record.id));
+  }
+
+  async update(id: string, patch: RouterPatchParsed): Promise<Router> {
+    this.#routers.get(id);
+    const previousSsh = patch.auth ? await this.#secrets.get(secretRefs.ssh(id)) : undefined;
+    const previousSnmp = patch.snmp !== undefined ? await this.#secrets.get(secretRefs.snmp(id)) : undefined;
+    if (patch.auth) await this.#writeSecrets(id, patch.auth, undefined);
+    if (patch.snmp) await this.#writeSecrets(id, undefined, patch.snmp);
+    try {
+      this.#routers.update(id, {
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.host !== undefined && { host: patch.host }),
+        ...(patch.port !== undefined && { port: patch.port }),
+        ...(patch.username !== undefined && { username: patch.username }),
+        ...(patch.auth && { authKind: patch.auth.kind, keyPath: patch.auth.kind === 'key' ? patch.auth.keyPath : null }),
+        ...(patch.jumpRouterId !== undefined && { jumpRouterId: patch.jumpRouterId }),
+        ...(patch.snmp !== undefined && { snmp: patch.snmp ? snmpSettings(patch.snmp) : null }),
+        ...(patch.notes !== undefined && { notes: patch.notes }),
+      });
+    } catch (error) {
+      await this.#restoreSecret(secretRefs.ssh(id), patch.auth ? previousSsh : undefined, !!patch.auth);
+      await this.#restoreSecret(secretRefs.snmp(id), previousSnmp, patch.snmp !== undefined);
+      throw error;
+    }
+    if (patch.snmp === null) await this.#secrets.delete(secretRefs.snmp(id));
+    if (patch.auth && (patch.auth.kind === 'agent' || (patch.auth.kind === 'key' && !patch.auth.passphrase))) await this.#secrets.delete(secretRefs.ssh(id));
+    return this.#changed(await this.get(id));
+  }
+
+  async remove(id: string): Promise<boolean> {
+    const removed = this.#routers.remove(id);
+    await this.#secrets.deletePrefix(secretRefs.prefix(id));
+    if (removed) this.#changed(null);
+    return removed;
+  }
+
+  /** Removes a site with its routers and their secrets. */
+  async removeSite(siteId: string): Promise<boolean> {
+    const ids = this.#routers.list(siteId).map((r) => r.id);
+    const removed = this.#sites.remove(siteId);
+    for (const id of ids) await this.#secrets.deletePrefix(secretRefs.prefix(id));
+    return removed;
+  }
+
+  pinHostKey(id: string, type: string, fingerprint: string): RouterRecord {
+    return this.#changed(this.#routers.pinHostKey(id, type, fingerprint));
+  }
+
+  setDetection(id: string, platform: Router['platform'] & string, facts: Record<string, unknown>): RouterRecord {
+    return this.#changed(this.#routers.setDetection(id, platform, facts));
+  }
+
+  async sshCredential(record: RouterRecord): Promise<SshCredential> {
+    const secret = await this.#secrets.get(secretRefs.ssh(record.id));
+    switch (record.authKind) {
+      case 'agent':
+        return { kind: 'agent' };
+      case 'key':
+        return secret ? { kind: 'key', keyPath: record.keyPath ?? '', passphrase: secret } : { kind: 'key', keyPath: record.keyPath ?? '' };
+      case 'password':
+      case 'keyboard-interactive':
+        if (!secret) throw new SwitchyardError('auth-failed', `No password is saved for ${record.name} (it was kept in memory, or the inventory was imported). Edit the router and enter it again.`);
+        return { kind: record.authKind, password: secret };
+    }
+  }
+
+  async snmpCredential(record: RouterRecord): Promise<(SnmpSettings & SnmpCredential) | null> {
+    if (!record.snmp) return null;
+    const secret = await this.#secrets.get(secretRefs.snmp(record.id));
+    if (!secret) return null;
+    return { ...record.snmp, ...(JSON.parse(secret) as SnmpCredential) } as SnmpSettings & SnmpCredential;
+  }
+
+  exportInventory(nowMs = Date.now()): InventoryFile {
+    const routers = this.#routers.list();
+    const byId = new Map(routers.map((r) => [r.id, r]));
+    const sites = this.#sites.list();
+    const siteName = new Map(sites.map((s) => [s.id, s.name]));
+    return {
+      format: 'switchyard-inventory',
+      version: 1,
+      exportedMs: nowMs,
+      sites: sites.map((site) => ({
+        name: site.name,
+        notes: site.notes,
+        routers: routers
+          .filter((r) => r.siteId === site.id)
+          .map((r) => {
+            const jump = r.jumpRouterId ? byId.get(r.jumpRouterId) : undefined;
+            return {
+              name: r.name,
+              host: r.host,
+              port: r.port,
+              username: r.username,
+              authKind: r.authKind,
+              keyPath: r.keyPath,
+              jumpRouter: jump ? { site: siteName.get(jump.siteId) ?? '', router: jump.name } : null,
+              hostKey: r.hostKey,
+              snmp: r.snmp,
+              notes: r.notes,
+            };
+          }),
+      })),
+    };
+  }
+
+  /** All or nothing: one conflict and nothing is imported. */
+  importInventory(file: InventoryFile): { sites: number; routers: number } {
+    let routerCount = 0;
+    inTransaction(this.#db, () => {
+      const siteIds = new Map<string, string>();
+      for (const site of file.sites) {
+        const existing = this.#sites.list().find((s) => s.name.toLowerCase() === site.name.toLowerCase());
+        siteIds.set(site.name.toLowerCase(), existing ? existing.id : this.#sites.create({ name: site.name, notes: site.notes }).id);
+      }
+      const created = new Map<string, string>();
+      for (const site of file.sites) {
+        for (const r of site.routers) {
+          const record = this.#routers.insert({
+            siteId: siteIds.get(site.name.toLowerCase())!,
+            name: r.name,
+            host: r.host,
+            port: r.port,
+            username: r.username,
+            authKind: r.authKind,
+            keyPath: r.keyPath,
+            jumpRouterId: null,
+            snmp: r.snmp,
+            notes: r.notes,
+          });
+          if (r.hostKey) this.#routers.pinHostKey(record.id, r.hostKey.type, r.hostKey.fingerprint);
+          created.set(`${site.name.toLowerCase()}\u0000${r.name.toLowerCase()}`, record.id);
+          routerCount++;
+        }
+      }
+      for (const site of file.sites) {
+        for (const r of site.routers) {
+          if (!r.jumpRouter) continue;
+          const jumpId = created.get(`${r.jumpRouter.site.toLowerCase()}\u0000${r.jumpRouter.router.toLowerCase()}`);
+          if (!jumpId) throw new SwitchyardError('invalid-input', `Router "${r.name}" uses jump host "${r.jumpRouter.router}" at "${r.jumpRouter.site}", which is not in the file.`);
+          this.#routers.update(created.get(`${site.name.toLowerCase()}\u0000${r.name.toLowerCase()}`)!, { jumpRouterId: jumpId });
+        }
+      }
+    });
+    this.#changed(null);
+    return { sites: file.sites.length, routers: routerCount };
+  }
+
+  async #writeSecrets(id: string, auth: AuthInput | undefined, snmp: SnmpInput | undefined): Promise<void> {
+    if (auth && (auth.kind === 'password' || auth.kind === 'keyboard-interactive')) await this.#secrets.put(secretRefs.ssh(id), auth.password);
+    if (auth?.kind === 'key' && auth.passphrase) await this.#secrets.put(secretRefs.ssh(id), auth.passphrase);
+    if (snmp) {
+      const credential: SnmpCredential = snmp.version === '2c' ? { version: '2c', community: snmp.community } : { version: '3', authKey: snmp.authKey, privKey: snmp.privKey };
+      await this.#secrets.put(secretRefs.snmp(id), JSON.stringify(credential));
+    }
+  }
+
+  async #restoreSecret(ref: string, previous: string | undefined, changed: boolean): Promise<void> {
+    if (!changed) return;
+    if (previous === undefined) await this.#secrets.delete(ref);
+    else await this.#secrets.put(ref, previous);
+  }
+
+  async #withSecretFlag(record: RouterRecord): Promise<Router> {
+    const needsSecret = record.authKind === 'password' || record.authKind === 'keyboard-interactive';
+    return { ...record, hasSecret: needsSecret ? (await this.#secrets.get(secretRefs.ssh(record.id))) !== undefined : true };
+  }
+
+  #changed<T>(value: T): T {
+    this.#events.emit('onDidChangeSites', { atMs: Date.now() });
+    return value;
+  }
+}
+
+function snmpSettings(input: SnmpInput): SnmpSettings {
+  return input.version === '2c'
+    ? { version: '2c', port: input.port }
+    : { version: '3', port: input.port, user: input.user, authProtocol: input.authProtocol, privProtocol: input.privProtocol };
+}

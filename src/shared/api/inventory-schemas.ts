@@ -1,0 +1,36 @@
+// The inventory as a portable JSON file: sites and routers with their pinned host keys, and no
+// secrets — whoever imports it enters the passwords again.
+import { z } from 'zod';
+import { authKinds, hostKeySchema, snmpSettingsSchema } from './routers-schemas.ts';
+
+export const inventoryFileSchema = z.object({
+  format: z.literal('switchyard-inventory'),
+  version: z.literal(1),
+  exportedMs: z.number(),
+  sites: z
+    .array(
+      z.object({
+        name: z.string().trim().min(1).max(80),
+        notes: z.string().max(2000).default(''),
+        routers: z
+          .array(
+            z.object({
+              name: z.string().trim().min(1).max(80),
+              host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:_-]+$/),
+              port: z.int().min(1).max(65535),
+              username: z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/),
+              authKind: z.enum(authKinds),
+              keyPath: z.string().max(4096).nullable(),
+              /** By name within the same file, since ids are local to one installation. */
+              jumpRouter: z.object({ site: z.string(), router: z.string() }).nullable(),
+              hostKey: hostKeySchema.nullable(),
+              snmp: snmpSettingsSchema.nullable(),
+              notes: z.string().max(2000).default(''),
+            }),
+          )
+          .max(1000),
+      }),
+    )
+    .max(1000),
+});
+export type InventoryFile = z.infer<typeof inventoryFileSchema>;
