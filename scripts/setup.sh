@@ -12,7 +12,8 @@ packages=(
   iproute2 nftables conntrack             # namespaces, routes, NAT, impairments, flow moves
   iputils-ping iputils-arping httping busybox dash  # probes, and the shells the agent must run under
   shellcheck                              # the on-router agent must be shellcheck-clean
-  procps psmisc                           # ps/pkill for lab clean-up checks
+  procps psmisc util-linux passwd         # ps/pkill, unshare (per-router namespaces), useradd inside a router
+  python3-minimal perl-base               # the lab's ICMP responder (raw sockets, delays per uplink)
   ca-certificates
 )
 
