@@ -1,7 +1,9 @@
 // The application shell: header with the theme switch, and the current page.
 import { ActionIcon, AppShell, Group, MantineProvider, Title, Tooltip, useMantineColorScheme } from '@mantine/core';
 import { IconMoon, IconSun } from '@tabler/icons-react';
+import { SitePage } from './pages/site-page.tsx';
 import { SitesPage } from './pages/sites-page.tsx';
+import { useNavigationStore } from './stores/navigation-store.ts';
 import { theme } from './theme.ts';
 
 export function App() {
@@ -15,11 +17,23 @@ export function App() {
           </Group>
         </AppShell.Header>
         <AppShell.Main>
-          <SitesPage />
+          <CurrentPage />
         </AppShell.Main>
       </AppShell>
     </MantineProvider>
   );
+}
+
+function CurrentPage() {
+  const view = useNavigationStore((s) => s.view);
+  switch (view.kind) {
+    case 'sites':
+      return <SitesPage />;
+    case 'site':
+      return <SitePage siteId={view.siteId} />;
+    case 'router':
+      return <SitesPage />;
+  }
 }
 
 function ColorSchemeToggle() {

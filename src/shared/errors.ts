@@ -12,9 +12,11 @@ export const errorCodes = [
   'auth-failed',
   'host-key-unknown', // first contact: the fingerprint must be trusted by the user
   'host-key-mismatch',
+  'host-key-revoked',
   'timeout',
   'connection-lost',
   'connection-refused',
+  'not-ssh', // the port answered, but not as an SSH server
   'host-unreachable',
   'command-failed',
   'output-too-large',

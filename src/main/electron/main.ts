@@ -21,7 +21,8 @@ app.on('web-contents-created', (_event, contents) => hardenWebContents(contents)
 void app.whenReady().then(async () => {
   const log = consoleLogger('main');
   const { box, kind } = safeStorageBox(safeStorage);
-  const core = await createCore({ dataDir: app.getPath('userData'), transport: 'electron', log, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind) });
+  const dataDir = process.env.SWITCHYARD_DATA_DIR ?? app.getPath('userData');
+  const core = await createCore({ dataDir, transport: 'electron', log, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind) });
   hardenSession(session.defaultSession);
   registerAppProtocol(protocol, appScheme, join(import.meta.dirname, '../renderer'));
 

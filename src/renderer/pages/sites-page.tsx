@@ -3,11 +3,13 @@ import { Alert, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Text, Ti
 import { IconAlertTriangle, IconBuildingStore, IconPlus } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { AddSiteModal } from '../components/add-site-modal.tsx';
+import { useNavigationStore } from '../stores/navigation-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 
 export function SitesPage() {
   const { sites, status, error, load, watch } = useSitesStore();
   const [adding, setAdding] = useState(false);
+  const go = useNavigationStore((s) => s.go);
 
   useEffect(() => {
     void load();
@@ -46,7 +48,14 @@ export function SitesPage() {
       ) : (
         <SimpleGrid cols={{ base: 1, sm: 2, lg: 3 }}>
           {sites.map((site) => (
-            <Card key={site.id} withBorder data-testid="site-card">
+            <Card
+              key={site.id}
+              withBorder
+              data-testid="site-card"
+              component="button"
+              style={{ textAlign: 'left', cursor: 'pointer' }}
+              onClick={() => go({ kind: 'site', siteId: site.id })}
+            >
               <Text fw={600}>{site.name}</Text>
               <Text size="sm" c="dimmed">
                 {site.routerCount === 1 ? '1 router' : `${site.routerCount} routers`}

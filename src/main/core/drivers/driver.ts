@@ -2,6 +2,14 @@
 // router has, plan a desired policy into a diff, commit it with a revert timer that runs on
 // the router, then confirm or roll back. The failover itself always runs on the router.
 import type { FailoverPolicy, LinkState, PlatformId, TrackMethod, Wan } from '../../../shared/model.ts';
+import type { Command, RunOptions, RunResult, StreamHandle, StreamOptions } from '../transport/ssh/ssh-connection.ts';
+
+/** What a driver may do on its router: run a command built through the quoting layer, or
+ * stream one. The SSH connection implements it; tests replay recorded device output. */
+export interface RouterShell {
+  run(command: Command, options?: RunOptions): Promise<RunResult>;
+  stream(command: Command, options: StreamOptions): Promise<StreamHandle>;
+}
 
 export interface DriverCapabilities {
   readonly supportsLoadBalance: boolean;

@@ -1,0 +1,47 @@
+// One SSH connection per router, shared by all work: concurrent callers share one connect, a
+// live connection is reused, a failed or closed one is replaced on the next request.
+import { connectSsh, type SshConnectOptions, type SshConnection } from './ssh-connection.ts';
+
+type Connect = (options: SshConnectOptions) => Promise<SshConnection>;
+
+export class SshPool {
+  readonly #connect: Connect;
+  readonly #entries = new Map<string, Promise<SshConnection>>();
+
+  constructor(connect: Connect = connectSsh) {
+    this.#connect = connect;
+  }
+
+  /** The router's connection; `options` is only asked for when a new one must be made. */
+  async get(routerId: string, options: () => SshConnectOptions): Promise<SshConnection> {
+    const existing = this.#entries.get(routerId);
+    if (existing) {
+      const conn = await existing.catch(() => undefined);
+      // 'reconnecting' is still the router's one connection: work waits for it inside run().
+      if (conn && conn.state !== 'closed' && conn.state !== 'failed') return conn;
+      if (this.#entries.get(routerId) === existing) this.#entries.delete(routerId);
+      return this.get(routerId, options);
+    }
+    const pending = this.#connect(options());
+    this.#entries.set(routerId, pending);
+    try {
+      return await pending;
+    } catch (err) {
+      // A failed first connect is not cached: the user fixes the cause and tries again.
+      if (this.#entries.get(routerId) === pending) this.#entries.delete(routerId);
+      throw err;
+    }
+  }
+
+  /** Closes and forgets one router's connection (after an edit of its profile, or a re-pin). */
+  async release(routerId: string): Promise<void> {
+    const entry = this.#entries.get(routerId);
+    this.#entries.delete(routerId);
+    const conn = await entry?.catch(() => undefined);
+    await conn?.close();
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.#entries.keys()].map((id) => this.release(id)));
+  }
+}

@@ -1,0 +1,97 @@
+// One site: its routers, adding one, and removing the site.
+import { Anchor, Badge, Breadcrumbs, Button, Card, Center, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
+import { IconPlus, IconRouter, IconTrash } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { AddRouterModal } from '../components/add-router-modal.tsx';
+import { ConfirmButton } from '../components/confirm-button.tsx';
+import { platformLabel } from '../format.ts';
+import { useNavigationStore } from '../stores/navigation-store.ts';
+import { useRoutersStore } from '../stores/routers-store.ts';
+import { useSitesStore } from '../stores/sites-store.ts';
+
+export function SitePage({ siteId }: { siteId: string }) {
+  const go = useNavigationStore((s) => s.go);
+  const { sites, load: loadSites, remove: removeSite } = useSitesStore();
+  const { routers, status, load, watch } = useRoutersStore();
+  const [adding, setAdding] = useState(false);
+  const site = sites.find((s) => s.id === siteId);
+  const siteRouters = routers.filter((r) => r.siteId === siteId);
+
+  useEffect(() => {
+    void loadSites();
+    void load();
+    return watch();
+  }, [load, loadSites, watch]);
+
+  if (!site) {
+    return (
+      <Center py="xl">
+        {status === 'ready' ? <Text>This site no longer exists. <Anchor onClick={() => go({ kind: 'sites' })}>Back to the sites</Anchor></Text> : <Loader aria-label="Loading the site" />}
+      </Center>
+    );
+  }
+
+  return (
+    <Stack>
+      <Breadcrumbs>
+        <Anchor onClick={() => go({ kind: 'sites' })}>Sites</Anchor>
+        <Text>{site.name}</Text>
+      </Breadcrumbs>
+      <Group justify="space-between">
+        <Title order={2}>{site.name}</Title>
+        <Group>
+          <ConfirmButton
+            label="Remove site"
+            icon={<IconTrash size={16} />}
+            title={`Remove ${site.name}?`}
+            message="The site and its routers leave Switchyard's inventory, with their saved passwords. Nothing changes on the routers."
+            onConfirm={async () => {
+              await removeSite(site.id);
+              go({ kind: 'sites' });
+            }}
+          />
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>
+            Add router
+          </Button>
+        </Group>
+      </Group>
+      {site.notes && <Text c="dimmed">{site.notes}</Text>}
+      {siteRouters.length === 0 ? (
+        <Card withBorder padding="xl" data-testid="routers-empty">
+          <Stack align="center" gap="xs">
+            <IconRouter size={40} stroke={1.5} />
+            <Text fw={600}>No routers at this site yet</Text>
+            <Text c="dimmed" ta="center" maw={440}>
+              Add the router that connects this site to the internet. Switchyard reaches it over SSH from this computer.
+            </Text>
+          </Stack>
+        </Card>
+      ) : (
+        <Table highlightOnHover verticalSpacing="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Router</Table.Th>
+              <Table.Th>Address</Table.Th>
+              <Table.Th>Platform</Table.Th>
+              <Table.Th>Host key</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {siteRouters.map((router) => (
+              <Table.Tr key={router.id} style={{ cursor: 'pointer' }} onClick={() => go({ kind: 'router', routerId: router.id, tab: 'overview' })} data-testid="router-row">
+                <Table.Td fw={600}>{router.name}</Table.Td>
+                <Table.Td>
+                  {router.username}@{router.host}
+                  {router.port !== 22 ? `:${router.port}` : ''}
+                </Table.Td>
+                <Table.Td>{router.platform ? platformLabel(router.platform) : <Text c="dimmed" size="sm">not detected yet</Text>}</Table.Td>
+                <Table.Td>{router.hostKey ? <Badge color="teal" variant="light">trusted</Badge> : <Badge color="gray" variant="light">not trusted yet</Badge>}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+      <AddRouterModal siteId={site.id} opened={adding} onClose={() => setAdding(false)} />
+    </Stack>
+  );
+}

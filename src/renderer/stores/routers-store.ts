@@ -1,0 +1,41 @@
+// The routers cache, per site, refreshed when the core says the inventory changed.
+import { create } from 'zustand';
+import type { Router, RouterInput } from '../../shared/api/routers-schemas.ts';
+import { api, errorMessage } from '../api/api.ts';
+
+interface RoutersState {
+  routers: readonly Router[];
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  load(): Promise<void>;
+  create(input: RouterInput): Promise<Router>;
+  remove(id: string): Promise<void>;
+  watch(): () => void;
+}
+
+export const useRoutersStore = create<RoutersState>()((set, get) => ({
+  routers: [],
+  status: 'idle',
+  error: null,
+  async load() {
+    if (get().status === 'idle') set({ status: 'loading' });
+    try {
+      const { routers } = await api.call('routers.list', {});
+      set({ routers, status: 'ready', error: null });
+    } catch (error) {
+      set({ status: 'error', error: errorMessage(error) });
+    }
+  },
+  async create(input) {
+    const router = await api.call('routers.create', input);
+    await get().load();
+    return router;
+  },
+  async remove(id) {
+    await api.call('routers.remove', { id });
+    await get().load();
+  },
+  watch() {
+    return api.on('onDidChangeSites', () => void get().load());
+  },
+}));
