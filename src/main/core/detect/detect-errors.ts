@@ -1,0 +1,36 @@
+// Typed errors of platform detection: an answer that is not the probe's output at all, and a
+// detected platform a service cannot drive. Both carry plain words the technician can act on.
+import { SwitchyardError } from '../../../shared/errors.ts';
+import type { DetectionResult } from '../../../shared/detect-schemas.ts';
+
+export const detectionOutputProblems = ['empty', 'binary', 'not-the-probe'] as const;
+export type DetectionOutputProblem = (typeof detectionOutputProblems)[number];
+
+/** The router's answer could not be read as the probe's output (garbage, binary, nothing). */
+export class DetectionOutputError extends SwitchyardError {
+  readonly problem: DetectionOutputProblem;
+  /** A short printable excerpt of what the router sent (control characters shown as `.`). */
+  readonly excerpt: string;
+  readonly bytes: number;
+  constructor(problem: DetectionOutputProblem, message: string, excerpt: string, bytes: number) {
+    super('command-failed', message, { problem, excerpt, bytes });
+    this.problem = problem;
+    this.excerpt = excerpt;
+    this.bytes = bytes;
+  }
+}
+
+/** Detection worked, but the router is a platform (or lacks a tool) Switchyard cannot drive yet. */
+export class UnsupportedPlatformError extends SwitchyardError {
+  readonly platform: DetectionResult['platform'];
+  constructor(result: DetectionResult) {
+    super('unsupported', result.reason, { platform: result.platform, evidence: [...result.evidence] });
+    this.platform = result.platform;
+  }
+}
+
+/** For services that go on to drive the router: returns the result, or throws why they cannot. */
+export function requireSupported(result: DetectionResult): DetectionResult {
+  if (!result.supported) throw new UnsupportedPlatformError(result);
+  return result;
+}

@@ -1,0 +1,102 @@
+// The platform probe: one constant POSIX sh script, sent once per detection, whose sectioned
+// output `parseDetection` reads. Read-only, no user-supplied values, never fails as a whole.
+import { detectToolNames } from '../../../shared/detect-schemas.ts';
+
+/** Bumped when a section's meaning changes, so old recordings can be told apart. */
+export const DETECT_PROBE_VERSION = 1;
+
+/** Section names in the order the probe prints them. The parser ignores names it does not know. */
+export const detectSectionNames = [
+  'begin',
+  'uname',
+  'hostname',
+  'id',
+  'os-release',
+  'openwrt-release',
+  'glversion',
+  'init',
+  'init-d',
+  'tools',
+  'mwan3-pkg',
+  'kmwan',
+  'kmwan-config',
+  'ip-addr',
+  'ip-route',
+  'ip-link',
+  'sys-net',
+  'ubus-network',
+  'uci-network',
+  'end',
+] as const;
+export type DetectSectionName = (typeof detectSectionNames)[number];
+
+/** `@@SY:<name>@@` on a line of its own; the probe prints a newline before every marker. */
+export const DETECT_MARKER_PREFIX = '@@SY:';
+
+/**
+ * Upper bound of the probe's output (sum of the per-section `head -c` caps plus markers,
+ * rounded up): the SSH runner may stop the command beyond this and call it too large.
+ */
+export const DETECT_PROBE_MAX_OUTPUT_BYTES = 320 * 1024;
+
+
+// Written for busybox ash (OpenWrt), dash (Debian /bin/sh) and bash alike:
+// - no `set -e`; every command's stderr goes to /dev/null and a failure only empties its section;
+// - `b N` caps a section at N bytes (busybox without FANCY_HEAD lacks `head -c`: fall back to lines);
+// - PATH gets the sbin directories appended, because non-root logins on Debian lack them and
+//   `ip`, `nft`, `conntrack` live there; appending keeps the user's own choice first, and an
+//   unset PATH does not become a leading empty entry (which would mean the current directory);
+// - `ubus -t 5` so a stuck ubusd cannot hold the whole probe;
+// - mwan3's version comes from the package databases (opkg status file, apk installed db): mwan3
+//   itself has no version command, and running `mwan3 status` would call iptables repeatedly.
+const lines = [
+  '# Switchyard platform probe (read-only)',
+  'PATH="${PATH:+$PATH:}/usr/sbin:/sbin:/usr/bin:/bin"; export PATH; LC_ALL=C; export LC_ALL',
+  'b() { head -c "$1" 2>/dev/null || head -n 300 2>/dev/null || true; }',
+  "s() { printf '\\n@@SY:%s@@\\n' \"$1\"; }",
+  `s begin; echo "switchyard-probe ${DETECT_PROBE_VERSION}"`,
+  's uname; uname -a 2>/dev/null | b 1024',
+  's hostname; cat /proc/sys/kernel/hostname 2>/dev/null | b 256',
+  's id; id -u 2>/dev/null | b 64',
+  's os-release; { cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; } | b 4096',
+  's openwrt-release; cat /etc/openwrt_release 2>/dev/null | b 4096',
+  's glversion; cat /etc/glversion 2>/dev/null | b 256',
+  's init; {',
+  '  echo "comm=$(cat /proc/1/comm 2>/dev/null)"',
+  '  echo "sbin-init=$(readlink /sbin/init 2>/dev/null)"',
+  '  for f in /run/systemd/system /sbin/openrc /run/openrc /sbin/procd /etc/inittab /etc/init.d; do',
+  '    [ -e "$f" ] && echo "exists=$f"',
+  '  done',
+  '} 2>/dev/null | b 2048',
+  's init-d; ls /etc/init.d 2>/dev/null | b 4096',
+  's tools; for t in ' + detectToolNames.join(' ') + '; do',
+  '  echo "$t=$(command -v "$t" 2>/dev/null)"',
+  'done 2>/dev/null | b 4096',
+  's mwan3-pkg; {',
+  "  awk '/^Package: mwan3$/{f=1;next} /^$/{f=0} f&&/^(Version|Status):/{print \"opkg-\" $0}' /usr/lib/opkg/status",
+  "  awk '/^P:mwan3$/{f=1;next} /^$/{f=0} f&&/^V:/{print \"apk-\" $0}' /lib/apk/db/installed",
+  '  [ -e /etc/config/mwan3 ] && echo "config=/etc/config/mwan3"',
+  '} 2>/dev/null | b 1024',
+  's kmwan; {',
+  '  [ -d /proc/gl-kmwan ] && echo "proc=/proc/gl-kmwan"',
+  '  [ -e /etc/config/kmwan ] && echo "config=/etc/config/kmwan"',
+  '  [ -e /etc/init.d/kmwan ] && echo "init=/etc/init.d/kmwan"',
+  '} 2>/dev/null | b 256',
+  's kmwan-config; cat /proc/gl-kmwan/config 2>/dev/null | b 4096',
+  's ip-addr; ip -4 -o addr show 2>/dev/null | b 32768',
+  's ip-route; ip -4 route show table main 2>/dev/null | b 32768',
+  's ip-link; ip -o link show 2>/dev/null | b 32768',
+  's sys-net; for d in /sys/class/net/*; do',
+  '  [ -e "$d" ] || continue',
+  '  w=0; [ -d "$d/wireless" ] && w=1',
+  '  dr=$(readlink "$d/device/driver" 2>/dev/null)',
+  '  echo "${d##*/} type=$(cat "$d/type" 2>/dev/null) devtype=$(sed -n "s/^DEVTYPE=//p" "$d/uevent" 2>/dev/null) driver=${dr##*/} wireless=$w"',
+  'done 2>/dev/null | b 8192',
+  's ubus-network; command -v ubus >/dev/null 2>&1 && ubus -t 5 call network.interface dump 2>/dev/null | b 131072',
+  's uci-network; command -v uci >/dev/null 2>&1 && uci -q show network 2>/dev/null | b 32768',
+  's end',
+  'exit 0',
+];
+
+/** The probe. Send it as the exec command (the login shell runs it: ash, dash or bash). */
+export const DETECT_PROBE_SCRIPT: string = lines.join('\n') + '\n';
