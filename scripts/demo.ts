@@ -45,7 +45,7 @@ try {
   await registerLab(core, lab);
   const electronBinary = join(root, 'node_modules/electron/dist/electron');
   if (existsSync(electronBinary)) {
-    core.close();
+    await core.close();
     const app = spawn(electronBinary, [join(root, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir } });
     stopApp = async () => void app.kill('SIGTERM');
     app.on('exit', (code) => void stop(code ?? 0));
@@ -53,7 +53,7 @@ try {
     const server = await startServeServer({ core, rendererDir: join(root, 'out/renderer') });
     stopApp = async () => {
       await server.close();
-      core.close();
+      await core.close();
     };
     console.log(`\nSwitchyard is running on the lab (Electron's binary is not available here, so in serve mode).\nOpen:\n  ${server.url}\n\nPress Ctrl-C to stop and remove the lab.`);
   }

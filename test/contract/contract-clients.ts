@@ -68,7 +68,7 @@ export async function wsClient(): Promise<ContractClient> {
     close: async () => {
       socket.close();
       await server.close();
-      core.close();
+      await core.close();
     },
   };
 }

@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(async () => {
   socket.close();
   await lab.server.close();
-  lab.core.close();
+  await lab.core.close();
 });
 
 function roundTrip(data: string | Buffer, binary = false): Promise<Record<string, unknown>> {

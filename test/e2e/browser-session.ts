@@ -52,7 +52,7 @@ export async function openBrowserSession(options: { dataDir?: string } = {}): Pr
     async close() {
       await browser.close();
       await server.close();
-      core.close();
+      await core.close();
       rmSync(tempDir, { recursive: true, force: true });
     },
   };

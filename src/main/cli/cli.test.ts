@@ -8,7 +8,7 @@ async function cli(...argv: string[]) {
   const err: string[] = [];
   const core = await createCore({ dataDir: ':memory:', transport: 'direct' });
   // One in-memory core across calls in a test; the CLI closes what it opens, so hand it a proxy.
-  const code = await runCli(argv, async () => ({ ...core, close: () => {} }), { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const code = await runCli(argv, async () => ({ ...core, close: async () => {} }), { out: (t) => out.push(t), err: (t) => err.push(t) });
   return { code, out: out.join('\n'), err: err.join('\n'), core };
 }
 

@@ -64,7 +64,7 @@ export async function runCli(argv: readonly string[], openCore: () => Promise<Co
     }
     throw error;
   } finally {
-    core?.close();
+    await core?.close();
   }
 }
 

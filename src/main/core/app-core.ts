@@ -9,6 +9,9 @@ import { createDispatcher, type Dispatcher, type Handlers } from './api/dispatch
 import { EventHub } from './api/event-hub.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
+import { readUserSshConfig } from './transport/ssh/ssh-config.ts';
+import { ConnectionService } from './services/connection-service.ts';
+import { DetectionService } from './services/detection-service.ts';
 import { RoutersService } from './services/routers-service.ts';
 import { SitesService } from './services/sites-service.ts';
 import { openDatabase, type Database } from './store/database.ts';
@@ -22,6 +25,8 @@ export interface CoreOptions {
   /** Folder holding switchyard.db; ':memory:' keeps everything in memory (tests). */
   dataDir: string;
   transport: TransportKind;
+  /** known_hosts files honoured as a trust source; default: the user's ~/.ssh/known_hosts. */
+  knownHostsFiles?: readonly string[];
   /** Opens the secret store once the database exists; default: memory only. */
   openSecrets?: (db: Database) => Promise<SecretStore>;
   log?: Logger;
@@ -32,9 +37,10 @@ export interface Core {
   readonly events: EventHub;
   readonly db: Database;
   readonly routers: RoutersService;
+  readonly connections: ConnectionService;
   readonly secrets: SecretStore;
   readonly log: Logger;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export const appVersion: string = packageJson.version;
@@ -53,6 +59,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const siteRepository = new SiteRepository(db);
   const sites = new SitesService(siteRepository, events);
   const routers = new RoutersService({ db, routers: new RouterRepository(db), sites: siteRepository, secrets, events });
+  const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }) });
+  const detection = new DetectionService({ routers, connections });
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: secrets.kind }),
@@ -67,8 +75,26 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'routers.list': async ({ siteId }) => ({ routers: await routers.list(siteId) }),
     'routers.get': async ({ id }) => routers.get(id),
     'routers.create': async (input) => routers.create(input),
-    'routers.update': async ({ id, patch }) => routers.update(id, patch),
-    'routers.remove': async ({ id }) => ({ removed: await routers.remove(id) }),
+    'routers.update': async ({ id, patch }) => {
+      await connections.forget(id);
+      return routers.update(id, patch);
+    },
+    'routers.remove': async ({ id }) => {
+      await connections.forget(id);
+      return { removed: await routers.remove(id) };
+    },
+    'routers.testConnection': async ({ id }) => connections.test(id),
+    'routers.trustHostKey': async ({ id, keyType, fingerprint, replace }) => {
+      await connections.trust(id, keyType, fingerprint, replace);
+      return routers.get(id);
+    },
+    'routers.detect': async ({ id }) => {
+      const result = await detection.detect(id);
+      return { router: await routers.get(id), detection: result };
+    },
+    'routers.sshConfigHosts': async () => ({
+      hosts: readUserSshConfig().map((h) => ({ ...h, user: h.user ?? null, identityFiles: [...h.identityFiles], proxyJump: h.proxyJump.map((j) => `${j.user ? `${j.user}@` : ''}${j.host}${j.port ? `:${j.port}` : ''}`) })),
+    }),
     'inventory.export': async () => routers.exportInventory(),
     'inventory.import': async ({ file }) => routers.importInventory(file),
   };
@@ -78,9 +104,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     events,
     db,
     routers,
+    connections,
     secrets,
     log,
-    close: () => db.close(),
+    async close() {
+      await connections.closeAll();
+      db.close();
+    },
   };
 }
 

@@ -17,7 +17,7 @@ async function setup() {
 }
 
 let current: Awaited<ReturnType<typeof setup>> | undefined;
-afterEach(() => current?.core.close());
+afterEach(async () => current?.core.close());
 
 describe('the IPC adapter', () => {
   it('routes calls from the app window and forwards events', async () => {

@@ -35,5 +35,5 @@ void app.whenReady().then(async () => {
 
   app.on('second-instance', () => window.focus());
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => core.close());
+  app.on('will-quit', () => void core.close());
 });

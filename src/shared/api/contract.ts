@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { apiErrorSchema } from '../errors.ts';
 import { idSchema, linkEventSchema } from '../model.ts';
+import { detectionResultSchema } from '../detect-schemas.ts';
 import { inventoryFileSchema } from './inventory-schemas.ts';
 import { routerInputSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
 import { siteInputSchema, sitePatchSchema, siteSchema } from './sites-schemas.ts';
@@ -57,6 +58,29 @@ export const contract = {
   'routers.remove': {
     request: z.object({ id: idSchema }).strict(),
     response: z.object({ removed: z.boolean() }),
+  },
+  'routers.testConnection': {
+    request: z.object({ id: idSchema }).strict(),
+    response: z.discriminatedUnion('status', [
+      z.object({ status: z.literal('trusted'), keyType: z.string(), fingerprint: z.string(), connectMs: z.number() }),
+      z.object({ status: z.literal('unknown-host-key'), keyType: z.string(), fingerprint: z.string() }),
+    ]),
+  },
+  'routers.trustHostKey': {
+    request: z
+      .object({ id: idSchema, keyType: z.string().min(1).max(64), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint looks like SHA256: followed by 43 characters'), replace: z.boolean().default(false) })
+      .strict(),
+    response: routerSchema,
+  },
+  'routers.detect': {
+    request: z.object({ id: idSchema }).strict(),
+    response: z.object({ router: routerSchema, detection: detectionResultSchema }),
+  },
+  'routers.sshConfigHosts': {
+    request: empty,
+    response: z.object({
+      hosts: z.array(z.object({ alias: z.string(), hostName: z.string(), user: z.string().nullable(), port: z.int(), identityFiles: z.array(z.string()), proxyJump: z.array(z.string()) })),
+    }),
   },
   'inventory.export': {
     request: empty,

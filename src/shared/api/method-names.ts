@@ -11,6 +11,10 @@ export const methodNames = [
   'routers.create',
   'routers.update',
   'routers.remove',
+  'routers.testConnection',
+  'routers.trustHostKey',
+  'routers.detect',
+  'routers.sshConfigHosts',
   'inventory.export',
   'inventory.import',
 ] as const;

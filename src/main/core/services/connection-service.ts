@@ -1,0 +1,130 @@
+// Opens and shares each router's SSH connection from its inventory profile: credentials from
+// the SecretStore, host-key trust from the pinned key (then the user's known_hosts), the jump
+// host from the inventory. Trust-on-first-use is explicit: an unknown key is reported with its
+// fingerprint for the user to confirm, and only then pinned.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { SwitchyardError } from '../../../shared/errors.ts';
+import type { Logger } from '../logger.ts';
+import type { RouterRecord } from '../store/router-repository.ts';
+import { combineHostKeyTrust, KnownHostsTrust, type HostKeyTrust, type HostKeyVerdict } from '../transport/ssh/host-key.ts';
+import { loadPrivateKey, type SshAuth } from '../transport/ssh/ssh-auth.ts';
+import type { SshConnectOptions, SshConnection } from '../transport/ssh/ssh-connection.ts';
+import { HostKeyUnknownError } from '../transport/ssh/ssh-errors.ts';
+import { SshPool } from '../transport/ssh/ssh-pool.ts';
+import type { RoutersService, SshCredential } from './routers-service.ts';
+
+export type ConnectionTest =
+  | { status: 'trusted'; keyType: string; fingerprint: string; connectMs: number }
+  | { status: 'unknown-host-key'; keyType: string; fingerprint: string };
+
+const maxJumpDepth = 4;
+
+export class ConnectionService {
+  readonly #routers: RoutersService;
+  readonly #pool: SshPool;
+  readonly #log: Logger;
+  readonly #knownHostsFiles: readonly string[];
+
+  constructor(deps: { routers: RoutersService; log: Logger; pool?: SshPool; knownHostsFiles?: readonly string[] }) {
+    this.#routers = deps.routers;
+    this.#log = deps.log;
+    this.#pool = deps.pool ?? new SshPool();
+    this.#knownHostsFiles = deps.knownHostsFiles ?? [join(homedir(), '.ssh', 'known_hosts')];
+  }
+
+  /** The router's shared connection; throws HostKeyUnknownError until its key is trusted. */
+  async connection(routerId: string): Promise<SshConnection> {
+    const options = await this.#options(this.#routers.record(routerId), 0, new Set());
+    return this.#pool.get(routerId, () => options);
+  }
+
+  /** Connects once, reporting an unknown host key as a result the UI can ask about. */
+  async test(routerId: string): Promise<ConnectionTest> {
+    await this.#pool.release(routerId);
+    const started = performance.now();
+    const offered: { keyType?: string; fingerprint?: string } = {};
+    const record = this.#routers.record(routerId);
+    try {
+      const options = await this.#options(record, 0, new Set());
+      const recording: HostKeyTrust = {
+        check: (host, port, keyType, fingerprint) => {
+          Object.assign(offered, { keyType, fingerprint });
+          return options.hostKeyTrust.check(host, port, keyType, fingerprint);
+        },
+      };
+      await this.#pool.get(routerId, () => ({ ...options, hostKeyTrust: recording }));
+      return { status: 'trusted', keyType: offered.keyType ?? '', fingerprint: offered.fingerprint ?? '', connectMs: Math.round(performance.now() - started) };
+    } catch (error) {
+      if (error instanceof HostKeyUnknownError && offered.fingerprint) {
+        return { status: 'unknown-host-key', keyType: offered.keyType ?? '', fingerprint: offered.fingerprint };
+      }
+      throw error;
+    }
+  }
+
+  /** Pins the key the user confirmed. Replacing a pinned key must be asked for explicitly. */
+  async trust(routerId: string, keyType: string, fingerprint: string, replace: boolean): Promise<void> {
+    const record = this.#routers.record(routerId);
+    if (record.hostKey && record.hostKey.fingerprint !== fingerprint && !replace) {
+      throw new SwitchyardError(
+        'conflict',
+        `${record.name} already has the host key ${record.hostKey.fingerprint} pinned. Replace it only if you know why the router's key changed (a reset or a new router).`,
+        { pinned: record.hostKey.fingerprint, offered: fingerprint },
+      );
+    }
+    await this.#pool.release(routerId);
+    this.#routers.pinHostKey(routerId, keyType, fingerprint);
+  }
+
+  /** After an edit or a removal: the next use connects afresh with the new profile. */
+  async forget(routerId: string): Promise<void> {
+    await this.#pool.release(routerId);
+  }
+
+  async closeAll(): Promise<void> {
+    await this.#pool.closeAll();
+  }
+
+  async #options(record: RouterRecord, depth: number, seen: Set<string>): Promise<SshConnectOptions> {
+    if (seen.has(record.id) || depth > maxJumpDepth) {
+      throw new SwitchyardError('invalid-input', `The jump hosts of ${record.name} form a loop or are nested deeper than ${maxJumpDepth}. Edit the router's jump host.`);
+    }
+    seen.add(record.id);
+    const jump = record.jumpRouterId ? await this.#options(this.#routers.record(record.jumpRouterId), depth + 1, seen) : undefined;
+    return {
+      host: record.host,
+      port: record.port,
+      username: record.username,
+      auth: toSshAuth(await this.#routers.sshCredential(record)),
+      hostKeyTrust: combineHostKeyTrust(pinnedTrust(record), new KnownHostsTrust(this.#knownHostsFiles)),
+      ...(jump && { jump }),
+      log: (level, message) => (level === 'warn' ? this.#log.warn(`ssh ${record.name}: ${message}`) : level === 'info' ? this.#log.info(`ssh ${record.name}: ${message}`) : undefined),
+    };
+  }
+}
+
+/** The inventory's pin decides; without a pin it has no opinion and known_hosts may answer. */
+function pinnedTrust(record: RouterRecord): HostKeyTrust {
+  return {
+    check(_host, _port, _keyType, fingerprint): HostKeyVerdict {
+      if (!record.hostKey) return 'unknown';
+      return record.hostKey.fingerprint === fingerprint ? 'trusted' : { mismatch: record.hostKey.fingerprint };
+    },
+  };
+}
+
+function toSshAuth(credential: SshCredential): SshAuth[] {
+  switch (credential.kind) {
+    case 'password':
+      return [{ kind: 'password', password: credential.password }];
+    case 'keyboard-interactive': {
+      const password = credential.password;
+      return [{ kind: 'keyboard-interactive', respond: (prompts) => prompts.map(() => password) }, { kind: 'password', password }];
+    }
+    case 'key':
+      return [{ kind: 'key', privateKey: loadPrivateKey(credential.keyPath), ...(credential.passphrase !== undefined && { passphrase: credential.passphrase }) }];
+    case 'agent':
+      return [{ kind: 'agent' }];
+  }
+}
