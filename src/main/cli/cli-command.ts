@@ -7,6 +7,8 @@ export interface CliContext {
   call<M extends MethodName>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>>;
   readonly positionals: readonly string[];
   readonly options: Readonly<Record<string, string | boolean | undefined>>;
+  /** Reads a secret from standard input (never from argv, where `ps` would show it). */
+  readSecret(what: string): Promise<string>;
 }
 
 export interface CliCommand {

@@ -10,6 +10,8 @@ import { commands } from './commands.ts';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** All of standard input, for secrets passed with --password-stdin and friends. */
+  readStdin?(): Promise<string>;
 }
 
 export class CliApiError extends Error {
@@ -45,6 +47,12 @@ export async function runCli(argv: readonly string[], openCore: () => Promise<Co
     const ctx = {
       positionals: parsed.positionals.slice(command.path.length),
       options: parsed.values as Record<string, string | boolean | undefined>,
+      async readSecret(what: string) {
+        const text = (await io.readStdin?.()) ?? '';
+        const secret = text.replace(/\r?\n$/, '');
+        if (!secret) throw new UsageError(`Nothing arrived on standard input for the ${what}. Pipe it in, e.g.: printf '%s' "$PASSWORD" | switchyard …`);
+        return secret;
+      },
       async call<M extends MethodName>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>> {
         core ??= await openCore();
         const envelope = await core.dispatcher.dispatch(method, params);

@@ -1,7 +1,8 @@
-// Every CLI command. Later features add theirs here.
+// Every CLI command; each feature's commands live in their own module and are listed here.
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { appVersion } from '../core/app-core.ts';
 import { UsageError, type CliCommand } from './cli-command.ts';
+import { routerCommands } from './router-commands.ts';
 
 export const commands: readonly CliCommand[] = [
   {
@@ -42,4 +43,5 @@ export const commands: readonly CliCommand[] = [
     },
     format: (r: ResponseOf<'sites.remove'>) => (r.removed ? 'Removed.' : 'There was no such site.'),
   },
+  ...routerCommands,
 ];
