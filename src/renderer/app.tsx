@@ -1,6 +1,7 @@
 // The application shell: header with the theme switch, and the current page.
 import { ActionIcon, AppShell, Group, MantineProvider, Title, Tooltip, useMantineColorScheme } from '@mantine/core';
 import { IconMoon, IconSun } from '@tabler/icons-react';
+import { RouterPage } from './pages/router-page.tsx';
 import { SitePage } from './pages/site-page.tsx';
 import { SitesPage } from './pages/sites-page.tsx';
 import { useNavigationStore } from './stores/navigation-store.ts';
@@ -32,7 +33,7 @@ function CurrentPage() {
     case 'site':
       return <SitePage siteId={view.siteId} />;
     case 'router':
-      return <SitesPage />;
+      return <RouterPage routerId={view.routerId} tab={view.tab} />;
   }
 }
 

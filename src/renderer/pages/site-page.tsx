@@ -5,7 +5,7 @@ import { useEffect, useState } from 'react';
 import { AddRouterModal } from '../components/add-router-modal.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
 import { platformLabel } from '../format.ts';
-import { useNavigationStore } from '../stores/navigation-store.ts';
+import { useNavigationStore, viewHash } from '../stores/navigation-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 
@@ -26,7 +26,7 @@ export function SitePage({ siteId }: { siteId: string }) {
   if (!site) {
     return (
       <Center py="xl">
-        {status === 'ready' ? <Text>This site no longer exists. <Anchor onClick={() => go({ kind: 'sites' })}>Back to the sites</Anchor></Text> : <Loader aria-label="Loading the site" />}
+        {status === 'ready' ? <Text>This site no longer exists. <Anchor href={viewHash({ kind: 'sites' })}>Back to the sites</Anchor></Text> : <Loader aria-label="Loading the site" />}
       </Center>
     );
   }
@@ -34,7 +34,7 @@ export function SitePage({ siteId }: { siteId: string }) {
   return (
     <Stack>
       <Breadcrumbs>
-        <Anchor onClick={() => go({ kind: 'sites' })}>Sites</Anchor>
+        <Anchor href={viewHash({ kind: 'sites' })}>Sites</Anchor>
         <Text>{site.name}</Text>
       </Breadcrumbs>
       <Group justify="space-between">

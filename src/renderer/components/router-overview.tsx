@@ -1,0 +1,83 @@
+// The router's connection profile and what detection found, with the actions a technician
+// reaches for first: detect again, remove.
+import { Alert, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconRefresh, IconTrash } from '@tabler/icons-react';
+import { useState } from 'react';
+import type { Router } from '../../shared/api/routers-schemas.ts';
+import type { DetectionResult } from '../../shared/detect-schemas.ts';
+import { api, errorMessage } from '../api/api.ts';
+import { useNavigationStore } from '../stores/navigation-store.ts';
+import { useRoutersStore } from '../stores/routers-store.ts';
+import { ConfirmButton } from './confirm-button.tsx';
+import { DetectionSummary } from './detection-summary.tsx';
+
+const authLabels: Record<Router['authKind'], string> = { password: 'password', 'keyboard-interactive': 'keyboard-interactive', key: 'key file', agent: 'SSH agent' };
+
+export function RouterOverview({ router, detection }: { router: Router; detection: DetectionResult | null }) {
+  const go = useNavigationStore((s) => s.go);
+  const remove = useRoutersStore((s) => s.remove);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const detect = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.call('routers.detect', { id: router.id });
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack>
+      <SimpleGrid cols={{ base: 1, md: 2 }}>
+        <Card withBorder>
+          <Title order={4} mb="xs">
+            Connection
+          </Title>
+          <Text size="sm">
+            {router.username}@{router.host}:{router.port}, logs in with {authLabels[router.authKind]}
+            {router.authKind.startsWith('password') || router.authKind === 'keyboard-interactive' ? (router.hasSecret ? '' : ' — no password saved: edit the router to enter it') : ''}
+          </Text>
+          <Text size="sm" mt="xs">
+            Host key: {router.hostKey ? <Code>{`${router.hostKey.type} ${router.hostKey.fingerprint}`}</Code> : 'not trusted yet'}
+          </Text>
+        </Card>
+        <Card withBorder>
+          <Title order={4} mb="xs">
+            System
+          </Title>
+          {detection ? (
+            <Text size="sm">
+              {detection.facts.os.name ?? detection.facts.os.id ?? 'Unknown system'} {detection.facts.os.version ?? ''} · {detection.facts.hostname ?? ''} · init {detection.facts.init}
+            </Text>
+          ) : (
+            <Text size="sm" c="dimmed">
+              Not detected yet.
+            </Text>
+          )}
+        </Card>
+      </SimpleGrid>
+      {error && <Alert color="red">{error}</Alert>}
+      {detection && <DetectionSummary detection={detection} />}
+      <Group>
+        <Button leftSection={<IconRefresh size={16} />} variant="light" loading={busy} onClick={() => void detect()} disabled={!router.hostKey}>
+          Detect again
+        </Button>
+        <ConfirmButton
+          label="Remove router"
+          icon={<IconTrash size={16} />}
+          title={`Remove ${router.name}?`}
+          message="The router leaves Switchyard's inventory with its saved password. Nothing changes on the router itself."
+          onConfirm={async () => {
+            await remove(router.id);
+            go({ kind: 'site', siteId: router.siteId });
+          }}
+        />
+      </Group>
+    </Stack>
+  );
+}

@@ -1,0 +1,62 @@
+// One router: what Switchyard knows about it, with its tabs. Tabs appear as their features
+// land; Overview and Troubleshoot show what connection and detection already know.
+import { Anchor, Badge, Breadcrumbs, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useEffect } from 'react';
+import { detectionResultSchema } from '../../shared/detect-schemas.ts';
+import { RouterOverview } from '../components/router-overview.tsx';
+import { RouterTroubleshoot } from '../components/router-troubleshoot.tsx';
+import { platformLabel } from '../format.ts';
+import { useNavigationStore, viewHash, type RouterTab } from '../stores/navigation-store.ts';
+import { useRoutersStore } from '../stores/routers-store.ts';
+import { useSitesStore } from '../stores/sites-store.ts';
+
+const availableTabs: readonly RouterTab[] = ['overview', 'troubleshoot'];
+
+export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab }) {
+  const go = useNavigationStore((s) => s.go);
+  const { routers, status, load, watch } = useRoutersStore();
+  const { sites, load: loadSites } = useSitesStore();
+  const router = routers.find((r) => r.id === routerId);
+  const site = sites.find((s) => s.id === router?.siteId);
+
+  useEffect(() => {
+    void load();
+    void loadSites();
+    return watch();
+  }, [load, loadSites, watch]);
+
+  if (!router) {
+    return <Center py="xl">{status === 'ready' ? <Text>This router is no longer in the inventory.</Text> : <Loader aria-label="Loading the router" />}</Center>;
+  }
+  const detection = router.facts ? detectionResultSchema.safeParse(router.facts) : null;
+  const shownTab = availableTabs.includes(tab) ? tab : 'overview';
+
+  return (
+    <Stack>
+      <Breadcrumbs>
+        <Anchor href={viewHash({ kind: 'sites' })}>Sites</Anchor>
+        {site && <Anchor href={viewHash({ kind: 'site', siteId: site.id })}>{site.name}</Anchor>}
+        <Text>{router.name}</Text>
+      </Breadcrumbs>
+      <Group justify="space-between">
+        <Title order={2}>{router.name}</Title>
+        <Group gap="xs">
+          {router.platform && <Badge variant="light">{platformLabel(router.platform)}</Badge>}
+          {router.hostKey ? <Badge color="teal" variant="light">host key trusted</Badge> : <Badge color="gray" variant="light">host key not trusted yet</Badge>}
+        </Group>
+      </Group>
+      <Tabs value={shownTab} onChange={(value) => value && go({ kind: 'router', routerId, tab: value as RouterTab })} keepMounted={false}>
+        <Tabs.List>
+          <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="troubleshoot">Troubleshoot</Tabs.Tab>
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="md">
+          <RouterOverview router={router} detection={detection?.success ? detection.data : null} />
+        </Tabs.Panel>
+        <Tabs.Panel value="troubleshoot" pt="md">
+          <RouterTroubleshoot router={router} detection={detection?.success ? detection.data : null} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

@@ -1,0 +1,65 @@
+// A newcomer adds the lab router in Chromium: site, connection, the host key to compare and
+// trust, then what detection found; a wrong password is explained in plain words.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { labFixture } from '../lab/lab-fixture.ts';
+import { openBrowserSession, type BrowserSession } from './browser-session.ts';
+
+const lab = labFixture({ name: 'e2e', routers: 1, wans: 4 });
+
+describe.skipIf(lab.skipReason)('adding the lab router in the UI', () => {
+  let session: BrowserSession;
+  beforeAll(async () => {
+    session = await openBrowserSession();
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  async function fillConnection(password: string, name: string) {
+    const { page } = session;
+    const router = lab.info().routers[0]!;
+    await page.getByRole('button', { name: 'Add router' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByLabel('Address').fill(router.ssh.host);
+    await dialog.getByLabel('SSH port').fill(String(router.ssh.port));
+    await dialog.getByLabel('User').fill(router.ssh.user);
+    await dialog.locator('input[type="password"]').fill(password);
+    await dialog.getByRole('button', { name: 'Save and connect' }).click();
+  }
+
+  it('goes from an empty site to a detected router with its uplinks', async () => {
+    const { page } = session;
+    const router = lab.info().routers[0]!;
+    await page.getByRole('button', { name: 'Add site' }).click();
+    await page.getByLabel('Name').fill('Corner Bakery');
+    await page.getByRole('dialog').getByRole('button', { name: 'Add site' }).click();
+    await page.getByTestId('site-card').filter({ hasText: 'Corner Bakery' }).click();
+    await page.getByTestId('routers-empty').waitFor();
+
+    await fillConnection(router.ssh.password, 'Shop router');
+    const fingerprint = page.getByTestId('offered-fingerprint');
+    await fingerprint.waitFor();
+    expect(await fingerprint.textContent()).toBe(router.ssh.hostKeyFingerprint);
+    await page.getByRole('button', { name: 'Trust this key' }).click();
+
+    await page.getByTestId('detection-summary').waitFor({ timeout: 20_000 });
+    const rows = await page.getByTestId('uplink-row').allTextContents();
+    for (const device of ['eth1', 'wlan0', 'usb0', 'wwan0']) expect(rows.join(' ')).toContain(device);
+    await page.getByRole('button', { name: 'Open the router' }).click();
+    await page.getByRole('heading', { name: 'Shop router' }).waitFor();
+    expect(await page.getByText(router.ssh.hostKeyFingerprint).count()).toBeGreaterThan(0);
+    expect(session.problems).toEqual([]);
+  });
+
+  it('explains a wrong password in plain words', async () => {
+    const { page } = session;
+    await page.getByRole('link', { name: 'Corner Bakery' }).click();
+    await fillConnection('not-the-password', 'Back office');
+    // Pins are per router, so the second router's key is offered again; the login fails after.
+    await page.getByRole('button', { name: 'Trust this key' }).click();
+    const alert = page.getByText('Switchyard could not connect');
+    await alert.waitFor({ timeout: 20_000 });
+    expect(await page.getByRole('dialog').textContent()).toMatch(/password|refused|log in/i);
+  });
+});
