@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { ResponseOf } from '../../shared/api/contract.ts';
+import type { PlatformId } from '../../shared/model.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './api/dispatcher.ts';
 import { EventHub } from './api/event-hub.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -12,6 +13,7 @@ import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
 import { readUserSshConfig } from './transport/ssh/ssh-config.ts';
 import { ConnectionService } from './services/connection-service.ts';
 import { DetectionService } from './services/detection-service.ts';
+import { FailoverService, type DriverFactory } from './services/failover-service.ts';
 import { RoutersService } from './services/routers-service.ts';
 import { SitesService } from './services/sites-service.ts';
 import { openDatabase, type Database } from './store/database.ts';
@@ -27,6 +29,8 @@ export interface CoreOptions {
   transport: TransportKind;
   /** known_hosts files honoured as a trust source; default: the user's ~/.ssh/known_hosts. */
   knownHostsFiles?: readonly string[];
+  /** Drivers by platform; default: every platform Switchyard supports. */
+  drivers?: Partial<Record<PlatformId, DriverFactory>>;
   /** Opens the secret store once the database exists; default: memory only. */
   openSecrets?: (db: Database) => Promise<SecretStore>;
   log?: Logger;
@@ -45,6 +49,9 @@ export interface Core {
 
 export const appVersion: string = packageJson.version;
 
+/** Platforms Switchyard can drive; others are detected and monitored only. */
+const defaultDrivers: Partial<Record<PlatformId, DriverFactory>> = {};
+
 export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? silentLogger;
   const db = openDatabase(databasePath(options.dataDir));
@@ -61,6 +68,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const routers = new RoutersService({ db, routers: new RouterRepository(db), sites: siteRepository, secrets, events });
   const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }) });
   const detection = new DetectionService({ routers, connections });
+  const failover = new FailoverService({ routers, connections, drivers: options.drivers ?? defaultDrivers, events });
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: secrets.kind }),
@@ -95,6 +103,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'routers.sshConfigHosts': async () => ({
       hosts: readUserSshConfig().map((h) => ({ ...h, user: h.user ?? null, identityFiles: [...h.identityFiles], proxyJump: h.proxyJump.map((j) => `${j.user ? `${j.user}@` : ''}${j.host}${j.port ? `:${j.port}` : ''}`) })),
     }),
+    'failover.get': async ({ routerId }) => failover.get(routerId),
+    'failover.plan': async ({ routerId, policy }) => failover.plan(routerId, policy),
+    'failover.apply': async ({ routerId, policy, revertInSec }) => failover.apply(routerId, policy, revertInSec),
+    'failover.confirm': async ({ routerId }) => failover.confirm(routerId),
+    'failover.rollback': async ({ routerId }) => failover.rollback(routerId),
+    'failover.force': async ({ routerId, wan }) => failover.force(routerId, wan),
+    'failover.status': async ({ routerId }) => failover.status(routerId),
+    'failover.remove': async ({ routerId }) => ({ removed: await failover.remove(routerId) }),
     'inventory.export': async () => routers.exportInventory(),
     'inventory.import': async ({ file }) => routers.importInventory(file),
   };

@@ -4,8 +4,9 @@
 // fails to compile on either side and is refused at run time on the main side.
 import { z } from 'zod';
 import { apiErrorSchema } from '../errors.ts';
-import { idSchema, linkEventSchema } from '../model.ts';
+import { failoverPolicySchema, idSchema, linkEventSchema, platformIdSchema } from '../model.ts';
 import { detectionResultSchema } from '../detect-schemas.ts';
+import { applyPlanSchema, driverCapabilitiesSchema, routerStatusSchema, wanCandidateSchema } from '../failover-schemas.ts';
 import { inventoryFileSchema } from './inventory-schemas.ts';
 import { routerInputSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
 import { siteInputSchema, sitePatchSchema, siteSchema } from './sites-schemas.ts';
@@ -81,6 +82,49 @@ export const contract = {
     response: z.object({
       hosts: z.array(z.object({ alias: z.string(), hostName: z.string(), user: z.string().nullable(), port: z.int(), identityFiles: z.array(z.string()), proxyJump: z.array(z.string()) })),
     }),
+  },
+  'failover.get': {
+    request: z.object({ routerId: idSchema }).strict(),
+    response: z.object({
+      platform: platformIdSchema,
+      capabilities: driverCapabilitiesSchema,
+      candidates: z.array(wanCandidateSchema),
+      /** null: Switchyard has not enabled failover on this router. */
+      policy: failoverPolicySchema.nullable(),
+      status: routerStatusSchema,
+    }),
+  },
+  'failover.plan': {
+    request: z.object({ routerId: idSchema, policy: failoverPolicySchema }).strict(),
+    response: applyPlanSchema,
+  },
+  'failover.apply': {
+    request: z.object({ routerId: idSchema, policy: failoverPolicySchema, revertInSec: z.int().min(15, 'give yourself at least 15 s to confirm').max(600).default(60) }).strict(),
+    response: z.object({
+      revertAtMs: z.number().nullable(),
+      verification: z.object({ ok: z.boolean(), activeWans: z.array(z.string()), problems: z.array(z.string()), checkedMs: z.number() }),
+      status: routerStatusSchema,
+    }),
+  },
+  'failover.confirm': {
+    request: z.object({ routerId: idSchema }).strict(),
+    response: routerStatusSchema,
+  },
+  'failover.rollback': {
+    request: z.object({ routerId: idSchema }).strict(),
+    response: routerStatusSchema,
+  },
+  'failover.force': {
+    request: z.object({ routerId: idSchema, wan: z.string().min(1).max(32) }).strict(),
+    response: routerStatusSchema,
+  },
+  'failover.status': {
+    request: z.object({ routerId: idSchema }).strict(),
+    response: routerStatusSchema,
+  },
+  'failover.remove': {
+    request: z.object({ routerId: idSchema }).strict(),
+    response: z.object({ removed: z.boolean() }),
   },
   'inventory.export': {
     request: empty,

@@ -1,7 +1,10 @@
 // The one contract every router platform implements, after napalm's lifecycle: read what the
 // router has, plan a desired policy into a diff, commit it with a revert timer that runs on
 // the router, then confirm or roll back. The failover itself always runs on the router.
-import type { FailoverPolicy, LinkState, PlatformId, TrackMethod, Wan } from '../../../shared/model.ts';
+import type { ApplyPlan, DriverCapabilities, RouterStatus, WanCandidate } from '../../../shared/failover-schemas.ts';
+import type { FailoverPolicy, PlatformId } from '../../../shared/model.ts';
+
+export type { ApplyPlan, DriverCapabilities, PlanChange, RouterStatus, WanCandidate, WanStatus } from '../../../shared/failover-schemas.ts';
 import type { Command, RunOptions, RunResult, StreamHandle, StreamOptions } from '../transport/ssh/ssh-connection.ts';
 
 /** What a driver may do on its router: run a command built through the quoting layer, or
@@ -9,69 +12,6 @@ import type { Command, RunOptions, RunResult, StreamHandle, StreamOptions } from
 export interface RouterShell {
   run(command: Command, options?: RunOptions): Promise<RunResult>;
   stream(command: Command, options: StreamOptions): Promise<StreamHandle>;
-}
-
-export interface DriverCapabilities {
-  readonly supportsLoadBalance: boolean;
-  readonly trackMethods: readonly TrackMethod[];
-  /** The router can undo a commit by itself if no confirm arrives. */
-  readonly supportsRevertTimer: boolean;
-  readonly supportsForcedRefreshStreams: boolean;
-  readonly supportsManualFailover: boolean;
-  readonly maxWans: number;
-  /** Switchyard can only watch this router (e.g. a firmware whose files it does not know). */
-  readonly readOnly: boolean;
-}
-
-/** An uplink as the router has it, before Switchyard manages it. */
-export interface WanCandidate {
-  readonly name: string;
-  readonly device: string;
-  readonly kind: Wan['kind'];
-  readonly address?: string;
-  readonly prefixLen?: number;
-  readonly gateway?: string;
-  readonly metric?: number;
-  readonly hasDefaultRoute: boolean;
-}
-
-export interface WanStatus {
-  readonly wan: string;
-  readonly state: LinkState;
-  readonly active: boolean;
-  /** Tracking score or health as the engine counts it, when it has one. */
-  readonly score?: number;
-  readonly targets?: ReadonlyArray<{ readonly target: string; readonly up: boolean; readonly rttMs?: number }>;
-}
-
-export interface RouterStatus {
-  readonly enabled: boolean;
-  readonly mode: FailoverPolicy['mode'] | null;
-  /** 'auto', or the uplink a user forced. */
-  readonly forced: string;
-  readonly wans: readonly WanStatus[];
-  /** A commit is waiting for confirmation; the router reverts at this time. */
-  readonly pendingRevertAtMs: number | null;
-  readonly events: ReadonlyArray<{ readonly atMs: number; readonly kind: string; readonly wan?: string; readonly message: string }>;
-}
-
-export interface PlanChange {
-  readonly kind: 'add' | 'change' | 'remove';
-  /** What changes, in the user's words: "Cellular (wwan0) priority". */
-  readonly subject: string;
-  readonly from?: string;
-  readonly to?: string;
-}
-
-export interface ApplyPlan {
-  readonly platform: PlatformId;
-  readonly policy: FailoverPolicy;
-  readonly changes: readonly PlanChange[];
-  /** The platform's own rendering of the change (config text, uci batch), for the expert view. */
-  readonly nativeDiff: string;
-  readonly predictedFailoverSec: number;
-  /** Refusals found while planning; a plan with problems cannot be committed. */
-  readonly problems: readonly string[];
 }
 
 export interface CommitResult {

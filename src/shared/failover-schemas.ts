@@ -1,0 +1,75 @@
+// What crosses the contract about failover on a router: what the platform can do, the uplinks
+// it has, the engine's live status, and a plan (the diff shown before applying).
+import { z } from 'zod';
+import { failoverModes, failoverPolicySchema, linkStateSchema, platformIdSchema, trackMethodSchema, wanKindSchema } from './model.ts';
+
+export const driverCapabilitiesSchema = z.object({
+  supportsLoadBalance: z.boolean(),
+  trackMethods: z.array(trackMethodSchema).readonly(),
+  /** The router undoes a commit by itself if no confirm arrives. */
+  supportsRevertTimer: z.boolean(),
+  supportsForcedRefreshStreams: z.boolean(),
+  supportsManualFailover: z.boolean(),
+  maxWans: z.int().min(1),
+  /** Switchyard can only watch this router (e.g. a firmware whose files it does not know). */
+  readOnly: z.boolean(),
+});
+export type DriverCapabilities = Readonly<z.infer<typeof driverCapabilitiesSchema>>;
+
+/** An uplink as the router has it, before Switchyard manages it. */
+export const wanCandidateSchema = z.object({
+  name: z.string(),
+  device: z.string(),
+  kind: wanKindSchema,
+  address: z.string().optional(),
+  prefixLen: z.int().optional(),
+  gateway: z.string().optional(),
+  metric: z.int().optional(),
+  hasDefaultRoute: z.boolean(),
+});
+export type WanCandidate = Readonly<z.infer<typeof wanCandidateSchema>>;
+
+export const wanStatusSchema = z.object({
+  wan: z.string(),
+  state: linkStateSchema,
+  active: z.boolean(),
+  /** Tracking score or health as the engine counts it, when it has one. */
+  score: z.number().optional(),
+  targets: z.array(z.object({ target: z.string(), up: z.boolean(), rttMs: z.number().optional() })).readonly().optional(),
+});
+export type WanStatus = Readonly<z.infer<typeof wanStatusSchema>>;
+
+export const routerStatusSchema = z.object({
+  enabled: z.boolean(),
+  mode: z.enum(failoverModes).nullable(),
+  /** 'auto', or the uplink a user forced. */
+  forced: z.string(),
+  wans: z.array(wanStatusSchema).readonly(),
+  /** A commit is waiting for confirmation; the router reverts at this time. */
+  pendingRevertAtMs: z.number().nullable(),
+  events: z.array(z.object({ atMs: z.number(), kind: z.string(), wan: z.string().optional(), message: z.string() })).readonly(),
+});
+export type RouterStatus = Readonly<z.infer<typeof routerStatusSchema>>;
+
+export const planChangeSchema = z.object({
+  kind: z.enum(['add', 'change', 'remove']),
+  /** What changes, in the user's words: "Cellular (wwan0) priority". */
+  subject: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+});
+export type PlanChange = Readonly<z.infer<typeof planChangeSchema>>;
+
+export const applyPlanSchema = z.object({
+  platform: platformIdSchema,
+  policy: failoverPolicySchema,
+  changes: z.array(planChangeSchema).readonly(),
+  /** The platform's own rendering of the change (config text, uci batch), for the expert view. */
+  nativeDiff: z.string(),
+  predictedFailoverSec: z.number(),
+  /** Refusals found while planning; a plan with problems cannot be committed. */
+  problems: z.array(z.string()).readonly(),
+  /** Fingerprint of the router's config the plan was made from, to refuse overwriting later edits. */
+  basedOn: z.string().optional(),
+});
+export type ApplyPlan = Readonly<z.infer<typeof applyPlanSchema>>;
