@@ -1,0 +1,74 @@
+// The tracking profile Switchyard proposes per platform, and the predicted worst-case time
+// from a link failing to traffic moving, as each platform's engine counts. Pure, so the UI
+// can update the prediction live as the user types.
+import type { PlatformId, Tracking } from './model.ts';
+
+/**
+ * Linux agent: every target is probed every 0.2 s; an uplink goes down after 10 consecutive
+ * lost probes on (all but reliability−1 of) its targets. At 10 % random loss a false failover
+ * needs 10 losses in a row on every target (1e-10 per window per target), while a dead link is
+ * detected in about 2.4 s.
+ */
+const linuxTracking: Tracking = {
+  method: 'ping',
+  targets: [],
+  reliability: 1,
+  intervalSec: 0.2,
+  timeoutSec: 0.4,
+  downCount: 10,
+  upCount: 10,
+  failureIntervalSec: 0.2,
+};
+
+/** mwan3 counts whole seconds; 1 s rounds with 3 strikes fail over in seconds, not mwan3's ~50 s. */
+const mwan3Tracking: Tracking = {
+  method: 'ping',
+  targets: [],
+  reliability: 1,
+  intervalSec: 1,
+  timeoutSec: 1,
+  downCount: 3,
+  upCount: 3,
+  failureIntervalSec: 1,
+};
+
+export function defaultTracking(platform: PlatformId): Tracking {
+  return platform === 'linux' ? linuxTracking : mwan3Tracking;
+}
+
+/** The agent's main loop decides every tick; a change lands within one tick. */
+const agentTickSec = 0.2;
+/** With no probes, carrier loss is seen within one agent tick. */
+const linkStateSec = agentTickSec;
+
+/**
+ * Worst case from the moment a link stops passing traffic to traffic on another uplink, or
+ * null when the platform has no model of its engine.
+ *
+ * - linux (Switchyard agent): the next probe leaves at most one interval later, it is declared
+ *   lost after timeoutSec, and downCount−1 more probes follow at failureIntervalSec (the agent
+ *   probes faster once an uplink is suspect): interval + (down−1)·failureInterval + timeout + tick.
+ * - openwrt-mwan3 / glinet-kmwan (mwan3track): rounds probe the targets one after the other,
+ *   each waiting `timeout` when dead (count = 1): interval + down·targets·timeout +
+ *   (down−1)·failure_interval (mwan3.md, "Tracker scoring"). mwan3's own defaults (10 s, 5
+ *   strikes, 4 s timeout) give 70 s with one target and 130 s with four.
+ */
+export function predictFailoverSec(platform: PlatformId, tracking: Tracking): number | null {
+  const targets = Math.max(1, tracking.targets.length);
+  switch (platform) {
+    case 'linux':
+      if (tracking.method === 'none') return linkStateSec;
+      return round(tracking.intervalSec + (tracking.downCount - 1) * tracking.failureIntervalSec + tracking.timeoutSec + agentTickSec);
+    case 'openwrt-mwan3':
+    case 'glinet-kmwan':
+      if (tracking.method === 'none' || tracking.targets.length === 0) return null;
+      return round(tracking.intervalSec + tracking.downCount * targets * tracking.timeoutSec + (tracking.downCount - 1) * tracking.failureIntervalSec);
+    case 'routeros':
+    case 'unknown':
+      return null;
+  }
+}
+
+function round(sec: number): number {
+  return Math.round(sec * 10) / 10;
+}
