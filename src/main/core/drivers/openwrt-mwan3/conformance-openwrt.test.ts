@@ -1,0 +1,93 @@
+// The shared driver conformance scenarios, run against the openwrt-mwan3 driver replaying the
+// recorded 19.07 + mwan3 2.12.2 router, and against the kmwan driver (synthetic input).
+import { describe, it } from 'vitest';
+import type { FailoverPolicy } from '../../../../shared/model.ts';
+import { conformanceScenarios, type ConformanceHarness } from './driver-conformance.ts';
+import { assessKmwanConfig } from './kmwan.ts';
+import { createKmwanDriver, kmwanCommands } from './kmwan-driver.ts';
+import { confirmScript, readPendingCommand, rollbackScript, stageCommand, stagedExportCommand } from './mwan3-apply-script.ts';
+import { normalizeMwan3Policy, policyToMwan3 } from './mwan3-policy-map.ts';
+import { createOpenwrtMwan3Driver, mwan3Commands } from './openwrt-mwan3-driver.ts';
+import { createReplayShell, recorded, recordedFile, type Recording, type ReplayMap } from './replay-shell.ts';
+import { community, lab, readFixture } from './test-fixtures.ts';
+import { parseUciExport, parseUciConfigFile } from './uci/uci-parse.ts';
+import { serializeUciExport } from './uci/uci-serialize.ts';
+
+const L = (stem: string): Recording => recorded(lab, stem);
+const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
+const nothingPending: Recording = { stdout: '', exitCode: 7 };
+// Synthetic: BusyBox cat's reply for a missing file; only the exit code matters.
+const noMarker: Recording = { stdout: '', stderr: "cat: can't open '/etc/switchyard/pending/armed': No such file or directory\n", exitCode: 1 };
+
+const sample: FailoverPolicy = {
+  mode: 'failover',
+  forcedRefreshStreams: true,
+  wans: [
+    { name: 'wan', device: 'eth1', kind: 'ethernet', gateway: '192.0.2.1', priority: 1, weight: 1, enabled: true, tracking: { method: 'ping', targets: ['192.0.2.1', '192.0.2.254'], reliability: 1, intervalSec: 5, timeoutSec: 2, downCount: 3, upCount: 3, failureIntervalSec: 2 } },
+    { name: 'wanb', device: 'eth2', kind: 'ethernet', gateway: '198.51.100.1', priority: 2, weight: 1, enabled: true, tracking: { method: 'ping', targets: ['198.51.100.1'], reliability: 1, intervalSec: 5, timeoutSec: 2, downCount: 3, upCount: 3, failureIntervalSec: 2 } },
+  ],
+};
+const labExport = readFixture(lab, 'a_both_online__uci-export-mwan3.txt');
+// Derived: what the driver writes for the sample on the recorded router.
+const managedExport = serializeUciExport(policyToMwan3(parseUciExport(labExport, 'mwan3'), normalizeMwan3Policy(sample)).after);
+
+const labMap = (extra: Record<string, Recording> = {}): ReplayMap => ({
+  [mwan3Commands.exportMwan3.text]: L('a_both_online__uci-export-mwan3'),
+  [mwan3Commands.changesMwan3.text]: L('uci_edit__uci-changes-mwan3-after-commit'),
+  [mwan3Commands.showNetwork.text]: L('a_both_online__uci-show-network'),
+  [mwan3Commands.networkDump.text]: L('a_both_online__ubus-call-network.interface-dump'),
+  [mwan3Commands.ubusInterfaces.text]: L('common__ubus-call-mwan3-status'),
+  [mwan3Commands.textInterfaces.text]: L('b_wan_offline__mwan3-interfaces'),
+  [readPendingCommand().text]: noMarker,
+  [confirmScript().text]: nothingPending,
+  [rollbackScript().text]: nothingPending,
+  ...extra,
+});
+const facts = { mwan3Installed: true, supportsUse: true, hasHttping: false, hasArping: false };
+const now = 1_700_000_000_000;
+
+const openwrt: ConformanceHarness = {
+  unmanaged: async () => createOpenwrtMwan3Driver(createReplayShell(labMap()), { facts }),
+  managed: async () => ({ driver: createOpenwrtMwan3Driver(createReplayShell(labMap({ [mwan3Commands.exportMwan3.text]: ok(managedExport) })), { facts }), policy: normalizeMwan3Policy(sample) }),
+  samplePolicy: sample,
+  expectedWans: ['wan', 'wanb'],
+  committing: async () => ({
+    driver: createOpenwrtMwan3Driver(
+      createReplayShell(labMap({ [stageCommand(['mwan3']).text]: L('uci_edit__uci-batch-no-commit'), [stagedExportCommand('mwan3').text]: ok(managedExport) }), [
+        { label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() },
+      ]),
+      { facts, nowMs: () => now },
+    ),
+    nowMs: now,
+  }),
+};
+
+// kmwan: the documented config shape (mwan3.md §8) for the lab's two uplinks; synthetic.
+const kmwanConfig = parseUciConfigFile(
+  "config global 'global'\n\toption enable '1'\n\toption mode 'failover'\n\toption sensitivity '5000'\n\n" +
+    "config member 'wan'\n\toption interface 'wan'\n\toption addr_type '4'\n\toption metric '1'\n\toption weight '1'\n\tlist tracks 'ping,192.0.2.1'\n\n" +
+    "config member 'wanb'\n\toption interface 'wanb'\n\toption addr_type '4'\n\toption metric '2'\n\toption weight '1'\n\tlist tracks 'ping,198.51.100.1'\n",
+  'kmwan',
+);
+const disabledKmwan = serializeUciExport({ ...kmwanConfig, sections: kmwanConfig.sections.map((s) => (s.name === 'global' ? { ...s, options: s.options.map((o) => (o.name === 'enable' ? { ...o, value: '0' } : o)) } : s)) });
+const kmwanMap = (exportText: string): ReplayMap => ({
+  [kmwanCommands.exportKmwan.text]: ok(exportText),
+  [kmwanCommands.procStatus.text]: recordedFile(community, 'synthetic_proc-gl-kmwan-status.txt'),
+  [kmwanCommands.networkDump.text]: L('a_both_online__ubus-call-network.interface-dump'),
+  [readPendingCommand().text]: noMarker,
+  [confirmScript().text]: nothingPending,
+  [rollbackScript().text]: nothingPending,
+});
+const kmwan: ConformanceHarness = {
+  unmanaged: async () => createKmwanDriver(createReplayShell(kmwanMap(disabledKmwan)), { assessment: assessKmwanConfig(kmwanConfig) }),
+  managed: null,
+  samplePolicy: { ...sample, forcedRefreshStreams: false },
+  expectedWans: ['wan', 'wanb'],
+  committing: null,
+};
+
+for (const [name, harness] of [['openwrt-mwan3 (recorded 19.07 router)', openwrt], ['glinet-kmwan (synthetic)', kmwan]] as const) {
+  describe(`driver conformance: ${name}`, () => {
+    for (const s of conformanceScenarios) it(s.name, () => s.run(harness));
+  });
+}

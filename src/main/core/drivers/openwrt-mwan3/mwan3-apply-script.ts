@@ -1,0 +1,213 @@
+// The on-router commands of a safe apply: stage a uci batch in a private delta directory, arm a
+// revert job that outlives the SSH session, install, reload; then confirm, roll back or remove.
+import { createHash } from 'node:crypto';
+import { sh, shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
+
+/**
+ * Where Switchyard keeps its state on the router. Originals and the pending commit live on flash
+ * (/etc) so Remove works from any laptop and a pending revert is still visible after a reboot;
+ * staging lives in RAM and is deleted after each apply.
+ */
+export const routerPaths = {
+  stateDir: '/etc/switchyard',
+  /** /etc/config/<pkg> as it was when Switchyard first enabled failover (kept until Remove). */
+  original: (pkg: string): string => `/etc/switchyard/${pkg}.orig`,
+  /** '1' or '0': whether the engine's service started at boot before Switchyard enabled it. */
+  originalEnabled: (service: string): string => `/etc/switchyard/${service}.was-enabled`,
+  pendingDir: '/etc/switchyard/pending',
+  /** token=… and revert_at_ms=…; present while a commit waits for confirmation. */
+  armed: '/etc/switchyard/pending/armed',
+  revertScript: '/etc/switchyard/pending/revert.sh',
+  revertPid: '/etc/switchyard/pending/pid',
+  backup: (pkg: string): string => `/etc/switchyard/pending/${pkg}`,
+  backupEnabled: (service: string): string => `/etc/switchyard/pending/${service}.was-enabled`,
+  newFile: (pkg: string): string => `/etc/switchyard/pending/${pkg}.new`,
+  /**
+   * Private uci workspace: conf/ holds copies of the packages, delta/ the staged changes. uci -P
+   * writes its delta here, never in /tmp/.uci, which mwan3's hotplug scripts and trackers read.
+   * (-P also reads /tmp/.uci; the driver refuses to apply while that holds changes to the package.)
+   */
+  workDir: '/var/run/switchyard-uci',
+  workConf: '/var/run/switchyard-uci/conf',
+  workDelta: '/var/run/switchyard-uci/delta',
+} as const;
+
+/** `md5sum` prints this for the bytes on stdin; the on-router compare-and-swap checks it. */
+export function md5sumLine(text: string): string {
+  return `${createHash('md5').update(text, 'utf8').digest('hex')}  -`;
+}
+
+/** The service whose config we change and how it picks the change up. */
+export type ServiceAction = { readonly service: string; readonly verb: 'reload' | 'restart' };
+
+const uciPrivate = (...args: string[]): ShellCommand => shellCommand(['uci', '-c', routerPaths.workConf, '-P', routerPaths.workDelta, ...args]);
+const initd = (service: string, verb: string): ShellCommand => shellCommand([`/etc/init.d/${service}`, verb]);
+
+/**
+ * Copies the packages into the private workspace and runs `uci batch` there; send the batch on
+ * stdin. uci batch exits 0 even when lines fail, so the caller checks stderr.
+ */
+export function stageCommand(packages: readonly string[]): ShellCommand {
+  return sh.and(
+    shellCommand(['rm', '-rf', routerPaths.workDir]),
+    shellCommand(['mkdir', '-p', routerPaths.workConf, routerPaths.workDelta]),
+    ...packages.map((p) => shellCommand(['cp', `/etc/config/${p}`, `${routerPaths.workConf}/${p}`])),
+    uciPrivate('batch'),
+  );
+}
+
+/** The staged result, as `uci export` prints it, to compare with what the driver predicted. */
+export function stagedExportCommand(pkg: string): ShellCommand {
+  return uciPrivate('export', pkg);
+}
+
+export function discardStageCommand(): ShellCommand {
+  return shellCommand(['rm', '-rf', routerPaths.workDir]);
+}
+
+/** Exit codes of the install script that mean something other than "failed". */
+export const installExit = { conflict: 3, pendingChanges: 4, stagedMismatch: 5, pendingCommit: 8 } as const;
+
+export type InstallOptions = {
+  /** Packages to install from the workspace, with md5sumLine of `uci export` before and of the staged export. */
+  readonly packages: readonly { readonly name: string; readonly baseMd5: string; readonly stagedMd5: string }[];
+  /** The engine's service: enabled at boot if it was not, and its earlier state kept. */
+  readonly engine: string;
+  /** In order: e.g. network reload before mwan3 reload. */
+  readonly services: readonly ServiceAction[];
+  /** Arm a revert job that restores everything after this many seconds unless confirmed; null for none. */
+  readonly revert: { readonly inSec: number; readonly token: string; readonly atMs: number } | null;
+  /** Keep the packages and the service state as "before Switchyard" if not kept yet. */
+  readonly captureOriginal: { readonly packages: readonly string[] } | null;
+  /** How the driver read each package's base (`uci export` unless said); the md5 check reads it the same way. */
+  readonly baseRead?: Readonly<Record<string, 'export' | 'show'>>;
+};
+
+/** What the revert job runs; `sh revert.sh now` (rollback) skips the wait. */
+export function revertScriptText(o: { readonly token: string; readonly inSec: number; readonly packages: readonly string[]; readonly engine: string; readonly services: readonly ServiceAction[] }): string {
+  const P = routerPaths.pendingDir;
+  const restore = o.packages.map((p) => shellCommand(['cp', routerPaths.backup(p), `/etc/config/${p}`]).text);
+  const enabledFile = routerPaths.backupEnabled(o.engine);
+  const reloads = o.services.filter((s) => s.service !== o.engine).map((s) => initd(s.service, s.verb).text);
+  return [
+    '#!/bin/sh',
+    `# Switchyard revert job: restores the configs saved before commit ${o.token} unless it is confirmed.`,
+    // The job must outlive the SSH session that started it (dropbear may hang the session up).
+    "trap '' HUP INT",
+    `[ "$1" = now ] || sleep ${shellCommand([String(o.inSec)]).text}`,
+    // A confirm, or a newer commit, replaced or removed the marker: nothing to do.
+    `grep -qx ${shellCommand([`token=${o.token}`]).text} ${shellCommand([routerPaths.armed]).text} || exit 0`,
+    ...restore,
+    ...reloads,
+    `if [ "$(cat ${shellCommand([enabledFile]).text})" = 1 ]; then ${initd(o.engine, 'reload').text}; else ${initd(o.engine, 'stop').text}; ${initd(o.engine, 'disable').text}; fi`,
+    `rm -rf ${shellCommand([P]).text}`,
+    `logger -t switchyard ${shellCommand([`reverted unconfirmed commit ${o.token}`]).text}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * One script, run once: check nothing changed since the plan was read (compare-and-swap on the
+ * md5 of `uci export`), keep the originals on first enable, back up the live files and arm the
+ * revert job BEFORE touching anything, then install the staged files (rename, so a reader never
+ * sees half a file), enable the engine at boot and reload.
+ */
+export function installScript(o: InstallOptions): ShellCommand {
+  const P = routerPaths.pendingDir;
+  // A reload can cut the SSH session this runs in; the install must still finish.
+  const parts: ShellCommand[] = [sh.script`trap '' HUP`];
+  if (o.revert) {
+    parts.push(sh.script`[ ! -e ${routerPaths.armed} ] || { echo 'switchyard: another change is waiting for confirmation; confirm or roll it back first' >&2; exit ${String(installExit.pendingCommit)}; }`);
+  }
+  for (const p of o.packages) {
+    const verb = o.baseRead?.[p.name] ?? 'export';
+    parts.push(sh.script`[ "$(uci ${verb} ${p.name} | md5sum)" = ${p.baseMd5} ] || { echo ${`switchyard: /etc/config/${p.name} changed since it was read`} >&2; exit ${String(installExit.conflict)}; }`);
+    parts.push(sh.script`[ -z "$(uci changes ${p.name})" ] || { echo ${`switchyard: uncommitted uci changes to ${p.name} are waiting in /tmp/.uci`} >&2; exit ${String(installExit.pendingChanges)}; }`);
+    parts.push(sh.redirect(stagedExportCommand(p.name), { stdout: `${routerPaths.workDir}/${p.name}.export` }));
+    parts.push(sh.script`[ "$(md5sum < ${`${routerPaths.workDir}/${p.name}.export`})" = ${p.stagedMd5} ] || { echo ${`switchyard: the staged ${p.name} is not what was planned`} >&2; exit ${String(installExit.stagedMismatch)}; }`);
+  }
+  parts.push(shellCommand(['mkdir', '-p', P]));
+  const enabledNow = sh.script`if ${initd(o.engine, 'enabled')}; then echo 1; else echo 0; fi`;
+  if (o.captureOriginal) {
+    // The .orig of the engine's package is written last: its presence means the capture is whole.
+    const order = [...o.captureOriginal.packages.filter((p) => p !== o.engine), o.engine];
+    parts.push(
+      sh.script`[ -e ${routerPaths.original(o.engine)} ] || { ${sh.redirect(enabledNow, { stdout: routerPaths.originalEnabled(o.engine) })} && ${sh.and(...order.map((p) => shellCommand(['cp', `/etc/config/${p}`, routerPaths.original(p)])))}; }`,
+    );
+  }
+  if (o.revert) {
+    const pkgs = o.packages.map((p) => p.name);
+    for (const p of pkgs) parts.push(shellCommand(['cp', `/etc/config/${p}`, routerPaths.backup(p)]));
+    parts.push(sh.redirect(enabledNow, { stdout: routerPaths.backupEnabled(o.engine) }));
+    parts.push(sh.redirect(shellCommand(['printf', '%s\\n', `token=${o.revert.token}`, `revert_at_ms=${o.revert.atMs}`]), { stdout: routerPaths.armed }));
+    const text = revertScriptText({ token: o.revert.token, inSec: o.revert.inSec, packages: pkgs, engine: o.engine, services: o.services });
+    parts.push(sh.redirect(shellCommand(['printf', '%s', text]), { stdout: routerPaths.revertScript }));
+    // setsid (when BusyBox has it) leaves the session's process group; the script ignores HUP either way.
+    parts.push(
+      sh.script`if command -v setsid >/dev/null 2>&1; then setsid sh ${routerPaths.revertScript} </dev/null >/dev/null 2>&1 & else sh ${routerPaths.revertScript} </dev/null >/dev/null 2>&1 & fi; echo $! > ${routerPaths.revertPid}`,
+    );
+  }
+  for (const p of o.packages) {
+    parts.push(shellCommand(['sed', '1d', `${routerPaths.workDir}/${p.name}.export`]));
+    parts[parts.length - 1] = sh.redirect(parts[parts.length - 1]!, { stdout: routerPaths.newFile(p.name) });
+    parts.push(shellCommand(['mv', routerPaths.newFile(p.name), `/etc/config/${p.name}`]));
+  }
+  parts.push(sh.or(initd(o.engine, 'enabled'), initd(o.engine, 'enable')));
+  for (const s of o.services) parts.push(initd(s.service, s.verb));
+  parts.push(discardStageCommand());
+  return sh.and(...parts);
+}
+
+/** Exit code of confirm/rollback when no commit is waiting. */
+export const nothingPendingExit = 7;
+
+/** Removes the marker first (the job then does nothing even if it wakes), then ends the job. */
+export function confirmScript(): ShellCommand {
+  return sh.script`[ -f ${routerPaths.armed} ] || exit ${String(nothingPendingExit)}; pid=$(cat ${routerPaths.revertPid} 2>/dev/null); rm -rf ${routerPaths.pendingDir}; [ -z "$pid" ] || kill "$pid" 2>/dev/null; true`;
+}
+
+/** Ends the timer and runs the revert job now. */
+export function rollbackScript(): ShellCommand {
+  return sh.script`[ -f ${routerPaths.armed} ] || exit ${String(nothingPendingExit)}; pid=$(cat ${routerPaths.revertPid} 2>/dev/null); [ -z "$pid" ] || kill "$pid" 2>/dev/null; sh ${routerPaths.revertScript} now`;
+}
+
+/** `cat` of the pending marker; exit 1 (no such file) means nothing is pending. */
+export function readPendingCommand(): ShellCommand {
+  return shellCommand(['cat', routerPaths.armed]);
+}
+
+export function parsePending(stdout: string): { readonly token: string; readonly revertAtMs: number } | null {
+  const token = /^token=([0-9a-f]+)$/m.exec(stdout)?.[1];
+  const at = /^revert_at_ms=(\d+)$/m.exec(stdout)?.[1];
+  return token && at ? { token, revertAtMs: Number(at) } : null;
+}
+
+/** Exit code of the remove script when no original was kept (Switchyard never enabled failover here). */
+export const noOriginalExit = 6;
+
+/**
+ * Remove: cancel a pending commit, put the engine's original config back, install any staged
+ * packages (the driver stages the network metric restore), and return the service to its earlier
+ * boot state; then forget the originals.
+ */
+export function removeScript(o: { readonly engine: string; readonly originals: readonly string[]; readonly staged: readonly { readonly name: string; readonly stagedMd5: string }[]; readonly services: readonly ServiceAction[] }): ShellCommand {
+  const parts: ShellCommand[] = [
+    sh.script`[ -e ${routerPaths.original(o.engine)} ] || exit ${String(noOriginalExit)}`,
+    sh.script`pid=$(cat ${routerPaths.revertPid} 2>/dev/null); rm -rf ${routerPaths.pendingDir}; [ -z "$pid" ] || kill "$pid" 2>/dev/null; true`,
+  ];
+  for (const p of o.staged) {
+    const exported = `${routerPaths.workDir}/${p.name}.export`;
+    parts.push(sh.redirect(stagedExportCommand(p.name), { stdout: exported }));
+    parts.push(sh.script`[ "$(md5sum < ${exported})" = ${p.stagedMd5} ] || { echo ${`switchyard: the staged ${p.name} is not what was planned`} >&2; exit ${String(installExit.stagedMismatch)}; }`);
+    parts.push(sh.redirect(shellCommand(['sed', '1d', exported]), { stdout: `${routerPaths.workDir}/${p.name}.new` }));
+    parts.push(shellCommand(['mv', `${routerPaths.workDir}/${p.name}.new`, `/etc/config/${p.name}`]));
+  }
+  parts.push(shellCommand(['cp', routerPaths.original(o.engine), `/etc/config/${o.engine}`]));
+  for (const s of o.services) if (s.service !== o.engine) parts.push(initd(s.service, s.verb));
+  parts.push(
+    sh.script`if [ "$(cat ${routerPaths.originalEnabled(o.engine)})" = 1 ]; then ${initd(o.engine, 'enable')}; ${initd(o.engine, 'reload')}; else ${initd(o.engine, 'stop')}; ${initd(o.engine, 'disable')}; fi`,
+  );
+  parts.push(shellCommand(['rm', '-f', routerPaths.original(o.engine), routerPaths.originalEnabled(o.engine), ...o.originals.filter((p) => p !== o.engine).map(routerPaths.original)]));
+  parts.push(discardStageCommand());
+  return sh.and(...parts);
+}

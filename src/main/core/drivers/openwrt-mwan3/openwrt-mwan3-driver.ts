@@ -1,0 +1,410 @@
+// The openwrt-mwan3 driver: reads uplinks from netifd and failover from mwan3, plans a policy into
+// a uci batch, and applies it with a revert job on the router (napalm's candidate/commit/confirm).
+import { SwitchyardError } from '../../../../shared/errors.ts';
+import type { FailoverPolicy, TrackMethod } from '../../../../shared/model.ts';
+import { guessWanKind } from '../../detect/guess-wan-kind.ts';
+import { shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
+import type { RunOptions, RunResult } from '../../transport/ssh/ssh-connection.ts';
+import type { ApplyPlan, CommitResult, DriverCapabilities, PlanChange, RouterDriver, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
+import { installExit, md5sumLine, noOriginalExit, removeScript, routerPaths, type ServiceAction } from './mwan3-apply-script.ts';
+import { readMwan3Config, validateMwan3Config } from './mwan3-config.ts';
+import {
+  checkPolicyForMwan3,
+  mwan3ToPolicy,
+  normalizeMwan3Policy,
+  policyToMwan3,
+  predictPolicyFailoverSec,
+  readForcedWan,
+  removeSwitchyardSectionsOps,
+  switchyardForcedPolicy,
+  switchyardMember,
+  switchyardPolicy,
+  type UplinkLookup,
+} from './mwan3-policy-map.ts';
+import { isUbusObjectMissing, parseMwan3StatusText, parseUbusMwan3Status, type Mwan3InterfaceStatus } from './mwan3-status.ts';
+import { planMetricFix, restoreMetricOps } from './network-metric-fix.ts';
+import { conflictError, createSafeApply } from './uci-safe-apply.ts';
+import { findUplinks, parseNetworkInterfaceDump, type NetifdInterface } from './ubus-network-dump.ts';
+import { applyUciBatchOps, buildUciBatch } from './uci/uci-batch.ts';
+import { diffUciPackages, formatUciChange } from './uci/uci-diff.ts';
+import { findUciSection, getUciList, type UciPackage } from './uci/uci-model.ts';
+import { parseUciConfigFile, parseUciExport, parseUciShow } from './uci/uci-parse.ts';
+
+/** The exact commands the driver reads with (the replay tests key their recordings on these). */
+export const mwan3Commands = {
+  help: shellCommand(['mwan3']),
+  whichTools: shellCommand(['which', 'httping', 'arping']),
+  exportMwan3: shellCommand(['uci', 'export', 'mwan3']),
+  changesMwan3: shellCommand(['uci', 'changes', 'mwan3']),
+  showNetwork: shellCommand(['uci', 'show', 'network']),
+  networkDump: shellCommand(['ubus', 'call', 'network.interface', 'dump']),
+  ubusInterfaces: shellCommand(['ubus', 'call', 'mwan3', 'status', '{"section":"interfaces"}']),
+  textInterfaces: shellCommand(['mwan3', 'interfaces']),
+  readNetworkOriginal: shellCommand(['cat', routerPaths.original('network')]),
+} as const;
+
+export const installMwan3Hint = 'Install it on the router with: opkg update && opkg install mwan3 (and luci-app-mwan3 for the web UI).';
+
+export type OpenwrtMwan3Facts = {
+  readonly mwan3Installed: boolean;
+  /** `mwan3 use <iface> <cmd>` exists (mwan3 ≥ 2.10), so probes can be bound like mwan3track's. */
+  readonly supportsUse: boolean;
+  readonly hasHttping: boolean;
+  readonly hasArping: boolean;
+};
+
+/** What this router's mwan3 can do, from `mwan3` (its help) and `which httping arping`. */
+export async function detectOpenwrtMwan3(shell: RouterShell): Promise<OpenwrtMwan3Facts> {
+  const help = await shell.run(mwan3Commands.help, { expectExit: 'any' });
+  // A missing command is exit 127 from the shell ("mwan3: not found").
+  const installed = help.exitCode === 0 && /^Syntax: mwan3 /m.test(help.stdout);
+  const tools = await shell.run(mwan3Commands.whichTools, { expectExit: 'any' });
+  return {
+    mwan3Installed: installed,
+    supportsUse: installed && /^use <iface> <cmd>/m.test(help.stdout),
+    hasHttping: /\/httping$/m.test(tools.stdout),
+    hasArping: /\/arping$/m.test(tools.stdout),
+  };
+}
+
+export type OpenwrtMwan3DriverOptions = {
+  readonly facts: OpenwrtMwan3Facts;
+  readonly nowMs?: () => number;
+  /** The revert job's token; random by default, fixed in golden tests. */
+  readonly newToken?: () => string;
+};
+
+const ENGINE = 'mwan3';
+/** The trailer in nativeDiff that ties a plan to the config it was computed from. */
+const baseTrailer = /^# switchyard-base (\w+) md5=([0-9a-f]{32})$/gm;
+
+const md5Of = (text: string): string => md5sumLine(text).slice(0, 32);
+
+
+export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwan3DriverOptions): RouterDriver {
+  const { facts } = options;
+  const apply = createSafeApply(shell, {
+    engine: ENGINE,
+    serviceFor: (packages) => [...(packages.includes('network') ? [{ service: 'network', verb: 'reload' } as const] : []), { service: ENGINE, verb: 'reload' }],
+    originals: ['network', ENGINE],
+    baseRead: { network: 'show' },
+    ...(options.nowMs ? { nowMs: options.nowMs } : {}),
+    ...(options.newToken ? { newToken: options.newToken } : {}),
+  });
+  /** Config texts read by plan(), by md5, so a conflict can show what changed. */
+  const bases = new Map<string, string>();
+  let ubusMissing = false;
+
+  const capabilities: DriverCapabilities = {
+    supportsLoadBalance: true,
+    trackMethods: ['ping', ...(facts.hasHttping ? (['httping'] as const) : []), ...(facts.hasArping ? (['arping'] as const) : []), 'none'] as TrackMethod[],
+    supportsRevertTimer: true,
+    supportsForcedRefreshStreams: true,
+    supportsManualFailover: true,
+    maxWans: 8,
+    readOnly: !facts.mwan3Installed,
+  };
+
+  const run = (cmd: ShellCommand, opts?: RunOptions): Promise<RunResult> => shell.run(cmd, opts);
+
+  function requireMwan3(): void {
+    if (!facts.mwan3Installed) throw new SwitchyardError('unsupported', `This router does not have mwan3, which Switchyard uses for failover on OpenWrt. ${installMwan3Hint}`, { hint: installMwan3Hint });
+  }
+
+  async function readMwan3Text(): Promise<string> {
+    requireMwan3();
+    const r = await run(mwan3Commands.exportMwan3, { expectExit: [0, 1] });
+    if (r.exitCode !== 0) {
+      throw new SwitchyardError('unsupported', `mwan3 is installed but /etc/config/mwan3 is missing (${r.stderr.trim()}). Reinstall it: opkg install --force-reinstall mwan3.`);
+    }
+    return r.stdout;
+  }
+
+  async function readNetifd(): Promise<NetifdInterface[]> {
+    return parseNetworkInterfaceDump((await run(mwan3Commands.networkDump)).stdout);
+  }
+
+  const lookupFrom = uplinkLookupFromDump;
+
+  async function readInterfaceStatus(): Promise<Mwan3InterfaceStatus[]> {
+    if (!ubusMissing) {
+      const r = await run(mwan3Commands.ubusInterfaces, { expectExit: 'any' });
+      if (r.exitCode === 0) return [...parseUbusMwan3Status(r.stdout).interfaces];
+      if (!isUbusObjectMissing(r.exitCode ?? -1, r.stderr)) throw new SwitchyardError('command-failed', `ubus call mwan3 status failed: ${r.stderr.trim()}`);
+      // No rpcd plugin (no luci-app-mwan3): the text report has the same states.
+      ubusMissing = true;
+    }
+    return [...parseMwan3StatusText((await run(mwan3Commands.textInterfaces)).stdout).interfaces];
+  }
+
+  async function pendingUciChanges(): Promise<string> {
+    return (await run(mwan3Commands.changesMwan3)).stdout.trim();
+  }
+
+  return {
+    platform: 'openwrt-mwan3',
+    capabilities,
+
+    async readWans(): Promise<WanCandidate[]> {
+      const ifaces = await readNetifd();
+      let mwan3Names: string[] = [];
+      if (facts.mwan3Installed) {
+        const pkg = parseUciExport(await readMwan3Text(), 'mwan3');
+        mwan3Names = readMwan3Config(pkg).config.interfaces.filter((i) => i.family === 'ipv4').map((i) => i.name);
+      }
+      const out = wanCandidatesFromDump(ifaces);
+      // Uplinks mwan3 already knows that are down right now (no default route to find them by).
+      for (const name of mwan3Names) {
+        if (out.some((w) => w.name === name)) continue;
+        const i = ifaces.find((x) => x.interface === name);
+        if (!i) continue;
+        const device = i.l3_device ?? i.device ?? name;
+        out.push({ name, device, kind: guessWanKind({ device, name, proto: i.proto }).kind, ...(i.metric !== undefined ? { metric: i.metric } : {}), hasDefaultRoute: false });
+      }
+      return out;
+    },
+
+    async readPolicy(): Promise<FailoverPolicy | null> {
+      const pkg = parseUciExport(await readMwan3Text(), 'mwan3');
+      if (!findUciSection(pkg, switchyardPolicy)) return null;
+      return mwan3ToPolicy(pkg, lookupFrom(await readNetifd()));
+    },
+
+    async readStatus(): Promise<RouterStatus> {
+      const pkg = parseUciExport(await readMwan3Text(), 'mwan3');
+      const { config } = readMwan3Config(pkg);
+      const policy = findUciSection(pkg, switchyardPolicy) ? mwan3ToPolicy(pkg, () => undefined) : null;
+      const statuses = await readInterfaceStatus();
+      const pending = await apply.readPending();
+      const forced = readForcedWan(pkg);
+      const names = policy ? policy.wans.map((w) => w.name) : config.interfaces.filter((i) => i.enabled).map((i) => i.name);
+      const stateOf = (name: string): Mwan3InterfaceStatus | undefined => statuses.find((s) => s.name === name);
+      // mwan3 sends traffic to the online members with the lowest metric (mwan3.md §2).
+      const active = new Set<string>();
+      if (policy) {
+        const online = (n: string): boolean => stateOf(n)?.state === 'online';
+        if (forced !== null && online(forced)) active.add(forced);
+        else if (forced === null) {
+          const members = config.members.filter((m) => m.name.startsWith(switchyardMember('')) && m.interface !== null && names.includes(m.interface) && online(m.interface));
+          const best = Math.min(...members.map((m) => m.metric));
+          for (const m of members) if (m.metric === best) active.add(m.interface!);
+        }
+      }
+      const wans: WanStatus[] = names.map((name) => {
+        const s = stateOf(name);
+        return {
+          wan: name,
+          state: s?.state ?? 'unknown',
+          active: active.has(name),
+          ...(s?.score !== null && s?.score !== undefined ? { score: s.score } : {}),
+          targets: (s?.targets ?? []).map((t) => ({ target: t.ip, up: t.status === 'up', ...(t.latencyMs ? { rttMs: t.latencyMs } : {}) })),
+        };
+      });
+      return { enabled: policy !== null, mode: policy?.mode ?? null, forced: forced ?? 'auto', wans, pendingRevertAtMs: pending?.revertAtMs ?? null, events: [] };
+    },
+
+    async plan(desired: FailoverPolicy): Promise<ApplyPlan> {
+      const text = await readMwan3Text();
+      const pkg = parseUciExport(text, 'mwan3');
+      const networkText = (await run(mwan3Commands.showNetwork)).stdout;
+      const network = parseUciShow(networkText, 'network');
+      const networkInterfaces = network.sections.filter((s) => s.type === 'interface' && s.name !== null && s.name !== 'loopback').map((s) => s.name!);
+      const problems: string[] = [];
+      const pendingChanges = await pendingUciChanges();
+      if (pendingChanges) {
+        problems.push(`mwan3 has uncommitted changes waiting in /tmp/.uci (from LuCI or uci set), which mwan3's scripts already see: ${pendingChanges.split('\n').join(', ')}. Apply or revert them on the router first.`);
+      }
+      const policyProblems = checkPolicyForMwan3(desired, { networkInterfaces, current: pkg });
+      for (const w of desired.wans) {
+        const m = w.tracking.method;
+        // mwan3 falls back to ping without a word when the tool is missing (mwan3.md §1).
+        if ((m === 'httping' && !facts.hasHttping) || (m === 'arping' && !facts.hasArping)) {
+          policyProblems.push(`Uplink "${w.name}" tracks with ${m}, which is not installed on the router, so mwan3 would quietly use ping. Install it (opkg update && opkg install ${m}) or choose ping.`);
+        }
+      }
+      if (policyProblems.length > 0) {
+        return { platform: 'openwrt-mwan3', policy: desired, changes: [], nativeDiff: '', predictedFailoverSec: 0, problems: [...policyProblems, ...problems] };
+      }
+      const policy = normalizeMwan3Policy(desired);
+      const { ops, after } = policyToMwan3(pkg, policy);
+      const metric = planMetricFix(network, policy.wans.map((w) => w.name));
+      problems.push(...metric.problems);
+      const managed = new Set([...policy.wans.map((w) => w.name), switchyardPolicy, switchyardForcedPolicy, ...policy.wans.map((w) => switchyardMember(w.name))]);
+      for (const issue of validateMwan3Config(readMwan3Config(after).config, { networkInterfaces })) {
+        const section = issue.path.split('.')[1] ?? '';
+        if (issue.severity === 'error' && managed.has(section)) problems.push(issue.message);
+      }
+      bases.set(md5Of(text), text);
+      const before = mwan3ToPolicy(pkg, lookupFrom([]));
+      const changes = [...describeChanges(before, policy), ...metric.changes.map((c): PlanChange => ({ kind: 'change', subject: `Routing metric of ${c.iface} in /etc/config/network (mwan3 needs a different one per uplink)`, ...(c.from !== null ? { from: c.from } : {}), to: c.to }))];
+      const allOps = [...metric.ops, ...ops];
+      const nativeDiff = [
+        ...(allOps.length ? ['# uci batch', buildUciBatch(allOps).trimEnd(), '', '# resulting changes', ...diffUciPackages(pkg, after).map(formatUciChange), ...metric.changes.map((c) => `network.${c.iface}.metric: ${c.from === null ? 'unset' : `'${c.from}'`} → '${c.to}'`)] : ['# no change']),
+        '',
+        baseTrailerLine('mwan3', text),
+        baseTrailerLine('network', networkText),
+      ].join('\n');
+      return { platform: 'openwrt-mwan3', policy, changes, nativeDiff, predictedFailoverSec: predictPolicyFailoverSec(policy, after), problems };
+    },
+
+    async commit(plan: ApplyPlan, opts: { revertInSec: number }): Promise<CommitResult> {
+      if (plan.platform !== 'openwrt-mwan3') throw new SwitchyardError('invalid-input', `This plan is for ${plan.platform}, not OpenWrt mwan3.`);
+      if (plan.problems.length > 0) throw new SwitchyardError('invalid-input', `The plan has problems and cannot be applied: ${plan.problems.join(' ')}`, { problems: [...plan.problems] });
+      if (!Number.isInteger(opts.revertInSec) || opts.revertInSec < 10 || opts.revertInSec > 3600) {
+        throw new SwitchyardError('invalid-input', `The revert timer must be a whole number of seconds from 10 to 3600, not ${opts.revertInSec}.`);
+      }
+      const baseMd5 = planBases(plan.nativeDiff);
+      if (!baseMd5.mwan3 || !baseMd5.network) throw new SwitchyardError('invalid-input', 'This plan does not say which router config it was made from; plan again.');
+      const text = await readMwan3Text();
+      if (md5Of(text) !== baseMd5.mwan3) throw conflictError('mwan3', bases.get(baseMd5.mwan3), text);
+      if (await apply.readPending()) throw new SwitchyardError('conflict', 'Another change is waiting for confirmation on this router; confirm or roll it back before applying a new one.');
+      const networkText = (await run(mwan3Commands.showNetwork)).stdout;
+      if (md5Of(networkText) !== baseMd5.network) {
+        throw new SwitchyardError('conflict', '/etc/config/network was edited on the router since Switchyard read it; plan again.', { package: 'network' });
+      }
+      const pkg = parseUciExport(text, 'mwan3');
+      const network = parseUciShow(networkText, 'network');
+      const policy = normalizeMwan3Policy(plan.policy);
+      const { ops, after } = policyToMwan3(pkg, policy);
+      const metric = planMetricFix(network, policy.wans.map((w) => w.name));
+      if (ops.length === 0 && metric.ops.length === 0) return { revertAtMs: null };
+      const expected: Record<string, UciPackage> = {};
+      if (metric.ops.length) expected.network = applyUciBatchOps(network, metric.ops);
+      expected.mwan3 = after;
+      const revertAtMs = await apply.install({
+        ops: [...metric.ops, ...ops],
+        expected,
+        baseText: { mwan3: text, network: networkText },
+        revertInSec: opts.revertInSec,
+        captureOriginals: true,
+      });
+      return { revertAtMs };
+    },
+
+    confirm: () => apply.confirm(),
+    rollback: () => apply.rollback(),
+
+    async forceFailover(wan: string): Promise<void> {
+      const text = await readMwan3Text();
+      const pkg = parseUciExport(text, 'mwan3');
+      const policy = mwan3ToPolicy(pkg, () => undefined);
+      if (!policy) throw new SwitchyardError('conflict', 'Switchyard does not manage failover on this router yet, so there is nothing to force. Apply a policy first.');
+      if (wan !== 'auto' && !policy.wans.some((w) => w.name === wan)) {
+        throw new SwitchyardError('invalid-input', `"${wan}" is not one of the uplinks in the failover policy (${policy.wans.map((w) => w.name).join(', ')}).`);
+      }
+      if (await pendingUciChanges()) throw new SwitchyardError('conflict', 'mwan3 has uncommitted changes waiting in /tmp/.uci; apply or revert them on the router first.');
+      const { ops, after } = policyToMwan3(pkg, policy, { forcedWan: wan === 'auto' ? null : wan });
+      if (ops.length === 0) return;
+      await apply.install({ ops, expected: { mwan3: after }, baseText: { mwan3: text }, revertInSec: null, captureOriginals: false });
+    },
+
+    async remove(): Promise<void> {
+      const text = await readMwan3Text();
+      const pkg = parseUciExport(text, 'mwan3');
+      const orig = await run(mwan3Commands.readNetworkOriginal, { expectExit: 'any' });
+      const staged: { name: string; stagedMd5: string }[] = [];
+      if (orig.exitCode === 0) {
+        const networkText = (await run(mwan3Commands.showNetwork)).stdout;
+        const network = parseUciShow(networkText, 'network');
+        const wans = getUciList(findUciSection(pkg, switchyardPolicy) ?? { type: 'policy', name: null, anonymous: true, options: [] }, 'use_member').map((m) => m.replace(/^sy_m_/, ''));
+        const ops = restoreMetricOps(network, parseUciConfigFile(orig.stdout, 'network'), wans);
+        if (ops.length) {
+          const md5 = await apply.stage(ops, { network: applyUciBatchOps(network, ops) });
+          staged.push({ name: 'network', stagedMd5: md5.network! });
+        }
+      }
+      const services: ServiceAction[] = [...(staged.length ? [{ service: 'network', verb: 'reload' } as const] : []), { service: ENGINE, verb: 'reload' }];
+      const r = await run(removeScript({ engine: ENGINE, originals: ['network', ENGINE], staged, services }), { expectExit: [0, noOriginalExit, installExit.stagedMismatch], timeoutMs: 120_000 });
+      if (r.exitCode === installExit.stagedMismatch) throw new SwitchyardError('command-failed', `Remove stopped: ${r.stderr.trim()}`);
+      if (r.exitCode === noOriginalExit) {
+        // No original kept (enabled by an older Switchyard, or the files were deleted): take out
+        // only the sections Switchyard owns and leave the user's as they are.
+        const ops = removeSwitchyardSectionsOps(pkg);
+        if (ops.length === 0) return;
+        await apply.install({ ops, expected: { mwan3: applyUciBatchOps(pkg, ops) }, baseText: { mwan3: text }, revertInSec: null, captureOriginals: false });
+      }
+    },
+
+    probeCommand(wan: WanCandidate, target: string, method: 'ping' | 'httping'): readonly string[] {
+      // BusyBox ping: one probe a second by default, prints `seq=`, has no -O.
+      const probe = method === 'ping' ? ['ping', target] : ['httping', '-i', '1', '-g', `http://${target}/`];
+      if (facts.supportsUse) return ['mwan3', 'use', wan.name, ...probe];
+      if (method === 'ping') return ['ping', '-I', wan.device, target];
+      return [...probe, ...(wan.address ? ['-y', wan.address] : [])];
+    },
+  };
+}
+
+/** IPv4 uplinks in `ubus call network.interface dump`: interfaces with a default route. */
+export function wanCandidatesFromDump(ifaces: readonly NetifdInterface[]): WanCandidate[] {
+  return findUplinks(ifaces)
+    .filter((u) => u.family === 'ipv4')
+    .map((u) => {
+      const [address, prefix] = (u.addresses[0] ?? '').split('/');
+      const device = u.device ?? u.baseDevice ?? u.name;
+      return {
+        name: u.name,
+        device,
+        kind: guessWanKind({ device, name: u.name, proto: u.proto ?? undefined }).kind,
+        ...(address ? { address, prefixLen: Number(prefix) } : {}),
+        ...(u.gateway ? { gateway: u.gateway } : {}),
+        ...(u.metric !== null ? { metric: u.metric } : {}),
+        hasDefaultRoute: true,
+      };
+    });
+}
+
+/** Where netifd says each interface's traffic goes: device, a guessed kind, the gateway. */
+export function uplinkLookupFromDump(ifaces: readonly NetifdInterface[]): UplinkLookup {
+  return (name) => {
+    const i = ifaces.find((x) => x.interface === name);
+    if (!i) return undefined;
+    const device = i.l3_device ?? i.device ?? name;
+    const gw = findUplinks([i]).find((u) => u.family === 'ipv4')?.gateway ?? undefined;
+    return { device, kind: guessWanKind({ device, name, proto: i.proto }).kind, gateway: gw ?? undefined };
+  };
+}
+
+/** The md5 trailers plan() writes into nativeDiff, by package. */
+export function planBases(nativeDiff: string): Record<string, string> {
+  return Object.fromEntries([...nativeDiff.matchAll(baseTrailer)].map((m) => [m[1]!, m[2]!]));
+}
+
+export const baseTrailerLine = (pkg: string, text: string): string => `# switchyard-base ${pkg} md5=${md5Of(text)}`;
+
+/** The plan's change list in the user's words, from the policy mwan3 has to the one planned. */
+export function describeChanges(before: FailoverPolicy | null, after: FailoverPolicy): PlanChange[] {
+  const out: PlanChange[] = [];
+  const label = (w: { name: string; device: string }): string => `${w.name} (${w.device})`;
+  if (!before) {
+    out.push({ kind: 'add', subject: `Failover managed by Switchyard (${after.mode})`, to: after.wans.map((w) => w.name).join(' → ') });
+    return out;
+  }
+  if (before.mode !== after.mode) out.push({ kind: 'change', subject: 'Mode', from: before.mode, to: after.mode });
+  if (before.forcedRefreshStreams !== after.forcedRefreshStreams) out.push({ kind: 'change', subject: 'Forced Refresh Streams', from: String(before.forcedRefreshStreams), to: String(after.forcedRefreshStreams) });
+  for (const w of after.wans) {
+    const old = before.wans.find((x) => x.name === w.name);
+    if (!old) {
+      out.push({ kind: 'add', subject: `Uplink ${label(w)}`, to: `priority ${w.priority}, weight ${w.weight}` });
+      continue;
+    }
+    const fields: [string, string, string][] = [
+      ['priority', String(old.priority), String(w.priority)],
+      ['weight', String(old.weight), String(w.weight)],
+      ['enabled', String(old.enabled), String(w.enabled)],
+      ['tracking method', old.tracking.method, w.tracking.method],
+      ['tracking targets', old.tracking.targets.join(', '), w.tracking.targets.join(', ')],
+      ['targets that must answer', String(old.tracking.reliability), String(w.tracking.reliability)],
+      ['check interval (s)', String(old.tracking.intervalSec), String(w.tracking.intervalSec)],
+      ['interval while failing (s)', String(old.tracking.failureIntervalSec), String(w.tracking.failureIntervalSec)],
+      ['probe timeout (s)', String(old.tracking.timeoutSec), String(w.tracking.timeoutSec)],
+      ['failed checks before offline', String(old.tracking.downCount), String(w.tracking.downCount)],
+      ['good checks before online', String(old.tracking.upCount), String(w.tracking.upCount)],
+      ['latency threshold (ms)', String(old.tracking.latencyThresholdMs ?? 'off'), String(w.tracking.latencyThresholdMs ?? 'off')],
+      ['loss threshold (%)', String(old.tracking.lossThresholdPct ?? 'off'), String(w.tracking.lossThresholdPct ?? 'off')],
+    ];
+    for (const [what, from, to] of fields) if (from !== to) out.push({ kind: 'change', subject: `${label(w)} ${what}`, from, to });
+  }
+  for (const w of before.wans) if (!after.wans.some((x) => x.name === w.name)) out.push({ kind: 'remove', subject: `Uplink ${w.name}` });
+  return out;
+}

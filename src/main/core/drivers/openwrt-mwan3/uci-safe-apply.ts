@@ -1,0 +1,140 @@
+// The driver side of a safe apply over uci, shared by the mwan3 and kmwan drivers: stage and
+// check a batch, install it with the revert job, confirm, roll back, read the pending marker.
+import { randomBytes } from 'node:crypto';
+import { SwitchyardError } from '../../../../shared/errors.ts';
+import type { RouterShell } from '../driver.ts';
+import {
+  confirmScript,
+  discardStageCommand,
+  installExit,
+  installScript,
+  md5sumLine,
+  nothingPendingExit,
+  parsePending,
+  readPendingCommand,
+  rollbackScript,
+  stageCommand,
+  stagedExportCommand,
+  type ServiceAction,
+} from './mwan3-apply-script.ts';
+import { assertUciBatchSucceeded, buildUciBatch, type UciBatchOp } from './uci/uci-batch.ts';
+import { diffUciPackages, formatUciChange } from './uci/uci-diff.ts';
+import type { UciOption, UciPackage } from './uci/uci-model.ts';
+import { parseUciExport } from './uci/uci-parse.ts';
+
+/** Single-item lists read like options in `uci show`; compare packages in that form. */
+export function flattenLists(pkg: UciPackage): UciPackage {
+  return { ...pkg, sections: pkg.sections.map((s) => ({ ...s, options: s.options.map((o): UciOption => (o.kind === 'list' && o.values.length === 1 ? { kind: 'option', name: o.name, value: o.values[0]! } : o)) })) };
+}
+
+/** The refusal when a package changed on the router since plan() read it, with what changed. */
+export function conflictError(pkg: string, baseText: string | undefined, nowText: string): SwitchyardError {
+  const diff = baseText === undefined ? [] : diffUciPackages(parseUciExport(baseText, pkg), parseUciExport(nowText, pkg)).map(formatUciChange);
+  return new SwitchyardError(
+    'conflict',
+    `/etc/config/${pkg} was edited on the router since Switchyard read it, so Switchyard will not overwrite it. ` +
+      (diff.length ? `What changed: ${diff.join('; ')}. ` : '') +
+      'Review the router, then plan again.',
+    { package: pkg, diff },
+  );
+}
+
+export type SafeApplyOptions = {
+  /** The engine's package and service (mwan3, kmwan). */
+  readonly engine: string;
+  /** How each package changes take effect, in order (network reload before the engine's). */
+  readonly serviceFor: (packages: readonly string[]) => ServiceAction[];
+  /** Packages kept as "before Switchyard" on the first commit. */
+  readonly originals: readonly string[];
+  /** How plan() read each package (`uci export` unless said). */
+  readonly baseRead?: Readonly<Record<string, 'export' | 'show'>>;
+  readonly nowMs?: () => number;
+  readonly newToken?: () => string;
+};
+
+export type InstallRequest = {
+  readonly ops: readonly UciBatchOp[];
+  /** The predicted result per package; the staged export must match it. */
+  readonly expected: Readonly<Record<string, UciPackage>>;
+  /** The exact text each package's base was read as. */
+  readonly baseText: Readonly<Record<string, string>>;
+  readonly revertInSec: number | null;
+  readonly captureOriginals: boolean;
+};
+
+export type SafeApply = {
+  stage(ops: readonly UciBatchOp[], expected: Readonly<Record<string, UciPackage>>): Promise<Record<string, string>>;
+  install(req: InstallRequest): Promise<number | null>;
+  readPending(): Promise<{ readonly token: string; readonly revertAtMs: number } | null>;
+  confirm(): Promise<void>;
+  rollback(): Promise<void>;
+};
+
+export function createSafeApply(shell: RouterShell, o: SafeApplyOptions): SafeApply {
+  const now = o.nowMs ?? Date.now;
+  const newToken = o.newToken ?? ((): string => randomBytes(8).toString('hex'));
+  const discard = (): Promise<unknown> => shell.run(discardStageCommand(), { expectExit: 'any' }).catch(() => undefined);
+
+  /** Stages ops in the private workspace and checks the router's uci made what we predicted. */
+  async function stage(ops: readonly UciBatchOp[], expected: Readonly<Record<string, UciPackage>>): Promise<Record<string, string>> {
+    const packages = Object.keys(expected);
+    try {
+      const staged = await shell.run(stageCommand(packages), { stdin: buildUciBatch(ops) });
+      assertUciBatchSucceeded(staged.stderr);
+      const md5: Record<string, string> = {};
+      for (const p of packages) {
+        const text = (await shell.run(stagedExportCommand(p))).stdout;
+        const diff = diffUciPackages(flattenLists(expected[p]!), flattenLists(parseUciExport(text, p)));
+        if (diff.length > 0) {
+          throw new SwitchyardError('command-failed', `The router's uci staged ${p} differently than planned, so nothing was changed: ${diff.map(formatUciChange).join('; ')}`, { diff: diff.map(formatUciChange) });
+        }
+        md5[p] = md5sumLine(text);
+      }
+      return md5;
+    } catch (e) {
+      await discard();
+      throw e;
+    }
+  }
+
+  return {
+    stage,
+
+    async install(req: InstallRequest): Promise<number | null> {
+      const stagedMd5 = await stage(req.ops, req.expected);
+      const names = Object.keys(req.expected);
+      const packages = names.map((name) => ({ name, baseMd5: md5sumLine(req.baseText[name]!), stagedMd5: stagedMd5[name]! }));
+      const revertAtMs = req.revertInSec === null ? null : now() + req.revertInSec * 1000;
+      const script = installScript({
+        packages,
+        engine: o.engine,
+        services: o.serviceFor(names),
+        revert: req.revertInSec === null ? null : { inSec: req.revertInSec, token: newToken(), atMs: revertAtMs! },
+        captureOriginal: req.captureOriginals ? { packages: o.originals } : null,
+        ...(o.baseRead ? { baseRead: o.baseRead } : {}),
+      });
+      const r = await shell.run(script, { expectExit: [0, ...Object.values(installExit)], timeoutMs: 120_000 });
+      if (r.exitCode !== 0) {
+        await discard();
+        const code = r.exitCode === installExit.stagedMismatch ? 'command-failed' : 'conflict';
+        throw new SwitchyardError(code, `Nothing was changed on the router: ${r.stderr.trim().replace(/^switchyard: /, '')}.`, { exitCode: r.exitCode });
+      }
+      return revertAtMs;
+    },
+
+    async readPending() {
+      const r = await shell.run(readPendingCommand(), { expectExit: 'any' });
+      return r.exitCode === 0 ? parsePending(r.stdout) : null;
+    },
+
+    async confirm(): Promise<void> {
+      const r = await shell.run(confirmScript(), { expectExit: [0, nothingPendingExit] });
+      if (r.exitCode === nothingPendingExit) throw new SwitchyardError('not-found', 'No change is waiting for confirmation on this router (it may already have been reverted).');
+    },
+
+    async rollback(): Promise<void> {
+      const r = await shell.run(rollbackScript(), { expectExit: [0, nothingPendingExit], timeoutMs: 120_000 });
+      if (r.exitCode === nothingPendingExit) throw new SwitchyardError('not-found', 'No change is waiting on this router, so there is nothing to roll back.');
+    },
+  };
+}
