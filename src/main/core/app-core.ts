@@ -13,7 +13,8 @@ import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
 import { readUserSshConfig } from './transport/ssh/ssh-config.ts';
 import { ConnectionService } from './services/connection-service.ts';
 import { DetectionService } from './services/detection-service.ts';
-import { FailoverService, type DriverFactory } from './services/failover-service.ts';
+import { builtInDrivers, type DriverFactory } from './drivers/driver-registry.ts';
+import { FailoverService } from './services/failover-service.ts';
 import { RoutersService } from './services/routers-service.ts';
 import { SitesService } from './services/sites-service.ts';
 import { openDatabase, type Database } from './store/database.ts';
@@ -49,8 +50,6 @@ export interface Core {
 
 export const appVersion: string = packageJson.version;
 
-/** Platforms Switchyard can drive; others are detected and monitored only. */
-const defaultDrivers: Partial<Record<PlatformId, DriverFactory>> = {};
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? silentLogger;
@@ -68,7 +67,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const routers = new RoutersService({ db, routers: new RouterRepository(db), sites: siteRepository, secrets, events });
   const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }) });
   const detection = new DetectionService({ routers, connections });
-  const failover = new FailoverService({ routers, connections, drivers: options.drivers ?? defaultDrivers, events });
+  const failover = new FailoverService({ routers, connections, drivers: options.drivers ?? builtInDrivers, events });
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: secrets.kind }),

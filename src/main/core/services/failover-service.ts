@@ -5,11 +5,10 @@ import type { ApplyPlan, RouterStatus } from '../../../shared/failover-schemas.t
 import { SwitchyardError } from '../../../shared/errors.ts';
 import type { FailoverPolicy, PlatformId } from '../../../shared/model.ts';
 import type { EventHub } from '../api/event-hub.ts';
-import type { RouterDriver, RouterShell } from '../drivers/driver.ts';
+import type { RouterDriver } from '../drivers/driver.ts';
+import type { DriverFactory } from '../drivers/driver-registry.ts';
 import type { ConnectionService } from './connection-service.ts';
 import type { RoutersService } from './routers-service.ts';
-
-export type DriverFactory = (shell: RouterShell, context: { routerId: string; facts: Record<string, unknown> | null }) => RouterDriver;
 
 export interface Verification {
   ok: boolean;

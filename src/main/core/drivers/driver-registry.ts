@@ -1,0 +1,18 @@
+// The drivers Switchyard ships, by platform. A driver is made per use from the router's shared
+// connection; platforms without a driver are detected and monitored only.
+import { SwitchyardError } from '../../../shared/errors.ts';
+import type { PlatformId } from '../../../shared/model.ts';
+import type { RouterDriver, RouterShell } from './driver.ts';
+import { createKmwanDriver, detectKmwan } from './openwrt-mwan3/kmwan-driver.ts';
+import { createOpenwrtMwan3Driver, detectOpenwrtMwan3 } from './openwrt-mwan3/openwrt-mwan3-driver.ts';
+
+export type DriverFactory = (shell: RouterShell, context: { routerId: string; facts: Record<string, unknown> | null }) => Promise<RouterDriver>;
+
+export const builtInDrivers: Partial<Record<PlatformId, DriverFactory>> = {
+  'openwrt-mwan3': async (shell) => createOpenwrtMwan3Driver(shell, { facts: await detectOpenwrtMwan3(shell) }),
+  'glinet-kmwan': async (shell) => {
+    const detected = await detectKmwan(shell);
+    if (!detected.present) throw new SwitchyardError('unsupported', 'kmwan is not running on this router (no /proc/gl-kmwan). Run detection again.');
+    return createKmwanDriver(shell, { assessment: detected.assessment });
+  },
+};
