@@ -3,6 +3,7 @@
 import { Anchor, Badge, Breadcrumbs, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import { detectionResultSchema } from '../../shared/detect-schemas.ts';
+import { FailoverTab } from '../components/failover/failover-tab.tsx';
 import { RouterOverview } from '../components/router-overview.tsx';
 import { RouterTroubleshoot } from '../components/router-troubleshoot.tsx';
 import { platformLabel } from '../format.ts';
@@ -10,7 +11,7 @@ import { useNavigationStore, viewHash, type RouterTab } from '../stores/navigati
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 
-const availableTabs: readonly RouterTab[] = ['overview', 'troubleshoot'];
+const availableTabs: readonly RouterTab[] = ['overview', 'failover', 'troubleshoot'];
 
 export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab }) {
   const go = useNavigationStore((s) => s.go);
@@ -48,10 +49,14 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
       <Tabs value={shownTab} onChange={(value) => value && go({ kind: 'router', routerId, tab: value as RouterTab })} keepMounted={false}>
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
+          <Tabs.Tab value="failover">WAN Failover</Tabs.Tab>
           <Tabs.Tab value="troubleshoot">Troubleshoot</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <RouterOverview router={router} detection={detection?.success ? detection.data : null} />
+        </Tabs.Panel>
+        <Tabs.Panel value="failover" pt="md">
+          <FailoverTab routerId={router.id} />
         </Tabs.Panel>
         <Tabs.Panel value="troubleshoot" pt="md">
           <RouterTroubleshoot router={router} detection={detection?.success ? detection.data : null} />

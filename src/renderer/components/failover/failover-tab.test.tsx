@@ -1,0 +1,275 @@
+// @vitest-environment happy-dom
+// The WAN Failover tab against a mocked contract: every view state, validation as you type,
+// the plan diff, the revert countdown with Confirm, a lost connection, balance shares.
+import { MantineProvider } from '@mantine/core';
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MethodName } from '../../../shared/api/contract.ts';
+import type { ApiError } from '../../../shared/errors.ts';
+import { ApiCallError, api } from '../../api/api.ts';
+import { useFailoverStore } from '../../stores/failover-store.ts';
+import { useNavigationStore } from '../../stores/navigation-store.ts';
+import { theme } from '../../theme.ts';
+import { appliedPolicy, plan, snapshot, status } from './failover-fixtures.test-util.ts';
+import { FailoverTab } from './failover-tab.tsx';
+
+vi.mock('../../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
+
+type Handler = (params: Record<string, unknown>) => unknown;
+let handlers: Partial<Record<MethodName, Handler>>;
+const calls: { method: string; params: Record<string, unknown> }[] = [];
+const fail = (error: ApiError) => () => {
+  throw new ApiCallError(error);
+};
+
+beforeEach(() => {
+  handlers = {
+    'failover.get': () => snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover' }) }),
+    'failover.status': () => status({ enabled: true, mode: 'failover' }),
+    'failover.plan': (p) => plan(p.policy as never),
+  };
+  calls.length = 0;
+  vi.mocked(api.call).mockImplementation((async (method: MethodName, params: Record<string, unknown>) => {
+    calls.push({ method, params });
+    const handler = handlers[method];
+    if (!handler) throw new ApiCallError({ code: 'unknown-method', message: `no handler for ${method}` });
+    return handler(params);
+  }) as never);
+  useFailoverStore.setState({ routers: {} });
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+function renderTab() {
+  return render(
+    <MantineProvider theme={theme}>
+      <FailoverTab routerId="r1" />
+    </MantineProvider>,
+  );
+}
+
+const cards = () => screen.getAllByTestId('wan-card');
+const card = (wan: string) => cards().find((c) => c.getAttribute('data-wan') === wan)!;
+const applyButton = () => screen.getByTestId('apply-button') as HTMLButtonElement;
+
+async function openEditor() {
+  renderTab();
+  await screen.findByText('Uplinks');
+}
+
+async function toPendingConfirm(revertAtMs: number) {
+  await openEditor();
+  fireEvent.click(within(screen.getByTestId('forced-refresh-switch').closest('.mantine-Switch-root')!).getByRole('switch'));
+  fireEvent.click(applyButton());
+  await screen.findByTestId('plan-diff');
+  handlers['failover.apply'] = () => ({ revertAtMs, verification: { ok: true, activeWans: ['wan'], problems: [], checkedMs: 700 }, status: status({ enabled: true, pendingRevertAtMs: revertAtMs }) });
+  fireEvent.click(screen.getByTestId('apply-now-button'));
+  await screen.findByTestId('revert-countdown');
+}
+
+describe('views', () => {
+  it('shows loading, then the uplinks with state, active marker and metrics', async () => {
+    renderTab();
+    expect(screen.getByText('Reading the failover settings from the router…')).toBeTruthy();
+    await screen.findByText('Uplinks');
+    expect(cards().map((c) => c.getAttribute('data-wan'))).toEqual(['wan', 'wwan']);
+    expect(within(card('wan')).getByTestId('wan-active')).toBeTruthy();
+    expect(within(card('wwan')).queryByTestId('wan-active')).toBeNull();
+    expect(within(card('wwan')).getByTestId('wan-state').getAttribute('data-state')).toBe('unknown');
+    expect(within(card('wan')).getByText(/route metric 10/)).toBeTruthy();
+    expect(screen.getByTestId('routing-order').textContent).toBe('Order: Ethernet (wan) (metric 10) → Cellular (wwan) (metric 40)');
+    // No change yet: no apply bar at all.
+    expect(screen.queryByTestId('apply-button')).toBeNull();
+  });
+
+  it('polls the status every 2 s while open and stops when the tab closes', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const view = renderTab();
+    await screen.findByText('Uplinks');
+    const polls = () => calls.filter((c) => c.method === 'failover.status').length;
+    await act(async () => vi.advanceTimersByTimeAsync(4_000));
+    expect(polls()).toBe(2);
+    view.unmount();
+    await act(async () => vi.advanceTimersByTimeAsync(10_000));
+    expect(polls()).toBe(2);
+  });
+
+  it('offers Enable when failover is off, and the draft still needs targets before Apply', async () => {
+    handlers['failover.get'] = () => snapshot();
+    renderTab();
+    fireEvent.click(await screen.findByTestId('enable-failover'));
+    expect(cards().map((c) => c.getAttribute('data-wan'))).toEqual(['wan', 'wlan', 'usb', 'wwan']);
+    expect(applyButton().disabled).toBe(true);
+    expect(screen.getByTestId('apply-blocked').textContent).toMatch(/Fix the 4 problems/);
+    fireEvent.click(screen.getByText('Fill in suggested targets'));
+    expect(applyButton().disabled).toBe(false);
+  });
+
+  it('shows an empty slot when fewer than two uplinks exist', async () => {
+    handlers['failover.get'] = () => snapshot({ candidates: snapshot().candidates.filter((c) => c.name === 'wan') });
+    renderTab();
+    fireEvent.click(await screen.findByTestId('enable-failover'));
+    expect(screen.getAllByTestId('empty-slot')).toHaveLength(1);
+    expect(screen.getByText(/Failover needs a second way out/)).toBeTruthy();
+  });
+
+  it('explains an unsupported platform in the core’s words', async () => {
+    handlers['failover.get'] = fail({ code: 'unsupported', message: 'Failover on edge (routeros) is not supported by this version of Switchyard yet. Monitoring still works.' });
+    renderTab();
+    const error = await screen.findByTestId('failover-error');
+    expect(error.getAttribute('data-code')).toBe('unsupported');
+    expect(error.textContent).toMatch(/Failover on edge \(routeros\) is not supported/);
+  });
+
+  it('sends a router that was never detected to Overview', async () => {
+    handlers['failover.get'] = fail({ code: 'conflict', message: 'Switchyard does not know what edge runs yet. Run detection first (Overview → Detect again).' });
+    const go = vi.spyOn(useNavigationStore.getState(), 'go').mockImplementation(() => {});
+    useNavigationStore.setState({ go });
+    renderTab();
+    fireEvent.click(await screen.findByText('Go to Overview'));
+    expect(go).toHaveBeenCalledWith({ kind: 'router', routerId: 'r1', tab: 'overview' });
+  });
+
+  it('only watches a read-only router, and says why', async () => {
+    handlers['failover.get'] = () => snapshot({ platform: 'openwrt-mwan3', capabilities: { ...snapshot().capabilities, readOnly: true } });
+    renderTab();
+    expect(await screen.findByText(/mwan3, the failover engine of OpenWrt, is not installed/)).toBeTruthy();
+    expect(cards()).toHaveLength(4);
+    expect(screen.queryByTestId('wan-settings')).toBeNull();
+  });
+});
+
+describe('the uplink dialog', () => {
+  it('validates each field as you type and keeps Apply disabled, with a live failover prediction', async () => {
+    await openEditor();
+    fireEvent.click(screen.getByRole('button', { name: 'Settings of Ethernet (wan)' }));
+    const dialog = await screen.findByRole('dialog');
+    const field = (label: string) => within(dialog).getByLabelText(label) as HTMLInputElement;
+
+    expect(within(dialog).getByTestId('predicted-failover').textContent).toMatch(/within about 2.6 s/);
+    fireEvent.change(field('Interval (s)'), { target: { value: '1' } });
+    expect(within(dialog).getByTestId('predicted-failover').textContent).toMatch(/within about 3.4 s/);
+
+    fireEvent.change(field('Gateway'), { target: { value: '192.0.2.300' } });
+    expect(within(dialog).getByText(/“192.0.2.300” is not an IPv4 address/)).toBeTruthy();
+    fireEvent.change(field('Gateway'), { target: { value: '198.51.100.1' } });
+    expect(within(dialog).getByText(/198.51.100.1 is outside eth1's network \(192.0.2.0\/24\)/)).toBeTruthy();
+    fireEvent.change(field('Gateway'), { target: { value: '192.0.2.1' } });
+
+    fireEvent.change(field('Targets'), { target: { value: '203.0.113.200, 203.0.113.201' } });
+    expect(within(dialog).getByText(/203.0.113.201 is also a target of Cellular \(wwan\)/)).toBeTruthy();
+    fireEvent.change(field('Targets'), { target: { value: '203.0.113.200, 203.0.113.202' } });
+
+    fireEvent.change(field('Gateway interface'), { target: { value: 'eth9' } });
+    expect(within(dialog).getByText(/“eth9” is not an interface on this router/)).toBeTruthy();
+    fireEvent.change(field('Gateway interface'), { target: { value: 'eth1' } });
+
+    fireEvent.change(field('Timeout (s)'), { target: { value: '90' } });
+    expect(within(dialog).getByText('The timeout must be from 0.2 to 60 s.')).toBeTruthy();
+    expect(within(dialog).getByTestId('predicted-failover').textContent).toMatch(/Fix the fields above/);
+
+    fireEvent.change(field('Loss threshold (%)'), { target: { value: '150' } });
+    expect(within(dialog).getByText('The loss threshold must be from 1 to 100 %.')).toBeTruthy();
+
+    fireEvent.click(within(dialog).getByText('Done'));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(applyButton().disabled).toBe(true);
+    expect(within(card('wan')).getByTestId('wan-issues').textContent).toMatch(/timeout/);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Settings of Ethernet (wan)' }));
+    const again = await screen.findByRole('dialog');
+    fireEvent.change(within(again).getByLabelText('Timeout (s)'), { target: { value: '0.4' } });
+    fireEvent.change(within(again).getByLabelText('Loss threshold (%)'), { target: { value: '' } });
+    expect(applyButton().disabled).toBe(false);
+  });
+});
+
+describe('apply', () => {
+  it('renders the plan as a readable diff with the router’s own change on request', async () => {
+    await openEditor();
+    fireEvent.click(within(screen.getByTestId('forced-refresh-switch').closest('.mantine-Switch-root')!).getByRole('switch'));
+    fireEvent.click(applyButton());
+    await screen.findByTestId('plan-diff');
+    const rows = screen.getAllByTestId('plan-change');
+    expect(rows.map((r) => r.textContent)).toEqual(['changeCellular (wwan0) priority21', 'addEthernet (eth1) tracking target—203.0.113.200']);
+    expect(screen.getByText(/When the active uplink fails, traffic moves within about 2.6 s/)).toBeTruthy();
+    fireEvent.click(screen.getByText('Show the router’s config change'));
+    expect(screen.getByTestId('native-diff').textContent).toContain('+WAN_1=eth1');
+    expect(calls.find((c) => c.method === 'failover.plan')!.params).toMatchObject({ routerId: 'r1', policy: { forcedRefreshStreams: true } });
+  });
+
+  it('blocks Apply on a plan with problems', async () => {
+    handlers['failover.plan'] = (p) => plan(p.policy as never, { problems: ['usb0 has no carrier.'] });
+    await openEditor();
+    fireEvent.click(within(screen.getByTestId('forced-refresh-switch').closest('.mantine-Switch-root')!).getByRole('switch'));
+    fireEvent.click(applyButton());
+    expect((await screen.findByTestId('plan-problems')).textContent).toContain('usb0 has no carrier.');
+    expect((screen.getByTestId('apply-now-button') as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('counts down to the router’s own revert, shows the verification, and confirms', async () => {
+    await toPendingConfirm(Date.now() + 60_000);
+    expect(screen.getByTestId('revert-countdown').textContent).toMatch(/restores the previous settings in (60|59) s \(at \d\d:\d\d:\d\d\) unless you confirm/);
+    expect(screen.getByTestId('verification').getAttribute('data-ok')).toBe('true');
+    handlers['failover.confirm'] = () => status({ enabled: true });
+    fireEvent.click(screen.getByTestId('confirm-button'));
+    expect((await screen.findByTestId('apply-result')).textContent).toMatch(/Confirmed/);
+    expect(calls.map((c) => c.method)).toContain('failover.confirm');
+  });
+
+  it('reverts on request', async () => {
+    await toPendingConfirm(Date.now() + 60_000);
+    handlers['failover.rollback'] = () => status({ enabled: true });
+    fireEvent.click(screen.getByTestId('revert-button'));
+    expect((await screen.findByTestId('apply-result')).textContent).toMatch(/back on the settings it had before/);
+  });
+
+  it('says what the router does by itself when the connection drops during apply', async () => {
+    vi.useFakeTimers({ now: new Date(2026, 0, 5, 14, 3, 0), toFake: ['Date'] });
+    await openEditor();
+    fireEvent.click(within(screen.getByTestId('forced-refresh-switch').closest('.mantine-Switch-root')!).getByRole('switch'));
+    fireEvent.click(applyButton());
+    await screen.findByTestId('plan-diff');
+    handlers['failover.apply'] = fail({ code: 'connection-lost', message: 'The SSH connection closed.' });
+    fireEvent.click(screen.getByTestId('apply-now-button'));
+    const lost = await screen.findByTestId('connection-lost');
+    expect(lost.textContent).toContain('The router may have cut the connection. If you do not confirm, it restores the previous settings by itself at 14:04:00.');
+    expect(screen.getByTestId('confirm-button').textContent).toBe('Try to confirm again');
+  });
+});
+
+describe('modes and manual failover', () => {
+  it('shows each uplink’s share in load-balance mode', async () => {
+    await openEditor();
+    fireEvent.click(screen.getByText('Load balance'));
+    expect(cards().map((c) => within(c).getByTestId('wan-share').textContent)).toEqual(['50 % of new connections', '50 % of new connections']);
+    fireEvent.change(within(card('wan')).getByLabelText('Ratio of Ethernet (wan)'), { target: { value: '3' } });
+    expect(within(card('wan')).getByTestId('wan-share').textContent).toBe('75 % of new connections');
+    expect(within(card('wwan')).getByTestId('wan-share').textContent).toBe('25 % of new connections');
+    expect(screen.getByTestId('routing-order').textContent).toBe('Shares: Ethernet (wan) 75 %, Cellular (wwan) 25 %');
+  });
+
+  it('puts traffic on one link now, and back to automatic', async () => {
+    await openEditor();
+    handlers['failover.force'] = (p) => status({ enabled: true, forced: String(p.wan) });
+    fireEvent.click(within(card('wwan')).getByText('Use this link now'));
+    await screen.findByTestId('back-to-automatic');
+    expect(within(card('wwan')).getByTestId('wan-forced')).toBeTruthy();
+    fireEvent.click(screen.getByTestId('back-to-automatic'));
+    await waitFor(() => expect(screen.queryByTestId('back-to-automatic')).toBeNull());
+    expect(calls.filter((c) => c.method === 'failover.force').map((c) => c.params.wan)).toEqual(['wwan', 'auto']);
+  });
+
+  it('removes failover after a confirmation that says what is restored', async () => {
+    await openEditor();
+    fireEvent.click(screen.getByText('Remove WAN failover'));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('restores the routes (Linux) or the mwan3 configuration (OpenWrt) exactly as they were before you enabled it');
+    handlers['failover.remove'] = () => ({ removed: true });
+    handlers['failover.get'] = () => snapshot();
+    await act(async () => fireEvent.click(within(dialog).getByText('Remove and restore')));
+    expect(await screen.findByTestId('enable-failover')).toBeTruthy();
+  });
+});

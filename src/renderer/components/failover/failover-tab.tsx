@@ -1,0 +1,205 @@
+// The WAN Failover tab: loads what the router has, polls its live status every 2 s while the
+// tab is open, and shows one of: loading, error, watch-only, off (Enable), or the editor.
+import { Alert, Badge, Button, Card, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { IconArrowBackUp, IconPlugConnectedX, IconTrash } from '@tabler/icons-react';
+import { useEffect } from 'react';
+import type { PlatformId } from '../../../shared/model.ts';
+import { useFailoverStore, useRouterFailover, type FailoverSnapshot, type RouterFailover } from '../../stores/failover-store.ts';
+import { ConfirmButton } from '../confirm-button.tsx';
+import { ApplyPanel, ErrorWithNextStep } from './apply-panel.tsx';
+import { FailoverEvents } from './failover-events.tsx';
+import { PolicyOptions } from './policy-options.tsx';
+import { UplinkList } from './uplink-list.tsx';
+import { UplinkSummary } from './uplink-summary.tsx';
+import { uplinkLabel } from './uplink-label.ts';
+
+const removeMessage =
+  'Switchyard removes its failover from the router and restores the routes (Linux) or the mwan3 configuration (OpenWrt) exactly as they were before you enabled it.';
+
+export function FailoverTab({ routerId }: { routerId: string }) {
+  const state = useRouterFailover(routerId);
+  const open = useFailoverStore((s) => s.open);
+  const startPolling = useFailoverStore((s) => s.startPolling);
+
+  useEffect(() => {
+    void open(routerId);
+    return startPolling(routerId);
+  }, [routerId, open, startPolling]);
+
+  if (state.load === 'error' && state.loadError) {
+    return (
+      <Stack data-testid="failover-tab" data-view="error">
+        <ErrorWithNextStep error={state.loadError} routerId={routerId} context="load" onRetry={() => void useFailoverStore.getState().open(routerId)} />
+      </Stack>
+    );
+  }
+  if (!state.snapshot) {
+    return (
+      <Center py="xl" data-testid="failover-tab" data-view="loading">
+        <Group gap="sm">
+          <Loader size="sm" />
+          <Text>Reading the failover settings from the router…</Text>
+        </Group>
+      </Center>
+    );
+  }
+  const { snapshot } = state;
+  if (snapshot.capabilities.readOnly) return <WatchOnly state={state} snapshot={snapshot} />;
+  if (!state.draft) return <FailoverOff routerId={routerId} state={state} snapshot={snapshot} />;
+  return <FailoverEditor routerId={routerId} state={state} snapshot={snapshot} />;
+}
+
+function Header({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
+  const { force, remove } = useFailoverStore.getState();
+  const status = state.status;
+  const on = !!snapshot.policy;
+  const busyApplying = ['applying', 'pending-confirm', 'connection-lost'].includes(state.phase.kind);
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between" wrap="wrap">
+        <Group gap="sm">
+          <Title order={3}>WAN failover</Title>
+          <Badge color={on ? 'teal' : 'gray'} variant="light" data-testid="failover-enabled">
+            {on ? (status?.mode === 'balance' ? 'On · load balance' : 'On · failover') : 'Off'}
+          </Badge>
+          {status && status.forced !== 'auto' && (
+            <Badge color="orange" variant="light">
+              Forced onto {forcedLabel(snapshot, status.forced)}
+            </Badge>
+          )}
+        </Group>
+        <Group gap="xs">
+          {status && status.forced !== 'auto' && snapshot.capabilities.supportsManualFailover && (
+            <Button variant="light" color="orange" leftSection={<IconArrowBackUp size={16} />} loading={state.forcing === 'auto'} onClick={() => void force(routerId, 'auto')} data-testid="back-to-automatic">
+              Back to automatic
+            </Button>
+          )}
+          {on && !busyApplying && (
+            <ConfirmButton label="Remove WAN failover" icon={<IconTrash size={16} />} title="Remove WAN failover?" message={removeMessage} confirmLabel="Remove and restore" onConfirm={() => remove(routerId)} />
+          )}
+        </Group>
+      </Group>
+      {state.forceError && (
+        <Alert color="red" withCloseButton onClose={() => useFailoverStore.getState().clearForceError(routerId)}>
+          Manual failover did not happen: {state.forceError.message}
+        </Alert>
+      )}
+      {state.statusError && state.phase.kind !== 'pending-confirm' && state.phase.kind !== 'connection-lost' && (
+        <Alert color="yellow" icon={<IconPlugConnectedX />} data-testid="status-stale">
+          The router is not answering ({state.statusError.message}); the states below are the last ones seen. Switchyard keeps trying every 2 seconds.
+        </Alert>
+      )}
+    </Stack>
+  );
+}
+
+function forcedLabel(snapshot: FailoverSnapshot, name: string): string {
+  const wan = snapshot.policy?.wans.find((w) => w.name === name) ?? snapshot.candidates.find((c) => c.name === name);
+  return wan ? uplinkLabel(wan) : name;
+}
+
+function FailoverEditor({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
+  const draft = state.draft!;
+  const locked = ['planning', 'applying', 'pending-confirm', 'connection-lost'].includes(state.phase.kind);
+  return (
+    <Stack data-testid="failover-tab" data-view="editor">
+      <Header routerId={routerId} state={state} snapshot={snapshot} />
+      <ApplyPanel routerId={routerId} state={state} />
+      <PolicyOptions routerId={routerId} draft={draft} capabilities={snapshot.capabilities} candidates={snapshot.candidates} issues={state.issues} locked={locked} />
+      <Group justify="space-between" align="baseline">
+        <Title order={4}>Uplinks</Title>
+        <Text size="sm" c="dimmed">
+          {draft.mode === 'failover' ? 'Drag a card by its handle (or focus the handle and press Space) to change the priority.' : 'Set a ratio per uplink.'}
+        </Text>
+      </Group>
+      <UplinkList routerId={routerId} state={state} locked={locked} />
+      {state.status && <FailoverEvents events={state.status.events} />}
+    </Stack>
+  );
+}
+
+function FailoverOff({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
+  const enable = useFailoverStore((s) => s.enable);
+  return (
+    <Stack data-testid="failover-tab" data-view="off">
+      <Header routerId={routerId} state={state} snapshot={snapshot} />
+      <Card withBorder>
+        <Stack gap="sm">
+          <Text>
+            WAN failover is off. Turn it on and the router switches to a backup uplink by itself when the main one fails — within seconds, and still when this computer is gone.
+          </Text>
+          {snapshot.candidates.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              Switchyard found no uplinks on this router. Connect one and run detection again on the Overview tab.
+            </Text>
+          ) : (
+            <Group>
+              <Button onClick={() => enable(routerId)} data-testid="enable-failover">
+                Enable WAN failover
+              </Button>
+              <Text size="sm" c="dimmed">
+                You review every change before it reaches the router.
+              </Text>
+            </Group>
+          )}
+        </Stack>
+      </Card>
+      <CandidateCards state={state} snapshot={snapshot} />
+    </Stack>
+  );
+}
+
+function WatchOnly({ state, snapshot }: { state: RouterFailover; snapshot: FailoverSnapshot }) {
+  return (
+    <Stack data-testid="failover-tab" data-view="read-only">
+      <Title order={3}>WAN failover</Title>
+      <Alert color="blue" title="Switchyard can only watch this router">
+        {readOnlyReason(snapshot.platform)}
+      </Alert>
+      <CandidateCards state={state} snapshot={snapshot} />
+      {state.status && <FailoverEvents events={state.status.events} />}
+      {state.statusError && (
+        <Text size="sm" c="yellow.8">
+          The router is not answering; these are the last states seen.
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function readOnlyReason(platform: PlatformId): string {
+  switch (platform) {
+    case 'openwrt-mwan3':
+      return 'mwan3, the failover engine of OpenWrt, is not installed on this router, so there is nothing Switchyard could set up safely. Install the mwan3 package, then run detection again on the Overview tab.';
+    case 'glinet-kmwan':
+      return 'Switchyard does not know this GL.iNet firmware’s multi-WAN files well enough to change them safely. Use the router’s own admin page for changes; Switchyard shows the uplinks here.';
+    case 'linux':
+    case 'routeros':
+    case 'unknown':
+      return 'Switchyard cannot change failover on this router safely yet, so it shows the uplinks and their state without touching the settings.';
+  }
+}
+
+function CandidateCards({ state, snapshot }: { state: RouterFailover; snapshot: FailoverSnapshot }) {
+  const shownWans = snapshot.policy?.wans ?? snapshot.candidates;
+  return (
+    <Stack gap="sm">
+      {shownWans.map((w) => {
+        const candidate = snapshot.candidates.find((c) => c.device === w.device);
+        return (
+          <Card key={w.name} withBorder padding="sm" data-testid="wan-card" data-wan={w.name} aria-label={uplinkLabel(w)}>
+            <UplinkSummary
+              name={w.name}
+              kind={w.kind}
+              device={w.device}
+              gateway={w.gateway}
+              candidate={candidate}
+              status={state.status?.wans.find((s) => s.wan === w.name)}
+              forced={state.status?.forced === w.name}
+            />
+          </Card>
+        );
+      })}
+    </Stack>
+  );
+}

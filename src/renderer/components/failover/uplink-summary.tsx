@@ -1,0 +1,41 @@
+// The head of an uplink card: kind icon, name, live state, the active marker, and the facts a
+// technician checks first (device, gateway, route metric). Shared by every failover view.
+import { Badge, Group, Stack, Text } from '@mantine/core';
+import { IconCheck, IconHandFinger } from '@tabler/icons-react';
+import type { WanCandidate, WanStatus } from '../../../shared/failover-schemas.ts';
+import type { WanKind } from '../../../shared/model.ts';
+import { WanKindIcon } from '../wan-kind-icon.tsx';
+import { StatusDot } from './status-dot.tsx';
+import { uplinkLabel } from './uplink-label.ts';
+
+export function UplinkSummary(props: { name: string; kind: WanKind; device: string; gateway: string | undefined; candidate: WanCandidate | undefined; status: WanStatus | undefined; forced: boolean }) {
+  const { name, kind, device, gateway, candidate, status, forced } = props;
+  const facts = [
+    `Device ${device}`,
+    `gateway ${gateway ?? (candidate?.gateway ? `${candidate.gateway} (learned)` : 'learned from the link')}`,
+    candidate?.address ? `address ${candidate.address}${candidate.prefixLen !== undefined ? `/${candidate.prefixLen}` : ''}` : null,
+    `route metric ${candidate?.metric ?? '—'}`,
+  ].filter(Boolean);
+  return (
+    <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
+      <Group gap="sm" wrap="wrap">
+        <WanKindIcon kind={kind} size={20} />
+        <Text fw={600}>{uplinkLabel({ kind, name })}</Text>
+        <StatusDot state={status?.state ?? 'unknown'} />
+        {status?.active && (
+          <Badge color="teal" leftSection={<IconCheck size={12} />} data-testid="wan-active">
+            Active
+          </Badge>
+        )}
+        {forced && (
+          <Badge color="orange" variant="light" leftSection={<IconHandFinger size={12} />} data-testid="wan-forced">
+            Forced by hand
+          </Badge>
+        )}
+      </Group>
+      <Text size="sm" c="dimmed">
+        {facts.join(' · ')}
+      </Text>
+    </Stack>
+  );
+}
