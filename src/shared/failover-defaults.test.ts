@@ -23,6 +23,11 @@ describe('predictFailoverSec', () => {
     expect(predictFailoverSec('openwrt-mwan3', { ...defaultTracking('openwrt-mwan3'), targets: target(2) })).toBe(9);
   });
 
+  it('matches the agent README for a low-data profile (2 s rounds, 0.2 s once suspect)', () => {
+    const lowData = { ...defaultTracking('linux'), targets: target(1), intervalSec: 2, failureIntervalSec: 0.2, timeoutSec: 0.5 };
+    expect(predictFailoverSec('linux', lowData)).toBe(4.9);
+  });
+
   it('grows with every setting that slows detection', () => {
     const base = { ...defaultTracking('linux'), targets: target(2) };
     const t0 = predictFailoverSec('linux', base)!;
@@ -34,6 +39,6 @@ describe('predictFailoverSec', () => {
   it('has no estimate where the engine is unknown, or mwan3 without targets', () => {
     expect(predictFailoverSec('routeros', defaultTracking('linux'))).toBeNull();
     expect(predictFailoverSec('openwrt-mwan3', defaultTracking('openwrt-mwan3'))).toBeNull();
-    expect(predictFailoverSec('linux', { ...defaultTracking('linux'), method: 'none' })).toBe(0.2);
+    expect(predictFailoverSec('linux', { ...defaultTracking('linux'), method: 'none' })).toBe(0.1);
   });
 });

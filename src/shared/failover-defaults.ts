@@ -36,8 +36,8 @@ export function defaultTracking(platform: PlatformId): Tracking {
   return platform === 'linux' ? linuxTracking : mwan3Tracking;
 }
 
-/** The agent's main loop decides every tick; a change lands within one tick. */
-const agentTickSec = 0.2;
+/** The agent's main loop decides every tick (resources/agent/README.md). */
+const agentTickSec = 0.1;
 /** With no probes, carrier loss is seen within one agent tick. */
 const linkStateSec = agentTickSec;
 
@@ -45,9 +45,12 @@ const linkStateSec = agentTickSec;
  * Worst case from the moment a link stops passing traffic to traffic on another uplink, or
  * null when the platform has no model of its engine.
  *
- * - linux (Switchyard agent): the next probe leaves at most one interval later, it is declared
- *   lost after timeoutSec, and downCount−1 more probes follow at failureIntervalSec (the agent
- *   probes faster once an uplink is suspect): interval + (down−1)·failureInterval + timeout + tick.
+ * - linux (Switchyard agent, resources/agent/README.md "Default profile"): a probe is lost
+ *   timeoutSec after it was due; the first loss comes at most one interval after the failure,
+ *   then the uplink is suspect and probes every failureIntervalSec. A reply is seen up to one
+ *   tick late and the check runs once per tick:
+ *   failureInterval ≥ interval: interval + timeout + (down−1)·failureInterval + 2·tick;
+ *   failureInterval < interval: interval + 2·timeout + (down−2)·failureInterval + 3·tick.
  * - openwrt-mwan3 / glinet-kmwan (mwan3track): rounds probe the targets one after the other,
  *   each waiting `timeout` when dead (count = 1): interval + down·targets·timeout +
  *   (down−1)·failure_interval (mwan3.md, "Tracker scoring"). mwan3's own defaults (10 s, 5
@@ -58,7 +61,7 @@ export function predictFailoverSec(platform: PlatformId, tracking: Tracking): nu
   switch (platform) {
     case 'linux':
       if (tracking.method === 'none') return linkStateSec;
-      return round(tracking.intervalSec + (tracking.downCount - 1) * tracking.failureIntervalSec + tracking.timeoutSec + agentTickSec);
+      return round(linuxDetectionSec(tracking));
     case 'openwrt-mwan3':
     case 'glinet-kmwan':
       if (tracking.method === 'none' || tracking.targets.length === 0) return null;
@@ -67,6 +70,11 @@ export function predictFailoverSec(platform: PlatformId, tracking: Tracking): nu
     case 'unknown':
       return null;
   }
+}
+
+function linuxDetectionSec({ intervalSec, failureIntervalSec, timeoutSec, downCount }: Tracking): number {
+  if (failureIntervalSec >= intervalSec) return intervalSec + timeoutSec + (downCount - 1) * failureIntervalSec + 2 * agentTickSec;
+  return intervalSec + 2 * timeoutSec + Math.max(0, downCount - 2) * failureIntervalSec + 3 * agentTickSec;
 }
 
 function round(sec: number): number {
