@@ -30,6 +30,8 @@ export interface CoreOptions {
   transport: TransportKind;
   /** known_hosts files honoured as a trust source; default: the user's ~/.ssh/known_hosts. */
   knownHostsFiles?: readonly string[];
+  /** The on-router agent for plain Linux routers; default: resources/agent in this checkout. */
+  agentScriptPath?: string;
   /** Drivers by platform; default: every platform Switchyard supports. */
   drivers?: Partial<Record<PlatformId, DriverFactory>>;
   /** Opens the secret store once the database exists; default: memory only. */
@@ -50,6 +52,8 @@ export interface Core {
 
 export const appVersion: string = packageJson.version;
 
+const defaultAgentScriptPath = join(import.meta.dirname, '../../../resources/agent/switchyard-agent');
+
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? silentLogger;
@@ -67,7 +71,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const routers = new RoutersService({ db, routers: new RouterRepository(db), sites: siteRepository, secrets, events });
   const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }) });
   const detection = new DetectionService({ routers, connections });
-  const failover = new FailoverService({ routers, connections, drivers: options.drivers ?? builtInDrivers, events });
+  const failover = new FailoverService({ routers, connections, drivers: options.drivers ?? builtInDrivers({ agentScriptPath: options.agentScriptPath ?? defaultAgentScriptPath }), events });
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: secrets.kind }),

@@ -22,7 +22,9 @@ void app.whenReady().then(async () => {
   const log = consoleLogger('main');
   const { box, kind } = safeStorageBox(safeStorage);
   const dataDir = process.env.SWITCHYARD_DATA_DIR ?? app.getPath('userData');
-  const core = await createCore({ dataDir, transport: 'electron', log, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind) });
+  // Packaged: electron-builder copies resources/agent next to the app (extraResources).
+  const agentScriptPath = app.isPackaged ? join(process.resourcesPath, 'agent', 'switchyard-agent') : join(app.getAppPath(), 'resources/agent/switchyard-agent');
+  const core = await createCore({ dataDir, transport: 'electron', log, agentScriptPath, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind) });
   hardenSession(session.defaultSession);
   registerAppProtocol(protocol, appScheme, join(import.meta.dirname, '../renderer'));
 

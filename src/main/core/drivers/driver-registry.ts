@@ -4,15 +4,19 @@ import { SwitchyardError } from '../../../shared/errors.ts';
 import type { PlatformId } from '../../../shared/model.ts';
 import type { RouterDriver, RouterShell } from './driver.ts';
 import { createKmwanDriver, detectKmwan } from './openwrt-mwan3/kmwan-driver.ts';
+import { createLinuxDriver } from './linux/linux-driver.ts';
 import { createOpenwrtMwan3Driver, detectOpenwrtMwan3 } from './openwrt-mwan3/openwrt-mwan3-driver.ts';
 
 export type DriverFactory = (shell: RouterShell, context: { routerId: string; facts: Record<string, unknown> | null }) => Promise<RouterDriver>;
 
-export const builtInDrivers: Partial<Record<PlatformId, DriverFactory>> = {
-  'openwrt-mwan3': async (shell) => createOpenwrtMwan3Driver(shell, { facts: await detectOpenwrtMwan3(shell) }),
-  'glinet-kmwan': async (shell) => {
-    const detected = await detectKmwan(shell);
-    if (!detected.present) throw new SwitchyardError('unsupported', 'kmwan is not running on this router (no /proc/gl-kmwan). Run detection again.');
-    return createKmwanDriver(shell, { assessment: detected.assessment });
-  },
-};
+export function builtInDrivers(options: { agentScriptPath: string }): Partial<Record<PlatformId, DriverFactory>> {
+  return {
+    linux: async (shell, { facts }) => createLinuxDriver(shell, { agentScriptPath: options.agentScriptPath, facts }),
+    'openwrt-mwan3': async (shell) => createOpenwrtMwan3Driver(shell, { facts: await detectOpenwrtMwan3(shell) }),
+    'glinet-kmwan': async (shell) => {
+      const detected = await detectKmwan(shell);
+      if (!detected.present) throw new SwitchyardError('unsupported', 'kmwan is not running on this router (no /proc/gl-kmwan). Run detection again.');
+      return createKmwanDriver(shell, { assessment: detected.assessment });
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// The agent's `status` JSON (resources/agent/README.md, "Status") checked and turned into the
+// platform-neutral RouterStatus. Anything the agent prints that does not fit is an error that
+// names what was expected, never a crash.
+import { z } from 'zod';
+import type { RouterStatus } from '../../../../shared/failover-schemas.ts';
+import { SwitchyardError } from '../../../../shared/errors.ts';
+
+const targetSchema = z.object({ target: z.string(), status: z.string(), rttMs: z.number().nullable().optional(), latencyMs: z.number().nullable().optional() }).passthrough();
+const uplinkSchema = z
+  .object({
+    name: z.string(),
+    status: z.enum(['online', 'disconnecting', 'offline', 'connecting', 'disabled']),
+    active: z.boolean(),
+    score: z.number().nullable().optional(),
+    targets: z.array(targetSchema).optional(),
+  })
+  .passthrough();
+
+export const agentStatusSchema = z
+  .object({
+    agent: z.literal('switchyard-agent'),
+    version: z.string(),
+    nowMs: z.number(),
+    running: z.boolean(),
+    configured: z.boolean(),
+    pending: z.object({ token: z.string(), deadlineMs: z.number() }).nullable(),
+    state: z
+      .object({ mode: z.enum(['failover', 'balance']), forced: z.string().nullable(), active: z.array(z.string()), uplinks: z.array(uplinkSchema) })
+      .passthrough()
+      .nullable(),
+    events: z.array(z.object({ tMs: z.number(), kind: z.string(), data: z.record(z.string(), z.unknown()).optional() }).passthrough()),
+  })
+  .passthrough();
+export type AgentStatus = z.infer<typeof agentStatusSchema>;
+
+export function parseAgentStatus(stdout: string): AgentStatus {
+  let value: unknown;
+  try {
+    value = JSON.parse(stdout);
+  } catch {
+    throw new SwitchyardError('command-failed', `switchyard-agent status did not print JSON (it printed: ${JSON.stringify(stdout.slice(0, 120))}). Reinstall the agent from the WAN Failover tab.`);
+  }
+  const parsed = agentStatusSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new SwitchyardError('command-failed', `switchyard-agent status printed JSON of an unexpected shape (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}). Is the agent on the router older than this Switchyard?`);
+  }
+  return parsed.data;
+}
+
+/**
+ * The agent's times are the router's clock; the UI counts down on the laptop's. The pending
+ * deadline is carried over as "so many ms from now" to stay right when the two clocks differ.
+ */
+export function toRouterStatus(status: AgentStatus, laptopNowMs: number): RouterStatus {
+  const state = status.running ? status.state : null;
+  return {
+    enabled: status.configured && status.running,
+    mode: state?.mode ?? null,
+    forced: state?.forced ?? 'auto',
+    wans: (state?.uplinks ?? []).map((u) => ({
+      wan: u.name,
+      state: u.status,
+      active: u.active,
+      ...(typeof u.score === 'number' && { score: u.score }),
+      targets: (u.targets ?? []).map((t) => ({ target: t.target, up: t.status === 'up', ...(typeof t.rttMs === 'number' && { rttMs: t.rttMs }) })),
+    })),
+    pendingRevertAtMs: status.pending ? laptopNowMs + (status.pending.deadlineMs - status.nowMs) : null,
+    events: status.events.map((e) => ({
+      atMs: e.tMs,
+      kind: e.kind,
+      ...(typeof e.data?.wan === 'string' && { wan: e.data.wan }),
+      message: describeEvent(e.kind, e.data ?? {}),
+    })),
+  };
+}
+
+function describeEvent(kind: string, data: Record<string, unknown>): string {
+  const list = (v: unknown) => (Array.isArray(v) ? v.join(' + ') || 'none' : String(v ?? ''));
+  switch (kind) {
+    case 'status':
+      return `${String(data.wan)} went ${String(data.to)}${data.reason ? ` (${String(data.reason)})` : ''}`;
+    case 'switch':
+      return `Traffic moved from ${list(data.from)} to ${list(data.to)} (${String(data.reason ?? '')})`;
+    case 'flows-moved':
+      return `Moved ${String(data.deleted ?? 0)} flows off ${String(data.wan)}`;
+    case 'revert':
+      return `The router restored the previous settings (${String(data.reason ?? '')})`;
+    case 'apply':
+      return 'New settings applied, waiting for confirmation';
+    case 'confirm':
+      return 'Settings confirmed';
+    case 'force':
+      return data.wan ? `Traffic forced onto ${String(data.wan)}` : 'Back to automatic';
+    default:
+      return kind.replace(/-/g, ' ');
+  }
+}
