@@ -6,25 +6,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore } from '../src/main/core/app-core.ts';
-import { percentile } from '../src/main/core/probes/link-statistics.ts';
 import { shellCommand } from '../src/main/core/transport/ssh/shell-quote.ts';
 import { labDown, labExec, labUp } from '../test/lab/lab.ts';
+import type { Benchmark } from './bench-registry.ts';
+import { summarize } from './bench-stats.ts';
 
-export interface Spread {
-  n: number;
-  medianMs: number;
-  p95Ms: number;
-  minMs: number;
-  maxMs: number;
-}
+export const connectBenchmark: Benchmark = {
+  name: 'connect',
+  summary: 'Cold connect + host-key check + detection + uplink discovery on a lab router, and reconnect after the router drops the session (--trials N, default 20).',
+  options: { trials: { type: 'string' } },
+  run: (ctx) => connectBench({ trials: Number(ctx.options.trials ?? 20), log: (line) => ctx.log(line) }),
+};
 
-export function spread(samplesMs: readonly number[]): Spread {
-  const sorted = [...samplesMs].sort((a, b) => a - b);
-  const round = (x: number | null) => Math.round((x ?? Number.NaN) * 10) / 10;
-  return { n: sorted.length, medianMs: round(percentile(sorted, 50)), p95Ms: round(percentile(sorted, 95)), minMs: round(sorted[0] ?? null), maxMs: round(sorted.at(-1) ?? null) };
-}
-
-export async function connectBench(options: { trials: number; log: (line: string) => void }): Promise<Record<string, unknown>> {
+async function connectBench(options: { trials: number; log: (line: string) => void }): Promise<Record<string, unknown>> {
   const labName = 'bconn';
   await labDown(labName);
   const lab = await labUp({ name: labName, routers: 1, wans: 4 });
@@ -70,8 +64,8 @@ export async function connectBench(options: { trials: number; log: (line: string
     rmSync(dataDir, { recursive: true, force: true });
     await labDown(labName);
   }
-  const result = { cold: spread(cold), reconnect: spread(reconnect), targets: { coldMedianMs: 1000, reconnectMs: 2000 } };
-  options.log(`cold connect + trust check + detection + uplinks: median ${result.cold.medianMs} ms, p95 ${result.cold.p95Ms} ms, max ${result.cold.maxMs} ms (n=${result.cold.n}; target median ≤ 1000 ms)`);
-  options.log(`reconnect after the router dropped the session: median ${result.reconnect.medianMs} ms, p95 ${result.reconnect.p95Ms} ms, max ${result.reconnect.maxMs} ms (n=${result.reconnect.n}; target ≤ 2000 ms)`);
+  const result = { unit: 'ms', cold: summarize(cold), reconnect: summarize(reconnect), targets: { coldMedianMs: 1000, reconnectMs: 2000 } };
+  options.log(`cold connect + trust check + detection + uplinks: median ${result.cold.median} ms, p95 ${result.cold.p95} ms, max ${result.cold.max} ms (n=${result.cold.n}; target median ≤ 1000 ms)`);
+  options.log(`reconnect after the router dropped the session: median ${result.reconnect.median} ms, p95 ${result.reconnect.p95} ms, max ${result.reconnect.max} ms (n=${result.reconnect.n}; target ≤ 2000 ms)`);
   return result;
 }

@@ -2,6 +2,7 @@
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { appVersion } from '../core/app-core.ts';
 import { UsageError, type CliCommand } from './cli-command.ts';
+import { monitorCommands } from './monitor-commands.ts';
 import { routerCommands } from './router-commands.ts';
 
 export const commands: readonly CliCommand[] = [
@@ -44,4 +45,5 @@ export const commands: readonly CliCommand[] = [
     format: (r: ResponseOf<'sites.remove'>) => (r.removed ? 'Removed.' : 'There was no such site.'),
   },
   ...routerCommands,
+  ...monitorCommands,
 ];

@@ -15,6 +15,10 @@ import { ConnectionService } from './services/connection-service.ts';
 import { DetectionService } from './services/detection-service.ts';
 import { builtInDrivers, type DriverFactory } from './drivers/driver-registry.ts';
 import { FailoverService } from './services/failover-service.ts';
+import { monitorSetup } from './services/monitor-setup.ts';
+import { MonitorService } from './monitor/monitor-service.ts';
+import type { Notify } from './monitor/monitor-types.ts';
+import { HistoryStore } from './store/history-store.ts';
 import { RoutersService } from './services/routers-service.ts';
 import { SitesService } from './services/sites-service.ts';
 import { openDatabase, type Database } from './store/database.ts';
@@ -34,6 +38,8 @@ export interface CoreOptions {
   agentScriptPath?: string;
   /** Drivers by platform; default: every platform Switchyard supports. */
   drivers?: Partial<Record<PlatformId, DriverFactory>>;
+  /** Desktop notifications (Electron); absent in serve mode and the CLI. */
+  notify?: Notify;
   /** Opens the secret store once the database exists; default: memory only. */
   openSecrets?: (db: Database) => Promise<SecretStore>;
   log?: Logger;
@@ -45,6 +51,7 @@ export interface Core {
   readonly db: Database;
   readonly routers: RoutersService;
   readonly connections: ConnectionService;
+  readonly monitor: MonitorService;
   readonly secrets: SecretStore;
   readonly log: Logger;
   close(): Promise<void>;
@@ -72,6 +79,14 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }) });
   const detection = new DetectionService({ routers, connections });
   const failover = new FailoverService({ routers, connections, drivers: options.drivers ?? builtInDrivers({ agentScriptPath: options.agentScriptPath ?? defaultAgentScriptPath }), events });
+  const history = new HistoryStore(db);
+  const monitor = new MonitorService({
+    resolve: (routerId) => monitorSetup(routerId, { routers, connections, failover }),
+    history,
+    emit: (event, payload) => events.emit(event, payload as never),
+    log,
+    ...(options.notify && { notify: options.notify }),
+  });
 
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: secrets.kind }),
@@ -91,6 +106,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return routers.update(id, patch);
     },
     'routers.remove': async ({ id }) => {
+      await monitor.stop(id);
+      history.deleteRouter(id);
       await connections.forget(id);
       return { removed: await routers.remove(id) };
     },
@@ -114,6 +131,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'failover.force': async ({ routerId, wan }) => failover.force(routerId, wan),
     'failover.status': async ({ routerId }) => failover.status(routerId),
     'failover.remove': async ({ routerId }) => ({ removed: await failover.remove(routerId) }),
+    'monitor.start': async ({ routerId }) => monitor.start(routerId),
+    'monitor.stop': async ({ routerId }) => ({ stopped: await monitor.stop(routerId) }),
+    'monitor.status': async ({ routerId }) => monitor.status(routerId),
+    'history.query': async (query) => monitor.query(query),
+    'history.events': async ({ routerId, fromMs, toMs, limit }) => ({ events: monitor.events(routerId, fromMs, toMs, limit) }),
+    'history.export': async (request) => monitor.exportCsv(request.what, request),
     'inventory.export': async () => routers.exportInventory(),
     'inventory.import': async ({ file }) => routers.importInventory(file),
   };
@@ -124,9 +147,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     db,
     routers,
     connections,
+    monitor,
     secrets,
     log,
     async close() {
+      // Probes first, so none is left running on a router; then connections, then the data.
+      await monitor.stopAll();
       await connections.closeAll();
       db.close();
     },

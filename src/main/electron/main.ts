@@ -1,6 +1,6 @@
 // Electron entry: the only place that loads electron at run time. It wires Electron's
 // capabilities (window, IPC, protocol, paths) to the plain-Node core and does nothing else.
-import { app, BrowserWindow, ipcMain, protocol, safeStorage, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, protocol, safeStorage, session } from 'electron';
 import { join } from 'node:path';
 import { createCore } from '../core/app-core.ts';
 import { consoleLogger } from '../core/logger.ts';
@@ -24,7 +24,10 @@ void app.whenReady().then(async () => {
   const dataDir = process.env.SWITCHYARD_DATA_DIR ?? app.getPath('userData');
   // Packaged: electron-builder copies resources/agent next to the app (extraResources).
   const agentScriptPath = app.isPackaged ? join(process.resourcesPath, 'agent', 'switchyard-agent') : join(app.getAppPath(), 'resources/agent/switchyard-agent');
-  const core = await createCore({ dataDir, transport: 'electron', log, agentScriptPath, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind) });
+  const notify = (title: string, body: string) => {
+    if (Notification.isSupported()) new Notification({ title, body }).show();
+  };
+  const core = await createCore({ dataDir, transport: 'electron', log, agentScriptPath, notify, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind) });
   hardenSession(session.defaultSession);
   registerAppProtocol(protocol, appScheme, join(import.meta.dirname, '../renderer'));
 

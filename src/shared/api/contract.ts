@@ -8,6 +8,7 @@ import { failoverPolicySchema, idSchema, linkEventSchema, platformIdSchema } fro
 import { detectionResultSchema } from '../detect-schemas.ts';
 import { applyPlanSchema, driverCapabilitiesSchema, routerStatusSchema, wanCandidateSchema } from '../failover-schemas.ts';
 import { inventoryFileSchema } from './inventory-schemas.ts';
+import { monitorEvents, monitorMethods } from './monitor-schemas.ts';
 import { routerInputSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
 import { siteInputSchema, sitePatchSchema, siteSchema } from './sites-schemas.ts';
 
@@ -126,6 +127,7 @@ export const contract = {
     request: z.object({ routerId: idSchema }).strict(),
     response: z.object({ removed: z.boolean() }),
   },
+  ...monitorMethods,
   'inventory.export': {
     request: empty,
     response: inventoryFileSchema,
@@ -139,6 +141,7 @@ export const contract = {
 export const events = {
   onDidChangeSites: z.object({ atMs: z.number() }),
   onDidLinkEvent: linkEventSchema,
+  ...monitorEvents,
 } as const;
 
 export type Contract = typeof contract;

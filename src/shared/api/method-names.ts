@@ -23,10 +23,16 @@ export const methodNames = [
   'failover.force',
   'failover.status',
   'failover.remove',
+  'monitor.start',
+  'monitor.stop',
+  'monitor.status',
+  'history.query',
+  'history.events',
+  'history.export',
   'inventory.export',
   'inventory.import',
 ] as const;
-export const eventNames = ['onDidChangeSites', 'onDidLinkEvent'] as const;
+export const eventNames = ['onDidChangeSites', 'onDidLinkEvent', 'onDidSample'] as const;
 
 export const ipcChannels = { call: 'switchyard:call', event: 'switchyard:event' } as const;
 

@@ -1,5 +1,7 @@
 // Schema migrations, applied in order; entry N brings the schema from version N to N+1.
 // Never edit a released entry: add a new one.
+import { historyMigration } from './history-migration.ts';
+
 export const migrations: readonly string[] = [
   `CREATE TABLE sites (
      id TEXT PRIMARY KEY,
@@ -40,4 +42,5 @@ export const migrations: readonly string[] = [
      UNIQUE (site_id, name)
    );
    CREATE INDEX routers_site ON routers(site_id);`,
+  historyMigration,
 ];

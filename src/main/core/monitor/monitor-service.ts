@@ -1,0 +1,154 @@
+// Live monitoring of many routers: starts and stops one RouterMonitor per router (when its view
+// opens and closes, or the app quits), answers history queries and exports, and prunes history
+// past its retention. Everything router-specific arrives through `resolve`.
+import { SwitchyardError } from '../../../shared/errors.ts';
+import type { LinkEvent } from '../../../shared/model.ts';
+import type { RouterShell } from '../drivers/driver.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import type { ProbeClock } from '../probes/probe-tracker.ts';
+import type { HistoryQuery, HistoryStore } from '../store/history-store.ts';
+import type { HistoryQueryResult, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
+import type { LossDetection, MonitorEmit, Notify, RouterMonitorOptions } from './monitor-types.ts';
+import { RouterMonitor } from './router-monitor.ts';
+
+/** What the core knows about one router, enough to watch it. */
+export type MonitorSetup = Pick<
+  RouterMonitorOptions,
+  'routerName' | 'shell' | 'uplinks' | 'probeCommand' | 'pingFlavor' | 'platform' | 'snmp' | 'readStatus'
+>;
+
+export interface MonitorServiceDeps {
+  /** Builds a router's setup: its shell (see `reconnectingShell`), uplinks, SNMP, driver status. */
+  readonly resolve: (routerId: string) => Promise<MonitorSetup>;
+  readonly history: HistoryStore;
+  readonly emit: MonitorEmit;
+  /** Electron's Notification in the desktop app; absent in serve mode and the CLI. */
+  readonly notify?: Notify;
+  readonly clock?: ProbeClock;
+  readonly log?: Logger;
+  readonly pruneEveryMs?: number;
+  readonly onDidDetect?: (d: LossDetection) => void;
+  /** Extra options for every RouterMonitor (tests, benchmarks). */
+  readonly tuning?: Pick<RouterMonitorOptions, 'lossEventAfterProbes' | 'statusIntervalMs' | 'slackMs'>;
+}
+
+/**
+ * A RouterShell that asks for the router's connection on every call, so a connection that gave up
+ * reconnecting (a long router reboot) is replaced by the pool instead of failing forever.
+ */
+export function reconnectingShell(connection: () => Promise<RouterShell>): RouterShell {
+  return {
+    run: async (command, options) => (await connection()).run(command, options),
+    stream: async (command, options) => (await connection()).stream(command, options),
+  };
+}
+
+export class MonitorService {
+  readonly #d: MonitorServiceDeps;
+  readonly #log: Logger;
+  readonly #monitors = new Map<string, RouterMonitor>();
+  readonly #starting = new Map<string, Promise<MonitorStatus>>();
+  #pruneTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(deps: MonitorServiceDeps) {
+    this.#d = deps;
+    this.#log = deps.log ?? silentLogger;
+    this.#prune();
+    this.#pruneTimer = setInterval(() => this.#prune(), deps.pruneEveryMs ?? 10 * 60_000);
+    // Pruning must never keep the process alive (the CLI exits when its work is done).
+    this.#pruneTimer.unref();
+  }
+
+  /** Starts watching a router; calling it again while it runs just returns its status. */
+  async start(routerId: string): Promise<MonitorStatus> {
+    const running = this.#monitors.get(routerId);
+    if (running) return running.status();
+    const pending = this.#starting.get(routerId);
+    if (pending) return pending;
+    const starting = (async () => {
+      const setup = await this.#d.resolve(routerId);
+      if (setup.uplinks.length === 0) {
+        throw new SwitchyardError('invalid-input', `${setup.routerName ?? routerId} has no uplinks to watch yet: detect the router or set up its uplinks first.`);
+      }
+      const monitor = new RouterMonitor({
+        routerId,
+        ...setup,
+        ...this.#d.tuning,
+        history: this.#d.history,
+        emit: this.#d.emit,
+        ...(this.#d.notify ? { notify: this.#d.notify } : {}),
+        ...(this.#d.clock ? { clock: this.#d.clock } : {}),
+        ...(this.#d.onDidDetect ? { onDidDetect: this.#d.onDidDetect } : {}),
+        log: this.#log,
+      });
+      await monitor.start();
+      this.#monitors.set(routerId, monitor);
+      return monitor.status();
+    })();
+    this.#starting.set(routerId, starting);
+    try {
+      return await starting;
+    } finally {
+      this.#starting.delete(routerId);
+    }
+  }
+
+  /** Stops a router's monitor; resolves once no probe of it runs on the router any more. */
+  async stop(routerId: string): Promise<boolean> {
+    await this.#starting.get(routerId)?.catch(() => undefined);
+    const monitor = this.#monitors.get(routerId);
+    if (!monitor) return false;
+    this.#monitors.delete(routerId);
+    await monitor.stop();
+    return true;
+  }
+
+  status(routerId: string): MonitorStatus {
+    return (
+      this.#monitors.get(routerId)?.status() ?? {
+        routerId,
+        running: false,
+        startedMs: null,
+        throughputSource: 'none',
+        throughputNotes: [],
+        routerStatus: null,
+        uplinks: [],
+      }
+    );
+  }
+
+  runningRouters(): string[] {
+    return [...this.#monitors.keys()];
+  }
+
+  query(q: HistoryQuery): HistoryQueryResult {
+    return this.#d.history.query(q);
+  }
+
+  events(routerId: string, fromMs: number, toMs: number, limit?: number): LinkEvent[] {
+    return this.#d.history.events(routerId, fromMs, toMs, limit);
+  }
+
+  exportCsv(what: 'samples' | 'minutes' | 'events', q: { routerId: string; fromMs: number; toMs: number; maxRows: number }): { csv: string; rows: number; truncated: boolean } {
+    const chunks: string[] = [];
+    const { rows, truncated } = this.#d.history.exportCsv(what, q, (c) => chunks.push(c));
+    return { csv: chunks.join(''), rows, truncated };
+  }
+
+  /** The app is quitting: stop every monitor (no probe left on any router) and pruning. */
+  async stopAll(): Promise<void> {
+    clearInterval(this.#pruneTimer);
+    this.#pruneTimer = undefined;
+    await Promise.allSettled([...this.#starting.values()]);
+    await Promise.all([...this.#monitors.keys()].map((id) => this.stop(id)));
+  }
+
+  #prune(): void {
+    try {
+      const r = this.#d.history.prune();
+      if (r.samples + r.minutes + r.events > 0) this.#log.info(`history pruned: ${r.samples} samples, ${r.minutes} minutes, ${r.events} events`);
+    } catch (error) {
+      this.#log.warn(`history prune failed: ${(error as Error).message}`);
+    }
+  }
+}

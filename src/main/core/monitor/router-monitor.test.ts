@@ -1,0 +1,295 @@
+import { DatabaseSync } from 'node:sqlite';
+import { describe, expect, it } from 'vitest';
+import type { LinkEvent } from '../../../shared/model.ts';
+import type { RouterShell, RouterStatus } from '../drivers/driver.ts';
+import { FakeProbeClock } from '../probes/fake-probe-clock.test-util.ts';
+import { ensureHistorySchema, HistoryStore } from '../store/history-store.ts';
+import { isShellCommand } from '../transport/ssh/shell-quote.ts';
+import type { Command, RunResult, StreamExit, StreamOptions } from '../transport/ssh/ssh-connection.ts';
+import type { SampleBatch } from '../../../shared/api/monitor-schemas.ts';
+import { EventPacer } from './event-pacer.ts';
+import { MonitorService } from './monitor-service.ts';
+import type { LossDetection, MonitorUplink } from './monitor-types.ts';
+import { RouterMonitor } from './router-monitor.ts';
+
+const T0 = 1_800_000_000_000;
+
+interface FakeStream {
+  readonly argv: readonly string[];
+  line(text: string): void;
+  exit(exit: Partial<StreamExit>): void;
+  stopped: boolean;
+}
+
+/** A router that answers `ping -V` as iputils does and hands each stream to the test. */
+function fakeShell(pingV = 'ping from iputils 20221126\n', pingVExit = 0, pingVStderr = '') {
+  const streams: FakeStream[] = [];
+  const shell: RouterShell = {
+    async run(command: Command): Promise<RunResult> {
+      const argv = isShellCommand(command) ? [command.text] : [...(command as readonly string[])];
+      if (argv.join(' ') === 'ping -V') return { stdout: pingV, stderr: pingVStderr, exitCode: pingVExit, signal: undefined, stdoutBytes: Buffer.from(pingV) };
+      throw new Error(`unexpected run ${argv.join(' ')}`);
+    },
+    async stream(command: Command, options: StreamOptions) {
+      const argv = isShellCommand(command) ? [command.text] : [...(command as readonly string[])];
+      let resolveDone!: (e: StreamExit) => void;
+      const done = new Promise<StreamExit>((r) => (resolveDone = r));
+      const s: FakeStream = {
+        argv,
+        stopped: false,
+        line: (text) => options.onLine(text),
+        exit: (e) => {
+          const exit = { reason: 'exited' as const, exitCode: 0, signal: undefined, ...e };
+          options.onExit?.(exit);
+          resolveDone(exit);
+        },
+      };
+      streams.push(s);
+      return {
+        done,
+        stop: () => {
+          s.stopped = true;
+          s.exit({ reason: 'stopped', exitCode: null });
+          return done;
+        },
+      };
+    },
+  };
+  return { shell, streams, pingStream: (dev: string) => streams.find((s) => s.argv[0] === 'ping' && s.argv.includes(dev) && !s.stopped) };
+}
+
+const uplinks: MonitorUplink[] = [
+  { name: 'wan', device: 'eth1', kind: 'ethernet', targets: ['203.0.113.10'], method: 'ping' },
+  { name: 'wwan', device: 'wwan0', kind: 'cellular', targets: ['203.0.113.11'], method: 'ping' },
+];
+
+async function setup(extra: Partial<ConstructorParameters<typeof RouterMonitor>[0]> = {}, shellArgs: Parameters<typeof fakeShell> = []) {
+  const clock = new FakeProbeClock(T0 + 400);
+  const { shell, streams, pingStream } = fakeShell(...shellArgs);
+  const db = new DatabaseSync(':memory:');
+  ensureHistorySchema(db);
+  const history = new HistoryStore(db);
+  const batches: SampleBatch[] = [];
+  const events: LinkEvent[] = [];
+  const detections: LossDetection[] = [];
+  const notes: string[] = [];
+  let n = 0;
+  const monitor = new RouterMonitor({
+    routerId: 'r1',
+    routerName: 'Shop',
+    shell,
+    uplinks,
+    history,
+    clock,
+    emit: ((event: string, payload: unknown) => {
+      if (event === 'onDidSample') batches.push(payload as SampleBatch);
+      else events.push(payload as LinkEvent);
+    }) as never,
+    notify: (title, body) => notes.push(`${title}: ${body}`),
+    onDidDetect: (d) => detections.push(d),
+    newId: () => `e${++n}`,
+    ...extra,
+  });
+  await monitor.start();
+  await flushMicrotasks();
+  return { clock, monitor, streams, pingStream, history, batches, events, detections, notes };
+}
+
+async function flushMicrotasks(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
+
+/** iputils replies for seq 1.. on every watched device, one per second, RTT by device. */
+async function runSeconds(ctx: Awaited<ReturnType<typeof setup>>, seconds: number, rttMs: (dev: string, seq: number) => number | null, firstSeq = 1) {
+  const start = ctx.clock.nowMs();
+  for (let k = 0; k < seconds; k++) {
+    const seq = firstSeq + k;
+    for (const dev of ['eth1', 'wwan0']) {
+      const rtt = rttMs(dev, seq);
+      ctx.clock.advanceTo(start + k * 1000 + (rtt ?? 0) + 5);
+      if (rtt !== null) ctx.pingStream(dev)?.line(`64 bytes from 203.0.113.10: icmp_seq=${seq} ttl=63 time=${rtt} ms`);
+    }
+    ctx.clock.advanceTo(start + (k + 1) * 1000);
+    await flushMicrotasks();
+  }
+}
+
+describe('RouterMonitor', () => {
+  it('streams the bound iputils probe per uplink and emits one batch per second for all uplinks', async () => {
+    const ctx = await setup();
+    expect(ctx.streams.filter((s) => s.argv[0] === 'ping').map((s) => s.argv)).toEqual([
+      ['ping', '-n', '-O', '-I', 'eth1', '-i', '0.95', '203.0.113.10'],
+      ['ping', '-n', '-O', '-I', 'wwan0', '-i', '0.95', '203.0.113.11'],
+    ]);
+    // The /proc/net/dev loop runs as one stream too (no SNMP configured).
+    expect(ctx.streams.some((s) => s.argv[0]?.includes('/proc/net/dev'))).toBe(true);
+    await runSeconds(ctx, 20, (dev) => (dev === 'eth1' ? 10 : 80));
+    expect(ctx.batches.length).toBeGreaterThanOrEqual(15);
+    for (const b of ctx.batches) expect(new Set(b.samples.map((s) => `${s.wan}@${s.atMs}`)).size).toBe(b.samples.length);
+    const times = ctx.batches.map((b) => b.atMs);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+    const wan = ctx.batches.flatMap((b) => b.samples).filter((s) => s.wan === 'wan');
+    // Every second has exactly its one probe: bucketing by send time, not by arrival.
+    expect(wan.every((s) => s.sent === 1 && s.received === 1 && s.latencyMs === 10 && s.lossPct === 0)).toBe(true);
+    expect(ctx.batches.flatMap((b) => b.samples).filter((s) => s.wan === 'wwan').every((s) => s.latencyMs === 80)).toBe(true);
+    // Nothing measured the counters: throughput is a gap, not a zero.
+    expect(wan.every((s) => s.rxBps === null && s.txBps === null)).toBe(true);
+    const stored = ctx.history.query({ routerId: 'r1', fromMs: T0, toMs: T0 + 30_000 }, T0 + 30_000);
+    expect(stored.series.find((s) => s.wan === 'wan')?.points.length).toBe(wan.length);
+    await ctx.monitor.stop();
+    expect(ctx.streams.every((s) => s.stopped)).toBe(true);
+  });
+
+  it('declares a silent uplink after 3 lost probes, leaves its latency null, and says when it answers again', async () => {
+    const ctx = await setup();
+    // This "router" sends every 1000 ms: the monitor measures that from the replies.
+    await runSeconds(ctx, 8, () => 20);
+    // wwan0 stops answering for 6 probes (seq 9..14).
+    await runSeconds(ctx, 6, (dev) => (dev === 'eth1' ? 20 : null), 9);
+    await runSeconds(ctx, 5, () => 20, 15);
+    const silent = ctx.events.filter((e) => e.kind === 'monitor' && e.to === 'silent');
+    expect(silent).toHaveLength(1);
+    expect(silent[0]).toMatchObject({ wan: 'wwan', message: 'no replies on wwan0 (wwan) for 3 s' });
+    expect(ctx.events.some((e) => e.kind === 'monitor' && e.to === 'answering' && e.wan === 'wwan')).toBe(true);
+    const d = ctx.detections[0]!;
+    // The rule is met 2 intervals + the 1 s timeout after the first silent probe left; the
+    // tracker's slack (0.5 s) is all we add.
+    expect(d.ruleMetAtMs - d.firstLostSentMs).toBe(3000);
+    expect(d.detectedAtMs - d.ruleMetAtMs).toBeGreaterThanOrEqual(0);
+    expect(d.detectedAtMs - d.ruleMetAtMs).toBeLessThanOrEqual(600);
+    const wwan = ctx.batches.flatMap((b) => b.samples).filter((s) => s.wan === 'wwan');
+    const lost = wwan.filter((s) => s.lossPct === 100);
+    expect(lost.length).toBe(6);
+    expect(lost.every((s) => s.latencyMs === null && s.latencyP95Ms === null && s.jitterMs === null)).toBe(true);
+    expect(ctx.history.events('r1', 0, Infinity).filter((e) => e.kind === 'monitor')).toHaveLength(2);
+    await ctx.monitor.stop();
+  });
+
+  it('gives a clear per-router message when the probe tool is missing, and does not retry it', async () => {
+    const ctx = await setup({ uplinks: [{ name: 'wan', device: 'eth1', kind: 'ethernet', targets: ['203.0.113.10'], method: 'httping' }], platform: 'openwrt-mwan3' });
+    const s = ctx.streams.find((x) => x.argv[0] === 'httping')!;
+    s.line('sh: httping: not found');
+    s.exit({ exitCode: 127 });
+    await flushMicrotasks();
+    const status = ctx.monitor.status();
+    expect(status.uplinks[0]).toMatchObject({ state: 'failed' });
+    expect(status.uplinks[0]?.message).toContain('opkg install httping');
+    expect(ctx.events.at(-1)?.message).toContain('httping is not installed');
+    ctx.clock.advance(120_000);
+    await flushMicrotasks();
+    expect(ctx.streams.filter((x) => x.argv[0] === 'httping')).toHaveLength(1);
+    await ctx.monitor.stop();
+  });
+
+  it('says when ping itself is missing instead of starting anything for it', async () => {
+    const ctx = await setup({}, ['', 127, 'sh: ping: not found\n']);
+    expect(ctx.monitor.status().uplinks.map((u) => u.state)).toEqual(['failed', 'failed']);
+    expect(ctx.monitor.status().uplinks[0]?.message).toMatch(/ping is not installed/);
+    expect(ctx.streams.filter((s) => s.argv[0] === 'ping')).toHaveLength(0);
+    await ctx.monitor.stop();
+  });
+
+  it('uses BusyBox ping’s form when ping -V is not iputils', async () => {
+    const ctx = await setup({}, ['', 1, "ping: invalid option -- 'V'\nBusyBox v1.36.1 multi-call binary.\n"]);
+    expect(ctx.pingStream('eth1')?.argv).toEqual(['ping', '-I', 'eth1', '-i', '1', '203.0.113.10']);
+    await ctx.monitor.stop();
+  });
+
+  it('restarts a probe that ended, leaving the seconds in between as gaps', async () => {
+    const ctx = await setup();
+    await runSeconds(ctx, 3, () => 10);
+    ctx.pingStream('eth1')!.exit({ reason: 'connection-lost', exitCode: null });
+    await flushMicrotasks();
+    expect(ctx.monitor.status().uplinks[0]).toMatchObject({ state: 'restarting' });
+    ctx.clock.advance(1500);
+    await flushMicrotasks();
+    expect(ctx.streams.filter((s) => s.argv[0] === 'ping' && s.argv.includes('eth1'))).toHaveLength(2);
+    await ctx.monitor.stop();
+  });
+
+  it('turns driver status changes into state/active events and notifies on failover', async () => {
+    let status: RouterStatus = {
+      enabled: true,
+      mode: 'failover',
+      forced: 'auto',
+      pendingRevertAtMs: null,
+      events: [],
+      wans: [
+        { wan: 'wan', state: 'online', active: true },
+        { wan: 'wwan', state: 'online', active: false },
+      ],
+    };
+    const ctx = await setup({ readStatus: async () => status, statusIntervalMs: 2000 });
+    ctx.clock.advance(2100);
+    await flushMicrotasks();
+    // No probe lines here, so the probes go silent too: look at the driver's events only, as stored.
+    const driverEvents = () => ctx.history.events('r1', 0, Infinity).filter((e) => e.kind !== 'monitor');
+    expect(driverEvents()).toEqual([]);
+    status = { ...status, wans: [{ wan: 'wan', state: 'offline', active: false }, { wan: 'wwan', state: 'online', active: true }] };
+    ctx.clock.advance(2000);
+    await flushMicrotasks();
+    expect(driverEvents().map((e) => [e.kind, e.wan, e.from, e.to])).toEqual([
+      ['state', 'wan', 'online', 'offline'],
+      ['active', undefined, 'wan', 'wwan'],
+    ]);
+    expect(ctx.notes).toEqual(['Failover on Shop: traffic moved from wan to wwan']);
+    expect(ctx.monitor.status().routerStatus).toMatchObject({ ok: true });
+    await ctx.monitor.stop();
+  });
+
+  it('reports a failing status read as a clear status, not as events', async () => {
+    let fail = false;
+    const ctx = await setup({
+      readStatus: async () => {
+        if (fail) throw new Error('ubus timed out');
+        return { enabled: true, mode: 'failover', forced: 'auto', pendingRevertAtMs: null, events: [], wans: [] };
+      },
+    });
+    await flushMicrotasks();
+    fail = true;
+    ctx.clock.advance(2000);
+    await flushMicrotasks();
+    expect(ctx.monitor.status().routerStatus).toMatchObject({ ok: false, message: "reading the router's status failed: ubus timed out" });
+    await ctx.monitor.stop();
+  });
+});
+
+describe('EventPacer', () => {
+  it('sends the first event at once and a burst one per second, dropping the oldest past its cap', () => {
+    const clock = new FakeProbeClock(T0);
+    const sent: [number, number][] = [];
+    const pacer = new EventPacer<number>((n) => sent.push([n, clock.nowMs() - T0]), clock, 1000, 3);
+    for (const n of [1, 2, 3, 4, 5]) pacer.push(n);
+    clock.advance(5000);
+    expect(sent).toEqual([
+      [1, 0],
+      [3, 1000],
+      [4, 2000],
+      [5, 3000],
+    ]);
+  });
+});
+
+describe('MonitorService', () => {
+  it('starts once per router, stops cleanly, and refuses a router with no uplinks', async () => {
+    const { shell, streams } = fakeShell();
+    const db = new DatabaseSync(':memory:');
+    ensureHistorySchema(db);
+    const clock = new FakeProbeClock(T0);
+    const service = new MonitorService({
+      resolve: async (id) => ({ routerName: id, shell, uplinks: id === 'empty' ? [] : uplinks }),
+      history: new HistoryStore(db),
+      emit: (() => undefined) as never,
+      clock,
+    });
+    const [a, b] = await Promise.all([service.start('r1'), service.start('r1')]);
+    expect(a.running && b.running).toBe(true);
+    expect(streams.filter((s) => s.argv[0] === 'ping')).toHaveLength(2);
+    await expect(service.start('empty')).rejects.toMatchObject({ code: 'invalid-input' });
+    expect(await service.stop('r1')).toBe(true);
+    expect(await service.stop('r1')).toBe(false);
+    expect(streams.every((s) => s.stopped)).toBe(true);
+    expect(service.status('r1').running).toBe(false);
+    await service.stopAll();
+  });
+});

@@ -1,0 +1,448 @@
+// Watches one router: a probe stream per uplink, throughput, the driver's status; once a second
+// it writes every uplink's last complete second to history and emits ONE onDidSample batch.
+// Loss is decided by the tracker's timer; a run of lost probes becomes a 'monitor' LinkEvent.
+import { randomUUID } from 'node:crypto';
+import type { LinkEvent } from '../../../shared/model.ts';
+import { silentLogger, type Logger } from '../logger.ts';
+import { LinkStatistics, type LinkWindowStats } from '../probes/link-statistics.ts';
+import { probeArgv } from '../probes/probe-command.ts';
+import { diagnoseProbeExit } from '../probes/probe-tool-diagnosis.ts';
+import { systemProbeClock, type ProbeClock, type ProbeFlavor, type ProbeOutcome } from '../probes/probe-tracker.ts';
+import type { MinuteRollup } from '../store/history-store.ts';
+import { EventPacer } from './event-pacer.ts';
+import type { MonitorSample, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
+import type { MonitorUplink, RouterMonitorOptions } from './monitor-types.ts';
+import { StatusWatcher, type LinkEventDraft } from './status-watcher.ts';
+import { ThroughputSource } from './throughput-source.ts';
+import { UplinkProbe, type UplinkProbeState } from './uplink-probe.ts';
+
+/**
+ * iputils' `-i 1` sends every ~1024 ms (measured in the lab: its timer rounds up), so a second in
+ * ~40 would hold no probe and show a false gap; -i 0.95 (measured 960 ms) gives every second at
+ * least one probe. BusyBox (integer -i on older builds) and httping keep 1 s.
+ */
+const intervalSecOf = (flavor: ProbeFlavor): number => (flavor === 'iputils' ? 0.95 : 1);
+/** The per-second tick runs this long after each second starts (the SNMP poll runs on the second). */
+const tickPhaseMs = 150;
+
+interface MinuteThroughput {
+  rxSum: number;
+  rxN: number;
+  rxMin: number;
+  rxMax: number;
+  txSum: number;
+  txN: number;
+  txMin: number;
+  txMax: number;
+}
+
+interface UplinkRuntime {
+  readonly uplink: MonitorUplink;
+  readonly target: string | null;
+  readonly flavor: ProbeFlavor;
+  readonly argv: readonly string[] | null;
+  readonly timeoutMs: number;
+  /** Nominal probe interval, and the one measured from reply send times (what ping really does). */
+  readonly nominalIntervalMs: number;
+  intervalMs: number;
+  /** The first reply of the current run: with the latest one, it measures the real interval. */
+  base: { seq: number; sentMs: number } | null;
+  readonly stats: LinkStatistics;
+  probe: UplinkProbe | null;
+  state: UplinkProbeState;
+  message: string | null;
+  /** A probe whose send time we know: from it, every later probe's send time follows. */
+  anchor: { seq: number; sentMs: number; fromReply: boolean } | null;
+  /** Seconds before the first probe of this monitor are not gaps: nothing was running yet. */
+  firstSentMs: number | null;
+  consecutiveLost: number;
+  firstLostSentMs: number;
+  silentSinceMs: number | null;
+  readonly minutes: Map<number, MinuteThroughput>;
+}
+
+export class RouterMonitor {
+  readonly #o: RouterMonitorOptions;
+  readonly #clock: ProbeClock;
+  readonly #log: Logger;
+  readonly #uplinks: UplinkRuntime[] = [];
+  readonly #lossAfter: number;
+  readonly #slackMs: number;
+  readonly #events: EventPacer<LinkEvent>;
+  readonly #newId: () => string;
+  #throughput: ThroughputSource | undefined;
+  #status: StatusWatcher | undefined;
+  #statusHealth: { ok: boolean; message: string | null; atMs: number | null } | null = null;
+  #throughputNotes: readonly string[] = [];
+  #tickTimer: unknown;
+  #running = false;
+  #startedMs: number | null = null;
+
+  constructor(options: RouterMonitorOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemProbeClock;
+    this.#log = options.log ?? silentLogger;
+    this.#lossAfter = options.lossEventAfterProbes ?? 3;
+    this.#slackMs = options.slackMs ?? 500;
+    this.#newId = options.newId ?? randomUUID;
+    this.#events = new EventPacer((e) => options.emit('onDidLinkEvent', e), this.#clock);
+  }
+
+  get routerId(): string {
+    return this.#o.routerId;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Decides the probe form (one `ping -V` unless detection said), then starts everything. */
+  async start(): Promise<void> {
+    if (this.#running) return;
+    const o = this.#o;
+    const needsPing = o.uplinks.some((u) => u.method === 'ping');
+    let pingFlavor: ProbeFlavor | null = o.pingFlavor ?? null;
+    let pingProblem: string | null = null;
+    if (needsPing && pingFlavor === null) ({ flavor: pingFlavor, problem: pingProblem } = await this.#detectPing());
+
+    for (const uplink of o.uplinks) {
+      const target = uplink.targets[0] ?? null;
+      const flavor: ProbeFlavor = uplink.method === 'httping' ? 'httping' : (pingFlavor ?? 'busybox');
+      const timeoutMs = Math.round((uplink.timeoutSec ?? 1) * 1000);
+      const argv = target === null ? null : this.#argv(uplink, target, flavor, timeoutMs / 1000);
+      const rt: UplinkRuntime = {
+        uplink,
+        target,
+        flavor,
+        argv,
+        timeoutMs,
+        nominalIntervalMs: intervalSecOf(flavor) * 1000,
+        intervalMs: intervalSecOf(flavor) * 1000,
+        base: null,
+        stats: new LinkStatistics({ windowsSec: [1, 60] }),
+        probe: null,
+        state: 'starting',
+        message: null,
+        anchor: null,
+        firstSentMs: null,
+        consecutiveLost: 0,
+        firstLostSentMs: 0,
+        silentSinceMs: null,
+        minutes: new Map(),
+      };
+      this.#uplinks.push(rt);
+      if (argv === null) {
+        rt.state = 'failed';
+        rt.message = `${uplink.name} has no probe target: add a tracking target to watch it`;
+      } else if (uplink.method === 'ping' && pingProblem !== null) {
+        rt.state = 'failed';
+        rt.message = pingProblem;
+      }
+    }
+
+    this.#running = true;
+    this.#startedMs = this.#clock.nowMs();
+    for (const rt of this.#uplinks) {
+      if (rt.state === 'failed') {
+        this.#linkEvent({ kind: 'monitor', wan: rt.uplink.name, message: `${rt.uplink.name} cannot be probed: ${rt.message ?? ''}` });
+        continue;
+      }
+      rt.probe = new UplinkProbe({
+        shell: o.shell,
+        argv: rt.argv as readonly string[],
+        flavor: rt.flavor,
+        device: rt.uplink.device,
+        intervalSec: rt.nominalIntervalMs / 1000,
+        timeoutSec: rt.timeoutMs / 1000,
+        slackMs: this.#slackMs,
+        clock: this.#clock,
+        ...(o.platform ? { platform: o.platform } : {}),
+        onRun: (startedMs, firstSeq) => {
+          rt.anchor = { seq: firstSeq, sentMs: startedMs, fromReply: false };
+          rt.base = null;
+          rt.consecutiveLost = 0;
+        },
+        onOutcome: (outcome) => this.#onOutcome(rt, outcome),
+        onState: (state, message) => this.#onProbeState(rt, state, message),
+      });
+      rt.probe.start();
+    }
+
+    this.#throughput = new ThroughputSource({
+      shell: o.shell,
+      devices: [...new Set(o.uplinks.map((u) => u.device))],
+      snmp: o.snmp ?? null,
+      clock: this.#clock,
+      log: this.#log,
+      onNotes: (notes) => {
+        this.#throughputNotes = notes;
+      },
+    });
+    this.#throughput.start();
+
+    if (o.readStatus) {
+      this.#status = new StatusWatcher({
+        readStatus: o.readStatus,
+        intervalMs: o.statusIntervalMs ?? 2000,
+        clock: this.#clock,
+        onEvents: (drafts) => {
+          for (const d of drafts) this.#linkEvent(d);
+        },
+        onHealth: (ok, message, atMs) => {
+          this.#statusHealth = { ok, message, atMs };
+        },
+      });
+      this.#status.start();
+    }
+    this.#scheduleTick();
+  }
+
+  /** Stops every probe on the router and waits until each stream has ended. */
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
+    await Promise.all([
+      ...this.#uplinks.map((rt) => rt.probe?.stop()),
+      this.#throughput?.stop(),
+      this.#status?.stop(),
+    ]);
+    this.#events.flush();
+  }
+
+  status(): MonitorStatus {
+    return {
+      routerId: this.#o.routerId,
+      running: this.#running,
+      startedMs: this.#startedMs,
+      throughputSource: this.#throughput?.kind ?? 'none',
+      throughputNotes: [...this.#throughputNotes],
+      routerStatus: this.#o.readStatus ? (this.#statusHealth ?? { ok: true, message: null, atMs: null }) : null,
+      uplinks: this.#uplinks.map((rt) => ({
+        wan: rt.uplink.name,
+        device: rt.uplink.device,
+        target: rt.target,
+        method: rt.uplink.method,
+        state: rt.state,
+        message: rt.message,
+        command: rt.argv ? [...rt.argv] : null,
+      })),
+    };
+  }
+
+  async #detectPing(): Promise<{ flavor: ProbeFlavor | null; problem: string | null }> {
+    // One cheap look: iputils says "ping from iputils …"; BusyBox refuses -V and names itself.
+    const r = await this.#o.shell.run(['ping', '-V'], { expectExit: 'any', timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
+    const text = `${r.stdout}\n${r.stderr}`;
+    if (/iputils/i.test(text)) return { flavor: 'iputils', problem: null };
+    const problem = diagnoseProbeExit({ tool: 'ping', exitCode: r.exitCode, stderrText: r.stderr, sawStdout: r.stdout.trim() !== '', ...(this.#o.platform ? { platform: this.#o.platform } : {}) });
+    if (problem?.kind === 'tool-missing') return { flavor: null, problem: problem.message };
+    // BusyBox, or an unknown ping: the plain form every ping understands.
+    return { flavor: 'busybox', problem: null };
+  }
+
+  #argv(uplink: MonitorUplink, target: string, flavor: ProbeFlavor, timeoutSec: number): readonly string[] {
+    if (this.#o.probeCommand) return this.#o.probeCommand(uplink, target, uplink.method);
+    const argv = probeArgv({ flavor, device: uplink.device, target, intervalSec: intervalSecOf(flavor), timeoutSec });
+    // httping cannot bind to a device; its source address selects the uplink where policy
+    // routing by source exists (what failover engines set up).
+    if (flavor === 'httping' && uplink.address) argv.splice(argv.indexOf('-g'), 0, '-y', uplink.address);
+    return argv;
+  }
+
+  #onProbeState(rt: UplinkRuntime, state: UplinkProbeState, message: string | null): void {
+    rt.state = state;
+    rt.message = message;
+    if (state === 'failed' && message) this.#linkEvent({ kind: 'monitor', wan: rt.uplink.name, message: `${rt.uplink.name}: ${message}` });
+    if (state === 'restarting') rt.anchor = null;
+  }
+
+  /**
+   * Send time of a probe. ping sends on a fixed schedule, so every probe's time follows from one
+   * anchor; each reply (arrival − RTT, which also carries the SSH delivery delay) pulls the anchor
+   * down at once but up by at most 1 ms, so delivery jitter never moves a probe into the next
+   * second while ping's slow drift is still followed. httping has no fixed schedule.
+   */
+  #sentMs(rt: UplinkRuntime, outcome: ProbeOutcome): number {
+    const anchor = rt.anchor;
+    if (outcome.kind === 'reply' || outcome.kind === 'late') {
+      const observed = outcome.atMs - outcome.rttMs;
+      if (rt.flavor === 'httping' || anchor === null || outcome.kind === 'late') return observed;
+      if (!anchor.fromReply || rt.base === null) {
+        rt.anchor = { seq: outcome.seq, sentMs: observed, fromReply: true };
+        rt.base = { seq: outcome.seq, sentMs: observed };
+        return observed;
+      }
+      const span = outcome.seq - rt.base.seq;
+      if (span >= 5) {
+        const measured = (observed - rt.base.sentMs) / span;
+        rt.intervalMs = Math.min(rt.nominalIntervalMs * 1.2, Math.max(rt.nominalIntervalMs * 0.8, measured));
+      }
+      const expected = anchor.sentMs + (outcome.seq - anchor.seq) * rt.intervalMs;
+      const sentMs = observed < expected ? observed : expected + Math.min(observed - expected, 2);
+      rt.anchor = { seq: outcome.seq, sentMs, fromReply: true };
+      return sentMs;
+    }
+    // httping waits for each attempt before the next: a lost one left about a timeout ago.
+    if (rt.flavor === 'httping' || anchor === null) return outcome.atMs - rt.timeoutMs;
+    return Math.min(outcome.atMs, anchor.sentMs + (outcome.seq - anchor.seq) * rt.intervalMs);
+  }
+
+  #onOutcome(rt: UplinkRuntime, outcome: ProbeOutcome): void {
+    if (outcome.kind === 'late' || outcome.kind === 'duplicate') return;
+    const sentMs = this.#sentMs(rt, outcome);
+    // Bucketing by send time puts each probe in exactly one second, whatever its RTT or timeout.
+    rt.stats.add({ ...outcome, atMs: sentMs });
+    rt.firstSentMs ??= sentMs;
+    const name = rt.uplink.name;
+    if (outcome.kind === 'reply') {
+      if (rt.silentSinceMs !== null) {
+        const silentSec = Math.round((outcome.atMs - rt.silentSinceMs) / 1000);
+        this.#linkEvent({ kind: 'monitor', wan: name, from: 'silent', to: 'answering', message: `${describe(rt.uplink)} answers again after about ${silentSec} s without replies` });
+      }
+      rt.silentSinceMs = null;
+      rt.consecutiveLost = 0;
+      return;
+    }
+    rt.consecutiveLost++;
+    if (rt.consecutiveLost === 1) rt.firstLostSentMs = sentMs;
+    if (rt.consecutiveLost === this.#lossAfter && rt.silentSinceMs === null) {
+      rt.silentSinceMs = rt.firstLostSentMs;
+      const event = this.#linkEvent({
+        kind: 'monitor',
+        wan: name,
+        from: 'answering',
+        to: 'silent',
+        message: `no replies on ${describe(rt.uplink)} for ${Math.round((this.#lossAfter * rt.intervalMs) / 1000)} s${outcome.text ? ` (${outcome.text})` : ''}`,
+      });
+      this.#o.onDidDetect?.({
+        routerId: this.#o.routerId,
+        wan: name,
+        detectedAtMs: event.atMs,
+        firstLostSentMs: rt.firstLostSentMs,
+        ruleMetAtMs: rt.firstLostSentMs + (this.#lossAfter - 1) * rt.intervalMs + rt.timeoutMs,
+        event,
+      });
+    }
+  }
+
+  #linkEvent(draft: LinkEventDraft): LinkEvent {
+    const { failover, ...fields } = draft;
+    const event: LinkEvent = { id: this.#newId(), routerId: this.#o.routerId, atMs: Math.round(this.#clock.nowMs()), ...fields };
+    try {
+      this.#o.history?.addEvents([event]);
+    } catch (error) {
+      this.#log.warn(`could not store a link event: ${(error as Error).message}`);
+    }
+    this.#events.push(event);
+    if (failover) {
+      try {
+        this.#o.notify?.(`Failover on ${this.#o.routerName ?? this.#o.routerId}`, event.message);
+      } catch {
+        // A notification that cannot be shown must not stop monitoring.
+      }
+    }
+    return event;
+  }
+
+  #scheduleTick(): void {
+    if (!this.#running) return;
+    const now = this.#clock.nowMs();
+    const delayMs = ((1000 + tickPhaseMs - (now % 1000)) % 1000) || 1000;
+    this.#tickTimer = this.#clock.setTimeout(() => {
+      this.#tickTimer = undefined;
+      try {
+        this.#tick();
+      } catch (error) {
+        this.#log.error('monitor tick failed', error);
+      }
+      this.#scheduleTick();
+    }, delayMs);
+  }
+
+  #tick(): void {
+    const now = this.#clock.nowMs();
+    const samples: MonitorSample[] = [];
+    const minutes: MinuteRollup[] = [];
+    for (const rt of this.#uplinks) {
+      if (rt.probe === null) continue;
+      // A second is complete once its last probe has had time to be answered or declared lost.
+      const windows = rt.stats.flush(now - rt.timeoutMs - this.#slackMs - 100);
+      const first = rt.firstSentMs;
+      if (first === null) continue;
+      for (const w of windows) if (w.windowSec === 1 && w.startMs + 1000 > first) samples.push(this.#sample(rt, w));
+      for (const w of windows) if (w.windowSec === 60 && w.startMs + 60_000 > first) minutes.push(this.#minute(rt, w));
+    }
+    if (samples.length === 0 && minutes.length === 0) return;
+    try {
+      this.#o.history?.addSamples(samples, minutes);
+    } catch (error) {
+      this.#log.warn(`could not store samples: ${(error as Error).message}`);
+    }
+    if (samples.length > 0) this.#o.emit('onDidSample', { routerId: this.#o.routerId, atMs: Math.round(now), samples });
+  }
+
+  #sample(rt: UplinkRuntime, w: LinkWindowStats): MonitorSample {
+    // The counter reading taken as this second ended describes (about) this second.
+    const reading = this.#throughput?.readingNear(rt.uplink.device, w.startMs + 1000, 600);
+    const rxBps = reading?.rxBps ?? null;
+    const txBps = reading?.txBps ?? null;
+    const minuteMs = Math.floor(w.startMs / 60_000) * 60_000;
+    let m = rt.minutes.get(minuteMs);
+    if (!m) {
+      m = { rxSum: 0, rxN: 0, rxMin: Infinity, rxMax: -Infinity, txSum: 0, txN: 0, txMin: Infinity, txMax: -Infinity };
+      rt.minutes.set(minuteMs, m);
+      // Only the current and previous minute can still be rolled up.
+      for (const k of rt.minutes.keys()) if (k < minuteMs - 120_000) rt.minutes.delete(k);
+    }
+    if (rxBps !== null) {
+      m.rxSum += rxBps;
+      m.rxN++;
+      m.rxMin = Math.min(m.rxMin, rxBps);
+      m.rxMax = Math.max(m.rxMax, rxBps);
+    }
+    if (txBps !== null) {
+      m.txSum += txBps;
+      m.txN++;
+      m.txMin = Math.min(m.txMin, txBps);
+      m.txMax = Math.max(m.txMax, txBps);
+    }
+    return { ...statsFields(this.#o.routerId, rt.uplink.name, w), rxBps, txBps };
+  }
+
+  #minute(rt: UplinkRuntime, w: LinkWindowStats): MinuteRollup {
+    const m = rt.minutes.get(w.startMs);
+    rt.minutes.delete(w.startMs);
+    const has = (n: number | undefined) => n !== undefined && n > 0;
+    return {
+      ...statsFields(this.#o.routerId, rt.uplink.name, w),
+      rxBps: m && has(m.rxN) ? m.rxSum / m.rxN : null,
+      txBps: m && has(m.txN) ? m.txSum / m.txN : null,
+      rxMinBps: m && has(m.rxN) ? m.rxMin : null,
+      rxMaxBps: m && has(m.rxN) ? m.rxMax : null,
+      txMinBps: m && has(m.txN) ? m.txMin : null,
+      txMaxBps: m && has(m.txN) ? m.txMax : null,
+    };
+  }
+}
+
+function statsFields(routerId: string, wan: string, w: LinkWindowStats): Omit<MonitorSample, 'rxBps' | 'txBps'> {
+  return {
+    routerId,
+    wan,
+    atMs: w.startMs,
+    latencyMs: w.latencyMedianMs,
+    latencyMinMs: w.latencyMinMs,
+    latencyMaxMs: w.latencyMaxMs,
+    latencyP95Ms: w.latencyP95Ms,
+    jitterMs: w.jitterRfc3550Ms,
+    jitterMasdMs: w.jitterMasdMs,
+    lossPct: w.lossPct,
+    sent: w.probes,
+    received: w.replies,
+  };
+}
+
+function describe(u: MonitorUplink): string {
+  return u.device === u.name ? u.device : `${u.device} (${u.name})`;
+}

@@ -1,0 +1,131 @@
+// Polls the driver's router status every 2 s and turns each change (an uplink online/offline,
+// the active link, a forced link, an apply waiting for confirmation, events the router logged)
+// into LinkEvent drafts. Times are ours, never the router's clock (it may jump).
+import { linkEventKinds, type LinkEvent } from '../../../shared/model.ts';
+import type { RouterStatus } from '../drivers/driver.ts';
+import type { ProbeClock } from '../probes/probe-tracker.ts';
+
+export type LinkEventDraft = Omit<LinkEvent, 'id' | 'routerId' | 'atMs'> & { readonly failover?: boolean };
+
+const eventKey = (e: RouterStatus['events'][number]) => `${e.atMs}|${e.kind}|${e.wan ?? ''}|${e.message}`;
+
+/** Changes from `prev` to `next`; `seenRouterEvents` is updated with the router's events seen. */
+export function diffRouterStatus(prev: RouterStatus | null, next: RouterStatus, seenRouterEvents: Set<string>): LinkEventDraft[] {
+  const out: LinkEventDraft[] = [];
+  if (prev === null) {
+    // The first read is the baseline: what the router logged before we looked is not news.
+    for (const e of next.events) seenRouterEvents.add(eventKey(e));
+    return out;
+  }
+  if (prev.enabled !== next.enabled) {
+    out.push({ kind: 'apply', message: next.enabled ? 'failover was enabled on the router' : 'failover was disabled on the router' });
+  }
+  for (const w of next.wans) {
+    const before = prev.wans.find((p) => p.wan === w.wan);
+    if (before && before.state !== w.state) {
+      out.push({ kind: 'state', wan: w.wan, from: before.state, to: w.state, message: `${w.wan} is ${w.state} (was ${before.state})` });
+    }
+  }
+  const activeBefore = prev.wans.filter((w) => w.active).map((w) => w.wan);
+  const activeNow = next.wans.filter((w) => w.active).map((w) => w.wan);
+  if (activeBefore.join(',') !== activeNow.join(',')) {
+    const from = activeBefore.join(', ') || 'none';
+    const to = activeNow.join(', ') || 'none';
+    out.push({
+      kind: 'active',
+      from,
+      to,
+      message: activeNow.length === 0 ? `no uplink carries traffic (was ${from})` : `traffic moved from ${from} to ${to}`,
+      // A failover is traffic leaving a link for another, not the first link coming up.
+      failover: activeBefore.length > 0 && activeNow.length > 0,
+    });
+  }
+  if (prev.forced !== next.forced) {
+    out.push({
+      kind: 'manual-failover',
+      from: prev.forced,
+      to: next.forced,
+      message: next.forced === 'auto' ? 'automatic failover restored' : `traffic forced onto ${next.forced}`,
+    });
+  }
+  if (prev.pendingRevertAtMs === null && next.pendingRevertAtMs !== null) {
+    out.push({ kind: 'apply', message: 'a change was applied; the router reverts it unless it is confirmed' });
+  } else if (prev.pendingRevertAtMs !== null && next.pendingRevertAtMs === null) {
+    out.push({ kind: 'apply', message: 'the change waiting for confirmation was confirmed or reverted' });
+  }
+  for (const e of next.events) {
+    const key = eventKey(e);
+    if (seenRouterEvents.has(key)) continue;
+    seenRouterEvents.add(key);
+    const kind = (linkEventKinds as readonly string[]).includes(e.kind) ? (e.kind as LinkEvent['kind']) : 'state';
+    out.push({ kind, ...(e.wan ? { wan: e.wan } : {}), message: e.message });
+  }
+  // Bound the memory of seen events: routers keep a short log, so old keys never come back.
+  if (seenRouterEvents.size > 4096) {
+    const keep = [...seenRouterEvents].slice(-2048);
+    seenRouterEvents.clear();
+    for (const k of keep) seenRouterEvents.add(k);
+  }
+  return out;
+}
+
+export interface StatusWatcherOptions {
+  readonly readStatus: () => Promise<RouterStatus>;
+  readonly intervalMs: number;
+  readonly clock: ProbeClock;
+  readonly onEvents: (drafts: readonly LinkEventDraft[], atMs: number) => void;
+  readonly onHealth: (ok: boolean, message: string | null, atMs: number) => void;
+}
+
+export class StatusWatcher {
+  readonly #o: StatusWatcherOptions;
+  readonly #seen = new Set<string>();
+  #last: RouterStatus | null = null;
+  #timer: unknown;
+  #running = false;
+  #inFlight: Promise<void> | undefined;
+
+  constructor(options: StatusWatcherOptions) {
+    this.#o = options;
+  }
+
+  get last(): RouterStatus | null {
+    return this.#last;
+  }
+
+  start(): void {
+    this.#running = true;
+    this.#poll();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
+    await this.#inFlight;
+  }
+
+  #poll(): void {
+    if (!this.#running) return;
+    const startedMs = this.#o.clock.nowMs();
+    this.#inFlight = this.#o
+      .readStatus()
+      .then((status) => {
+        if (!this.#running) return;
+        const atMs = this.#o.clock.nowMs();
+        const drafts = diffRouterStatus(this.#last, status, this.#seen);
+        this.#last = status;
+        this.#o.onHealth(true, null, atMs);
+        if (drafts.length > 0) this.#o.onEvents(drafts, atMs);
+      })
+      .catch((error: unknown) => {
+        if (!this.#running) return;
+        this.#o.onHealth(false, `reading the router's status failed: ${error instanceof Error ? error.message : String(error)}`, this.#o.clock.nowMs());
+      })
+      .finally(() => {
+        if (!this.#running) return;
+        // Never two reads at once: the next one waits for this one, then keeps the cadence.
+        const elapsed = this.#o.clock.nowMs() - startedMs;
+        this.#timer = this.#o.clock.setTimeout(() => this.#poll(), Math.max(0, this.#o.intervalMs - elapsed));
+      });
+  }
+}

@@ -1,0 +1,57 @@
+// What the monitor watches on a router: the uplinks of its failover policy (probing their
+// tracking targets) or, before failover is enabled, the uplinks detection found (probing their
+// gateways); SNMP when configured; the driver's status when its engine runs.
+import { detectionResultSchema } from '../../../shared/detect-schemas.ts';
+import type { RouterDriver } from '../drivers/driver.ts';
+import { reconnectingShell, type MonitorSetup } from '../monitor/monitor-service.ts';
+import type { MonitorUplink } from '../monitor/monitor-types.ts';
+import type { ConnectionService } from './connection-service.ts';
+import type { FailoverService } from './failover-service.ts';
+import type { RoutersService } from './routers-service.ts';
+
+export async function monitorSetup(routerId: string, deps: { routers: RoutersService; connections: ConnectionService; failover: FailoverService }): Promise<MonitorSetup> {
+  const record = deps.routers.record(routerId);
+  const detection = record.facts ? detectionResultSchema.safeParse(record.facts) : null;
+  const detected = detection?.success ? detection.data.uplinks : [];
+  // A platform without a driver (or not detected yet) is still monitored, without engine status.
+  const driver: RouterDriver | null = await deps.failover.driver(routerId).catch(() => null);
+  const policy = driver ? await driver.readPolicy().catch(() => null) : null;
+
+  const addressOf = (device: string) => detected.find((u) => u.device === device)?.address;
+  const uplinks: MonitorUplink[] = policy
+    ? policy.wans
+        .filter((w) => w.enabled)
+        .map((w) => ({
+          name: w.name,
+          device: w.device,
+          kind: w.kind,
+          targets: w.tracking.targets.length ? w.tracking.targets : w.gateway ? [w.gateway] : [],
+          method: w.tracking.method === 'httping' ? 'httping' : 'ping',
+          ...(addressOf(w.device) && { address: addressOf(w.device)! }),
+        }))
+    : detected.flatMap((u) =>
+        u.device ? [{ name: u.name, device: u.device, kind: u.kind, targets: u.gateway ? [u.gateway] : [], method: 'ping' as const, ...(u.address && { address: u.address }) }] : [],
+      );
+
+  const snmp = await deps.routers.snmpCredential(record);
+  const credentials = snmp
+    ? snmp.version === '2c'
+      ? ({ version: '2c', community: snmp.community } as const)
+      : snmp.version === '3' && 'authKey' in snmp
+        ? ({ version: '3', user: snmp.user, authProtocol: snmp.authProtocol, authKey: snmp.authKey, privProtocol: snmp.privProtocol, privKey: snmp.privKey } as const)
+        : null
+    : null;
+
+  return {
+    routerName: record.name,
+    shell: reconnectingShell(() => deps.connections.connection(routerId)),
+    uplinks,
+    ...(record.platform && { platform: record.platform }),
+    snmp: credentials && snmp ? { host: record.host, port: snmp.port, credentials } : null,
+    // The OpenWrt form (`mwan3 use`) binds probes the engine's way; Linux keeps the monitor's own.
+    ...(driver && driver.platform !== 'linux' && {
+      probeCommand: (uplink, target, method) => driver.probeCommand({ name: uplink.name, device: uplink.device, kind: uplink.kind, hasDefaultRoute: false }, target, method),
+    }),
+    ...(driver && policy && { readStatus: () => driver.readStatus() }),
+  };
+}
