@@ -150,7 +150,7 @@ describe('the uplink dialog', () => {
 
     expect(within(dialog).getByTestId('predicted-failover').textContent).toMatch(/within about 2.6 s/);
     fireEvent.change(field('Interval (s)'), { target: { value: '1' } });
-    expect(within(dialog).getByTestId('predicted-failover').textContent).toMatch(/within about 3.4 s/);
+    expect(within(dialog).getByTestId('predicted-failover').textContent).toMatch(/within about 3.7 s/);
 
     fireEvent.change(field('Gateway'), { target: { value: '192.0.2.300' } });
     expect(within(dialog).getByText(/“192.0.2.300” is not an IPv4 address/)).toBeTruthy();

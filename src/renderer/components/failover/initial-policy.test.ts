@@ -24,11 +24,16 @@ describe('initialPolicy', () => {
 
   it('breaks ties of kind by route metric, then by the router’s order', () => {
     const two = [
-      { name: 'wanb', device: 'eth2', kind: 'ethernet' as const, metric: 20, hasDefaultRoute: false },
-      { name: 'wana', device: 'eth1', kind: 'ethernet' as const, metric: 10, hasDefaultRoute: false },
-      { name: 'wanc', device: 'eth3', kind: 'ethernet' as const, hasDefaultRoute: false },
+      { name: 'wanb', device: 'eth2', kind: 'ethernet' as const, metric: 20, gateway: '198.51.100.1', hasDefaultRoute: false },
+      { name: 'wana', device: 'eth1', kind: 'ethernet' as const, metric: 10, gateway: '203.0.113.1', hasDefaultRoute: false },
+      { name: 'wanc', device: 'eth3', kind: 'ethernet' as const, gateway: '192.0.2.1', hasDefaultRoute: false },
     ];
     expect(initialPolicy('linux', two).wans.map((w) => w.name)).toEqual(['wana', 'wanb', 'wanc']);
+  });
+
+  it('leaves out an Ethernet port with no default route and no gateway: most likely the LAN', () => {
+    const withLan = [...candidates, { name: 'eth0', device: 'eth0', kind: 'ethernet' as const, address: '192.0.2.200', prefixLen: 24, hasDefaultRoute: false }];
+    expect(initialPolicy('linux', withLan).wans.map((w) => w.name)).not.toContain('eth0');
   });
 
   it('starts in failover mode with weight 1, the platform’s default tracking, every uplink on', () => {

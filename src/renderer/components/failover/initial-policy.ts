@@ -1,5 +1,7 @@
 // The draft a user starts from when failover is not enabled yet: every uplink the router has,
 // the one carrying the default route first, then the steadier kinds before the metered ones.
+// An Ethernet port with neither a default route nor a gateway is most likely the LAN: it is
+// left out of the draft (the tab still offers to add it).
 import type { FailoverPolicy, PlatformId, Wan, WanKind } from '../../../shared/model.ts';
 import { wanSchema } from '../../../shared/model.ts';
 import type { DriverCapabilities, WanCandidate } from '../../../shared/failover-schemas.ts';
@@ -12,6 +14,7 @@ const maxPolicyWans = 8;
 
 export function initialPolicy(platform: PlatformId, candidates: readonly WanCandidate[], capabilities?: Pick<DriverCapabilities, 'maxWans'>): FailoverPolicy {
   const ordered = candidates
+    .filter((c) => c.hasDefaultRoute || c.gateway !== undefined || c.kind !== 'ethernet')
     .map((candidate, index) => ({ candidate, index }))
     .sort(
       (a, b) =>
