@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
+import { addSite, fillRouterConnection } from './ui-steps.ts';
 
 const lab = labFixture({ name: 'e2e', routers: 1, wans: 4 });
 
@@ -15,26 +16,12 @@ describe.skipIf(lab.skipReason)('adding the lab router in the UI', () => {
     await session?.close();
   });
 
-  async function fillConnection(password: string, name: string) {
-    const { page } = session;
-    const router = lab.info().routers[0]!;
-    await page.getByRole('button', { name: 'Add router' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Name').fill(name);
-    await dialog.getByLabel('Address').fill(router.ssh.host);
-    await dialog.getByLabel('SSH port').fill(String(router.ssh.port));
-    await dialog.getByLabel('User').fill(router.ssh.user);
-    await dialog.locator('input[type="password"]').fill(password);
-    await dialog.getByRole('button', { name: 'Save and connect' }).click();
-  }
+  const fillConnection = (password: string, name: string) => fillRouterConnection(session.page, lab.info().routers[0]!, name, password);
 
   it('goes from an empty site to a detected router with its uplinks', async () => {
     const { page } = session;
     const router = lab.info().routers[0]!;
-    await page.getByRole('button', { name: 'Add site' }).click();
-    await page.getByLabel('Name').fill('Corner Bakery');
-    await page.getByRole('dialog').getByRole('button', { name: 'Add site' }).click();
-    await page.getByTestId('site-card').filter({ hasText: 'Corner Bakery' }).click();
+    await addSite(page, 'Corner Bakery');
     await page.getByTestId('routers-empty').waitFor();
 
     await fillConnection(router.ssh.password, 'Shop router');

@@ -17,7 +17,7 @@ import { agentWanName, parseAgentConfig, renderAgentConfig } from './agent-confi
 import { parseAgentStatus, toRouterStatus } from './agent-status.ts';
 import { describeChanges, lineDiff } from './policy-diff.ts';
 
-export const agentPath = '/usr/sbin/switchyard-agent';
+export const agentPath = '/usr/local/sbin/switchyard-agent';
 export const agentConfigPath = '/etc/switchyard/agent.conf';
 
 export interface LinuxDriverOptions {
@@ -61,12 +61,13 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     );
   }
 
-  /** Uploads the agent when it is missing or differs from the one this Switchyard ships. */
+  /** Installs the agent when it is missing, differs from the one this Switchyard ships, or its
+   * service is not running (install is idempotent: it upgrades or restarts in place). */
   async function ensureAgent(): Promise<void> {
     const script = readFileSync(options.agentScriptPath);
     const sha256 = createHash('sha256').update(script).digest('hex');
     const current = await shell.run(asRoot(['sha256sum', agentPath]), { expectExit: 'any', timeoutMs: 10_000 });
-    if (current.exitCode === 0 && current.stdout.startsWith(sha256)) return;
+    if (current.exitCode === 0 && current.stdout.startsWith(sha256) && (await agentRunning())) return;
     const upload = `/tmp/switchyard-agent.${randomBytes(6).toString('hex')}`;
     await shell.run(sh.redirect(shellCommand(['cat']), { stdout: upload }), { stdin: script, timeoutMs: 30_000 });
     try {
@@ -75,6 +76,11 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     } finally {
       await shell.run(shellCommand(['rm', '-f', upload]), { expectExit: 'any', timeoutMs: 10_000 });
     }
+  }
+
+  async function agentRunning(): Promise<boolean> {
+    const result = await shell.run(agent('status', '0'), { expectExit: 'any', timeoutMs: 10_000 });
+    return result.exitCode === 0 && /"running":true/.test(result.stdout);
   }
 
   async function agentInstalled(): Promise<boolean> {

@@ -1,0 +1,411 @@
+// The agent end to end in a namespace router, under dash and under busybox sh: validation,
+// failover/failback, conntrack moves, balance, manual force, safe apply, snapshot/remove.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createTopology, run, topologyUnavailableReason } from './agent-test-topology.ts';
+import type { AgentTopology, ExecResult } from './agent-test-topology.ts';
+
+const SCRIPT = join(import.meta.dirname, 'switchyard-agent');
+const SHELLS = ['dash', 'busybox sh'];
+
+type AgentStatus = {
+  running: boolean;
+  pending: { token: string; deadlineMs: number } | null;
+  state: {
+    active: string[];
+    forced: string | null;
+    appliedToken: string;
+    uplinks: { name: string; status: string; score: number; active: boolean; targets: { target: string; status: string }[] }[];
+  } | null;
+  events: { tMs: number; kind: string; data: Record<string, unknown> }[];
+};
+
+type Agent = {
+  readonly dirs: { etc: string; var: string; run: string; bin: string };
+  cli: (args: readonly string[]) => Promise<ExecResult>;
+  status: () => Promise<AgentStatus>;
+  apply: (conf: string, revertInSec?: number) => Promise<ExecResult>;
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+const unavailable = await topologyUnavailableReason();
+if (unavailable !== null) console.log(`switchyard-agent namespace tests skipped: ${unavailable}`);
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, stepMs = 50): Promise<number> {
+  const start = Date.now();
+  while (Date.now() - start < timeoutMs) {
+    if (await check()) return Date.now() - start;
+    await sleep(stepMs);
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}
+
+/** A two- or three-uplink config in the agent's line format. */
+function config(opts: { mode?: 'failover' | 'balance'; refresh?: 0 | 1; weights?: readonly number[]; priorities?: readonly number[]; uplinks?: number; extra?: string } = {}): string {
+  const n = opts.uplinks ?? 2;
+  const names = ['wan', 'wanb', 'wanc'];
+  const devs = ['eth1', 'wlan0', 'usb0'];
+  const lines = ['version=1', `mode=${opts.mode ?? 'failover'}`, `forcedRefreshStreams=${opts.refresh ?? 0}`];
+  for (let k = 1; k <= n; k++) {
+    const w = `wan.${names[k - 1]}`;
+    lines.push(
+      `${w}.device=${devs[k - 1]}`,
+      `${w}.gateway=100.64.${k}.1`,
+      `${w}.priority=${opts.priorities?.[k - 1] ?? k}`,
+      `${w}.weight=${opts.weights?.[k - 1] ?? 1}`,
+      `${w}.targets=203.0.113.${k},203.0.113.${10 + k}`,
+    );
+  }
+  return `${lines.join('\n')}\n${opts.extra ?? ''}`;
+}
+
+describe('switchyard-agent script', () => {
+  it('is shellcheck-clean as POSIX sh', async () => {
+    const r = await run(['shellcheck', '-s', 'sh', SCRIPT]);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+});
+
+describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', (shellName: string) => {
+  const shell = shellName.split(' ');
+  let topo: AgentTopology;
+  let agent: Agent;
+  let counter = 0;
+
+  const routes = async (): Promise<string> => (await topo.exec(topo.router, ['ip', '-4', 'route', 'show', 'table', 'main', 'default'])).stdout;
+  const activeRouteDevice = async (): Promise<string> => {
+    const line = (await topo.exec(topo.router, ['ip', '-4', 'route', 'show', 'table', 'main', 'default', 'metric', '10'])).stdout;
+    return /dev (\S+)/.exec(line)?.[1] ?? '';
+  };
+
+  function makeAgent(): Agent {
+    counter += 1;
+    const base = join(topo.workDir, `agent-${shell[0]}-${counter}`);
+    const dirs = { etc: join(base, 'etc'), var: join(base, 'var'), run: join(base, 'run'), bin: join(base, 'bin', 'switchyard-agent') };
+    mkdirSync(base, { recursive: true });
+    const env = {
+      SWITCHYARD_ETC: dirs.etc,
+      SWITCHYARD_VAR: dirs.var,
+      SWITCHYARD_RUN: dirs.run,
+      SWITCHYARD_BIN: dirs.bin,
+      SWITCHYARD_INIT: 'background',
+      SWITCHYARD_SH: shellName,
+    };
+    const cli = (args: readonly string[]): Promise<ExecResult> =>
+      topo.exec(topo.router, ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...shell, SCRIPT, ...args]);
+    const a: Agent = {
+      dirs,
+      cli,
+      status: async () => {
+        const r = await cli(['status']);
+        return JSON.parse(r.stdout) as AgentStatus;
+      },
+      apply: async (conf, revertInSec = 0) => {
+        const file = join(base, `apply-${Date.now()}.conf`);
+        writeFileSync(file, conf);
+        return cli(['apply', file, '--revert-in', String(revertInSec)]);
+      },
+      start: async () => {
+        const r = await cli(['start-background']);
+        expect(r.code).toBe(0);
+        await waitFor(async () => (await a.status()).running, 5000);
+      },
+      stop: async () => {
+        await cli(['stop-background']);
+      },
+    };
+    return a;
+  }
+
+  async function activeIs(name: string): Promise<boolean> {
+    const s = await agent.status();
+    return s.state?.active.join(',') === name;
+  }
+
+  /** LAN client pings the server at 10 Hz; `during` runs after 2 s; returns the longest reply gap (s). */
+  async function lanGap(seconds: number, during: () => Promise<void>): Promise<number> {
+    const ping = topo.exec(topo.lan, ['ping', '-D', '-n', '-i', '0.1', '-w', String(seconds), topo.server], { timeoutMs: (seconds + 5) * 1000 });
+    await sleep(2000);
+    await during();
+    const out = (await ping).stdout;
+    const times = [...out.matchAll(/^\[(\d+\.\d+)\] \d+ bytes from/gm)].map((m) => Number(m[1]));
+    let gap = 0;
+    for (let i = 1; i < times.length; i++) gap = Math.max(gap, (times[i] as number) - (times[i - 1] as number));
+    return gap;
+  }
+
+  beforeAll(async () => {
+    topo = await createTopology();
+  }, 120_000);
+
+  afterAll(async () => {
+    await topo?.destroy();
+  }, 60_000);
+
+  afterEach(async () => {
+    await agent?.cli(['remove']);
+    for (const k of [1, 2, 3]) {
+      await topo.blackhole(k, false);
+      await topo.randomLoss(k, 0);
+    }
+    // Back to the router's pre-Switchyard state even if a test failed half-way.
+    await topo.sh(`${topo.prefix}i2`, 'ip link set down0 arp on');
+    await topo.sh(`${topo.prefix}i3`, 'ip link set down0 up');
+    await topo.sh(topo.router, 'ip route del default proto 241 2>/dev/null; ip route replace default via 100.64.1.1 dev eth1 proto static metric 5; conntrack -F 2>/dev/null; true');
+  }, 30_000);
+
+  it('refuses bad configs with a clear reason before applying anything', async () => {
+    agent = makeAgent();
+    const cases: [string, string, RegExp][] = [
+      ['out of range interval', config({ extra: 'wan.wan.intervalSec=0.01\n' }), /wan\.wan\.intervalSec: '0\.01' must be from 0\.100s/],
+      ['out of range priority', config({ priorities: [1, 300] }), /wan\.wanb\.priority: '300' must be an integer from 1 to 255/],
+      ['out of range weight', config().replace('weight=3', 'weight=999').replace('wan.wan.weight=1', 'wan.wan.weight=999'), /wan\.wan\.weight: '999' must be an integer from 0 to 256/],
+      ['unknown device', config().replace('device=wlan0', 'device=wwan7'), /wan\.wanb\.device: no device 'wwan7' on this router/],
+      ['gateway outside subnet', config().replace('gateway=100.64.2.1', 'gateway=198.51.100.77'), /wan\.wanb\.gateway: 198\.51\.100\.77 is outside wlan0's subnet \(100\.64\.2\.2\/24\)/],
+      ['same target on two uplinks', config().replace('targets=203.0.113.2,', 'targets=203.0.113.1,'), /wan\.wanb\.targets: 203\.0\.113\.1 is also a target of wan/],
+      ['unknown key', config({ extra: 'wan.wan.colour=blue\n' }), /wan\.wan\.colour: unknown key 'colour'/],
+      ['reliability above targets', config({ extra: 'wan.wan.reliability=3\n' }), /wan\.wan\.reliability: 3 is more than the 2 target/],
+      ['bad address', config().replace('gateway=100.64.1.1', 'gateway=100.64.1.256'), /wan\.wan\.gateway: '100\.64\.1\.256' is not an IPv4 address/],
+      ['same priority twice', config({ priorities: [1, 1] }), /wan\.wanb\.priority: 1 is also the priority of wan/],
+      ['recovery above failure latency', config({ extra: 'wan.wan.recoveryLatencyMs=2000\n' }), /recoveryLatencyMs: 2000 must not exceed failureLatencyMs 1000/],
+      ['missing version', config().replace('version=1\n', ''), /version: missing/],
+    ];
+    for (const [label, conf, reason] of cases) {
+      const r = await agent.apply(conf, 30);
+      expect(r.code, label).toBe(2);
+      expect(r.stderr, label).toMatch(reason);
+      expect(existsSync(join(agent.dirs.etc, 'agent.conf')), label).toBe(false);
+    }
+    const ok = await agent.cli(['validate', join(topo.workDir, 'good.conf')]);
+    expect(ok.code).toBe(2); // a missing file is refused too
+    expect(ok.stderr).toMatch(/cannot read/);
+    writeFileSync(join(topo.workDir, 'good.conf'), config());
+    expect((await agent.cli(['validate', join(topo.workDir, 'good.conf')])).code).toBe(0);
+  }, 60_000);
+
+  it('fails over on blackhole within 3 s and, with Forced Refresh Streams off, stays on the backup', async () => {
+    agent = makeAgent();
+    expect((await agent.apply(config({ refresh: 0 }))).code).toBe(0);
+    await agent.start();
+    await waitFor(() => activeIs('wan'), 5000);
+    expect(await activeRouteDevice()).toBe('eth1');
+    const gap = await lanGap(7, () => topo.blackhole(1, true));
+    console.log(`[${shellName}] failover gap seen by the LAN client: ${gap.toFixed(2)} s`);
+    expect(gap).toBeLessThanOrEqual(3);
+    expect(await activeIs('wanb')).toBe(true);
+    expect(await activeRouteDevice()).toBe('wlan0');
+    await topo.blackhole(1, false);
+    await waitFor(async () => (await agent.status()).state?.uplinks[0]?.status === 'online', 8000);
+    await sleep(1000);
+    expect(await activeIs('wanb')).toBe(true);
+    // Only when the backup fails does traffic go back.
+    await topo.blackhole(2, true);
+    await waitFor(() => activeIs('wan'), 6000);
+    const s = await agent.status();
+    const switches = s.events.filter((e) => e.kind === 'switch').map((e) => e.data['reason']);
+    expect(switches).toEqual(['startup', 'failure', 'failure']);
+  }, 60_000);
+
+  it('with Forced Refresh Streams on returns to the primary and deletes only the backup link\'s flows', async () => {
+    agent = makeAgent();
+    expect((await agent.apply(config({ refresh: 1, uplinks: 3 }))).code).toBe(0);
+    await agent.start();
+    await waitFor(() => activeIs('wan'), 5000);
+    await topo.blackhole(1, true);
+    await waitFor(() => activeIs('wanb'), 6000);
+    // Established, NATed flows as the router's conntrack would hold them, one per uplink.
+    for (const [k, port] of [[1, 41001], [2, 41002], [3, 41003]] as const) {
+      const r = await topo.exec(topo.router, ['conntrack', '-I', '-p', 'tcp', '-s', '192.0.2.10', '-d', '203.0.113.100', '-r', '203.0.113.100', '-q', `100.64.${k}.2`,
+        '--sport', String(port), '--dport', '443', '--reply-port-src', '443', '--reply-port-dst', String(port), '--state', 'ESTABLISHED', '-t', '600', '-u', 'SEEN_REPLY']);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    await topo.blackhole(1, false);
+    await waitFor(() => activeIs('wan'), 8000);
+    const left = (await topo.exec(topo.router, ['conntrack', '-L', '-p', 'tcp'])).stdout;
+    expect(left).not.toMatch(/sport=41002/);
+    expect(left).toMatch(/sport=41001/);
+    expect(left).toMatch(/sport=41003/);
+    const s = await agent.status();
+    const moved = s.events.filter((e) => e.kind === 'flows-moved').at(-1);
+    expect(moved?.data).toMatchObject({ wan: 'wanb', address: '100.64.2.2', reason: 'recovery' });
+  }, 60_000);
+
+  it('tracks with httping, arping and link state only', async () => {
+    agent = makeAgent();
+    const conf = config({ uplinks: 3 })
+      .replace('wan.wan.targets=203.0.113.1,203.0.113.11', 'wan.wan.targets=203.0.113.1\nwan.wan.trackMethod=httping')
+      .replace('wan.wanb.targets=203.0.113.2,203.0.113.12', 'wan.wanb.trackMethod=arping')
+      .replace('wan.wanc.targets=203.0.113.3,203.0.113.13', 'wan.wanc.trackMethod=none');
+    const r = await agent.apply(conf);
+    expect(r.code, r.stderr).toBe(0);
+    await agent.start();
+    const statusOf = async (name: string): Promise<string | undefined> => (await agent.status()).state?.uplinks.find((u) => u.name === name)?.status;
+    await waitFor(async () => {
+      const s = await agent.status();
+      return s.state?.uplinks.every((u) => u.status === 'online' && u.targets.every((t) => t.status === 'up')) ?? false;
+    }, 5000);
+    await topo.blackhole(1, true);
+    await waitFor(async () => (await statusOf('wan')) === 'offline', 5000);
+    await topo.sh(`${topo.prefix}i2`, 'ip link set down0 arp off');
+    await waitFor(async () => (await statusOf('wanb')) === 'offline', 6000);
+    const t0 = Date.now();
+    await topo.sh(`${topo.prefix}i3`, 'ip link set down0 down');
+    await waitFor(async () => (await statusOf('wanc')) === 'offline', 2000);
+    console.log(`[${shellName}] link-down detected in ${Date.now() - t0} ms`);
+    await topo.blackhole(1, false);
+    await waitFor(async () => (await statusOf('wan')) === 'online', 8000);
+    expect((await agent.status()).state?.active).toEqual(['wan']);
+  }, 60_000);
+
+  it('probes faster while failing (failureIntervalSec) and detects within the predicted bound', async () => {
+    agent = makeAgent();
+    const conf = config({ extra: 'wan.wan.intervalSec=1\nwan.wan.failureIntervalSec=0.2\n' });
+    expect((await agent.apply(conf)).code).toBe(0);
+    await agent.start();
+    const wan = async (): Promise<{ status: string; probeIntervalMs: number } | undefined> =>
+      (await agent.status()).state?.uplinks[0] as { status: string; probeIntervalMs: number } | undefined;
+    await waitFor(async () => (await wan())?.status === 'online' && (await wan())?.probeIntervalMs === 1000, 5000);
+    await sleep(Math.random() * 1000);
+    const t0 = Date.now();
+    await topo.blackhole(1, true);
+    await waitFor(async () => (await wan())?.status === 'offline', 6000, 20);
+    const detectMs = Date.now() - t0;
+    // README bound: interval + 2·timeout + (downCount − 2)·failureInterval + 3·tick = 3.5 s
+    console.log(`[${shellName}] detection with intervalSec=1, failureIntervalSec=0.2: ${detectMs} ms`);
+    expect(detectMs).toBeLessThanOrEqual(3700);
+    expect((await wan())?.probeIntervalMs).toBe(200);
+    await topo.blackhole(1, false);
+    await waitFor(async () => (await wan())?.status === 'online' && (await wan())?.probeIntervalMs === 1000, 8000);
+  }, 40_000);
+
+  it('balances new TCP connections 3:1 over a multipath route', async () => {
+    agent = makeAgent();
+    expect((await agent.apply(config({ mode: 'balance', weights: [3, 1] }))).code).toBe(0);
+    await agent.start();
+    await waitFor(() => activeIs('wan,wanb'), 5000);
+    expect(await routes()).toMatch(/nexthop via 100\.64\.1\.1 dev eth1 weight 3/);
+    await topo.sh(topo.router, [
+      'nft add table inet syag_cnt',
+      `nft 'add chain inet syag_cnt f { type filter hook forward priority 0; }'`,
+      'nft add rule inet syag_cnt f oifname eth1 tcp dport 8080 tcp flags syn counter',
+      'nft add rule inet syag_cnt f oifname wlan0 tcp dport 8080 tcp flags syn counter',
+    ].join('\n'));
+    // 400 new connections from the LAN client (refused by the server: the SYN is what counts).
+    await topo.sh(topo.lan, `i=0; while [ $i -lt 400 ]; do busybox nc -w 1 ${topo.server} 8080 </dev/null >/dev/null 2>&1; i=$((i+1)); done`, { timeoutMs: 120_000 });
+    const counters = (await topo.exec(topo.router, ['nft', 'list', 'table', 'inet', 'syag_cnt'])).stdout;
+    await topo.sh(topo.router, 'nft delete table inet syag_cnt');
+    const [eth1, wlan0] = [...counters.matchAll(/packets (\d+)/g)].map((m) => Number(m[1]));
+    const total = (eth1 ?? 0) + (wlan0 ?? 0);
+    console.log(`[${shellName}] balance 3:1 over ${total} connections: eth1 ${eth1}, wlan0 ${wlan0}`);
+    expect(total).toBe(400);
+    expect(((eth1 ?? 0) / total) * 100).toBeGreaterThanOrEqual(70);
+    expect(((eth1 ?? 0) / total) * 100).toBeLessThanOrEqual(80);
+  }, 120_000);
+
+  it('forces an uplink and returns to automatic, each within 1 s', async () => {
+    agent = makeAgent();
+    expect((await agent.apply(config())).code).toBe(0);
+    await agent.start();
+    await waitFor(() => activeIs('wan'), 5000);
+    let t0 = Date.now();
+    expect((await agent.cli(['force', 'wanb'])).code).toBe(0);
+    await waitFor(async () => (await activeRouteDevice()) === 'wlan0', 1000, 20);
+    const forceMs = Date.now() - t0;
+    // status.json is written right after the routes change, a few ms later.
+    await waitFor(async () => (await agent.status()).state?.forced === 'wanb', 500, 20);
+    t0 = Date.now();
+    expect((await agent.cli(['force', 'auto'])).code).toBe(0);
+    await waitFor(async () => (await activeRouteDevice()) === 'eth1', 1000, 20);
+    console.log(`[${shellName}] force ${forceMs} ms, auto ${Date.now() - t0} ms`);
+    const bad = await agent.cli(['force', 'nosuch']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/no uplink 'nosuch'/);
+  }, 30_000);
+
+  it('reverts an unconfirmed apply by itself, even with its timer process killed', async () => {
+    agent = makeAgent();
+    const first = config();
+    expect((await agent.apply(first)).code).toBe(0);
+    await agent.start();
+    await waitFor(() => activeIs('wan'), 5000);
+    const t0 = Date.now();
+    const r = await agent.apply(config({ priorities: [2, 1] }), 3);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, revertInSec: 3, daemonLoaded: true });
+    await waitFor(() => activeIs('wanb'), 2000, 20);
+    console.log(`[${shellName}] apply-to-active ${Date.now() - t0} ms`);
+    expect((await agent.status()).pending).not.toBeNull();
+    await waitFor(() => activeIs('wan'), 6000);
+    expect(readFileSync(join(agent.dirs.etc, 'agent.conf'), 'utf8')).toBe(first);
+    expect((await agent.status()).events.some((e) => e.kind === 'revert')).toBe(true);
+    // Second round: the detached timer dies (as if killed); the daemon enforces the deadline.
+    expect((await agent.apply(config({ priorities: [2, 1] }), 2)).code).toBe(0);
+    await waitFor(() => activeIs('wanb'), 2000, 20);
+    for (const f of readdirSync(agent.dirs.run).filter((n) => n.startsWith('timer.'))) {
+      const pid = Number(readFileSync(join(agent.dirs.run, f), 'utf8'));
+      process.kill(pid, 'SIGKILL');
+    }
+    await waitFor(() => activeIs('wan'), 5000);
+    expect((await agent.status()).pending).toBeNull();
+  }, 40_000);
+
+  it('keeps a confirmed apply and leaves no timer behind', async () => {
+    agent = makeAgent();
+    expect((await agent.apply(config())).code).toBe(0);
+    await agent.start();
+    await waitFor(() => activeIs('wan'), 5000);
+    const second = config({ priorities: [2, 1] });
+    const r = await agent.apply(second, 2);
+    const token = (JSON.parse(r.stdout) as { token: string }).token;
+    await waitFor(() => activeIs('wanb'), 2000, 20);
+    const c = await agent.cli(['confirm', token]);
+    expect(JSON.parse(c.stdout)).toEqual({ ok: true, confirmed: token });
+    await sleep(3000);
+    expect(await activeIs('wanb')).toBe(true);
+    expect(readFileSync(join(agent.dirs.etc, 'agent.conf'), 'utf8')).toBe(second);
+    expect(readdirSync(agent.dirs.run).filter((n) => n.startsWith('timer.'))).toEqual([]);
+    const timers = await topo.sh(topo.router, `grep -l 'revert-time[r]' /proc/[0-9]*/cmdline 2>/dev/null | xargs -r grep -l '${agent.dirs.run}' 2>/dev/null; true`);
+    expect(timers.stdout.trim()).toBe('');
+  }, 30_000);
+
+  it('reports state as one JSON object', async () => {
+    agent = makeAgent();
+    expect((await agent.apply(config({ uplinks: 3 }))).code).toBe(0);
+    await agent.start();
+    await waitFor(async () => (await agent.status()).state?.uplinks.every((u) => u.targets.every((t) => t.status === 'up')) ?? false, 5000);
+    const s = await agent.status();
+    expect(s.running).toBe(true);
+    expect(s.state?.active).toEqual(['wan']);
+    expect(s.state?.uplinks.map((u) => [u.name, u.status, u.score])).toEqual([['wan', 'online', 20], ['wanb', 'online', 20], ['wanc', 'online', 20]]);
+    expect(s.state?.uplinks[1]?.targets.map((t) => t.target)).toEqual(['203.0.113.2', '203.0.113.12']);
+    for (const e of s.events) expect(e.tMs).toBeGreaterThan(Date.now() - 120_000);
+    expect(s.events.map((e) => e.kind)).toContain('config-loaded');
+  }, 30_000);
+
+  it('install then remove restores the routes exactly and leaves no file or process', async () => {
+    agent = makeAgent();
+    const dump = async (): Promise<string> =>
+      (await topo.sh(topo.router, 'ip -4 route show table all; ip -4 rule show; cat /proc/sys/net/ipv4/fib_multipath_hash_policy')).stdout;
+    const before = await dump();
+    const inst = await agent.cli(['install']);
+    expect(inst.code, inst.stderr).toBe(0);
+    expect(existsSync(agent.dirs.bin)).toBe(true);
+    expect((await agent.apply(config({ mode: 'balance', weights: [3, 1] }))).code).toBe(0);
+    await waitFor(() => activeIs('wan,wanb'), 5000);
+    expect(await dump()).not.toBe(before);
+    const r = await agent.cli(['remove']);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, routesRestored: true });
+    expect(await dump()).toBe(before);
+    for (const p of [agent.dirs.etc, agent.dirs.var, agent.dirs.run, agent.dirs.bin]) expect(existsSync(p), p).toBe(false);
+    const left = await topo.sh(topo.router, `for p in $(ip netns pids ${topo.router}); do tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null; echo; done`);
+    expect(left.stdout).not.toMatch(/switchyard|ping -n/);
+    rmSync(join(agent.dirs.bin, '..'), { recursive: true, force: true });
+  }, 40_000);
+});

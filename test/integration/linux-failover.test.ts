@@ -1,0 +1,136 @@
+// Failover on a plain Linux lab router through the contract, end to end: the agent is
+// installed, a policy applied with the revert timer, verified and confirmed; a blackhole on
+// the active uplink moves traffic; bad input changes nothing; removal restores the routes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { defaultTracking } from '../../src/shared/failover-defaults.ts';
+import { impair, labExec } from '../lab/lab.ts';
+import { labFixture } from '../lab/lab-fixture.ts';
+
+const labName = 'fo';
+const lab = labFixture({ name: labName, routers: 1, wans: 3 });
+
+describe.skipIf(lab.skipReason)('Linux failover through the contract', () => {
+  let core: Core;
+  let dataDir: string;
+  let routerId: string;
+  let routesBefore: string;
+
+  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
+    const envelope = await core.dispatcher.dispatch(method, params);
+    if (!envelope.ok) throw Object.assign(new Error(`${method}: ${envelope.error.message}`), { code: envelope.error.code });
+    return envelope.result as T;
+  };
+  const failure = (method: string, params: unknown) => core.dispatcher.dispatch(method, params).then((e) => (e.ok ? null : e.error));
+  const routes = async () => (await labExec(labName, 'r01', ['ip', '-4', 'route', 'show', 'table', 'all'])).stdout.split('\n').filter((l) => !/^(local|broadcast)/.test(l)).sort().join('\n');
+
+  function policy(overrides: Partial<FailoverPolicy> = {}): FailoverPolicy {
+    const info = lab.info();
+    const targets = info.probeTargets.icmp;
+    return {
+      mode: 'failover',
+      forcedRefreshStreams: false,
+      wans: info.routers[0]!.wans.map((w, i) => ({
+        name: w.name,
+        device: w.name,
+        kind: w.kind,
+        gateway: w.gateway,
+        priority: i + 1,
+        weight: 1,
+        enabled: true,
+        tracking: { ...defaultTracking('linux'), targets: [targets[i]!] },
+      })),
+      ...overrides,
+    };
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sy-fo-'));
+    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
+    const r = lab.info().routers[0]!;
+    const site = await call<{ id: string }>('sites.create', { name: 'Lab' });
+    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
+    core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
+    await call('routers.detect', { id: routerId });
+    routesBefore = await routes();
+  });
+  afterAll(async () => {
+    await core?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the uplinks and no Switchyard failover yet', async () => {
+    const state = await call<{ platform: string; policy: unknown; candidates: Array<{ device: string }>; status: { enabled: boolean } }>('failover.get', { routerId });
+    expect(state.platform).toBe('linux');
+    expect(state.policy).toBeNull();
+    expect(state.status.enabled).toBe(false);
+    expect(state.candidates.map((c) => c.device)).toEqual(expect.arrayContaining(['eth1', 'wlan0', 'usb0']));
+  });
+
+  it('refuses bad input before anything reaches the router', async () => {
+    const bad = policy();
+    const wans = bad.wans.map((w, i) => (i === 0 ? { ...w, gateway: '203.0.113.1' } : i === 1 ? { ...w, device: 'eth9' } : { ...w, tracking: { ...w.tracking, targets: bad.wans[0]!.tracking.targets } }));
+    const plan = await call<{ problems: string[] }>('failover.plan', { routerId, policy: { ...bad, wans } });
+    expect(plan.problems.join('\n')).toMatch(/outside eth1's network/);
+    expect(plan.problems.join('\n')).toMatch(/no interface eth9/);
+    expect(plan.problems.join('\n')).toMatch(/target of both/);
+    expect(await failure('failover.apply', { routerId, policy: { ...bad, wans }, revertInSec: 30 })).toMatchObject({ code: 'invalid-input' });
+    expect(await failure('failover.plan', { routerId, policy: { ...bad, wans: [{ ...bad.wans[0]!, tracking: { ...bad.wans[0]!.tracking, intervalSec: 0 } }] } })).toMatchObject({ code: 'bad-request' });
+    expect(await routes()).toBe(routesBefore);
+  });
+
+  it('plans, applies with a revert timer, verifies and confirms', async () => {
+    const plan = await call<{ changes: Array<{ subject: string }>; nativeDiff: string; problems: string[]; predictedFailoverSec: number }>('failover.plan', { routerId, policy: policy() });
+    expect(plan.problems).toEqual([]);
+    expect(plan.changes[0]).toMatchObject({ subject: 'Switchyard failover' });
+    expect(plan.nativeDiff).toContain('+ wan.eth1.device=eth1');
+    expect(plan.predictedFailoverSec).toBe(2.6);
+
+    const applied = await call<{ revertAtMs: number; verification: { ok: boolean; activeWans: string[] } }>('failover.apply', { routerId, policy: policy(), revertInSec: 60 });
+    expect(applied.verification).toMatchObject({ ok: true, activeWans: ['eth1'] });
+    expect(applied.revertAtMs).toBeGreaterThan(Date.now() + 50_000);
+    const confirmed = await call<{ pendingRevertAtMs: number | null; enabled: boolean }>('failover.confirm', { routerId });
+    expect(confirmed).toMatchObject({ enabled: true, pendingRevertAtMs: null });
+    expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'failover', wans: [{ name: 'eth1', priority: 1 }, { name: 'wlan0' }, { name: 'usb0' }] } });
+  });
+
+  it('moves traffic off a blackholed uplink within the predicted time, and back by hand', async () => {
+    await impair(labName, 'r01', 'eth1', { kind: 'blackhole' });
+    const started = Date.now();
+    let active: string[] = [];
+    while (Date.now() - started < 6_000) {
+      const status = await call<{ wans: Array<{ wan: string; active: boolean }> }>('failover.status', { routerId });
+      active = status.wans.filter((w) => w.active).map((w) => w.wan);
+      if (active.includes('wlan0')) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(active).toEqual(['wlan0']);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    await impair(labName, 'r01', 'eth1', { kind: 'clear' });
+
+    const forced = await call<{ forced: string; wans: Array<{ wan: string; active: boolean }> }>('failover.force', { routerId, wan: 'usb0' });
+    expect(forced.forced).toBe('usb0');
+    const back = await call<{ forced: string }>('failover.force', { routerId, wan: 'auto' });
+    expect(back.forced).toBe('auto');
+  });
+
+  it('rolls back an unconfirmed change on request', async () => {
+    await call('failover.apply', { routerId, policy: policy({ mode: 'balance' }), revertInSec: 60 });
+    expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'balance' } });
+    await call('failover.rollback', { routerId });
+    expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'failover' } });
+  });
+
+  it('removes failover and restores the routes exactly', async () => {
+    expect(await call('failover.remove', { routerId })).toEqual({ removed: true });
+    expect(await routes()).toBe(routesBefore);
+    const files = await labExec(labName, 'r01', ['ls', '/etc/switchyard', '/var/lib/switchyard', '/run/switchyard', '/usr/local/sbin/switchyard-agent'], { allowFailure: true });
+    expect(files.stdout.trim()).toBe('');
+    const processes = await labExec(labName, 'r01', ['pgrep', '-af', 'switchyard-agent'], { allowFailure: true });
+    expect(processes.stdout.trim()).toBe('');
+  });
+});
