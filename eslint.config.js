@@ -4,15 +4,22 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'util', 'stream', 'events', 'url', 'worker_threads'];
+/** Matched by exact name (a folder called `events` or `util` is fine). */
+const nodeBuiltins = ['fs', 'fs/promises', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'util', 'stream', 'events', 'url', 'worker_threads'];
 const nodeOnlyPackages = ['ssh2', 'net-snmp', 'ws'];
 
-/** One zone: files matching `files` may not import what `forbidden` lists. */
-function zone(files, message, forbidden) {
+/**
+ * One zone: files matching `files` may import none of `names` (exact module names) and nothing
+ * matching `patterns` (gitignore-style, for `node:*` and for folders of other runtimes).
+ */
+function zone(files, message, { names = [], patterns = [] }) {
   return {
     files,
     rules: {
-      'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
+      'no-restricted-imports': [
+        'error',
+        { paths: names.map((name) => ({ name, message })), patterns: patterns.map((group) => ({ group: [group], message })) },
+      ],
     },
   };
 }
@@ -33,27 +40,20 @@ export default tseslint.config(
     files: ['src/renderer/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
   },
-  zone(['src/shared/**'], 'src/shared is pure TypeScript: no runtime (node, electron, DOM libraries) and nothing from main, preload or renderer.', [
-    ...nodeBuiltins,
-    ...nodeOnlyPackages,
-    'electron',
-    'react',
-    'react-dom',
-    '@mantine/*',
-    '**/main/**',
-    '**/renderer/**',
-    '**/preload/**',
-  ]),
-  zone(['src/renderer/**'], 'The renderer runs under browser rules: reach the main side only through src/renderer/api, never node:* or electron.', [
-    ...nodeBuiltins,
-    ...nodeOnlyPackages,
-    'electron',
-    '**/main/**',
-    '**/preload/**',
-  ]),
-  zone(['src/main/core/**', 'src/main/server/**', 'src/main/cli/**', 'test/**', 'scripts/**', 'bench/**', 'resources/**'], 'Only src/main/electron may import electron: CI cannot fetch its binary, and the core must run in plain Node.', [
-    'electron',
-    '**/renderer/**',
-  ]),
-  zone(['src/preload/**'], 'The preload is a tiny proxy: electron and the shared method allowlist only.', [...nodeBuiltins, ...nodeOnlyPackages, '**/main/**', '**/renderer/**']),
+  zone(['src/shared/**'], 'src/shared is pure TypeScript: no runtime (node, electron, DOM libraries) and nothing from main, preload or renderer.', {
+    names: [...nodeBuiltins, ...nodeOnlyPackages, 'electron', 'react', 'react-dom'],
+    patterns: ['node:*', '@mantine/*', '**/main/**', '**/renderer/**', '**/preload/**'],
+  }),
+  zone(['src/renderer/**'], 'The renderer runs under browser rules: reach the main side only through src/renderer/api, never node:* or electron.', {
+    names: [...nodeBuiltins, ...nodeOnlyPackages, 'electron'],
+    patterns: ['node:*', '**/main/**', '**/preload/**'],
+  }),
+  zone(['src/main/core/**', 'src/main/server/**', 'src/main/cli/**', 'test/**', 'scripts/**', 'bench/**', 'resources/**'], 'Only src/main/electron may import electron: CI cannot fetch its binary, and the core must run in plain Node.', {
+    names: ['electron'],
+    patterns: ['**/electron/**', '**/renderer/**'],
+  }),
+  zone(['src/preload/**'], 'The preload is a tiny proxy: electron and the shared method allowlist only.', {
+    names: [...nodeBuiltins, ...nodeOnlyPackages],
+    patterns: ['node:*', '**/main/**', '**/renderer/**'],
+  }),
 );

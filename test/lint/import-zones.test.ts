@@ -21,6 +21,7 @@ describe('import zones', () => {
     ['src/main/core/bad.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['src/main/core/bad.ts', "import type { App } from 'electron';\nexport type X = App;"],
     ['src/main/core/bad.ts', "import { registerIpc } from '../electron/ipc-adapter.ts';\nexport const x = registerIpc;"],
+    ['src/renderer/bad.tsx', "import { EventEmitter } from 'events';\nexport const x = EventEmitter;"],
     ['src/main/server/bad.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['src/preload/bad.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
   ])('%s: refuses %j', async (filePath, code) => {
@@ -33,6 +34,8 @@ describe('import zones', () => {
     ['src/main/core/ok.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;"],
     ['src/main/electron/ok.ts', "import { app } from 'electron';\nexport const x = app;"],
     ['src/preload/ok.ts', "import { ipcRenderer } from 'electron';\nexport const x = ipcRenderer;"],
+    // A folder that shares a name with a Node module is not that module.
+    ['src/renderer/stores/ok.ts', "import { x as y } from '../components/events/event-kind.ts';\nexport const x = y;"],
   ])('%s: allows %j', async (filePath, code) => {
     expect(await restrictedImports(filePath, code)).toEqual([]);
   });

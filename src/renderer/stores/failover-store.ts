@@ -7,7 +7,7 @@ import type { ErrorCode, ApiError } from '../../shared/errors.ts';
 import type { ApplyPlan, RouterStatus } from '../../shared/failover-schemas.ts';
 import type { FailoverPolicy, Tracking, Wan } from '../../shared/model.ts';
 import { api, ApiCallError } from '../api/api.ts';
-import { initialPolicy } from '../components/failover/initial-policy.ts';
+import { initialPolicy } from '../../shared/initial-policy.ts';
 import { validatePolicy, type PolicyIssues } from '../components/failover/policy-issues.ts';
 
 export type FailoverSnapshot = ResponseOf<'failover.get'>;

@@ -1,10 +1,17 @@
-// @vitest-environment happy-dom
 // The first draft orders uplinks the way a technician would and starts from safe defaults.
 import { describe, expect, it } from 'vitest';
-import { defaultTracking } from '../../../shared/failover-defaults.ts';
-import { failoverPolicySchema } from '../../../shared/model.ts';
-import { candidates } from './failover-fixtures.test-util.ts';
+import { defaultTracking } from './failover-defaults.ts';
+import { failoverPolicySchema } from './model.ts';
+import type { WanCandidate } from './failover-schemas.ts';
 import { initialPolicy } from './initial-policy.ts';
+
+/** Four uplinks as a router reports them, in the router's own (unhelpful) order. */
+const candidates: WanCandidate[] = [
+  { name: 'wwan', device: 'wwan0', kind: 'cellular', address: '203.0.113.130', prefixLen: 26, gateway: '203.0.113.129', metric: 40, hasDefaultRoute: false },
+  { name: 'wlan', device: 'wlan0', kind: 'repeater', address: '198.51.100.2', prefixLen: 24, gateway: '198.51.100.1', metric: 20, hasDefaultRoute: false },
+  { name: 'usb', device: 'usb0', kind: 'tethering', address: '203.0.113.2', prefixLen: 26, gateway: '203.0.113.1', metric: 30, hasDefaultRoute: false },
+  { name: 'wan', device: 'eth1', kind: 'ethernet', address: '192.0.2.2', prefixLen: 24, gateway: '192.0.2.1', metric: 10, hasDefaultRoute: true },
+];
 
 describe('initialPolicy', () => {
   it('puts the default-route uplink first, then ethernet > repeater > tethering > cellular', () => {

@@ -2,10 +2,10 @@
 // the one carrying the default route first, then the steadier kinds before the metered ones.
 // An Ethernet port with neither a default route nor a gateway is most likely the LAN: it is
 // left out of the draft (the tab still offers to add it).
-import type { FailoverPolicy, PlatformId, Wan, WanKind } from '../../../shared/model.ts';
-import { wanSchema } from '../../../shared/model.ts';
-import type { DriverCapabilities, WanCandidate } from '../../../shared/failover-schemas.ts';
-import { defaultTracking } from '../../../shared/failover-defaults.ts';
+import type { FailoverPolicy, PlatformId, Wan, WanKind } from './model.ts';
+import { wanSchema } from './model.ts';
+import type { DriverCapabilities, WanCandidate } from './failover-schemas.ts';
+import { defaultTracking } from './failover-defaults.ts';
 
 /** Cable before Wi-Fi before a phone before metered cellular: cost and stability, in that order. */
 export const kindOrder: Readonly<Record<WanKind, number>> = { ethernet: 0, repeater: 1, tethering: 2, cellular: 3 };
