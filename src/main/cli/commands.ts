@@ -2,6 +2,8 @@
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { appVersion } from '../core/app-core.ts';
 import { UsageError, type CliCommand } from './cli-command.ts';
+import { failoverCommands } from './failover-commands.ts';
+import { inventoryCommands } from './inventory-commands.ts';
 import { monitorCommands } from './monitor-commands.ts';
 import { routerCommands } from './router-commands.ts';
 
@@ -34,6 +36,23 @@ export const commands: readonly CliCommand[] = [
     format: (r: ResponseOf<'sites.create'>) => `Added site "${r.name}" (${r.id}).`,
   },
   {
+    path: ['sites', 'edit'],
+    usage: 'switchyard sites edit ID [--name NAME] [--notes TEXT] [--json]',
+    summary: 'Rename a site or change its notes; only what you give changes.',
+    options: { name: { type: 'string' }, notes: { type: 'string' } },
+    run: (ctx) => {
+      const id = ctx.positionals[0];
+      if (!id) throw new UsageError('Say which site: switchyard sites edit ID (see switchyard sites list)');
+      const patch = {
+        ...(ctx.options.name !== undefined && { name: String(ctx.options.name) }),
+        ...(ctx.options.notes !== undefined && { notes: String(ctx.options.notes) }),
+      };
+      if (Object.keys(patch).length === 0) throw new UsageError('Nothing to change: give --name NAME and/or --notes TEXT.');
+      return ctx.call('sites.update', { id, patch });
+    },
+    format: (r: ResponseOf<'sites.update'>) => `Saved site "${r.name}" (${r.id}).`,
+  },
+  {
     path: ['sites', 'remove'],
     usage: 'switchyard sites remove ID [--json]',
     summary: 'Remove a site and its routers from the inventory.',
@@ -45,5 +64,7 @@ export const commands: readonly CliCommand[] = [
     format: (r: ResponseOf<'sites.remove'>) => (r.removed ? 'Removed.' : 'There was no such site.'),
   },
   ...routerCommands,
+  ...inventoryCommands,
+  ...failoverCommands,
   ...monitorCommands,
 ];

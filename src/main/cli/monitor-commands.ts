@@ -4,18 +4,9 @@
 import { writeFileSync } from 'node:fs';
 import type { CliCommand, CliContext } from './cli-command.ts';
 import { UsageError } from './cli-command.ts';
+import { resolveRouter } from './router-arg.ts';
 import type { LinkEvent } from '../../shared/model.ts';
 import type { HistoryQueryResult, MonitorStatus } from '../../shared/api/monitor-schemas.ts';
-
-/** A router named by id or by name (case-insensitive), as `routers.list` knows it. */
-async function routerId(ctx: CliContext, usage: string): Promise<{ id: string; name: string }> {
-  const wanted = ctx.positionals[0];
-  if (!wanted) throw new UsageError(`Say which router: ${usage}`);
-  const { routers } = await ctx.call('routers.list', {});
-  const found = routers.find((r) => r.id === wanted) ?? routers.filter((r) => r.name.toLowerCase() === wanted.toLowerCase())[0];
-  if (!found) throw new UsageError(`There is no router "${wanted}". See: switchyard routers list`);
-  return { id: found.id, name: found.name };
-}
 
 function numberOption(ctx: CliContext, name: string, fallback: number, min: number, max: number): number {
   const raw = ctx.options[name];
@@ -71,7 +62,7 @@ export const monitorCommands: readonly CliCommand[] = [
     options: { seconds: { type: 'string' } },
     run: async (ctx): Promise<MonitorRun> => {
       const usage = 'switchyard monitor ROUTER [--seconds N]';
-      const router = await routerId(ctx, usage);
+      const router = await resolveRouter(ctx, usage);
       const seconds = numberOption(ctx, 'seconds', 10, 1, 86_400);
       const call = ctx.call.bind(ctx);
       const startedMs = Date.now();
@@ -99,7 +90,7 @@ export const monitorCommands: readonly CliCommand[] = [
     options: { what: { type: 'string' }, hours: { type: 'string' }, out: { type: 'string' } },
     run: async (ctx) => {
       const usage = 'switchyard history export ROUTER [--what samples|minutes|events] [--hours N] [--out FILE]';
-      const router = await routerId(ctx, usage);
+      const router = await resolveRouter(ctx, usage);
       const what = (ctx.options.what as string | undefined) ?? 'samples';
       if (what !== 'samples' && what !== 'minutes' && what !== 'events') throw new UsageError('--what is samples, minutes or events');
       const hours = numberOption(ctx, 'hours', 24, 0.01, 24 * 366);

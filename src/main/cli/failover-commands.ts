@@ -1,0 +1,122 @@
+// `switchyard failover …`: the safe-apply cycle from a terminal. `enable` writes a draft policy
+// (from what the router has) for the user to complete; `apply --file` plans, commits with the
+// router's revert timer and verifies; `confirm` keeps it, `rollback` or silence undoes it.
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { ResponseOf } from '../../shared/api/contract.ts';
+import { initialPolicy } from '../../shared/initial-policy.ts';
+import { failoverPolicySchema, type FailoverPolicy } from '../../shared/model.ts';
+import { UsageError, type CliCommand, type CliContext } from './cli-command.ts';
+import { resolveRouter } from './router-arg.ts';
+
+type Status = ResponseOf<'failover.status'>;
+
+export const failoverCommands: readonly CliCommand[] = [
+  {
+    path: ['failover', 'status'],
+    usage: 'switchyard failover status ROUTER [--json]',
+    summary: "The failover engine's live state: each uplink, which carries the traffic, a pending revert.",
+    run: async (ctx) => ctx.call('failover.status', { routerId: await routerArg(ctx) }),
+    format: formatStatus,
+  },
+  {
+    path: ['failover', 'enable'],
+    usage: 'switchyard failover enable ROUTER [--out FILE] [--json]',
+    summary: 'Write a draft policy from the uplinks the router has (its current one if enabled) to edit, then apply with --file.',
+    options: { out: { type: 'string' } },
+    run: async (ctx) => {
+      const routerId = await routerArg(ctx);
+      const state = await ctx.call('failover.get', { routerId });
+      const policy = state.policy ?? initialPolicy(state.platform, state.candidates, state.capabilities);
+      const plan = await ctx.call('failover.plan', { routerId, policy });
+      const out = ctx.options.out as string | undefined;
+      if (out) writeFileSync(out, `${JSON.stringify(policy, null, 2)}\n`, { mode: 0o600 });
+      return { file: out ?? null, policy, stillNeeded: plan.problems };
+    },
+    format: (r: { file: string | null; policy: FailoverPolicy; stillNeeded: readonly string[] }) =>
+      [
+        r.file ? `Draft written to ${r.file}.` : JSON.stringify(r.policy, null, 2),
+        ...(r.stillNeeded.length ? ['Before it can be applied:', ...r.stillNeeded.map((p) => `  - ${p}`)] : ['It can be applied as it is.']),
+        `Then: switchyard failover apply ROUTER --file ${r.file ?? 'FILE'}`,
+      ].join('\n'),
+  },
+  {
+    path: ['failover', 'apply'],
+    usage: 'switchyard failover apply ROUTER --file FILE [--revert-in SEC] [--confirm] [--json]',
+    summary: "Show what changes, apply it with a revert timer on the router, verify; then confirm (or pass --confirm to keep it when verified).",
+    options: { file: { type: 'string' }, 'revert-in': { type: 'string' }, confirm: { type: 'boolean' } },
+    run: async (ctx) => {
+      const routerId = await routerArg(ctx);
+      const policy = readPolicyFile(ctx.options.file as string | undefined);
+      const revertInSec = ctx.options['revert-in'] === undefined ? 60 : Number(ctx.options['revert-in']);
+      const plan = await ctx.call('failover.plan', { routerId, policy });
+      if (plan.problems.length) return { applied: false, plan, result: null, confirmed: false };
+      const result = await ctx.call('failover.apply', { routerId, policy, revertInSec });
+      const confirmed = Boolean(ctx.options.confirm) && result.verification.ok;
+      if (confirmed) await ctx.call('failover.confirm', { routerId });
+      return { applied: true, plan, result, confirmed };
+    },
+    format: (r: { applied: boolean; plan: ResponseOf<'failover.plan'>; result: ResponseOf<'failover.apply'> | null; confirmed: boolean }) => {
+      const lines = r.plan.changes.length ? ['Changes:', ...r.plan.changes.map((c) => `  ${c.kind === 'add' ? '+' : c.kind === 'remove' ? '-' : '~'} ${c.subject}${c.from !== undefined ? `: ${c.from} → ${c.to}` : c.to ? `: ${c.to}` : ''}`)] : ['No change.'];
+      if (!r.applied) return [...lines, 'Nothing was applied:', ...r.plan.problems.map((p) => `  - ${p}`)].join('\n');
+      const v = r.result!.verification;
+      lines.push(`Predicted worst-case failover: ${r.plan.predictedFailoverSec} s.`);
+      lines.push(v.ok ? `Verified: ${v.activeWans.join(' + ')} carries the traffic.` : `Verification found problems:\n${v.problems.map((p) => `  - ${p}`).join('\n')}`);
+      if (r.confirmed) lines.push('Confirmed: the router keeps the new settings.');
+      else if (r.result!.revertAtMs) lines.push(`Not confirmed yet: the router restores the previous settings at ${new Date(r.result!.revertAtMs).toLocaleTimeString()} unless you run: switchyard failover confirm ROUTER`);
+      return lines.join('\n');
+    },
+  },
+  simple('confirm', 'Keep the settings applied last (disarms the revert timer).', (ctx, routerId) => ctx.call('failover.confirm', { routerId })),
+  simple('rollback', 'Go back to the settings before the last apply, now.', (ctx, routerId) => ctx.call('failover.rollback', { routerId })),
+  {
+    path: ['failover', 'force'],
+    usage: 'switchyard failover force ROUTER WAN|auto [--json]',
+    summary: 'Send all traffic over one uplink now, or back to automatic failover.',
+    run: async (ctx) => {
+      const routerId = await routerArg(ctx);
+      const wan = ctx.positionals[1];
+      if (!wan) throw new UsageError('Say which uplink, or auto: switchyard failover force ROUTER WAN|auto');
+      return ctx.call('failover.force', { routerId, wan });
+    },
+    format: formatStatus,
+  },
+  {
+    path: ['failover', 'remove'],
+    usage: 'switchyard failover remove ROUTER [--json]',
+    summary: "Remove Switchyard's failover from the router and restore it as it was before.",
+    run: async (ctx) => ctx.call('failover.remove', { routerId: await routerArg(ctx) }),
+    format: () => 'Removed: the router is back as it was before failover was enabled.',
+  },
+];
+
+function simple(verb: 'confirm' | 'rollback', summary: string, run: (ctx: CliContext, routerId: string) => Promise<Status>): CliCommand {
+  return { path: ['failover', verb], usage: `switchyard failover ${verb} ROUTER [--json]`, summary, run: async (ctx) => run(ctx, await routerArg(ctx)), format: formatStatus };
+}
+
+function formatStatus(s: Status): string {
+  if (!s.enabled && s.wans.length === 0) return 'Failover is not enabled on this router. Start with: switchyard failover enable ROUTER --out policy.json';
+  return [
+    `Failover ${s.enabled ? 'on' : 'off'}${s.mode ? ` (${s.mode})` : ''}${s.forced !== 'auto' ? `, forced onto ${s.forced}` : ''}`,
+    ...s.wans.map((w) => `  ${w.active ? '*' : ' '} ${w.wan.padEnd(12)} ${w.state}${w.score !== undefined ? `  score ${w.score}` : ''}`),
+    ...(s.pendingRevertAtMs ? [`Waiting for confirmation: reverts at ${new Date(s.pendingRevertAtMs).toLocaleTimeString()}`] : []),
+  ].join('\n');
+}
+
+async function routerArg(ctx: CliContext): Promise<string> {
+  return (await resolveRouter(ctx, 'switchyard failover COMMAND ROUTER')).id;
+}
+
+function readPolicyFile(file: string | undefined): FailoverPolicy {
+  if (!file) throw new UsageError('Say which policy file: --file FILE (switchyard failover enable ROUTER --out FILE writes a draft).');
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`${file} could not be read as JSON: ${(error as Error).message}`);
+  }
+  const parsed = failoverPolicySchema.safeParse(value);
+  if (!parsed.success) {
+    throw new UsageError(`${file} is not a valid policy: ${parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
