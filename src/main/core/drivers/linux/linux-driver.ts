@@ -78,6 +78,12 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     }
   }
 
+  /** A late confirm must not look like success when the router already reverted by itself. */
+  async function requirePending(verb: string): Promise<void> {
+    if ((await driver.readStatus()).pendingRevertAtMs !== null) return;
+    throw new SwitchyardError('not-found', `Nothing is waiting for confirmation, so there is nothing to ${verb}: the router may already have restored the previous settings by itself. Check the current settings.`);
+  }
+
   async function agentRunning(): Promise<boolean> {
     const result = await shell.run(agent('status', '0'), { expectExit: 'any', timeoutMs: 10_000 });
     return result.exitCode === 0 && /"running":true/.test(result.stdout);
@@ -156,10 +162,12 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     },
 
     async confirm() {
+      await requirePending('confirm');
       await shell.run(agent('confirm'), { timeoutMs: 10_000 });
     },
 
     async rollback() {
+      await requirePending('roll back');
       await shell.run(agent('rollback'), { timeoutMs: 20_000 });
     },
 

@@ -2,7 +2,7 @@
 // recorded 19.07 + mwan3 2.12.2 router, and against the kmwan driver (synthetic input).
 import { describe, it } from 'vitest';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
-import { conformanceScenarios, type ConformanceHarness } from './driver-conformance.ts';
+import { conformanceScenarios, type ConformanceHarness } from '../conformance/driver-conformance.ts';
 import { assessKmwanConfig } from './kmwan.ts';
 import { createKmwanDriver, kmwanCommands } from './kmwan-driver.ts';
 import { confirmScript, readPendingCommand, rollbackScript, stageCommand, stagedExportCommand } from './mwan3-apply-script.ts';
