@@ -125,6 +125,18 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', () => {
     expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'failover' } });
   });
 
+  it('restores the previous settings by itself when the management path is cut after an apply', async () => {
+    // The lab's management link is a connected /31 that no policy can break, so the cut is made
+    // by hand right after the apply: sessions killed, SSH dropped, as a bad change would do.
+    await call('failover.apply', { routerId, policy: policy({ mode: 'balance' }), revertInSec: 15 });
+    await labExec(labName, 'r01', ['nft', '-f', '-'], { input: 'table inet sycut { chain input { type filter hook input priority -10; tcp dport 22 drop; }; }\n' });
+    await labExec(labName, 'r01', ['pkill', '-KILL', '-f', 'sshd: root@'], { allowFailure: true });
+    await new Promise((r) => setTimeout(r, 17_000));
+    await labExec(labName, 'r01', ['nft', 'delete', 'table', 'inet', 'sycut']);
+    // Reachable again, with the settings it had before the apply.
+    expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'failover' }, status: { pendingRevertAtMs: null } });
+  }, 40_000);
+
   it('removes failover and restores the routes exactly', async () => {
     expect(await call('failover.remove', { routerId })).toEqual({ removed: true });
     expect(await routes()).toBe(routesBefore);
