@@ -4,6 +4,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { connectBenchmark } from './connect-bench.ts';
 import { failoverBenchmark } from './failover-bench.ts';
 import { monitorBenchmark } from './monitor-bench.ts';
+import { uiBenchmark } from './ui-bench.ts';
 
 export interface BenchContext {
   /** --seconds N when given: the benchmark's main duration. */
@@ -20,4 +21,4 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, monitorBenchmark];
+export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, monitorBenchmark, uiBenchmark];

@@ -3,7 +3,9 @@
 import { Anchor, Badge, Breadcrumbs, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import { detectionResultSchema } from '../../shared/detect-schemas.ts';
+import { EventsTab } from '../components/events/events-tab.tsx';
 import { FailoverTab } from '../components/failover/failover-tab.tsx';
+import { MonitoringTab } from '../components/monitoring/monitoring-tab.tsx';
 import { RouterOverview } from '../components/router-overview.tsx';
 import { RouterTroubleshoot } from '../components/router-troubleshoot.tsx';
 import { platformLabel } from '../format.ts';
@@ -11,7 +13,7 @@ import { useNavigationStore, viewHash, type RouterTab } from '../stores/navigati
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 
-const availableTabs: readonly RouterTab[] = ['overview', 'failover', 'troubleshoot'];
+const availableTabs: readonly RouterTab[] = ['overview', 'failover', 'monitoring', 'events', 'troubleshoot'];
 
 export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab }) {
   const go = useNavigationStore((s) => s.go);
@@ -50,6 +52,8 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
         <Tabs.List>
           <Tabs.Tab value="overview">Overview</Tabs.Tab>
           <Tabs.Tab value="failover">WAN Failover</Tabs.Tab>
+          <Tabs.Tab value="monitoring">Monitoring</Tabs.Tab>
+          <Tabs.Tab value="events">Events</Tabs.Tab>
           <Tabs.Tab value="troubleshoot">Troubleshoot</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
@@ -57,6 +61,12 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
         </Tabs.Panel>
         <Tabs.Panel value="failover" pt="md">
           <FailoverTab routerId={router.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="monitoring" pt="md">
+          <MonitoringTab routerId={router.id} kinds={detection?.success ? Object.fromEntries(detection.data.uplinks.map((u) => [u.name, u.kind])) : {}} />
+        </Tabs.Panel>
+        <Tabs.Panel value="events" pt="md">
+          <EventsTab routerId={router.id} routerName={router.name} />
         </Tabs.Panel>
         <Tabs.Panel value="troubleshoot" pt="md">
           <RouterTroubleshoot router={router} detection={detection?.success ? detection.data : null} />

@@ -1,0 +1,287 @@
+// `npm run bench -- ui`: the Monitoring tab in headless Chromium over serve mode, 4 uplinks
+// streaming at 1 Hz into the 1 h window, for --seconds (default 120). Reports the main-thread
+// time of each live chart update (sample batch applied → React commit, and → end of its task).
+//
+// No lab: the real core, serve server, contract and renderer run; only the router's monitor is
+// replaced by a synthetic one (core.monitor.start/stop/status), which writes a pre-filled hour
+// of history and emits one onDidSample batch per second exactly as RouterMonitor does.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { MonitorSample, MonitorStatus } from '../src/shared/api/monitor-schemas.ts';
+import type { LinkEvent } from '../src/shared/model.ts';
+import { HistoryStore, type MinuteRollup } from '../src/main/core/store/history-store.ts';
+import { openBrowserSession, type BrowserSession } from '../test/e2e/browser-session.ts';
+import type { Benchmark } from './bench-registry.ts';
+import { round, summarize } from './bench-stats.ts';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** What the renderer exposes with ?bench=1 (src/renderer/components/monitoring/chart-timing.ts). */
+interface PageGlobals {
+  __switchyardChartTimings?: { commitMs: number[]; taskMs: number[]; longTasks: { startMs: number; durationMs: number }[]; pointsPerSeries: number[]; reset(): void };
+}
+const wans = [
+  { wan: 'wan', device: 'eth1', baseMs: 12, lossEvery: 0 },
+  { wan: 'wlan', device: 'wlan0', baseMs: 28, lossEvery: 97 },
+  { wan: 'usb', device: 'usb0', baseMs: 45, lossEvery: 41 },
+  { wan: 'wwan', device: 'wwan0', baseMs: 70, lossEvery: 13 },
+] as const;
+
+/** A deterministic, lively second of one uplink: noisy latency, some loss, throughput. */
+function syntheticSample(routerId: string, w: (typeof wans)[number], atMs: number): MonitorSample {
+  const s = atMs / 1000;
+  const wave = Math.sin(s / 37) * 0.3 + Math.sin(s / 5.3) * 0.15;
+  const noise = ((Math.sin(s * 12.9898 + w.baseMs) * 43758.5453) % 1 + 1) % 1;
+  const lost = w.lossEvery > 0 && Math.floor(s) % w.lossEvery === 0;
+  const latency = w.baseMs * (1 + wave) + noise * w.baseMs * 0.4;
+  const spread = w.baseMs * (0.05 + noise * 0.3);
+  const sent = 5;
+  const received = lost ? 3 : 5;
+  return {
+    routerId,
+    wan: w.wan,
+    atMs,
+    latencyMs: latency,
+    latencyMinMs: latency - spread / 2,
+    latencyMaxMs: latency + spread,
+    latencyP95Ms: latency + spread * 0.8,
+    jitterMs: spread / 3,
+    jitterMasdMs: spread / 3,
+    lossPct: (100 * (sent - received)) / sent,
+    rxBps: 2e6 + 6e6 * (0.5 + wave) * noise,
+    txBps: 3e5 + 4e5 * noise,
+    sent,
+    received,
+  };
+}
+
+function minuteOf(seconds: readonly MonitorSample[]): MinuteRollup {
+  const lat = seconds.flatMap((s) => (s.latencyMs === null ? [] : [s.latencyMs]));
+  const rx = seconds.map((s) => s.rxBps ?? 0);
+  const tx = seconds.map((s) => s.txBps ?? 0);
+  const sent = seconds.reduce((a, s) => a + s.sent, 0);
+  const received = seconds.reduce((a, s) => a + s.received, 0);
+  const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / Math.max(1, v.length);
+  const first = seconds[0]!;
+  return {
+    ...first,
+    atMs: Math.floor(first.atMs / 60_000) * 60_000,
+    latencyMs: mean(lat),
+    latencyMinMs: Math.min(...seconds.map((s) => s.latencyMinMs ?? Infinity)),
+    latencyMaxMs: Math.max(...seconds.map((s) => s.latencyMaxMs ?? -Infinity)),
+    latencyP95Ms: Math.max(...seconds.map((s) => s.latencyP95Ms ?? -Infinity)),
+    lossPct: (100 * (sent - received)) / sent,
+    rxBps: mean(rx),
+    txBps: mean(tx),
+    rxMinBps: Math.min(...rx),
+    rxMaxBps: Math.max(...rx),
+    txMinBps: Math.min(...tx),
+    txMaxBps: Math.max(...tx),
+    sent,
+    received,
+  };
+}
+
+/** The hour before now, as the monitor would have stored it, with a 40 s outage on one uplink. */
+function prefillHistory(store: HistoryStore, routerId: string, nowMs: number): number {
+  const end = Math.floor(nowMs / 1000) * 1000;
+  let rows = 0;
+  for (let minute = Math.floor((end - 3_600_000) / 60_000) * 60_000; minute < end; minute += 60_000) {
+    const seconds: MonitorSample[] = [];
+    const minutes: MinuteRollup[] = [];
+    for (const w of wans) {
+      const own: MonitorSample[] = [];
+      for (let k = 0; k < 60 && minute + k * 1000 < end; k++) {
+        const atMs = minute + k * 1000;
+        // A gap (nothing stored) on usb 20 minutes ago: it must show as a gap, not a line.
+        if (w.wan === 'usb' && atMs > end - 1_200_000 && atMs < end - 1_160_000) continue;
+        own.push(syntheticSample(routerId, w, atMs));
+      }
+      seconds.push(...own);
+      if (own.length && minute + 60_000 <= end) minutes.push(minuteOf(own));
+    }
+    store.addSamples(seconds, minutes);
+    rows += seconds.length;
+  }
+  const events: LinkEvent[] = [
+    { id: 'bench-e1', routerId, atMs: end - 1_200_000, kind: 'state', wan: 'usb', from: 'online', to: 'offline', message: 'usb is offline (was online)' },
+    { id: 'bench-e2', routerId, atMs: end - 1_160_000, kind: 'state', wan: 'usb', from: 'offline', to: 'online', message: 'usb is online (was offline)' },
+    { id: 'bench-e3', routerId, atMs: end - 600_000, kind: 'apply', message: 'a change was applied; the router reverts it unless it is confirmed' },
+  ];
+  store.addEvents(events);
+  return rows;
+}
+
+/** Replaces the core's monitor for this router with a synthetic 1 Hz stream of 4 uplinks. */
+function syntheticMonitor(session: BrowserSession, store: HistoryStore, routerId: string) {
+  const { core } = session;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let startedMs: number | null = null;
+  let batches = 0;
+  const status = (): MonitorStatus => ({
+    routerId,
+    running: startedMs !== null,
+    startedMs,
+    throughputSource: 'snmp',
+    throughputNotes: [],
+    routerStatus: null,
+    uplinks: wans.map((w) => ({ wan: w.wan, device: w.device, target: '203.0.113.10', method: 'ping', state: startedMs !== null ? 'running' : 'stopped', message: null, command: null })),
+  });
+  const tick = () => {
+    // Like RouterMonitor: the second that just ended, every uplink in one batch.
+    const atMs = Math.floor(Date.now() / 1000) * 1000 - 1000;
+    const samples = wans.map((w) => syntheticSample(routerId, w, atMs));
+    store.addSamples(samples);
+    core.events.emit('onDidSample', { routerId, atMs: Date.now(), samples });
+    batches++;
+    timer = setTimeout(tick, 1000 - (Date.now() % 1000) + 150);
+  };
+  core.monitor.start = async (id) => {
+    if (id !== routerId) throw new Error('unknown router');
+    if (startedMs === null) {
+      startedMs = Date.now();
+      timer = setTimeout(tick, 1000 - (Date.now() % 1000) + 150);
+    }
+    return status();
+  };
+  core.monitor.stop = async () => {
+    clearTimeout(timer);
+    const was = startedMs !== null;
+    startedMs = null;
+    return was;
+  };
+  core.monitor.status = () => status();
+  return { batches: () => batches, running: () => startedMs !== null };
+}
+
+export const uiBenchmark: Benchmark = {
+  name: 'ui',
+  summary: 'Monitoring tab in headless Chromium: 4 uplinks at 1 Hz, 1 h window; main-thread ms per chart update (p50/p95/max).',
+  options: { 'no-build': { type: 'boolean' }, window: { type: 'string' }, profile: { type: 'string' }, screenshots: { type: 'string' } },
+  async run(ctx) {
+    const seconds = ctx.seconds ?? 120;
+    const windowLabel = (ctx.options.window as string | undefined) ?? '1 h';
+    if (!ctx.options['no-build']) {
+      ctx.log('building the renderer…');
+      const built = spawnSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (built.status !== 0) throw new Error('the renderer build failed');
+    }
+    const session = await openBrowserSession();
+    try {
+      const { core, page, server } = session;
+      const call = async (method: string, params: unknown) => {
+        const r = await core.dispatcher.dispatch(method as never, params as never);
+        if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+        return r.result as { id: string };
+      };
+      const site = await call('sites.create', { name: 'Bench shop' });
+      const router = await call('routers.create', { siteId: site.id, name: 'Bench router', host: '192.0.2.1', username: 'root', auth: { kind: 'agent' } });
+      const store = new HistoryStore(core.db);
+      const rows = prefillHistory(store, router.id, Date.now());
+      ctx.log(`history: ${rows} synthetic 1 s samples (1 h × 4 uplinks) and 3 events stored`);
+      const monitor = syntheticMonitor(session, store, router.id);
+
+      await page.goto(`${server.origin}/?bench=1#/routers/${encodeURIComponent(router.id)}/monitoring`);
+      await page.getByTestId('latency-chart').nth(3).waitFor({ timeout: 30_000 });
+      await page.getByRole('button', { name: windowLabel, exact: true }).click();
+      await page.waitForFunction((n) => ((globalThis as unknown as PageGlobals).__switchyardChartTimings?.commitMs.length ?? 0) >= n, 3, { timeout: 30_000 });
+      const viewport = page.viewportSize();
+      const markers = await page.getByTestId('event-marker').count();
+      ctx.log(`page: ${viewport?.width}×${viewport?.height}, 4 uplinks × 3 charts, ${markers} event markers drawn, window ${windowLabel}`);
+
+      // Warm-up done: measure from here.
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send('Performance.enable');
+      const metrics = async () => Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]));
+      await page.evaluate(() => (globalThis as unknown as PageGlobals).__switchyardChartTimings!.reset());
+      const profilePath = ctx.options.profile as string | undefined;
+      if (profilePath) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.start');
+      }
+      const m0 = await metrics();
+      const batches0 = monitor.batches();
+      const wall0 = performance.now();
+      const progressEvery = Math.max(10, Math.round(seconds / 6));
+      for (let s = 0; s < seconds; s += progressEvery) {
+        await new Promise((r) => setTimeout(r, Math.min(progressEvery, seconds - s) * 1000));
+        const n = await page.evaluate(() => (globalThis as unknown as PageGlobals).__switchyardChartTimings!.commitMs.length);
+        ctx.log(`  ${Math.min(seconds, s + progressEvery)} s: ${n} updates`);
+      }
+      const wallSec = (performance.now() - wall0) / 1000;
+      const m1 = await metrics();
+      if (profilePath) {
+        const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
+        writeFileSync(profilePath, JSON.stringify(profile));
+        ctx.log(`CPU profile of the measured period written to ${profilePath} (open it in Chromium's DevTools)`);
+      }
+      const timings = await page.evaluate(() => {
+        const t = (globalThis as unknown as PageGlobals).__switchyardChartTimings!;
+        return { commitMs: [...t.commitMs], taskMs: [...t.taskMs], longTasks: [...t.longTasks], points: [...t.pointsPerSeries] };
+      });
+      const batches = monitor.batches() - batches0;
+
+      const shots = ctx.options.screenshots as string | undefined;
+      if (shots) {
+        mkdirSync(shots, { recursive: true });
+        await page.screenshot({ path: join(shots, 'monitoring-light.png'), fullPage: true });
+        await page.getByRole('button', { name: 'Use the dark theme' }).click();
+        await page.getByTestId('latency-chart').first().hover({ position: { x: 500, y: 80 } });
+        await page.screenshot({ path: join(shots, 'monitoring-dark.png'), fullPage: true });
+      }
+
+      // Closing the tab must stop the (synthetic) monitor: the same path the real one takes.
+      await page.getByRole('tab', { name: 'Events' }).click();
+      await page.getByTestId('events-table').waitFor();
+      for (let i = 0; i < 50 && monitor.running(); i++) await new Promise((r) => setTimeout(r, 100));
+      const stoppedOnClose = !monitor.running();
+      // The CSV export is a real download in Chromium under the app's CSP.
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.getByTestId('events-export').click()]);
+      const csvDownloaded = download.suggestedFilename();
+      ctx.log(`events: CSV export downloaded as ${csvDownloaded}`);
+      if (shots) {
+        await page.screenshot({ path: join(shots, 'events-dark.png'), fullPage: true });
+        ctx.log(`screenshots in ${shots}`);
+      }
+
+      const task = summarize(timings.taskMs);
+      const slowest = timings.taskMs.map((ms, i) => ({ ms, i })).sort((a, b) => b.ms - a.ms).slice(0, 8);
+      ctx.log(`slowest updates (ms @ index): ${slowest.map((x) => `${round(x.ms, 1)}@${x.i}`).join(' ')}`);
+      const commit = summarize(timings.commitMs);
+      const busy = (name: string) => round(((m1[name] ?? 0) - (m0[name] ?? 0)) * 1000, 1);
+      const mainThread = { taskMs: busy('TaskDuration'), scriptMs: busy('ScriptDuration'), layoutMs: busy('LayoutDuration'), recalcStyleMs: busy('RecalcStyleDuration') };
+      const perUpdate = timings.commitMs.length ? round(mainThread.taskMs / timings.commitMs.length, 2) : null;
+      const points = summarize(timings.points);
+      ctx.log(`updates: ${timings.commitMs.length} applied from ${batches} batches over ${round(wallSec, 1)} s (${points.max} points per uplink series at most)`);
+      ctx.log(`per update, batch applied → end of its task (main thread): median ${task.median} ms, p95 ${task.p95} ms, max ${task.max} ms (n=${task.n})`);
+      ctx.log(`per update, batch applied → React commit: median ${commit.median} ms, p95 ${commit.p95} ms, max ${commit.max} ms`);
+      ctx.log(`all main-thread work (CDP TaskDuration, includes style, layout, paint, GC): ${mainThread.taskMs} ms in ${round(wallSec, 1)} s = ${perUpdate} ms per update on average (script ${mainThread.scriptMs}, layout ${mainThread.layoutMs}, style ${mainThread.recalcStyleMs})`);
+      ctx.log(`long tasks (> 50 ms): ${timings.longTasks.length}; monitor.stop on leaving the tab: ${stoppedOnClose ? 'yes' : 'NO'}`);
+      if (session.problems.length) ctx.log(`page problems: ${session.problems.join(' | ')}`);
+      const budgetMs = 16;
+      ctx.log(`p95 ${task.p95} ms ${task.p95 !== null && task.p95 <= budgetMs ? '≤' : '>'} ${budgetMs} ms budget`);
+      return {
+        window: windowLabel,
+        uplinks: wans.length,
+        seconds: round(wallSec, 1),
+        p50: task.median,
+        p95: task.p95,
+        max: task.max,
+        n: task.n,
+        commitMs: commit,
+        mainThreadMsPerUpdate: perUpdate,
+        mainThread,
+        longTasks: timings.longTasks.length,
+        pointsPerSeries: points.max,
+        eventMarkers: markers,
+        stoppedOnClose,
+        csvDownloaded: csvDownloaded.endsWith('.csv'),
+        pageProblems: session.problems.length,
+        withinBudget: task.p95 !== null && task.p95 <= budgetMs,
+      };
+    } finally {
+      await session.close();
+    }
+  },
+};

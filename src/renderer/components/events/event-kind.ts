@@ -1,0 +1,32 @@
+// How each kind of link event reads and which colour marks it, in the timeline and on charts.
+import type { LinkEvent } from '../../../shared/model.ts';
+import { linkEventKinds } from '../../../shared/model.ts';
+
+export type LinkEventKind = LinkEvent['kind'];
+
+const kindInfo: Readonly<Record<LinkEventKind, { label: string; color: string }>> = {
+  state: { label: 'Link state', color: 'blue' },
+  active: { label: 'Active uplink', color: 'violet' },
+  apply: { label: 'Apply', color: 'cyan' },
+  confirm: { label: 'Confirm', color: 'teal' },
+  rollback: { label: 'Rollback', color: 'orange' },
+  'manual-failover': { label: 'Manual failover', color: 'pink' },
+  drill: { label: 'Drill', color: 'indigo' },
+  monitor: { label: 'Monitor', color: 'red' },
+};
+
+export const eventKinds: readonly LinkEventKind[] = linkEventKinds;
+
+export function eventKindLabel(kind: LinkEventKind): string {
+  return kindInfo[kind].label;
+}
+
+/** A Mantine colour name (for badges). */
+export function eventKindColor(kind: LinkEventKind): string {
+  return kindInfo[kind].color;
+}
+
+/** The same colour as a CSS value that follows the light or dark theme (for SVG). */
+export function eventKindCssColor(kind: LinkEventKind): string {
+  return `var(--mantine-color-${kindInfo[kind].color}-6)`;
+}

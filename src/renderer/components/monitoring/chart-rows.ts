@@ -1,0 +1,158 @@
+// Turns an uplink's history points into the flat rows recharts draws: gaps become explicit null
+// rows (so lines and the band break there), and the median is split into one series per loss
+// bucket, Smokeping's loss-coloured median, without any per-point SVG element.
+import type { HistoryPoint } from '../../../shared/api/monitor-schemas.ts';
+
+/** Loss buckets of the median line: 0 %, under 5 %, under 20 %, 20 % and more. */
+export const lossBuckets = [
+  { key: 'm0', label: 'no loss', color: 'var(--mantine-color-green-6)' },
+  { key: 'm1', label: 'loss under 5 %', color: 'var(--mantine-color-yellow-6)' },
+  { key: 'm2', label: 'loss under 20 %', color: 'var(--mantine-color-orange-6)' },
+  { key: 'm3', label: 'loss 20 % and more', color: 'var(--mantine-color-red-7)' },
+] as const;
+export type LossBucketKey = (typeof lossBuckets)[number]['key'];
+
+export function lossBucket(lossPct: number | null): LossBucketKey {
+  if (lossPct === null || lossPct <= 0) return 'm0';
+  if (lossPct < 5) return 'm1';
+  if (lossPct < 20) return 'm2';
+  return 'm3';
+}
+
+export interface ChartRow {
+  readonly t: number;
+  /** Latency minimum to maximum over the point: the "smoke". */
+  readonly band: readonly [number, number] | null;
+  /** Median (the mean of the medians when a point spans several seconds). */
+  readonly med: number | null;
+  readonly loss: number | null;
+  readonly jitter: number | null;
+  readonly rx: number | null;
+  readonly tx: number | null;
+}
+
+function gapRow(t: number): ChartRow {
+  return { t, band: null, med: null, loss: null, jitter: null, rx: null, tx: null };
+}
+
+/** Points the store kept are the same objects from second to second: convert each once. */
+const rowCache = new WeakMap<HistoryPoint, ChartRow>();
+
+function rowOf(p: HistoryPoint): ChartRow {
+  let row = rowCache.get(p);
+  if (!row) {
+    row = newRow(p);
+    rowCache.set(p, row);
+  }
+  return row;
+}
+
+function newRow(p: HistoryPoint): ChartRow {
+  return {
+    t: p.atMs,
+    band: p.latencyMinMs !== null && p.latencyMaxMs !== null ? [p.latencyMinMs, p.latencyMaxMs] : null,
+    med: p.latencyMs,
+    loss: p.lossPct,
+    jitter: p.jitterMs,
+    rx: p.rxBps,
+    tx: p.txBps,
+  };
+}
+
+/**
+ * Rows for one uplink, oldest first. Two points further apart than `stepMs` get a null row in
+ * between: the history has no rows where nothing ran, and a line must not bridge that.
+ */
+export function chartRows(points: readonly HistoryPoint[], stepMs: number): ChartRow[] {
+  const rows: ChartRow[] = [];
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    rows.push(rowOf(p));
+    const next = points[i + 1];
+    if (next && next.atMs - p.atMs > stepMs) rows.push(gapRow(p.atMs + stepMs));
+  }
+  return rows;
+}
+
+export interface GradientStop {
+  readonly offset: number;
+  readonly color: string;
+}
+
+/**
+ * Hard colour stops along the time axis for the median line: the segment that ends at a point
+ * takes that point's loss colour (Smokeping's loss-coloured median) with one SVG path and a
+ * handful of stops, instead of one series per colour that recharts would walk point by point.
+ */
+export function lossStops(rows: readonly ChartRow[], fromMs: number, toMs: number): GradientStop[] {
+  const span = toMs - fromMs;
+  const offset = (t: number) => Math.min(1, Math.max(0, (t - fromMs) / span));
+  const colorOf = (row: ChartRow) => lossBuckets.find((b) => b.key === lossBucket(row.loss))!.color;
+  const first = rows[0];
+  if (!first || !(span > 0)) return [{ offset: 0, color: lossBuckets[0].color }];
+  let color = colorOf(first);
+  const stops: GradientStop[] = [{ offset: 0, color }];
+  for (let i = 1; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (row.med === null) continue;
+    const next = colorOf(row);
+    if (next === color) continue;
+    const at = offset(rows[i - 1]!.t);
+    stops.push({ offset: at, color }, { offset: at, color: next });
+    color = next;
+  }
+  stops.push({ offset: 1, color });
+  return stops;
+}
+
+/** Tick positions at round clock times, so the axis needs no "nice number" search. */
+export function timeTicks(fromMs: number, toMs: number, windowMs: number): number[] {
+  const everyMs = windowMs <= 300_000 ? 60_000 : windowMs <= 3_600_000 ? 600_000 : 3 * 3_600_000;
+  // Round in local time so a 3-hour tick lands on 00:00, 03:00, … where the user lives.
+  const offsetMs = new Date(fromMs).getTimezoneOffset() * 60_000;
+  const ticks: number[] = [];
+  for (let t = Math.ceil((fromMs - offsetMs) / everyMs) * everyMs + offsetMs; t <= toMs; t += everyMs) ticks.push(t);
+  return ticks;
+}
+
+const hhmm = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', hour12: false });
+const hhmmss = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+export function formatTick(ms: number): string {
+  return hhmm.format(ms);
+}
+
+export function formatClock(ms: number): string {
+  return hhmmss.format(ms);
+}
+
+/** Bits per second with k/M/G units, three significant digits at most. */
+export function formatBps(bps: number | null): string {
+  if (bps === null) return '–';
+  const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s'];
+  let v = bps;
+  let u = 0;
+  while (Math.abs(v) >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v >= 100 || u === 0 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
+}
+
+/** Axis form of formatBps: short, no unit word. */
+export function formatBpsTick(bps: number): string {
+  if (bps >= 1e9) return `${+(bps / 1e9).toFixed(1)}G`;
+  if (bps >= 1e6) return `${+(bps / 1e6).toFixed(1)}M`;
+  if (bps >= 1e3) return `${+(bps / 1e3).toFixed(1)}k`;
+  return String(Math.round(bps));
+}
+
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '–';
+  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
+}
+
+export function formatPct(pct: number | null): string {
+  if (pct === null) return '–';
+  return pct === 0 || pct >= 10 ? `${Math.round(pct)} %` : `${pct.toFixed(1)} %`;
+}

@@ -1,0 +1,136 @@
+// @vitest-environment happy-dom
+// The Monitoring tab against a mocked contract: start on mount and stop on unmount, the window
+// buttons, per-uplink status lines, the empty and error states, and a chart's SVG: the latency
+// band, the loss-coloured median and the event markers.
+import { MantineProvider } from '@mantine/core';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiCallError } from '../../api/api.ts';
+import { useMonitoringStore } from '../../stores/monitoring-store.ts';
+import { theme } from '../../theme.ts';
+import { chartRows, lossBuckets, timeTicks } from './chart-rows.ts';
+import { LatencyChart } from './latency-chart.tsx';
+import { fakeApi, linkEvent, monitorStatus, point, type FakeApi } from './monitoring-fixtures.test-util.ts';
+import { MonitoringTab } from './monitoring-tab.tsx';
+
+vi.mock('../../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
+
+const now = Date.now();
+let fake: FakeApi;
+
+beforeEach(() => {
+  useMonitoringStore.setState({ routers: {} });
+  fake = fakeApi({
+    'monitor.start': () => monitorStatus(),
+    'monitor.stop': () => ({ stopped: true }),
+    'monitor.status': () => monitorStatus(),
+    'history.query': (p) => ({ routerId: 'r1', fromMs: p.fromMs, toMs: p.toMs, resolution: 'second', stepMs: 4000, series: [{ wan: 'wan', points: [point(now - 8000), point(now - 4000)] }] }),
+    'history.events': () => ({ events: [] }),
+  });
+});
+afterEach(cleanup);
+
+function renderTab() {
+  return render(
+    <MantineProvider theme={theme}>
+      <MonitoringTab routerId="r1" kinds={{ wan: 'ethernet', wwan: 'cellular' }} />
+    </MantineProvider>,
+  );
+}
+
+describe('the Monitoring tab', () => {
+  it('starts monitoring on mount, shows each uplink with its probe status, and stops on unmount', async () => {
+    const view = renderTab();
+    const cards = await screen.findAllByTestId('uplink-monitor');
+    expect(cards.map((c) => c.getAttribute('data-wan'))).toEqual(['wan', 'wwan']);
+    expect(within(cards[0]!).getByText('Ethernet (wan)')).toBeTruthy();
+    expect(within(cards[1]!).getByTestId('uplink-message').textContent).toBe('httping is not installed: opkg install httping');
+    expect(within(cards[1]!).getByTestId('uplink-waiting').textContent).toMatch(/probe on the router failed/);
+    expect(screen.getByTestId('monitor-status').textContent).toMatch(/\/proc\/net\/dev over SSH \(SNMP failed, using \/proc\/net\/dev\)/);
+    expect(fake.calls[0]).toEqual({ method: 'monitor.start', params: { routerId: 'r1' } });
+    view.unmount();
+    await waitFor(() => expect(fake.calls.at(-1)).toEqual({ method: 'monitor.stop', params: { routerId: 'r1' } }));
+  });
+
+  it('switches the window with the 5 min, 1 h and 24 h buttons', async () => {
+    renderTab();
+    await screen.findAllByTestId('uplink-monitor');
+    const hour = screen.getByRole('button', { name: '1 h' });
+    expect(hour.getAttribute('aria-pressed')).toBe('true');
+    fireEvent.click(screen.getByRole('button', { name: '24 h' }));
+    await waitFor(() => expect(fake.calls.filter((c) => c.method === 'history.query')).toHaveLength(2));
+    const last = fake.calls.filter((c) => c.method === 'history.query').at(-1)!.params;
+    expect((last.toMs as number) - (last.fromMs as number)).toBe(86_400_000);
+    await waitFor(() => expect(screen.getByRole('button', { name: '24 h' }).getAttribute('aria-pressed')).toBe('true'));
+    expect(screen.getByRole('button', { name: '5 min' })).toBeTruthy();
+  });
+
+  it('explains that there is nothing to watch yet and where to go', async () => {
+    fake.handlers['monitor.start'] = () => {
+      throw new ApiCallError({ code: 'invalid-input', message: 'Shop router has no uplinks to watch yet: detect the router or set up its uplinks first.' });
+    };
+    fake.handlers['history.query'] = (p) => ({ routerId: 'r1', fromMs: p.fromMs, toMs: p.toMs, resolution: 'second', stepMs: 4000, series: [] });
+    renderTab();
+    const alert = await screen.findByTestId('monitoring-no-uplinks');
+    expect(within(alert).getByRole('button', { name: 'Go to Overview' })).toBeTruthy();
+    expect(within(alert).getByRole('button', { name: 'Go to WAN Failover' })).toBeTruthy();
+    expect(screen.getByTestId('monitoring-tab').getAttribute('data-view')).toBe('no-uplinks');
+  });
+
+  it('shows an unreachable router as an error with a next step, and retries', async () => {
+    fake.handlers['monitor.start'] = () => {
+      throw new ApiCallError({ code: 'host-unreachable', message: 'No route to 192.0.2.1.' });
+    };
+    fake.handlers['history.query'] = () => {
+      throw new ApiCallError({ code: 'timeout', message: 'history.query got no answer.' });
+    };
+    renderTab();
+    const errors = await screen.findAllByTestId('monitoring-error');
+    expect(errors.map((e) => e.getAttribute('data-code'))).toEqual(['host-unreachable', 'timeout']);
+    expect(errors[0]!.textContent).toMatch(/Check that this computer can reach the router/);
+    fake.handlers['monitor.start'] = () => monitorStatus();
+    fake.handlers['history.query'] = (p) => ({ routerId: 'r1', fromMs: p.fromMs, toMs: p.toMs, resolution: 'second', stepMs: 4000, series: [] });
+    fireEvent.click(within(errors[1]!).getByRole('button', { name: 'Try again' }));
+    await screen.findAllByTestId('uplink-monitor');
+  });
+
+  it('waits for the first samples when the probes run but nothing arrived yet', async () => {
+    fake.handlers['history.query'] = (p) => ({ routerId: 'r1', fromMs: p.fromMs, toMs: p.toMs, resolution: 'second', stepMs: 4000, series: [] });
+    renderTab();
+    expect((await screen.findByTestId('monitoring-waiting')).textContent).toMatch(/Waiting for the first samples…/);
+  });
+});
+
+describe('the latency chart', () => {
+  it('draws the min–max band, the median coloured by loss, gaps, and one marker per event', () => {
+    const toMs = now;
+    const fromMs = toMs - 300_000;
+    const points = [point(toMs - 12_000), point(toMs - 8000, { lossPct: 10 }), point(toMs - 4000), point(toMs - 60_000 + 0, {})].sort((a, b) => a.atMs - b.atMs);
+    const rows = chartRows(points, 4000);
+    const { container } = render(
+      <MantineProvider theme={theme}>
+        <LatencyChart
+          wan="wan"
+          rows={rows}
+          events={[linkEvent(toMs - 10_000), linkEvent(toMs - 5000, { id: 'x', kind: 'manual-failover', wan: undefined, message: 'forced onto wwan' })]}
+          window={{ fromMs, toMs, ticks: timeTicks(fromMs, toMs, 300_000) }}
+          width={600}
+        />
+      </MantineProvider>,
+    );
+    const chart = screen.getByTestId('latency-chart');
+    expect(chart.getAttribute('data-wan')).toBe('wan');
+    const band = container.querySelector('path.latency-band')!;
+    // Two runs (the lone point a minute ago, then the last three): two closed shapes.
+    expect(band.getAttribute('d')!.match(/Z/g)).toHaveLength(2);
+    const median = container.querySelector('path.latency-median')!;
+    expect(median.getAttribute('d')!.match(/M/g)).toHaveLength(2);
+    expect(median.getAttribute('stroke')).toMatch(/^url\(#loss-/);
+    const stops = [...container.querySelectorAll('linearGradient stop')].map((s) => s.getAttribute('stop-color'));
+    expect(stops).toContain(lossBuckets[2].color);
+    expect(stops).toContain(lossBuckets[0].color);
+    const markers = screen.getAllByTestId('event-marker');
+    expect(markers.map((m) => m.getAttribute('data-kind'))).toEqual(['state', 'manual-failover']);
+    expect(markers[1]!.querySelector('title')!.textContent).toBe('forced onto wwan');
+  });
+});

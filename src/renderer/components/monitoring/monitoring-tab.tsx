@@ -1,0 +1,202 @@
+// The Monitoring tab: starts live monitoring when it opens and stops it when it closes, and
+// shows per uplink the latency band with the loss-coloured median, loss, jitter and throughput
+// over 5 min, 1 h or 24 h, with the window's events marked; plus every empty and error state.
+import { Alert, Button, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { useElementSize } from '@mantine/hooks';
+import { IconAlertTriangle, IconPlugConnectedX } from '@tabler/icons-react';
+import { useEffect, useMemo } from 'react';
+import type { ApiError } from '../../../shared/errors.ts';
+import type { WanKind } from '../../../shared/model.ts';
+import { useNavigationStore } from '../../stores/navigation-store.ts';
+import { monitorWindows, uplinkOrder, useMonitoringStore, useRouterMonitoring, type MonitorWindow, type RouterMonitoring } from '../../stores/monitoring-store.ts';
+import { errorAdvice } from '../failover/error-advice.ts';
+import { timeTicks } from './chart-rows.ts';
+import { useCommitTiming } from './chart-timing.ts';
+import type { TimeWindow } from './time-axis.tsx';
+import { UplinkCharts } from './uplink-charts.tsx';
+import { throughputSourceLabel } from './uplink-status-line.tsx';
+
+/** Card padding and border: the charts get the card's inner width. */
+const cardInsetPx = 26;
+
+export function MonitoringTab({ routerId, kinds = {} }: { routerId: string; kinds?: Readonly<Record<string, WanKind>> }) {
+  const state = useRouterMonitoring(routerId);
+  const open = useMonitoringStore((s) => s.open);
+  const { ref, width } = useElementSize();
+
+  useEffect(() => open(routerId), [routerId, open]);
+
+  const { ms: windowMs, slideMs } = monitorWindows[state.window];
+  const toMs = Math.ceil((state.nowMs || Date.now()) / slideMs) * slideMs;
+  const timeWindow = useMemo<TimeWindow>(() => ({ fromMs: toMs - windowMs, toMs, ticks: timeTicks(toMs - windowMs, toMs, windowMs) }), [toMs, windowMs]);
+  const wans = uplinkOrder(state);
+  const pointsPerSeries = Math.max(0, ...Object.values(state.series).map((p) => p.length));
+  useCommitTiming(routerId, state.version, pointsPerSeries);
+
+  return (
+    <Stack data-testid="monitoring-tab" data-view={viewOf(state, wans)} ref={ref}>
+      <Group justify="space-between" wrap="wrap">
+        <Group gap="sm">
+          <Title order={3}>Monitoring</Title>
+          {state.monitor === 'starting' && <Loader size="xs" aria-label="Starting the probes" />}
+        </Group>
+        <WindowButtons routerId={routerId} value={state.window} busy={state.history === 'loading'} />
+      </Group>
+      <RouterLine state={state} />
+      <Body routerId={routerId} state={state} wans={wans} kinds={kinds} timeWindow={timeWindow} width={Math.max(0, width - cardInsetPx)} />
+    </Stack>
+  );
+}
+
+function viewOf(state: RouterMonitoring, wans: readonly string[]): string {
+  if (state.history === 'error') return 'error';
+  if (wans.length === 0) return state.history === 'loading' || state.monitor === 'starting' ? 'loading' : state.monitor === 'error' ? 'no-uplinks' : 'waiting';
+  return 'charts';
+}
+
+function Body(props: { routerId: string; state: RouterMonitoring; wans: readonly string[]; kinds: Readonly<Record<string, WanKind>>; timeWindow: TimeWindow; width: number }) {
+  const { routerId, state, wans } = props;
+  if (state.history === 'error' && state.historyError) {
+    return (
+      <Stack>
+        {state.monitorError && <MonitorProblem routerId={routerId} error={state.monitorError} hasHistory={false} />}
+        <Problem routerId={routerId} title="Switchyard could not read this router’s history" error={state.historyError} />
+      </Stack>
+    );
+  }
+  if (wans.length === 0) {
+    if (state.history === 'loading' || state.monitor === 'starting' || state.monitor === 'idle') {
+      return (
+        <Center py="xl">
+          <Group gap="sm">
+            <Loader size="sm" />
+            <Text>{state.monitor === 'starting' ? 'Starting the probes on the router…' : `Loading the last ${monitorWindows[state.window].label}…`}</Text>
+          </Group>
+        </Center>
+      );
+    }
+    if (state.monitorError) return <MonitorProblem routerId={routerId} error={state.monitorError} hasHistory={false} />;
+    return (
+      <Center py="xl">
+        <Text c="dimmed" data-testid="monitoring-waiting">
+          Waiting for the first samples…
+        </Text>
+      </Center>
+    );
+  }
+  const anyPoints = wans.some((w) => (state.series[w]?.length ?? 0) > 0);
+  return (
+    <Stack gap="sm">
+      {state.monitorError && <MonitorProblem routerId={routerId} error={state.monitorError} hasHistory={anyPoints} />}
+      {!anyPoints && state.monitor === 'running' && (
+        <Text c="dimmed" size="sm" data-testid="monitoring-waiting">
+          Waiting for the first samples… The first ones arrive a second or two after the probes start.
+        </Text>
+      )}
+      {wans.map((wan) => (
+        <UplinkCharts
+          key={wan}
+          wan={wan}
+          kind={props.kinds[wan]}
+          points={state.series[wan] ?? noPoints}
+          stepMs={state.stepMs}
+          events={state.events}
+          window={props.timeWindow}
+          status={state.status}
+          width={props.width}
+        />
+      ))}
+    </Stack>
+  );
+}
+
+const noPoints: readonly never[] = [];
+
+function WindowButtons({ routerId, value, busy }: { routerId: string; value: MonitorWindow; busy: boolean }) {
+  const setWindow = useMonitoringStore((s) => s.setWindow);
+  return (
+    <Group gap="xs">
+      {busy && <Loader size="xs" aria-label="Loading the window" />}
+      <Button.Group aria-label="Time window">
+        {(Object.keys(monitorWindows) as MonitorWindow[]).map((w) => (
+          <Button key={w} size="xs" variant={w === value ? 'filled' : 'default'} aria-pressed={w === value} onClick={() => void setWindow(routerId, w)}>
+            {monitorWindows[w].label}
+          </Button>
+        ))}
+      </Button.Group>
+    </Group>
+  );
+}
+
+/** Router-wide facts: where throughput comes from and why, and the failover engine's status poll. */
+function RouterLine({ state }: { state: RouterMonitoring }) {
+  const status = state.status;
+  if (!status) return null;
+  return (
+    <Stack gap={2} data-testid="monitor-status">
+      <Text size="xs" c="dimmed">
+        {status.running ? 'Probing every second' : 'Not probing'} · {throughputSourceLabel(status.throughputSource)}
+        {status.throughputNotes.length > 0 && ` (${status.throughputNotes.join('; ')})`}
+      </Text>
+      {status.routerStatus && !status.routerStatus.ok && status.routerStatus.message && (
+        <Text size="xs" c="yellow.8">
+          Failover engine status: {status.routerStatus.message}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+function MonitorProblem({ routerId, error, hasHistory }: { routerId: string; error: ApiError; hasHistory: boolean }) {
+  const go = useNavigationStore((s) => s.go);
+  if (error.code === 'invalid-input') {
+    // The core refuses to start when it knows no uplink of this router.
+    return (
+      <Alert color="blue" title="No uplinks to watch yet" data-testid="monitoring-no-uplinks">
+        <Stack gap={6}>
+          <Text size="sm">{error.message}</Text>
+          <Text size="sm">
+            Switchyard watches the uplinks that detection found or that WAN failover uses. Run detection on the Overview tab, or set up failover on the WAN Failover tab.
+            {hasHistory && ' The charts below show the history recorded so far.'}
+          </Text>
+          <Group gap="xs">
+            <Button size="xs" variant="default" onClick={() => go({ kind: 'router', routerId, tab: 'overview' })}>
+              Go to Overview
+            </Button>
+            <Button size="xs" variant="default" onClick={() => go({ kind: 'router', routerId, tab: 'failover' })}>
+              Go to WAN Failover
+            </Button>
+          </Group>
+        </Stack>
+      </Alert>
+    );
+  }
+  return <Problem routerId={routerId} title={hasHistory ? 'Live monitoring is not running; the charts show history only' : 'Live monitoring could not start'} error={error} />;
+}
+
+function Problem({ routerId, title, error }: { routerId: string; title: string; error: ApiError }) {
+  const go = useNavigationStore((s) => s.go);
+  const retry = useMonitoringStore((s) => s.retry);
+  const advice = errorAdvice(error.code, 'load');
+  const lost = ['timeout', 'connection-lost', 'connection-refused', 'host-unreachable'].includes(error.code);
+  return (
+    <Alert color={lost ? 'yellow' : 'red'} icon={lost ? <IconPlugConnectedX /> : <IconAlertTriangle />} title={title} data-testid="monitoring-error" data-code={error.code}>
+      <Stack gap={6}>
+        <Text size="sm">{error.message}</Text>
+        <Text size="sm">{advice.nextStep}</Text>
+        <Group gap="xs">
+          {advice.action === 'overview' && (
+            <Button size="xs" variant="default" onClick={() => go({ kind: 'router', routerId, tab: 'overview' })}>
+              Go to Overview
+            </Button>
+          )}
+          {(advice.action === 'retry' || advice.action === 'reload') && (
+            <Button size="xs" variant="default" onClick={() => void retry(routerId)}>
+              Try again
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </Alert>
+  );
+}

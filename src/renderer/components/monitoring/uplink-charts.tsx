@@ -1,0 +1,122 @@
+// One uplink's card on the Monitoring tab: its name and probe status, the latest values, and
+// its latency, loss/jitter and throughput charts over the chosen window.
+import { Box, Card, Group, Stack, Text } from '@mantine/core';
+import { memo, useMemo, useState, type MouseEvent } from 'react';
+import type { HistoryPoint, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
+import type { LinkEvent, WanKind } from '../../../shared/model.ts';
+import { WanKindIcon, wanKindLabel } from '../wan-kind-icon.tsx';
+import { chartRows, formatBps, formatClock, formatMs, formatPct, lossBuckets, type ChartRow } from './chart-rows.ts';
+import { LatencyChart } from './latency-chart.tsx';
+import { LossJitterChart } from './loss-jitter-chart.tsx';
+import { ThroughputChart } from './throughput-chart.tsx';
+import { chartMargin, valueAxisWidth, type TimeWindow } from './time-axis.tsx';
+import { UplinkStatusLine } from './uplink-status-line.tsx';
+
+interface Props {
+  wan: string;
+  kind: WanKind | undefined;
+  points: readonly HistoryPoint[];
+  stepMs: number;
+  /** The router's events in the window; this card shows its own and the router-wide ones. */
+  events: readonly LinkEvent[];
+  window: TimeWindow;
+  status: MonitorStatus | null;
+  width: number;
+}
+
+export const UplinkCharts = memo(function UplinkCharts({ wan, kind, points, stepMs, events, window, status, width }: Props) {
+  const rows = useMemo(() => chartRows(points, stepMs), [points, stepMs]);
+  const ownEvents = useMemo(() => events.filter((e) => !e.wan || e.wan === wan), [events, wan]);
+  const uplink = status?.uplinks.find((u) => u.wan === wan);
+  const last = points.at(-1);
+  const chartWidth = Math.max(200, width);
+  const [hover, setHover] = useState<{ row: ChartRow; xPx: number } | null>(null);
+  // The hover read-out is plain DOM over the charts: moving the mouse never re-renders them.
+  const plotLeft = chartMargin.left + valueAxisWidth;
+  const plotWidth = chartWidth - plotLeft - chartMargin.right;
+  const onMove = (e: MouseEvent<HTMLDivElement>) => {
+    const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
+    const t = window.fromMs + ((x - plotLeft) / plotWidth) * (window.toMs - window.fromMs);
+    const row = nearest(rows, t);
+    setHover(row && x >= plotLeft && x <= plotLeft + plotWidth ? { row, xPx: plotLeft + ((row.t - window.fromMs) / (window.toMs - window.fromMs)) * plotWidth } : null);
+  };
+  return (
+    <Card withBorder padding="sm" data-testid="uplink-monitor" data-wan={wan}>
+      <Stack gap={6}>
+        <Group justify="space-between" wrap="wrap" gap="xs">
+          <Group gap="xs">
+            {kind && <WanKindIcon kind={kind} />}
+            <Text fw={600}>{kind ? `${wanKindLabel(kind)} (${wan})` : wan}</Text>
+          </Group>
+          {hover ? (
+            <Text size="sm" ff="monospace" data-testid="uplink-hover">
+              {formatClock(hover.row.t)} · median {formatMs(hover.row.med)} (min {formatMs(hover.row.band?.[0] ?? null)}, max {formatMs(hover.row.band?.[1] ?? null)}) · loss {formatPct(hover.row.loss)} · jitter{' '}
+              {formatMs(hover.row.jitter)} · ↓ {formatBps(hover.row.rx)} ↑ {formatBps(hover.row.tx)}
+            </Text>
+          ) : (
+            last && (
+              <Text size="sm" ff="monospace" data-testid="uplink-latest">
+                now {formatMs(last.latencyMs)} · loss {formatPct(last.lossPct)} · jitter {formatMs(last.jitterMs)} · ↓ {formatBps(last.rxBps)} ↑ {formatBps(last.txBps)}
+              </Text>
+            )
+          )}
+        </Group>
+        <UplinkStatusLine uplink={uplink} status={status} />
+        {points.length === 0 ? (
+          <Box py="lg">
+            <Text size="sm" c="dimmed" ta="center" data-testid="uplink-waiting">
+              {uplink?.state === 'failed' ? 'No samples: the probe on the router failed (see above).' : 'Waiting for the first samples…'}
+            </Text>
+          </Box>
+        ) : width > 0 ? (
+          <Box pos="relative" onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
+            <LatencyChart wan={wan} rows={rows} events={ownEvents} window={window} width={chartWidth} />
+            <LossLegend />
+            <LossJitterChart wan={wan} rows={rows} stepMs={stepMs} events={ownEvents} window={window} width={chartWidth} />
+            <ThroughputChart wan={wan} rows={rows} events={ownEvents} window={window} width={chartWidth} />
+            {hover && <Box pos="absolute" top={0} bottom={0} left={hover.xPx} w={1} bg="var(--mantine-color-dimmed)" style={{ pointerEvents: 'none', opacity: 0.6 }} />}
+          </Box>
+        ) : null}
+      </Stack>
+    </Card>
+  );
+});
+
+/** The row nearest to `t` (rows are sorted by time). */
+function nearest(rows: readonly ChartRow[], t: number): ChartRow | null {
+  if (rows.length === 0) return null;
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid]!.t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  const before = rows[lo - 1];
+  return before && Math.abs(before.t - t) < Math.abs(rows[lo]!.t - t) ? before : rows[lo]!;
+}
+
+/** Static HTML legend: cheaper than recharts' Legend and readable without colour. */
+const LossLegend = memo(function LossLegend() {
+  return (
+    <Group gap="md" px={valueAxisWidth} wrap="wrap">
+      <Group gap={4}>
+        <Box w={14} h={8} bg="gray.5" opacity={0.6} />
+        <Text size="xs" c="dimmed">
+          min–max
+        </Text>
+      </Group>
+      {lossBuckets.map((b) => (
+        <Group gap={4} key={b.key}>
+          <Box w={14} h={3} style={{ background: b.color }} />
+          <Text size="xs" c="dimmed">
+            median, {b.label}
+          </Text>
+        </Group>
+      ))}
+      <Text size="xs" c="dimmed">
+        · below: loss (red, %) and jitter (blue, ms); received (teal) and sent (purple)
+      </Text>
+    </Group>
+  );
+});

@@ -1,0 +1,189 @@
+// @vitest-environment happy-dom
+// The monitoring store: start → history → live seconds appended in the window's point width and
+// trimmed to the window, gaps kept as gaps, window switches re-query, closing stops the monitor.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ApiCallError } from '../api/api.ts';
+import { chartRows } from '../components/monitoring/chart-rows.ts';
+import { fakeApi, linkEvent, monitorStatus, point, sample, type FakeApi } from '../components/monitoring/monitoring-fixtures.test-util.ts';
+import { monitorWindows, pointOf, uplinkOrder, useMonitoringStore } from './monitoring-store.ts';
+
+vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
+
+/** A whole number of 4 s points, so live seconds fall into buckets as the history store makes them. */
+const T = 1_700_000_000_000;
+let fake: FakeApi;
+const store = () => useMonitoringStore.getState();
+const slice = () => store().routers.r1!;
+const settle = () => vi.advanceTimersByTimeAsync(0);
+
+beforeEach(() => {
+  vi.useFakeTimers({ now: T, toFake: ['Date', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+  useMonitoringStore.setState({ routers: {} });
+  fake = fakeApi({
+    'monitor.start': () => monitorStatus(),
+    'monitor.stop': () => ({ stopped: true }),
+    'monitor.status': () => monitorStatus(),
+    'history.query': (p) => ({
+      routerId: 'r1',
+      fromMs: p.fromMs,
+      toMs: p.toMs,
+      resolution: 'second',
+      stepMs: 4000,
+      series: [{ wan: 'wan', points: [point(T - 3_600_000 - 8000), point(T - 8000), point(T - 4000)] }],
+    }),
+    'history.events': () => ({ events: [linkEvent(T - 60_000)] }),
+  });
+});
+const closers: (() => void)[] = [];
+afterEach(() => {
+  // Sessions live in the store's closure: close every view a test opened.
+  for (const close of closers.splice(0)) close();
+  vi.useRealTimers();
+});
+
+function open(): () => void {
+  let closed = false;
+  const close = store().open('r1');
+  const once = () => {
+    if (!closed) close();
+    closed = true;
+  };
+  closers.push(once);
+  return once;
+}
+
+async function openRouter() {
+  const close = open();
+  await settle();
+  expect(slice()).toMatchObject({ monitor: 'running', history: 'ready', stepMs: 4000 });
+  return close;
+}
+
+describe('opening', () => {
+  it('starts the monitor, then asks for exactly the window at about one point per 1.5 px', async () => {
+    await openRouter();
+    expect(fake.calls.map((c) => c.method)).toEqual(['monitor.start', 'history.query', 'history.events']);
+    const query = fake.calls.find((c) => c.method === 'history.query')!.params;
+    expect(query).toMatchObject({ routerId: 'r1', maxPoints: monitorWindows['1h'].maxPoints });
+    expect((query.toMs as number) - (query.fromMs as number)).toBe(3_600_000);
+    expect(slice().events.map((e) => e.id)).toEqual([`e${T - 60_000}`]);
+    expect(slice().status?.uplinks.map((u) => u.wan)).toEqual(['wan', 'wwan']);
+    expect(uplinkOrder(slice())).toEqual(['wan', 'wwan']);
+  });
+
+  it('keeps the error code when there is nothing to watch, and still shows the history', async () => {
+    fake.handlers['monitor.start'] = () => {
+      throw new ApiCallError({ code: 'invalid-input', message: 'r1 has no uplinks to watch yet: detect the router or set up its uplinks first.' });
+    };
+    open();
+    await settle();
+    expect(slice()).toMatchObject({ monitor: 'error', monitorError: { code: 'invalid-input' }, history: 'ready' });
+  });
+});
+
+describe('live samples', () => {
+  it('appends immutably, merging seconds into the open 4 s point, and trims to the window', async () => {
+    await openRouter();
+    const before = slice().series.wan!;
+    expect(before).toHaveLength(3);
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T + 1000, samples: [sample('wan', T, { latencyMs: 10, latencyMinMs: 9, latencyMaxMs: 11 })] });
+    fake.emit('onDidSample', { routerId: 'other', atMs: T + 1000, samples: [sample('wan', T + 500)] });
+    await vi.advanceTimersByTimeAsync(1000);
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T + 2000, samples: [sample('wan', T + 1000, { latencyMs: 30, latencyMinMs: 29, latencyMaxMs: 40 })] });
+    await vi.advanceTimersByTimeAsync(1000);
+    const after = slice().series.wan!;
+    expect(before).toHaveLength(3); // never mutated
+    // The point from before the window slid out; the two live seconds are one 4 s point.
+    expect(after.map((p) => p.atMs)).toEqual([T - 8000, T - 4000, T]);
+    expect(after.at(-1)).toMatchObject({ latencyMs: 20, latencyMinMs: 9, latencyMaxMs: 40, sent: 2, received: 2 });
+  });
+
+  it('skips seconds the history answer already counted', async () => {
+    await openRouter();
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T - 2000)] });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(slice().series.wan!.map((p) => p.atMs)).toEqual([T - 8000, T - 4000]);
+  });
+
+  it('renders at most once a second however many batches arrive', async () => {
+    await openRouter();
+    const version = slice().version;
+    for (let k = 0; k < 5; k++) fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T + k * 100)] });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(slice().version).toBe(version);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(slice().version).toBe(version + 1);
+  });
+
+  it('applies each uplink in its own task', async () => {
+    await openRouter();
+    const seen: string[][] = [];
+    const off = useMonitoringStore.subscribe((s) => seen.push(Object.entries(s.routers.r1!.series).map(([wan, points]) => `${wan}:${points.length}`)));
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T), sample('wwan', T)] });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(seen).toEqual([['wan:3']]);
+    // (A zero-delay timer set while fake time ticks is due a millisecond later.)
+    await vi.advanceTimersByTimeAsync(1);
+    off();
+    // Two store updates: wan's new point first, then wwan's, each its own render.
+    expect(seen).toEqual([['wan:3'], ['wan:3', 'wwan:1']]);
+  });
+
+  it('keeps gaps as gaps: null values stay null, and missing points become a null row', async () => {
+    await openRouter();
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T + 1000, samples: [sample('wan', T, { latencyMs: null, latencyMinMs: null, latencyMaxMs: null, latencyP95Ms: null, jitterMs: null, lossPct: 100, received: 0 })] });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(slice().series.wan!.at(-1)).toMatchObject({ atMs: T, latencyMs: null, latencyMinMs: null, lossPct: 100 });
+    const rows = chartRows([point(T - 20_000), point(T)], 4000);
+    expect(rows.map((r) => r.t)).toEqual([T - 20_000, T - 16_000, T]);
+    expect(rows[1]).toMatchObject({ band: null, med: null, loss: null, rx: null });
+  });
+
+  it('adds live link events of this router to the window', async () => {
+    await openRouter();
+    fake.emit('onDidLinkEvent', linkEvent(T - 1000, { id: 'live', kind: 'active' }));
+    fake.emit('onDidLinkEvent', linkEvent(T - 1000, { id: 'elsewhere', routerId: 'r2' }));
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(slice().events.map((e) => e.id)).toEqual([`e${T - 60_000}`, 'live']);
+  });
+});
+
+describe('windows and closing', () => {
+  it('re-queries when the window changes', async () => {
+    await openRouter();
+    await store().setWindow('r1', '24h');
+    const queries = fake.calls.filter((c) => c.method === 'history.query').map((c) => c.params);
+    expect(queries).toHaveLength(2);
+    expect(queries[1]).toMatchObject({ maxPoints: monitorWindows['24h'].maxPoints });
+    expect((queries[1]!.toMs as number) - (queries[1]!.fromMs as number)).toBe(86_400_000);
+    expect(slice().window).toBe('24h');
+  });
+
+  it('unsubscribes and stops the monitor when the view closes', async () => {
+    const close = await openRouter();
+    expect(fake.listeners('onDidSample')).toBe(1);
+    close();
+    await settle();
+    expect(fake.listeners('onDidSample')).toBe(0);
+    expect(fake.listeners('onDidLinkEvent')).toBe(0);
+    expect(fake.calls.at(-1)).toEqual({ method: 'monitor.stop', params: { routerId: 'r1' } });
+    expect(slice().monitor).toBe('stopped');
+  });
+
+  it('stops only when the last of two views of the router closes', async () => {
+    const first = await openRouter();
+    const second = open();
+    first();
+    expect(fake.calls.some((c) => c.method === 'monitor.stop')).toBe(false);
+    second();
+    expect(fake.calls.filter((c) => c.method === 'monitor.stop')).toHaveLength(1);
+  });
+});
+
+describe('pointOf', () => {
+  it('aggregates seconds as the history store does: loss weighted by probes', () => {
+    const p = pointOf(T, [sample('wan', T, { sent: 2, received: 1, lossPct: 50 }), sample('wan', T + 1000, { sent: 2, received: 2, latencyMs: 40 })]);
+    expect(p).toMatchObject({ latencyMs: 30, lossPct: 25, lossMaxPct: 50, sent: 4, received: 3, rxMinBps: 2e6 });
+  });
+});
+
