@@ -78,8 +78,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const routers = new RoutersService({ db, routers: new RouterRepository(db), sites: siteRepository, secrets, events });
   const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }) });
   const detection = new DetectionService({ routers, connections });
-  const failover = new FailoverService({ routers, connections, drivers: options.drivers ?? builtInDrivers({ agentScriptPath: options.agentScriptPath ?? defaultAgentScriptPath }), events });
   const history = new HistoryStore(db);
+  const failover = new FailoverService({
+    routers,
+    connections,
+    drivers: options.drivers ?? builtInDrivers({ agentScriptPath: options.agentScriptPath ?? defaultAgentScriptPath }),
+    record: (event) => {
+      history.addEvents([event]);
+      events.emit('onDidLinkEvent', event);
+    },
+  });
   const monitor = new MonitorService({
     resolve: (routerId) => monitorSetup(routerId, { routers, connections, failover }),
     history,

@@ -3,8 +3,7 @@
 // verify, and leave confirm or rollback to the user.
 import type { ApplyPlan, RouterStatus } from '../../../shared/failover-schemas.ts';
 import { SwitchyardError } from '../../../shared/errors.ts';
-import type { FailoverPolicy, PlatformId } from '../../../shared/model.ts';
-import type { EventHub } from '../api/event-hub.ts';
+import type { FailoverPolicy, LinkEvent, PlatformId } from '../../../shared/model.ts';
 import type { RouterDriver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/driver-registry.ts';
 import type { ConnectionService } from './connection-service.ts';
@@ -24,13 +23,14 @@ export class FailoverService {
   readonly #routers: RoutersService;
   readonly #connections: ConnectionService;
   readonly #drivers: Partial<Record<PlatformId, DriverFactory>>;
-  readonly #events: EventHub;
+  readonly #record: (event: LinkEvent) => void;
 
-  constructor(deps: { routers: RoutersService; connections: ConnectionService; drivers: Partial<Record<PlatformId, DriverFactory>>; events: EventHub }) {
+  /** `record` keeps an event in the history and announces it (apply, confirm, manual failover …). */
+  constructor(deps: { routers: RoutersService; connections: ConnectionService; drivers: Partial<Record<PlatformId, DriverFactory>>; record: (event: LinkEvent) => void }) {
     this.#routers = deps.routers;
     this.#connections = deps.connections;
     this.#drivers = deps.drivers;
-    this.#events = deps.events;
+    this.#record = deps.record;
   }
 
   async driver(routerId: string): Promise<RouterDriver> {
@@ -115,7 +115,7 @@ export class FailoverService {
   }
 
   #event(routerId: string, kind: 'apply' | 'confirm' | 'rollback' | 'manual-failover', message: string, wan?: string): void {
-    this.#events.emit('onDidLinkEvent', { id: crypto.randomUUID(), routerId, atMs: Date.now(), kind, message, ...(wan && { wan }) });
+    this.#record({ id: crypto.randomUUID(), routerId, atMs: Date.now(), kind, message, ...(wan && { wan }) });
   }
 }
 
