@@ -2,6 +2,7 @@
 // returns plain data; `--json` prints that data, otherwise the command's own text format.
 import type { ParseArgsConfig } from 'node:util';
 import type { MethodName, RequestOf, ResponseOf } from '../../shared/api/contract.ts';
+import type { ApiError } from '../../shared/errors.ts';
 
 export interface CliContext {
   call<M extends MethodName>(method: M, params: RequestOf<M>): Promise<ResponseOf<M>>;
@@ -22,3 +23,12 @@ export interface CliCommand {
 }
 
 export class UsageError extends Error {}
+
+/** An error with a contract code: printed as `Error: …` (or JSON with --json), exit code 1. */
+export class CliApiError extends Error {
+  readonly error: ApiError;
+  constructor(error: ApiError) {
+    super(error.message);
+    this.error = error;
+  }
+}

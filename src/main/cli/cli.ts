@@ -2,9 +2,8 @@
 // core and prints text or JSON. Returns the exit code instead of exiting, so tests can call it.
 import { parseArgs } from 'node:util';
 import type { MethodName, RequestOf, ResponseOf } from '../../shared/api/contract.ts';
-import type { ApiError } from '../../shared/errors.ts';
 import type { Core } from '../core/app-core.ts';
-import { UsageError, type CliCommand } from './cli-command.ts';
+import { CliApiError, UsageError, type CliCommand } from './cli-command.ts';
 import { commands } from './commands.ts';
 
 export interface CliIo {
@@ -14,13 +13,7 @@ export interface CliIo {
   readStdin?(): Promise<string>;
 }
 
-export class CliApiError extends Error {
-  readonly error: ApiError;
-  constructor(error: ApiError) {
-    super(error.message);
-    this.error = error;
-  }
-}
+export { CliApiError };
 
 export async function runCli(argv: readonly string[], openCore: () => Promise<Core>, io: CliIo): Promise<number> {
   const json = argv.includes('--json');

@@ -1,10 +1,22 @@
-// `switchyard routers …`: add, trust, detect, test, list and remove routers. Secrets arrive on
-// standard input only; host keys are trusted only when the user names or accepts them.
+// `switchyard routers …`: add (also from ~/.ssh/config), edit, trust, detect, test, list and
+// remove routers. Secrets arrive on standard input only; host keys are trusted only when the
+// user names or accepts them.
 import type { RequestOf, ResponseOf } from '../../shared/api/contract.ts';
 import { UsageError, type CliCommand, type CliContext } from './cli-command.ts';
 
 type RouterList = ResponseOf<'routers.list'>;
 type Detected = ResponseOf<'routers.detect'>;
+type Router = ResponseOf<'routers.get'>;
+type SshConfigHost = ResponseOf<'routers.sshConfigHosts'>['hosts'][number];
+
+const loginOptions = {
+  'password-stdin': { type: 'boolean' },
+  'keyboard-interactive': { type: 'boolean' },
+  key: { type: 'string' },
+  'passphrase-stdin': { type: 'boolean' },
+  agent: { type: 'boolean' },
+} as const;
+const loginUsage = '(--password-stdin [--keyboard-interactive] | --key FILE [--passphrase-stdin] | --agent)';
 
 export const routerCommands: readonly CliCommand[] = [
   {
@@ -20,31 +32,66 @@ export const routerCommands: readonly CliCommand[] = [
   },
   {
     path: ['routers', 'add'],
-    usage: 'switchyard routers add SITE_ID NAME HOST --user USER [--port N] (--password-stdin | --key FILE [--passphrase-stdin] | --agent) [--json]',
-    summary: 'Add a router to a site. The password or passphrase is read from standard input.',
-    options: {
-      user: { type: 'string' },
-      port: { type: 'string' },
-      'password-stdin': { type: 'boolean' },
-      key: { type: 'string' },
-      'passphrase-stdin': { type: 'boolean' },
-      agent: { type: 'boolean' },
-    },
+    usage: `switchyard routers add SITE_ID NAME (HOST | --ssh-config ALIAS) [--user USER] [--port N] ${loginUsage} [--jump ROUTER_ID|none] [--notes TEXT] [--json]`,
+    summary: 'Add a router to a site; with --ssh-config, host, user, port and key come from that Host of ~/.ssh/config (a flag given wins). Secrets are read from standard input.',
+    options: { user: { type: 'string' }, port: { type: 'string' }, 'ssh-config': { type: 'string' }, jump: { type: 'string' }, notes: { type: 'string' }, ...loginOptions },
     run: async (ctx) => {
-      const [siteId, name, host] = ctx.positionals;
-      if (!siteId || !name || !host) throw new UsageError('Say which site, what to call the router and where it is.');
-      if (!ctx.options.user) throw new UsageError('Say which user to log in as: --user USER');
+      const [siteId, name, hostArg] = ctx.positionals;
+      if (!siteId || !name) throw new UsageError('Say which site and what to call the router.');
+      const entry = ctx.options['ssh-config'] !== undefined ? await sshConfigEntry(ctx, String(ctx.options['ssh-config'])) : undefined;
+      const host = hostArg ?? entry?.hostName;
+      if (!host) throw new UsageError('Say where the router is: HOST, or --ssh-config ALIAS to take it from ~/.ssh/config.');
+      const user = ctx.options.user !== undefined ? String(ctx.options.user) : entry?.user;
+      if (!user) throw new UsageError(`Say which user to log in as: --user USER${entry ? ` (Host ${entry.alias} in ~/.ssh/config has no User)` : ''}`);
+      const jump = jumpOption(ctx);
+      if (entry && entry.proxyJump.length > 0 && jump === undefined) {
+        throw new UsageError(
+          `Host ${entry.alias} in ~/.ssh/config is reached through ${entry.proxyJump.join(', then ')} (ProxyJump). Add that jump host as its own router first and pass --jump ROUTER_ID, or --jump none to connect directly.`,
+        );
+      }
+      const port = ctx.options.port !== undefined ? Number(ctx.options.port) : entry?.port;
       const request: RequestOf<'routers.create'> = {
         siteId,
         name,
         host,
-        username: String(ctx.options.user),
-        auth: await authFrom(ctx),
-        ...(ctx.options.port !== undefined && { port: Number(ctx.options.port) }),
+        username: user,
+        auth: await authFrom(ctx, entry?.identityFiles[0]),
+        ...(port !== undefined && { port }),
+        ...(jump && { jumpRouterId: jump }),
+        ...(ctx.options.notes !== undefined && { notes: String(ctx.options.notes) }),
       };
       return ctx.call('routers.create', request);
     },
-    format: (r: ResponseOf<'routers.create'>) => `Added router "${r.name}" (${r.id}). Next: switchyard routers trust ${r.id}`,
+    format: (r: ResponseOf<'routers.create'>) => `Added router "${r.name}" (${r.id}) at ${r.username}@${r.host}:${r.port}. Next: switchyard routers trust ${r.id}`,
+  },
+  {
+    path: ['routers', 'edit'],
+    usage: `switchyard routers edit ROUTER_ID [--name NAME] [--host HOST] [--port N] [--user USER] [${loginUsage.slice(1, -1)}] [--jump ROUTER_ID|none] [--notes TEXT] [--json]`,
+    summary: 'Change a router. Only what you give changes; a new host or port forgets the trusted host key. Secrets are read from standard input.',
+    options: { name: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, user: { type: 'string' }, jump: { type: 'string' }, notes: { type: 'string' }, ...loginOptions },
+    run: async (ctx) => {
+      const id = requireId(ctx);
+      const before = await ctx.call('routers.get', { id });
+      const jump = jumpOption(ctx);
+      const auth = await authChange(ctx, before);
+      const patch: RequestOf<'routers.update'>['patch'] = {
+        ...(ctx.options.name !== undefined && { name: String(ctx.options.name) }),
+        ...(ctx.options.host !== undefined && { host: String(ctx.options.host) }),
+        ...(ctx.options.port !== undefined && { port: Number(ctx.options.port) }),
+        ...(ctx.options.user !== undefined && { username: String(ctx.options.user) }),
+        ...(ctx.options.notes !== undefined && { notes: String(ctx.options.notes) }),
+        ...(jump !== undefined && { jumpRouterId: jump }),
+        ...(auth && { auth }),
+      };
+      if (Object.keys(patch).length === 0) throw new UsageError('Nothing to change: give at least one of --name, --host, --port, --user, a way to log in, --jump or --notes.');
+      const after = await ctx.call('routers.update', { id, patch });
+      return { ...after, hostKeyDropped: before.hostKey !== null && after.hostKey === null };
+    },
+    format: (r: Router & { hostKeyDropped: boolean }) =>
+      [
+        `Saved router "${r.name}" (${r.id}): ${r.username}@${r.host}:${r.port}, logs in with ${r.authKind}.`,
+        ...(r.hostKeyDropped ? [`The address changed, so the trusted host key was forgotten. Compare and trust the new one: switchyard routers trust ${r.id}`] : []),
+      ].join('\n'),
   },
   {
     path: ['routers', 'trust'],
@@ -105,11 +152,51 @@ function requireId(ctx: CliContext): string {
   return id;
 }
 
-async function authFrom(ctx: CliContext): Promise<RequestOf<'routers.create'>['auth']> {
-  const chosen = [ctx.options['password-stdin'], ctx.options.key, ctx.options.agent].filter(Boolean).length;
+/** `--jump ROUTER_ID` or `--jump none`; undefined when not given. */
+function jumpOption(ctx: CliContext): string | null | undefined {
+  const jump = ctx.options.jump;
+  if (jump === undefined) return undefined;
+  return String(jump).toLowerCase() === 'none' ? null : String(jump);
+}
+
+async function sshConfigEntry(ctx: CliContext, alias: string): Promise<SshConfigHost> {
+  const { hosts } = await ctx.call('routers.sshConfigHosts', {});
+  const entry = hosts.find((h) => h.alias === alias);
+  if (entry) return entry;
+  const known = hosts.map((h) => h.alias);
+  throw new UsageError(`There is no Host ${alias} in ~/.ssh/config${known.length ? ` (it has: ${known.join(', ')})` : ' (the file is missing or has no concrete Host entries)'}.`);
+}
+
+function chosenLogins(ctx: CliContext): number {
+  return [ctx.options['password-stdin'], ctx.options.key, ctx.options.agent].filter(Boolean).length;
+}
+
+/** The login for a new router; `defaultKey` (from ~/.ssh/config) applies when none is chosen. */
+async function authFrom(ctx: CliContext, defaultKey?: string): Promise<RequestOf<'routers.create'>['auth']> {
+  const chosen = chosenLogins(ctx);
+  if (chosen === 0 && defaultKey) return keyAuth(ctx, defaultKey);
   if (chosen !== 1) throw new UsageError('Choose one way to log in: --password-stdin, --key FILE or --agent.');
-  if (ctx.options['password-stdin']) return { kind: 'password', password: await ctx.readSecret('password') };
+  return explicitAuth(ctx);
+}
+
+/** The login change of an edit, if any; --passphrase-stdin alone re-keys the saved key file. */
+async function authChange(ctx: CliContext, router: Router): Promise<RequestOf<'routers.create'>['auth'] | undefined> {
+  const chosen = chosenLogins(ctx);
+  if (chosen > 1) throw new UsageError('Choose one way to log in: --password-stdin, --key FILE or --agent.');
+  if (chosen === 1) return explicitAuth(ctx);
+  if (ctx.options['keyboard-interactive']) throw new UsageError('--keyboard-interactive goes with --password-stdin (the answer to the prompts).');
+  if (!ctx.options['passphrase-stdin']) return undefined;
+  if (router.authKind !== 'key' || !router.keyPath) throw new UsageError(`${router.name} does not log in with a key file: give --key FILE with --passphrase-stdin.`);
+  return keyAuth(ctx, router.keyPath);
+}
+
+async function explicitAuth(ctx: CliContext): Promise<RequestOf<'routers.create'>['auth']> {
+  if (ctx.options['password-stdin']) return { kind: ctx.options['keyboard-interactive'] ? 'keyboard-interactive' : 'password', password: await ctx.readSecret('password') };
+  if (ctx.options['keyboard-interactive']) throw new UsageError('--keyboard-interactive goes with --password-stdin (the answer to the prompts).');
   if (ctx.options.agent) return { kind: 'agent' };
-  const keyPath = String(ctx.options.key);
+  return keyAuth(ctx, String(ctx.options.key));
+}
+
+async function keyAuth(ctx: CliContext, keyPath: string): Promise<RequestOf<'routers.create'>['auth']> {
   return ctx.options['passphrase-stdin'] ? { kind: 'key', keyPath, passphrase: await ctx.readSecret('key passphrase') } : { kind: 'key', keyPath };
 }

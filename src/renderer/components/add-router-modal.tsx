@@ -9,15 +9,19 @@ import { useNavigationStore } from '../stores/navigation-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { DetectionSummary } from './detection-summary.tsx';
 import { RouterConnectionForm } from './router-connection-form.tsx';
+import type { RouterFormValues } from './router-form-model.ts';
 import { TrustHostKeyStep } from './trust-host-key-step.tsx';
 
 type Detection = ResponseOf<'routers.detect'>['detection'];
 
 export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; opened: boolean; onClose: () => void }) {
   const create = useRoutersStore((s) => s.create);
+  const update = useRoutersStore((s) => s.update);
   const go = useNavigationStore((s) => s.go);
   const [step, setStep] = useState(0);
   const [router, setRouter] = useState<Router | null>(null);
+  // What was typed, so going back from the host key step shows the form as it was left.
+  const [values, setValues] = useState<RouterFormValues | undefined>(undefined);
   const [detection, setDetection] = useState<Detection | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -25,17 +29,21 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
   const close = () => {
     setStep(0);
     setRouter(null);
+    setValues(undefined);
     setDetection(null);
     setError(null);
     onClose();
   };
 
-  const save = async (input: RouterInput) => {
+  const save = async (input: RouterInput, typed: RouterFormValues) => {
     setBusy(true);
     setError(null);
+    setValues(typed);
     try {
       // A second pass through step 1 edits the router already saved instead of adding another.
-      const saved = router ? await api.call('routers.update', { id: router.id, patch: { name: input.name, host: input.host, port: input.port ?? 22, username: input.username, auth: input.auth } }) : await create(input);
+      const saved = router
+        ? await update(router.id, { name: input.name, host: input.host, port: input.port ?? 22, username: input.username, auth: input.auth, jumpRouterId: input.jumpRouterId ?? null, snmp: input.snmp ?? null, notes: input.notes ?? '' })
+        : await create(input);
       setRouter(saved);
       setStep(1);
     } catch (e) {
@@ -63,7 +71,7 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
         <Stepper.Step label="Identity" description="Trust its host key" />
         <Stepper.Step label="Detection" description="Platform and uplinks" />
       </Stepper>
-      {step === 0 && opened && <RouterConnectionForm siteId={siteId} busy={busy} error={error} onSubmit={(input) => void save(input)} onCancel={close} />}
+      {step === 0 && opened && <RouterConnectionForm mode={{ kind: 'add', siteId, ...(values && { initial: values }), onSubmit: (input, typed) => void save(input, typed) }} busy={busy} error={error} onCancel={close} />}
       {step === 1 && router && <TrustHostKeyStep routerId={router.id} onTrusted={() => void detect(router.id)} onBack={() => setStep(0)} />}
       {step === 2 && router && (
         <>

@@ -1,7 +1,7 @@
 // The router's connection profile and what detection found, with the actions a technician
-// reaches for first: detect again, remove.
+// reaches for first: edit, detect again, remove.
 import { Alert, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconPencil, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { Router } from '../../shared/api/routers-schemas.ts';
 import type { DetectionResult } from '../../shared/detect-schemas.ts';
@@ -10,12 +10,15 @@ import { useNavigationStore } from '../stores/navigation-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { ConfirmButton } from './confirm-button.tsx';
 import { DetectionSummary } from './detection-summary.tsx';
+import { EditRouterModal } from './edit-router-modal.tsx';
 
 const authLabels: Record<Router['authKind'], string> = { password: 'password', 'keyboard-interactive': 'keyboard-interactive', key: 'key file', agent: 'SSH agent' };
 
 export function RouterOverview({ router, detection }: { router: Router; detection: DetectionResult | null }) {
   const go = useNavigationStore((s) => s.go);
   const remove = useRoutersStore((s) => s.remove);
+  const jumpRouter = useRoutersStore((s) => s.routers.find((r) => r.id === router.jumpRouterId));
+  const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
@@ -45,6 +48,14 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
           <Text size="sm" mt="xs">
             Host key: {router.hostKey ? <Code>{`${router.hostKey.type} ${router.hostKey.fingerprint}`}</Code> : 'not trusted yet'}
           </Text>
+          {router.jumpRouterId && (
+            <Text size="sm" mt="xs" data-testid="jump-host">
+              Through jump host {jumpRouter ? `${jumpRouter.name} (${jumpRouter.host})` : 'that is no longer in the inventory'}
+            </Text>
+          )}
+          <Text size="sm" mt="xs" data-testid="snmp-settings">
+            SNMP: {snmpText(router.snmp)}
+          </Text>
         </Card>
         <Card withBorder>
           <Title order={4} mb="xs">
@@ -61,9 +72,16 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
           )}
         </Card>
       </SimpleGrid>
-      {error && <Alert color="red">{error}</Alert>}
+      {error && (
+        <Alert color="red" data-testid="overview-error">
+          {error}
+        </Alert>
+      )}
       {detection && <DetectionSummary detection={detection} />}
       <Group>
+        <Button leftSection={<IconPencil size={16} />} variant="light" onClick={() => setEditing(true)}>
+          Edit
+        </Button>
         <Button leftSection={<IconRefresh size={16} />} variant="light" loading={busy} onClick={() => void detect()} disabled={!router.hostKey}>
           Detect again
         </Button>
@@ -78,6 +96,15 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
           }}
         />
       </Group>
+      <EditRouterModal router={router} opened={editing} onClose={() => setEditing(false)} />
     </Stack>
   );
+}
+
+/** The settings only: SNMP secrets never come back from the core, so they show as "saved". */
+function snmpText(snmp: Router['snmp']): string {
+  if (!snmp) return 'off';
+  return snmp.version === '2c'
+    ? `v2c on port ${snmp.port}, community saved`
+    : `v3 as ${snmp.user} on port ${snmp.port}, ${snmp.authProtocol} / ${snmp.privProtocol}, keys saved`;
 }

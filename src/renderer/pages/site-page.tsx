@@ -1,9 +1,10 @@
-// One site: its routers, adding one, and removing the site.
+// One site: its routers, adding one, editing and removing the site.
 import { Anchor, Badge, Breadcrumbs, Button, Card, Center, Group, Loader, Stack, Table, Text, Title } from '@mantine/core';
-import { IconPlus, IconRouter, IconTrash } from '@tabler/icons-react';
+import { IconPencil, IconPlus, IconRouter, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import { AddRouterModal } from '../components/add-router-modal.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
+import { SiteFormModal } from '../components/site-form-modal.tsx';
 import { platformLabel } from '../format.ts';
 import { useNavigationStore, viewHash } from '../stores/navigation-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
@@ -14,6 +15,7 @@ export function SitePage({ siteId }: { siteId: string }) {
   const { sites, load: loadSites, remove: removeSite } = useSitesStore();
   const { routers, status, load, watch } = useRoutersStore();
   const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState(false);
   const site = sites.find((s) => s.id === siteId);
   const siteRouters = routers.filter((r) => r.siteId === siteId);
 
@@ -40,6 +42,9 @@ export function SitePage({ siteId }: { siteId: string }) {
       <Group justify="space-between">
         <Title order={2}>{site.name}</Title>
         <Group>
+          <Button variant="default" leftSection={<IconPencil size={16} />} onClick={() => setEditing(true)}>
+            Edit site
+          </Button>
           <ConfirmButton
             label="Remove site"
             icon={<IconTrash size={16} />}
@@ -92,6 +97,7 @@ export function SitePage({ siteId }: { siteId: string }) {
         </Table>
       )}
       <AddRouterModal siteId={site.id} opened={adding} onClose={() => setAdding(false)} />
+      <SiteFormModal site={site} opened={editing} onClose={() => setEditing(false)} />
     </Stack>
   );
 }

@@ -1,8 +1,10 @@
-// The Sites page: every place the user looks after, with loading, empty and error states.
-import { Alert, Button, Card, Center, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconBuildingStore, IconPlus } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
-import { AddSiteModal } from '../components/add-site-modal.tsx';
+// The Sites page: every place the user looks after, with loading, empty and error states, and
+// the inventory as a JSON file (export, import) to move it to another computer.
+import { Alert, Button, Card, Center, FileButton, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconBuildingStore, IconCheck, IconDownload, IconPlus, IconUpload } from '@tabler/icons-react';
+import { useEffect, useRef, useState } from 'react';
+import { SiteFormModal } from '../components/site-form-modal.tsx';
+import { useInventoryTransfer, type InventoryNotice } from '../components/use-inventory-transfer.ts';
 import { useNavigationStore } from '../stores/navigation-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 
@@ -10,6 +12,9 @@ export function SitesPage() {
   const { sites, status, error, load, watch } = useSitesStore();
   const [adding, setAdding] = useState(false);
   const go = useNavigationStore((s) => s.go);
+  const transfer = useInventoryTransfer();
+  // Cleared after each choice, so the same file can be chosen again (after fixing a clash).
+  const resetFileRef = useRef<() => void>(null);
 
   useEffect(() => {
     void load();
@@ -20,10 +25,23 @@ export function SitesPage() {
     <Stack>
       <Group justify="space-between">
         <Title order={2}>Sites</Title>
-        <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>
-          Add site
-        </Button>
+        <Group>
+          <Button variant="default" leftSection={<IconDownload size={16} />} loading={transfer.busy === 'export'} onClick={() => void transfer.exportToFile()}>
+            Export inventory
+          </Button>
+          <FileButton accept="application/json,.json" resetRef={resetFileRef} onChange={(file) => void transfer.importFromFile(file).finally(() => resetFileRef.current?.())}>
+            {(props) => (
+              <Button {...props} variant="default" leftSection={<IconUpload size={16} />} loading={transfer.busy === 'import'}>
+                Import inventory
+              </Button>
+            )}
+          </FileButton>
+          <Button leftSection={<IconPlus size={16} />} onClick={() => setAdding(true)}>
+            Add site
+          </Button>
+        </Group>
       </Group>
+      {transfer.notice && <InventoryNoticeAlert notice={transfer.notice} onClose={transfer.dismiss} />}
       {status === 'loading' || status === 'idle' ? (
         <Center py="xl">
           <Loader aria-label="Loading sites" />
@@ -65,7 +83,35 @@ export function SitesPage() {
           ))}
         </SimpleGrid>
       )}
-      <AddSiteModal opened={adding} onClose={() => setAdding(false)} />
+      <SiteFormModal opened={adding} onClose={() => setAdding(false)} />
     </Stack>
   );
+}
+
+function InventoryNoticeAlert({ notice, onClose }: { notice: InventoryNotice; onClose: () => void }) {
+  const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+  switch (notice.kind) {
+    case 'error':
+      return (
+        <Alert color="red" icon={<IconAlertTriangle />} title={notice.title} withCloseButton closeButtonLabel="Dismiss" onClose={onClose} data-testid="inventory-notice">
+          <Text size="sm">{notice.message}</Text>
+        </Alert>
+      );
+    case 'exported':
+      return (
+        <Alert color="teal" icon={<IconCheck />} title="Inventory exported" withCloseButton closeButtonLabel="Dismiss" onClose={onClose} data-testid="inventory-notice">
+          <Text size="sm">
+            {count(notice.sites, 'site')} and {count(notice.routers, 'router')} saved as {notice.fileName}. The file holds no passwords, keys or SNMP secrets.
+          </Text>
+        </Alert>
+      );
+    case 'imported':
+      return (
+        <Alert color="teal" icon={<IconCheck />} title="Inventory imported" withCloseButton closeButtonLabel="Dismiss" onClose={onClose} data-testid="inventory-notice">
+          <Text size="sm">
+            Imported {count(notice.sites, 'site')} and {count(notice.routers, 'router')}. The file holds no secrets: open each router that logs in with a password and enter it with Edit.
+          </Text>
+        </Alert>
+      );
+  }
 }

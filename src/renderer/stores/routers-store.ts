@@ -1,5 +1,6 @@
 // The routers cache, per site, refreshed when the core says the inventory changed.
 import { create } from 'zustand';
+import type { RequestOf, ResponseOf } from '../../shared/api/contract.ts';
 import type { Router, RouterInput } from '../../shared/api/routers-schemas.ts';
 import { api, errorMessage } from '../api/api.ts';
 
@@ -9,7 +10,10 @@ interface RoutersState {
   error: string | null;
   load(): Promise<void>;
   create(input: RouterInput): Promise<Router>;
+  update(id: string, patch: RequestOf<'routers.update'>['patch']): Promise<Router>;
   remove(id: string): Promise<void>;
+  /** Host entries of the user's ~/.ssh/config, as candidates for a new router. */
+  sshConfigHosts(): Promise<ResponseOf<'routers.sshConfigHosts'>['hosts']>;
   watch(): () => void;
 }
 
@@ -31,9 +35,17 @@ export const useRoutersStore = create<RoutersState>()((set, get) => ({
     await get().load();
     return router;
   },
+  async update(id, patch) {
+    const router = await api.call('routers.update', { id, patch });
+    await get().load();
+    return router;
+  },
   async remove(id) {
     await api.call('routers.remove', { id });
     await get().load();
+  },
+  async sshConfigHosts() {
+    return (await api.call('routers.sshConfigHosts')).hosts;
   },
   watch() {
     return api.on('onDidChangeSites', () => void get().load());

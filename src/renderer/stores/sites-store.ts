@@ -1,5 +1,8 @@
-// The sites cache: loaded from the core, refreshed when the core says sites changed.
+// The sites cache: loaded from the core, refreshed when the core says sites changed; also the
+// inventory as a whole (export and import), since an import is mostly new sites.
 import { create } from 'zustand';
+import type { RequestOf, ResponseOf } from '../../shared/api/contract.ts';
+import type { InventoryFile } from '../../shared/api/inventory-schemas.ts';
 import type { Site, SiteInput } from '../../shared/api/sites-schemas.ts';
 import { api, errorMessage } from '../api/api.ts';
 
@@ -9,7 +12,10 @@ interface SitesState {
   error: string | null;
   load(): Promise<void>;
   create(input: SiteInput): Promise<Site>;
+  update(id: string, patch: RequestOf<'sites.update'>['patch']): Promise<Site>;
   remove(id: string): Promise<void>;
+  exportInventory(): Promise<InventoryFile>;
+  importInventory(file: InventoryFile): Promise<ResponseOf<'inventory.import'>>;
   watch(): () => void;
 }
 
@@ -31,9 +37,22 @@ export const useSitesStore = create<SitesState>()((set, get) => ({
     await get().load();
     return site;
   },
+  async update(id, patch) {
+    const site = await api.call('sites.update', { id, patch });
+    await get().load();
+    return site;
+  },
   async remove(id) {
     await api.call('sites.remove', { id });
     await get().load();
+  },
+  exportInventory() {
+    return api.call('inventory.export');
+  },
+  async importInventory(file) {
+    const counts = await api.call('inventory.import', { file });
+    await get().load();
+    return counts;
   },
   watch() {
     return api.on('onDidChangeSites', () => void get().load());

@@ -16,9 +16,9 @@ export const inventoryFileSchema = z.object({
           .array(
             z.object({
               name: z.string().trim().min(1).max(80),
-              host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:_-]+$/),
-              port: z.int().min(1).max(65535),
-              username: z.string().min(1).max(64).regex(/^[A-Za-z0-9._@-]+$/),
+              host: z.string().min(1).max(253).regex(/^[A-Za-z0-9.:_-]+$/, 'a host is a name like router.local or an address like 192.0.2.1'),
+              port: z.int('the port is a whole number').min(1).max(65535, 'ports go from 1 to 65535'),
+              username: z.string('a user name is needed').min(1, 'a user name is needed').max(64).regex(/^[A-Za-z0-9._@-]+$/, 'letters, digits, . _ @ - only'),
               authKind: z.enum(authKinds),
               keyPath: z.string().max(4096).nullable(),
               /** By name within the same file, since ids are local to one installation. */

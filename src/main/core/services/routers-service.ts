@@ -191,8 +191,14 @@ export class RoutersService {
       const created = new Map<string, string>();
       for (const site of file.sites) {
         for (const r of site.routers) {
+          const siteId = siteIds.get(site.name.toLowerCase())!;
+          // Checked here rather than left to the repository, to name the site and say that the
+          // whole import was refused, not just this router.
+          if (this.#routers.list(siteId).some((x) => x.name.toLowerCase() === r.name.toLowerCase())) {
+            throw new SwitchyardError('conflict', `A router named "${r.name}" already exists at site "${site.name}" — nothing was imported.`, { site: site.name, router: r.name });
+          }
           const record = this.#routers.insert({
-            siteId: siteIds.get(site.name.toLowerCase())!,
+            siteId,
             name: r.name,
             host: r.host,
             port: r.port,
@@ -212,7 +218,7 @@ export class RoutersService {
         for (const r of site.routers) {
           if (!r.jumpRouter) continue;
           const jumpId = created.get(`${r.jumpRouter.site.toLowerCase()}\u0000${r.jumpRouter.router.toLowerCase()}`);
-          if (!jumpId) throw new SwitchyardError('invalid-input', `Router "${r.name}" uses jump host "${r.jumpRouter.router}" at "${r.jumpRouter.site}", which is not in the file.`);
+          if (!jumpId) throw new SwitchyardError('invalid-input', `Router "${r.name}" uses jump host "${r.jumpRouter.router}" at "${r.jumpRouter.site}", which is not in the file — nothing was imported.`);
           this.#routers.update(created.get(`${site.name.toLowerCase()}\u0000${r.name.toLowerCase()}`)!, { jumpRouterId: jumpId });
         }
       }

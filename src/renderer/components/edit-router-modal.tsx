@@ -1,0 +1,45 @@
+// Editing a saved router with the same form as adding one. When the edit made the core forget
+// the pinned host key (new address or port), the new key is shown to compare and trust at once.
+import { Modal } from '@mantine/core';
+import { useState } from 'react';
+import type { Router } from '../../shared/api/routers-schemas.ts';
+import { errorMessage } from '../api/api.ts';
+import { useRoutersStore } from '../stores/routers-store.ts';
+import { RouterConnectionForm } from './router-connection-form.tsx';
+import type { RouterPatch } from './router-form-model.ts';
+import { TrustHostKeyStep } from './trust-host-key-step.tsx';
+
+export function EditRouterModal({ router, opened, onClose }: { router: Router; opened: boolean; onClose: () => void }) {
+  const update = useRoutersStore((s) => s.update);
+  const [step, setStep] = useState<'form' | 'trust'>('form');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const close = () => {
+    setStep('form');
+    setError(null);
+    onClose();
+  };
+
+  const save = async (patch: RouterPatch) => {
+    if (Object.keys(patch).length === 0) return close();
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await update(router.id, patch);
+      if (router.hostKey && !saved.hostKey) setStep('trust');
+      else close();
+    } catch (e) {
+      setError(errorMessage(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal opened={opened} onClose={close} title={step === 'form' ? `Edit ${router.name}` : `Trust the key of ${router.name}`} size="xl">
+      {opened && step === 'form' && <RouterConnectionForm mode={{ kind: 'edit', router, onSubmit: (patch) => void save(patch) }} busy={busy} error={error} onCancel={close} />}
+      {opened && step === 'trust' && <TrustHostKeyStep routerId={router.id} onTrusted={close} onBack={() => setStep('form')} />}
+    </Modal>
+  );
+}
