@@ -24,8 +24,8 @@ describe.skipIf(lab.skipReason)('switchyard failover … against the lab', () =>
     const r = lab.info().routers[0]!;
     const site = JSON.parse(switchyard('sites', 'add', 'Lab', '--json').out) as { id: string };
     const router = JSON.parse(switchyard('routers', 'add', site.id, 'shop', r.ssh.host, '--user', 'root', '--key', r.ssh.rootKeyPath, '--json').out) as { id: string };
-    expect(switchyard('routers', 'trust', router.id, '--fingerprint', r.ssh.hostKeyFingerprint).code).toBe(0);
-    expect(switchyard('routers', 'detect', router.id).code).toBe(0);
+    expect(switchyard('routers', 'trust', 'shop', '--fingerprint', r.ssh.hostKeyFingerprint).code).toBe(0);
+    expect(switchyard('routers', 'detect', 'shop').code).toBe(0);
 
     const file = join(dir, 'policy.json');
     const draft = switchyard('failover', 'enable', 'shop', '--out', file);

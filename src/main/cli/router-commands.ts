@@ -2,6 +2,7 @@
 // remove routers. Secrets arrive on standard input only; host keys are trusted only when the
 // user names or accepts them.
 import type { RequestOf, ResponseOf } from '../../shared/api/contract.ts';
+import { resolveRouter } from './router-arg.ts';
 import { UsageError, type CliCommand, type CliContext } from './cli-command.ts';
 
 type RouterList = ResponseOf<'routers.list'>;
@@ -66,11 +67,11 @@ export const routerCommands: readonly CliCommand[] = [
   },
   {
     path: ['routers', 'edit'],
-    usage: `switchyard routers edit ROUTER_ID [--name NAME] [--host HOST] [--port N] [--user USER] [${loginUsage.slice(1, -1)}] [--jump ROUTER_ID|none] [--notes TEXT] [--json]`,
+    usage: `switchyard routers edit ROUTER [--name NAME] [--host HOST] [--port N] [--user USER] [${loginUsage.slice(1, -1)}] [--jump ROUTER_ID|none] [--notes TEXT] [--json]`,
     summary: 'Change a router. Only what you give changes; a new host or port forgets the trusted host key. Secrets are read from standard input.',
     options: { name: { type: 'string' }, host: { type: 'string' }, port: { type: 'string' }, user: { type: 'string' }, jump: { type: 'string' }, notes: { type: 'string' }, ...loginOptions },
     run: async (ctx) => {
-      const id = requireId(ctx);
+      const id = await requireId(ctx);
       const before = await ctx.call('routers.get', { id });
       const jump = jumpOption(ctx);
       const auth = await authChange(ctx, before);
@@ -95,11 +96,11 @@ export const routerCommands: readonly CliCommand[] = [
   },
   {
     path: ['routers', 'trust'],
-    usage: 'switchyard routers trust ROUTER_ID [--fingerprint SHA256:… | --yes] [--replace] [--json]',
+    usage: 'switchyard routers trust ROUTER [--fingerprint SHA256:… | --yes] [--replace] [--json]',
     summary: "Connect, show the router's host key, and pin it when you confirm it (--fingerprint to match, or --yes).",
     options: { fingerprint: { type: 'string' }, yes: { type: 'boolean' }, replace: { type: 'boolean' } },
     run: async (ctx) => {
-      const id = requireId(ctx);
+      const id = await requireId(ctx);
       const test = await ctx.call('routers.testConnection', { id });
       if (test.status === 'trusted' && !ctx.options.replace) return { trusted: true, changed: false, ...test };
       const wanted = ctx.options.fingerprint ? String(ctx.options.fingerprint) : undefined;
@@ -117,17 +118,17 @@ export const routerCommands: readonly CliCommand[] = [
   },
   {
     path: ['routers', 'test'],
-    usage: 'switchyard routers test ROUTER_ID [--json]',
+    usage: 'switchyard routers test ROUTER [--json]',
     summary: 'Connect once and report how it went.',
-    run: (ctx) => ctx.call('routers.testConnection', { id: requireId(ctx) }),
+    run: async (ctx) => ctx.call('routers.testConnection', { id: await requireId(ctx) }),
     format: (r: ResponseOf<'routers.testConnection'>) =>
       r.status === 'trusted' ? `Connected in ${r.connectMs} ms (${r.keyType} ${r.fingerprint}).` : `Not trusted yet: the router offers ${r.keyType} ${r.fingerprint}. See switchyard routers trust --help.`,
   },
   {
     path: ['routers', 'detect'],
-    usage: 'switchyard routers detect ROUTER_ID [--json]',
+    usage: 'switchyard routers detect ROUTER [--json]',
     summary: "Find the router's platform and its uplinks.",
-    run: (ctx) => ctx.call('routers.detect', { id: requireId(ctx) }),
+    run: async (ctx) => ctx.call('routers.detect', { id: await requireId(ctx) }),
     format: (r: Detected) =>
       [
         `${r.router.name}: ${r.detection.platform}${r.detection.supported ? '' : ' (not supported)'}`,
@@ -139,17 +140,16 @@ export const routerCommands: readonly CliCommand[] = [
   },
   {
     path: ['routers', 'remove'],
-    usage: 'switchyard routers remove ROUTER_ID [--json]',
+    usage: 'switchyard routers remove ROUTER [--json]',
     summary: "Remove a router from the inventory, with its saved secrets (nothing changes on the router).",
-    run: (ctx) => ctx.call('routers.remove', { id: requireId(ctx) }),
+    run: async (ctx) => ctx.call('routers.remove', { id: await requireId(ctx) }),
     format: (r: ResponseOf<'routers.remove'>) => (r.removed ? 'Removed.' : 'There was no such router.'),
   },
 ];
 
-function requireId(ctx: CliContext): string {
-  const id = ctx.positionals[0];
-  if (!id) throw new UsageError('Say which router (see switchyard routers list).');
-  return id;
+/** ROUTER: an id or a name (case-insensitive). */
+async function requireId(ctx: CliContext): Promise<string> {
+  return (await resolveRouter(ctx, 'switchyard routers COMMAND ROUTER')).id;
 }
 
 /** `--jump ROUTER_ID` or `--jump none`; undefined when not given. */
