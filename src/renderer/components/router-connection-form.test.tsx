@@ -7,13 +7,14 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../shared/api/contract.ts';
 import type { Router, RouterInput } from '../../shared/api/routers-schemas.ts';
-import { ApiCallError, api } from '../api/api.ts';
+import { ApiCallError } from '../api/api.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 import { theme } from '../theme.ts';
 import { RouterConnectionForm } from './router-connection-form.tsx';
 import { savedRouter } from './router-fixtures.test-util.ts';
 import { RouterOverview } from './router-overview.tsx';
+import { routeApiCalls } from '../api/route-api-calls.test-util.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
@@ -45,12 +46,7 @@ beforeEach(() => {
     },
     'routers.testConnection': () => ({ status: 'unknown-host-key', keyType: 'ssh-ed25519', fingerprint: `SHA256:${'N'.repeat(43)}` }),
   };
-  vi.mocked(api.call).mockImplementation((async (method: MethodName, params: Record<string, unknown>) => {
-    calls.push({ method, params });
-    const handler = handlers[method];
-    if (!handler) throw new ApiCallError({ code: 'unknown-method', message: `no handler for ${method}` });
-    return handler(params);
-  }) as never);
+  routeApiCalls(handlers, calls);
   useRoutersStore.setState({ routers, status: 'ready', error: null });
   useSitesStore.setState({ sites: [site('s1', 'Bakery'), site('s2', 'Depot')], status: 'ready', error: null });
 });

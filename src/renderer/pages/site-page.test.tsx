@@ -5,11 +5,12 @@ import { MantineProvider } from '@mantine/core';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../shared/api/contract.ts';
-import { ApiCallError, api } from '../api/api.ts';
+import { ApiCallError } from '../api/api.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 import { theme } from '../theme.ts';
 import { SitePage } from './site-page.tsx';
+import { routeApiCalls } from '../api/route-api-calls.test-util.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
@@ -30,12 +31,7 @@ beforeEach(() => {
     'routers.list': () => ({ routers: [] }),
     'sites.update': (p) => (site = { ...site, ...(p.patch as object) }),
   };
-  vi.mocked(api.call).mockImplementation((async (method: MethodName, params: Record<string, unknown>) => {
-    calls.push({ method, params });
-    const handler = handlers[method];
-    if (!handler) throw new ApiCallError({ code: 'unknown-method', message: `no handler for ${method}` });
-    return handler(params);
-  }) as never);
+  routeApiCalls(handlers, calls);
   useSitesStore.setState({ sites: [], status: 'idle', error: null });
   useRoutersStore.setState({ routers: [], status: 'idle', error: null });
 });

@@ -6,10 +6,11 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../shared/api/contract.ts';
 import type { InventoryFile } from '../../shared/api/inventory-schemas.ts';
-import { ApiCallError, api } from '../api/api.ts';
+import { ApiCallError } from '../api/api.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 import { theme } from '../theme.ts';
 import { SitesPage } from './sites-page.tsx';
+import { routeApiCalls } from '../api/route-api-calls.test-util.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
@@ -40,12 +41,7 @@ beforeEach(() => {
     'inventory.export': () => inventory,
     'inventory.import': () => ({ sites: 1, routers: 2 }),
   };
-  vi.mocked(api.call).mockImplementation((async (method: MethodName, params: Record<string, unknown>) => {
-    calls.push({ method, params });
-    const handler = handlers[method];
-    if (!handler) throw new ApiCallError({ code: 'unknown-method', message: `no handler for ${method}` });
-    return handler(params);
-  }) as never);
+  routeApiCalls(handlers, calls);
   useSitesStore.setState({ sites: [], status: 'idle', error: null });
 });
 afterEach(() => {

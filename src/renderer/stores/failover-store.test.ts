@@ -4,26 +4,22 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../shared/api/contract.ts';
 import type { ApiError } from '../../shared/errors.ts';
-import { ApiCallError, api } from '../api/api.ts';
+import { ApiCallError } from '../api/api.ts';
 import { appliedPolicy, plan, snapshot, status } from '../components/failover/failover-fixtures.test-util.ts';
 import { balanceShares, wanIssueKey } from '../components/failover/policy-issues.ts';
 import { canApply, statusPollMs, useFailoverStore, type RouterFailover } from './failover-store.ts';
+import { routeApiCalls } from '../api/route-api-calls.test-util.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
 type Handler = (params: Record<string, unknown>) => unknown;
 let handlers: Partial<Record<MethodName, Handler>>;
-const calls: { method: string; params: unknown }[] = [];
+const calls: { method: string; params: Record<string, unknown> }[] = [];
 
 beforeEach(() => {
   handlers = { 'failover.get': () => snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover' }) }), 'failover.status': () => status({ enabled: true }) };
   calls.length = 0;
-  vi.mocked(api.call).mockImplementation((async (method: MethodName, params: Record<string, unknown>) => {
-    calls.push({ method, params });
-    const handler = handlers[method];
-    if (!handler) throw new ApiCallError({ code: 'unknown-method', message: `no handler for ${method}` });
-    return handler(params);
-  }) as never);
+  routeApiCalls(handlers, calls);
   useFailoverStore.setState({ routers: {} });
 });
 afterEach(() => vi.useRealTimers());

@@ -6,12 +6,13 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testi
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../../shared/api/contract.ts';
 import type { ApiError } from '../../../shared/errors.ts';
-import { ApiCallError, api } from '../../api/api.ts';
+import { ApiCallError } from '../../api/api.ts';
 import { useFailoverStore } from '../../stores/failover-store.ts';
 import { useNavigationStore } from '../../stores/navigation-store.ts';
 import { theme } from '../../theme.ts';
 import { appliedPolicy, plan, snapshot, status } from './failover-fixtures.test-util.ts';
 import { FailoverTab } from './failover-tab.tsx';
+import { routeApiCalls } from '../../api/route-api-calls.test-util.ts';
 
 vi.mock('../../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
@@ -29,12 +30,7 @@ beforeEach(() => {
     'failover.plan': (p) => plan(p.policy as never),
   };
   calls.length = 0;
-  vi.mocked(api.call).mockImplementation((async (method: MethodName, params: Record<string, unknown>) => {
-    calls.push({ method, params });
-    const handler = handlers[method];
-    if (!handler) throw new ApiCallError({ code: 'unknown-method', message: `no handler for ${method}` });
-    return handler(params);
-  }) as never);
+  routeApiCalls(handlers, calls);
   useFailoverStore.setState({ routers: {} });
 });
 afterEach(() => {

@@ -4,7 +4,8 @@ import { vi } from 'vitest';
 import type { EventName, MethodName } from '../../../shared/api/contract.ts';
 import type { HistoryPoint, MonitorSample, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { LinkEvent } from '../../../shared/model.ts';
-import { ApiCallError, api } from '../../api/api.ts';
+import { api } from '../../api/api.ts';
+import { routeApiCalls, type ApiCall, type ApiHandlers } from '../../api/route-api-calls.test-util.ts';
 
 export type Handler = (params: Record<string, unknown>) => unknown;
 
@@ -19,12 +20,7 @@ export interface FakeApi {
 export function fakeApi(handlers: Partial<Record<MethodName, Handler>>): FakeApi {
   const calls: FakeApi['calls'] = [];
   const subscribers = new Map<string, Set<(p: unknown) => void>>();
-  vi.mocked(api.call).mockImplementation((async (method: MethodName, params: Record<string, unknown>) => {
-    calls.push({ method, params });
-    const handler = handlers[method];
-    if (!handler) throw new ApiCallError({ code: 'unknown-method', message: `no handler for ${method}` });
-    return handler(params);
-  }) as never);
+  routeApiCalls(handlers as ApiHandlers, calls as ApiCall[]);
   vi.mocked(api.on).mockImplementation(((event: string, listener: (p: unknown) => void) => {
     const set = subscribers.get(event) ?? new Set();
     set.add(listener);
