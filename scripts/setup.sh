@@ -10,7 +10,7 @@ packages=(
   openssh-server openssh-client           # the lab routers' sshd; ssh-keygen
   snmpd snmp                              # the lab routers' SNMP agent; snmpget for lab tests
   iproute2 nftables conntrack             # namespaces, routes, NAT, impairments, flow moves
-  iputils-ping iputils-arping httping busybox dash  # probes, and the shells the agent must run under
+  iputils-ping arping httping busybox dash  # probes (Habets arping: it conflicts with iputils-arping), the shells the agent runs under
   shellcheck                              # the on-router agent must be shellcheck-clean
   procps psmisc util-linux passwd         # ps/pkill, unshare (per-router namespaces), useradd inside a router
   python3-minimal perl-base               # the lab's ICMP responder (raw sockets, delays per uplink)
