@@ -33,8 +33,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# `npm install`, not `npm ci`: the registry these machines reach does not serve rollup's and
-# esbuild's packages for other platforms (404), which npm install skips as optional but npm ci
-# refuses as "missing from lock file". With the committed lockfile, npm install installs exactly
+# `npm install`, not `npm ci`: the registry these machines reach does not serve rollup's
+# packages for other platforms (404), which npm install skips as optional but npm ci refuses
+# as "missing from lock file". With the committed lockfile, npm install installs exactly
 # the locked versions and leaves the lockfile as it is.
 npm install --no-audit --no-fund
