@@ -64,8 +64,8 @@ describe('opening', () => {
     await openRouter();
     expect(fake.calls.map((c) => c.method)).toEqual(['monitor.start', 'history.query', 'history.events']);
     const query = fake.calls.find((c) => c.method === 'history.query')!.params;
-    expect(query).toMatchObject({ routerId: 'r1', maxPoints: monitorWindows['1h'].maxPoints });
-    expect((query.toMs as number) - (query.fromMs as number)).toBe(3_600_000);
+    expect(query).toMatchObject({ routerId: 'r1', maxPoints: monitorWindows['5m'].maxPoints });
+    expect((query.toMs as number) - (query.fromMs as number)).toBe(300_000);
     expect(slice().events.map((e) => e.id)).toEqual([`e${T - 60_000}`]);
     expect(slice().status?.uplinks.map((u) => u.wan)).toEqual(['wan', 'wwan']);
     expect(uplinkOrder(slice())).toEqual(['wan', 'wwan']);

@@ -48,7 +48,8 @@ export const emptyRouterMonitoring: RouterMonitoring = {
   monitor: 'idle',
   monitorError: null,
   status: null,
-  window: '1h',
+  // A monitor that just started has minutes, not an hour: open on the window that shows them.
+  window: '5m',
   history: 'idle',
   historyError: null,
   stepMs: 2000,
