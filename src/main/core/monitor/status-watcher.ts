@@ -20,7 +20,11 @@ export function diffRouterStatus(prev: RouterStatus | null, next: RouterStatus, 
   if (prev.enabled !== next.enabled) {
     out.push({ kind: 'apply', message: next.enabled ? 'failover was enabled on the router' : 'failover was disabled on the router' });
   }
-  for (const w of next.wans) {
+  const fresh = next.events.filter((e) => !seenRouterEvents.has(eventKey(e)));
+  // An engine that logs its own link transitions (the Linux agent) says when they happened to
+  // the millisecond; the difference between two polls only says they happened in between.
+  const engineLogsStates = fresh.some((e) => e.kind === 'status');
+  for (const w of engineLogsStates ? [] : next.wans) {
     const before = prev.wans.find((p) => p.wan === w.wan);
     if (before && before.state !== w.state) {
       out.push({ kind: 'state', wan: w.wan, from: before.state, to: w.state, message: `${w.wan} is ${w.state} (was ${before.state})` });
@@ -53,10 +57,12 @@ export function diffRouterStatus(prev: RouterStatus | null, next: RouterStatus, 
   } else if (prev.pendingRevertAtMs !== null && next.pendingRevertAtMs === null) {
     out.push({ kind: 'apply', message: 'the change waiting for confirmation was confirmed or reverted' });
   }
-  for (const e of next.events) {
-    const key = eventKey(e);
-    if (seenRouterEvents.has(key)) continue;
-    seenRouterEvents.add(key);
+  // The active-uplink change above (which also raises the failover notification) already says
+  // what the engine's own `switch` entry would.
+  const activeReported = out.some((e) => e.kind === 'active');
+  for (const e of fresh) {
+    seenRouterEvents.add(eventKey(e));
+    if (e.kind === 'switch' && activeReported) continue;
     const kind = (linkEventKinds as readonly string[]).includes(e.kind) ? (e.kind as LinkEvent['kind']) : 'state';
     out.push({ kind, ...(e.wan ? { wan: e.wan } : {}), message: e.message });
   }
