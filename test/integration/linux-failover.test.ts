@@ -1,11 +1,13 @@
 // Failover on a plain Linux lab router through the contract, end to end: the agent is
 // installed, a policy applied with the revert timer, verified and confirmed; a blackhole on
 // the active uplink moves traffic; bad input changes nothing; removal restores the routes.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import { createLinuxDriver } from '../../src/main/core/drivers/linux/linux-driver.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import { defaultTracking } from '../../src/shared/failover-defaults.ts';
 import { impair, labExec } from '../lab/lab.ts';
@@ -116,6 +118,18 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', () => {
     expect(forced.forced).toBe('usb0');
     const back = await call<{ forced: string }>('failover.force', { routerId, wan: 'auto' });
     expect(back.forced).toBe('auto');
+  });
+
+  it('upgrades the agent in place when this Switchyard ships another one, keeping the policy', async () => {
+    // A newer agent: the shipped one plus a line, as a release would differ.
+    const newer = join(dataDir, 'switchyard-agent');
+    writeFileSync(newer, `${readFileSync(join(import.meta.dirname, '../../resources/agent/switchyard-agent'), 'utf8')}# upgraded\n`);
+    const driver = createLinuxDriver(await core.connections.connection(routerId), { agentScriptPath: newer });
+    await driver.commit(await driver.plan(policy()), { revertInSec: 60 });
+    await driver.confirm();
+    const installed = await labExec(labName, 'r01', ['sha256sum', '/usr/local/sbin/switchyard-agent']);
+    expect(installed.stdout.split(' ')[0]).toBe(createHash('sha256').update(readFileSync(newer)).digest('hex'));
+    expect(await call('failover.status', { routerId })).toMatchObject({ enabled: true, wans: [{ wan: 'eth1', active: true }, { wan: 'wlan0' }, { wan: 'usb0' }] });
   });
 
   it('rolls back an unconfirmed change on request', async () => {
