@@ -96,12 +96,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(options.notify && { notify: options.notify }),
   });
 
+  /** Before a router leaves the inventory: no probe left on it, no history, no open connection. */
+  const releaseRouter = async (routerId: string) => {
+    await monitor.stop(routerId);
+    history.deleteRouter(routerId);
+    await connections.forget(routerId);
+  };
+
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: secrets.kind }),
     'sites.list': async () => ({ sites: sites.list() }),
     'sites.create': async (input) => sites.create(input),
     'sites.update': async ({ id, patch }) => sites.update(id, patch),
     'sites.remove': async ({ id }) => {
+      // Its routers go too: stop watching them and close their connections first.
+      for (const router of await routers.list(id)) await releaseRouter(router.id);
       const removed = await routers.removeSite(id);
       sites.changed();
       return { removed };
@@ -114,9 +123,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return routers.update(id, patch);
     },
     'routers.remove': async ({ id }) => {
-      await monitor.stop(id);
-      history.deleteRouter(id);
-      await connections.forget(id);
+      await releaseRouter(id);
       return { removed: await routers.remove(id) };
     },
     'routers.testConnection': async ({ id }) => connections.test(id),
