@@ -41,6 +41,8 @@ function migrate(db: Database): void {
   for (let version = current; version < migrations.length; version++) {
     inTransaction(db, () => {
       db.exec(migrations[version]!);
+      // A local SQLite pragma, not a shell command: it cannot take a bound parameter, and the
+      // value is an integer this loop computes.
       db.exec(`PRAGMA user_version = ${version + 1}`);
     });
   }
