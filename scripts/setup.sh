@@ -36,5 +36,8 @@ fi
 # `npm install`, not `npm ci`: the registry these machines reach does not serve rollup's
 # packages for other platforms (404), which npm install skips as optional but npm ci refuses
 # as "missing from lock file". With the committed lockfile, npm install installs exactly
-# the locked versions and leaves the lockfile as it is.
-npm install --no-audit --no-fund
+# the locked versions; --no-save keeps it from adding those other platforms' entries to the
+# lockfile. The machine's own Node may be older than the pinned one, so npm's engine warnings
+# (EBADENGINE) are noise here: the project runs on the Node 24 it installs.
+npm install --no-audit --no-fund --no-save --loglevel=error
+echo "setup: done. Run the app on the lab with 'npm run demo', or the tests with 'npm test'."

@@ -57,12 +57,27 @@ export function validateLabOptions(opts: Partial<LabOptions>): LabOptions {
   return { name, routers, wans };
 }
 
+// SWITCHYARD_LAB_TAG (one letter other than "l") keeps the labs of several checkouts on one
+// machine apart: the same test file run from two worktrees at once builds two labs, not one.
+// "sy" + tag is as long as "syl", so the 15-character interface names still fit.
+export function labTag(): string | undefined {
+  const tag = process.env['SWITCHYARD_LAB_TAG'];
+  if (tag === undefined || tag === '') return undefined;
+  if (!/^[a-km-z]$/.test(tag)) throw new LabInputError(`SWITCHYARD_LAB_TAG must be one lowercase letter other than "l", got "${tag}"`);
+  return tag;
+}
+
+function labPrefix(): string {
+  const tag = labTag();
+  return tag ? `sy${tag}-` : 'syl-';
+}
+
 export function nsPrefix(labName: string): string {
-  return `syl-${labName}-`;
+  return `${labPrefix()}${labName}-`;
 }
 
 export function hostIfPrefix(labName: string): string {
-  return `syl-${labName}-m`;
+  return `${labPrefix()}${labName}-m`;
 }
 
 export function routerName(index: number): string {

@@ -23,6 +23,7 @@ import {
 } from './lab.ts';
 import type { LabInfo, LabRouter } from './lab.ts';
 import { LAB_PATH, run } from './run-command.ts';
+import { nsPrefix } from './lab-plan.ts';
 
 const NAME = 'ltest';
 const lab = labFixture({ name: NAME, routers: 1, wans: 4 });
@@ -289,7 +290,7 @@ describe.skipIf(Boolean(lab.skipReason))('lab', () => {
     const before = await traces(name);
     const info = await labUp({ name, routers: 2, wans: 2 });
     const namespaceInodes = new Set(
-      readdirSync('/run/netns').filter((n) => n.startsWith(`syl-${name}-`)).map((n) => inodeOf(`/run/netns/${n}`)),
+      readdirSync('/run/netns').filter((n) => n.startsWith(nsPrefix(name))).map((n) => inodeOf(`/run/netns/${n}`)),
     );
     expect(namespaceInodes.size).toBe(1 + 2 * (1 + 1 + 2));
     expect((await traces(name)).processes.length).toBeGreaterThan(0);
@@ -309,7 +310,7 @@ describe.skipIf(Boolean(lab.skipReason))('lab', () => {
 // What a lab named `name` leaves visible on the host: namespaces, links, and processes whose
 // command line names its state dir (sshd, snmpd, the routers' init, the responders).
 async function traces(name: string): Promise<{ netns: string[]; links: string[]; processes: string[] }> {
-  const prefix = `syl-${name}-`;
+  const prefix = nsPrefix(name);
   const { stdout: ns } = await run(['ip', 'netns', 'list']);
   const { stdout: links } = await run(['ip', '-o', 'link', 'show']);
   const dir = labDirOf(name);

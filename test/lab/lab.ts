@@ -13,6 +13,7 @@ import {
   allocateMgmtPairs,
   fingerprintOfPublicKey,
   hostIfPrefix,
+  labTag,
   nsPrefix,
   planLab,
   validateLabName,
@@ -79,7 +80,9 @@ const REQUIRED_TOOLS = [
 const TOOL_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 export function labRoot(): string {
-  return process.env['SWITCHYARD_LAB_DIR'] ?? '/run/switchyard-lab';
+  const root = process.env['SWITCHYARD_LAB_DIR'] ?? '/run/switchyard-lab';
+  const tag = labTag();
+  return tag ? path.join(root, `tag-${tag}`) : root;
 }
 export function labDirOf(name: string = DEFAULT_LAB_NAME): string {
   return path.join(labRoot(), validateLabName(name));
@@ -836,7 +839,8 @@ async function commandLinesInNamespace(ns: string): Promise<string[]> {
 export async function listLabs(): Promise<string[]> {
   const names = new Set<string>();
   for (const ns of await listNetns()) {
-    const m = /^syl-([a-z][a-z0-9]*)-/.exec(ns);
+    if (!ns.startsWith(nsPrefix(''))) continue;
+    const m = /^([a-z][a-z0-9]*)-/.exec(ns.slice(nsPrefix('').length));
     if (m?.[1]) names.add(m[1]);
   }
   for (const entry of await readdir(labRoot()).catch(() => [] as string[])) {
