@@ -76,7 +76,11 @@ export const linkHealthSchema = z.object({
 });
 export type LinkHealth = Readonly<z.infer<typeof linkHealthSchema>>;
 
-export const linkEventKinds = ['state', 'active', 'apply', 'confirm', 'rollback', 'manual-failover', 'drill', 'monitor'] as const;
+// The second row are the router's own log kinds (RouterEvent in drivers/driver.ts), backfilled.
+export const linkEventKinds = [
+  'state', 'active', 'apply', 'confirm', 'rollback', 'manual-failover', 'drill', 'monitor',
+  'offline', 'online', 'switch', 'revert', 'force', 'auto', 'remove', 'dampening',
+] as const;
 export const linkEventSchema = z.object({
   id: z.string(),
   routerId: z.string(),

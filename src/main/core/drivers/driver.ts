@@ -14,6 +14,30 @@ export interface RouterShell {
   stream(command: Command, options: StreamOptions): Promise<StreamHandle>;
 }
 
+/**
+ * What a router's own failover engine logged, in platform-neutral words. The router is the record:
+ * these are backfilled into history on every connect and while a router is open, so a failover
+ * shows even when no window was watching. `other` is anything the engine logs that has no kind here.
+ */
+export const routerEventKinds = ['offline', 'online', 'switch', 'revert', 'force', 'auto', 'apply', 'confirm', 'rollback', 'remove', 'dampening', 'other'] as const;
+export type RouterEventKind = (typeof routerEventKinds)[number];
+
+export interface RouterEvent {
+  /** Stable across reads of the same log (built from the router's own time and line), so a
+   * backfill stores each event once however often it reads. Unique per router. */
+  readonly key: string;
+  /** When it happened in the laptop's clock: the router's time plus the measured clock offset. */
+  readonly atMs: number;
+  /** The same moment in the router's own clock, as logged. */
+  readonly routerAtMs: number;
+  readonly kind: RouterEventKind;
+  readonly wan?: string;
+  readonly from?: string;
+  readonly to?: string;
+  /** One sentence for the Events tab and its CSV. */
+  readonly message: string;
+}
+
 export interface CommitResult {
   readonly revertAtMs: number | null;
 }
@@ -32,6 +56,11 @@ export interface RouterDriver {
   forceFailover(wan: string | 'auto'): Promise<void>;
   /** Restore the router exactly as it was before Switchyard enabled failover. */
   remove(): Promise<void>;
+  /**
+   * The engine's own event log since `sinceMs` (laptop clock), oldest first. Absent on platforms
+   * whose driver cannot read it yet; [] when the engine is not installed or logged nothing since.
+   */
+  readRouterEvents?(sinceMs: number): Promise<RouterEvent[]>;
   /** The form of a probe that leaves through one uplink, for monitoring. */
   probeCommand(wan: WanCandidate, target: string, method: 'ping' | 'httping'): readonly string[];
 }

@@ -94,7 +94,7 @@ export class FailoverService {
   async remove(routerId: string): Promise<boolean> {
     const driver = await this.driver(routerId);
     await driver.remove();
-    this.#event(routerId, 'apply', 'Removed Switchyard failover; the router is back as it was.');
+    this.#event(routerId, 'remove', 'Removed Switchyard failover; the router is back as it was.');
     return true;
   }
 
@@ -114,7 +114,7 @@ export class FailoverService {
     }
   }
 
-  #event(routerId: string, kind: 'apply' | 'confirm' | 'rollback' | 'manual-failover', message: string, wan?: string): void {
+  #event(routerId: string, kind: 'apply' | 'confirm' | 'rollback' | 'manual-failover' | 'remove', message: string, wan?: string): void {
     this.#record({ id: crypto.randomUUID(), routerId, atMs: Date.now(), kind, message, ...(wan && { wan }) });
   }
 }

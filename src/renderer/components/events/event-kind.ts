@@ -13,6 +13,14 @@ const kindInfo: Readonly<Record<LinkEventKind, { label: string; color: string }>
   'manual-failover': { label: 'Manual failover', color: 'pink' },
   drill: { label: 'Drill', color: 'indigo' },
   monitor: { label: 'Monitor', color: 'red' },
+  offline: { label: 'Offline', color: 'red' },
+  online: { label: 'Online', color: 'green' },
+  switch: { label: 'Traffic moved', color: 'violet' },
+  revert: { label: 'Revert', color: 'orange' },
+  force: { label: 'Forced', color: 'pink' },
+  auto: { label: 'Automatic', color: 'grape' },
+  remove: { label: 'Remove', color: 'gray' },
+  dampening: { label: 'Dampening', color: 'yellow' },
 };
 
 export const eventKinds: readonly LinkEventKind[] = linkEventKinds;
