@@ -1,5 +1,6 @@
 // The two ways the contract suite reaches the core: the dispatcher directly, and end to end
 // through serve mode's WebSocket (real HTTP server, real socket, token and Origin included).
+import { request } from 'node:http';
 import { WebSocket } from 'ws';
 import type { ResultEnvelope } from '../../src/shared/api/contract.ts';
 import { createCore, type Core } from '../../src/main/core/app-core.ts';
@@ -27,10 +28,25 @@ export interface WsTestServer {
   open(headers?: Record<string, string>): Promise<WebSocket>;
 }
 
+/** Opens the tokened URL once, as a browser does, and returns the session cookie it was given. */
+export function tradeServeToken(server: ServeHandle): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(server.url, (res) => {
+      res.resume();
+      const cookie = String(res.headers['set-cookie'] ?? '').split(';')[0]!;
+      if (res.statusCode === 303 && cookie) resolve(cookie);
+      else reject(new Error(`trading the serve token gave HTTP ${res.statusCode}`));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 export async function startWsTestServer(rendererDir = '/nonexistent'): Promise<WsTestServer> {
   const core = await createCore({ dataDir: ':memory:', transport: 'websocket' });
   const server = await startServeServer({ core, rendererDir });
-  const open = (headers: Record<string, string> = { Origin: server.origin, Cookie: `switchyard_token=${server.token}` }) =>
+  const sessionCookie = await tradeServeToken(server);
+  const open = (headers: Record<string, string> = { Origin: server.origin, Cookie: sessionCookie }) =>
     new Promise<WebSocket>((resolve, reject) => {
       const socket = new WebSocket(`${server.origin.replace('http', 'ws')}/api`, { headers });
       socket.once('open', () => resolve(socket));

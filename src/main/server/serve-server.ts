@@ -1,7 +1,9 @@
 // Serve mode: the built renderer and the contract over WebSocket on one loopback port, for
-// tests and headless boxes. Every request needs the random token printed at start (as a
-// query parameter once, then an HttpOnly cookie); foreign Origins and Hosts are refused so a
-// web page in the user's browser cannot drive the core (DNS rebinding, cross-site WebSocket).
+// tests and headless boxes. The random token printed at start opens the app once: it is traded
+// for a separate session secret in an HttpOnly cookie and is worthless afterwards (a token
+// copied from a terminal scrollback or shell history cannot open a second session). Every
+// request needs that cookie; foreign Origins and Hosts are refused so a web page in the user's
+// browser cannot drive the core (DNS rebinding, cross-site WebSocket).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,7 +30,7 @@ export interface ServeHandle {
   close(): Promise<void>;
 }
 
-const cookieName = 'switchyard_token';
+const cookieName = 'switchyard_session';
 /** Hard cap per WebSocket frame; frames between 1 MiB and this get a typed error instead. */
 const maxFrameBytes = 8 * 1024 * 1024;
 
@@ -50,29 +52,37 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   const rendererDir = resolve(options.rendererDir);
   let origin = '';
   let allowedHosts = new Set<string>();
+  const gate = createSessionGate(token);
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxFrameBytes });
   wss.on('connection', (socket) => attachWebSocket(socket, options.core));
 
   const server = createServer((req, res) => {
-    const refusal = checkRequest(req, token, origin, allowedHosts);
-    if (refusal) return refuse(res, refusal);
-    const url = new URL(req.url ?? '/', origin);
+    const hostRefusal = checkHostAndOrigin(req, allowedHosts);
+    if (hostRefusal) return refuse(res, hostRefusal);
+    const requestHost = req.headers.host!;
+    const url = new URL(req.url ?? '/', `http://${requestHost}`);
+    const hasSession = gate.hasSession(readCookie(req.headers.cookie, cookieName));
     if (url.searchParams.has('token')) {
-      // Trade the token in the URL for a cookie and drop it from the address bar and history.
+      // Trade the token in the URL, once, for a session cookie and drop it from the address bar
+      // and history. A browser that already holds a session just loses the token from the URL.
+      const session = hasSession ? null : gate.trade(url.searchParams.get('token')!);
+      if (!hasSession && session === null) return refuse(res, 401, tokenRefusal(gate.tokenSpent()));
       url.searchParams.delete('token');
       res.writeHead(303, {
         Location: url.pathname + url.search,
-        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        ...(session !== null ? { 'Set-Cookie': `${cookieName}=${session}; HttpOnly; SameSite=Strict; Path=/` } : {}),
         'Cache-Control': 'no-store',
       });
       return res.end();
     }
-    serveStatic(res, rendererDir, url.pathname, origin);
+    if (!hasSession) return refuse(res, 401, tokenRefusal(gate.tokenSpent()));
+    serveStatic(res, rendererDir, url.pathname, requestHost);
   });
 
   server.on('upgrade', (req, socket, head) => {
-    const refusal = checkRequest(req, token, origin, allowedHosts, { requireOrigin: true });
+    // Only the session cookie opens the API: a token in the URL is never accepted here.
+    const refusal = checkHostAndOrigin(req, allowedHosts, { requireOrigin: true }) ?? (gate.hasSession(readCookie(req.headers.cookie, cookieName)) ? null : 401);
     if (refusal || new URL(req.url ?? '/', origin).pathname !== '/api') {
       const status = refusal ?? 404;
       socket.end(`HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : status === 403 ? 'Forbidden' : 'Not Found'}\r\nConnection: close\r\n\r\n`);
@@ -105,16 +115,48 @@ export async function startServeServer(options: ServeOptions): Promise<ServeHand
   };
 }
 
-function checkRequest(req: IncomingMessage, token: string, origin: string, allowedHosts: Set<string>, opts: { requireOrigin?: boolean } = {}): 401 | 403 | null {
-  if (!allowedHosts.has(req.headers.host ?? '')) return 403;
-  const requestOrigin = req.headers.origin;
-  if (requestOrigin !== undefined ? requestOrigin !== origin : opts.requireOrigin) return 403;
-  const url = new URL(req.url ?? '/', origin);
-  const offered = url.searchParams.get('token') ?? readCookie(req.headers.cookie, cookieName);
-  return offered !== null && sameSecret(offered, token) ? null : 401;
+interface SessionGate {
+  /** The session secret for a correct, unspent token; null otherwise. Spends the token. */
+  trade(offered: string): string | null;
+  hasSession(offered: string | null): boolean;
+  tokenSpent(): boolean;
 }
 
-function serveStatic(res: ServerResponse, rendererDir: string, pathname: string, origin: string): void {
+function createSessionGate(token: string): SessionGate {
+  let spent = false;
+  const sessions: string[] = [];
+  return {
+    trade(offered) {
+      if (spent || !sameSecret(offered, token)) return null;
+      spent = true;
+      const session = randomBytes(32).toString('base64url');
+      sessions.push(session);
+      return session;
+    },
+    hasSession: (offered) => offered !== null && sessions.some((session) => sameSecret(offered, session)),
+    tokenSpent: () => spent,
+  };
+}
+
+function tokenRefusal(spent: boolean): string {
+  return spent
+    ? 'Unauthorized: the token of this server was already used to open it, and it opens one browser only. Use the browser that opened it, or restart `npm run serve` for a new token.'
+    : 'Unauthorized: open the URL printed by `npm run serve`, which carries the token.';
+}
+
+/**
+ * The Host must be this server under one of its names (127.0.0.1 or localhost on loopback), and
+ * the Origin, when sent, the same name: a page opened via localhost talks to localhost.
+ */
+function checkHostAndOrigin(req: IncomingMessage, allowedHosts: Set<string>, opts: { requireOrigin?: boolean } = {}): 403 | null {
+  const requestHost = req.headers.host ?? '';
+  if (!allowedHosts.has(requestHost)) return 403;
+  const requestOrigin = req.headers.origin;
+  if (requestOrigin !== undefined ? requestOrigin !== `http://${requestHost}` : opts.requireOrigin) return 403;
+  return null;
+}
+
+function serveStatic(res: ServerResponse, rendererDir: string, pathname: string, requestHost: string): void {
   let decoded: string;
   try {
     decoded = decodeURIComponent(pathname);
@@ -133,7 +175,7 @@ function serveStatic(res: ServerResponse, rendererDir: string, pathname: string,
   }
   res.writeHead(200, {
     'Content-Type': contentTypes[extname(target)] ?? 'application/octet-stream',
-    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [origin.replace(/^http/, 'ws')] }),
+    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://${requestHost}`] }),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Opener-Policy': 'same-origin',
@@ -143,7 +185,7 @@ function serveStatic(res: ServerResponse, rendererDir: string, pathname: string,
 }
 
 function refuse(res: ServerResponse, status: number, message?: string): void {
-  const text = message ?? (status === 401 ? 'Unauthorized: open the URL printed by `npm run serve`, which carries the token.' : status === 403 ? 'Forbidden.' : 'Not found.');
+  const text = message ?? (status === 403 ? 'Forbidden.' : 'Not found.');
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(text);
 }

@@ -11,7 +11,12 @@ export function attachWebSocket(socket: WebSocket, core: Core): void {
   };
   const unsubscribe = core.events.onAny((event: EventName, payload: unknown) => send({ event, payload }));
   socket.on('close', unsubscribe);
-  socket.on('error', () => socket.terminate());
+  // On a protocol error (a frame over maxPayload: 1009) ws has already started closing with the
+  // right code; terminating here would cut the socket before that close frame is sent (the
+  // client would see 1006). ws ends the socket itself once the frame is out, or after its timeout.
+  socket.on('error', () => {
+    if (socket.readyState !== socket.CLOSING && socket.readyState !== socket.CLOSED) socket.terminate();
+  });
 
   socket.on('message', (data, isBinary) => {
     const raw = isBinary ? null : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
