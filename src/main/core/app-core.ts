@@ -1,7 +1,6 @@
 // Builds the core once per process: the database, the secret store, the services and the
 // dispatcher that every transport (Electron IPC, WebSocket, CLI, tests) shares. Nothing here
 // knows about Electron: its capabilities arrive as small interfaces (a SecretStore factory).
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { ResponseOf } from '../../shared/api/contract.ts';
@@ -21,7 +20,8 @@ import type { Notify } from './monitor/monitor-types.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { RoutersService } from './services/routers-service.ts';
 import { SitesService } from './services/sites-service.ts';
-import { openDatabase, type Database } from './store/database.ts';
+import type { Database } from './store/database.ts';
+import { openStore } from './store/open-store.ts';
 import { RouterRepository } from './store/router-repository.ts';
 import { SiteRepository } from './store/site-repository.ts';
 
@@ -64,7 +64,7 @@ const defaultAgentScriptPath = join(import.meta.dirname, '../../../resources/age
 
 export async function createCore(options: CoreOptions): Promise<Core> {
   const log = options.log ?? silentLogger;
-  const db = openDatabase(databasePath(options.dataDir));
+  const db = openStore(options.dataDir, log);
   let secrets: SecretStore;
   try {
     secrets = options.openSecrets ? await options.openSecrets(db) : new MemorySecretStore();
@@ -172,10 +172,4 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       db.close();
     },
   };
-}
-
-function databasePath(dataDir: string): string {
-  if (dataDir === ':memory:') return ':memory:';
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  return join(dataDir, 'switchyard.db');
 }

@@ -2,7 +2,7 @@
 // (with its token) to open in a browser.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
-import { createCore } from '../core/app-core.ts';
+import { createCore, type Core } from '../core/app-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { consoleLogger } from '../core/logger.ts';
 import { openNodeSecretStore } from '../core/secrets/open-secret-store.ts';
@@ -32,12 +32,19 @@ if (!isLoopback(values.host)) {
 }
 
 const log = consoleLogger('serve');
-const core = await createCore({
-  dataDir: values['data-dir'] ?? defaultDataDir(),
-  transport: 'websocket',
-  log,
-  openSecrets: (db) => openNodeSecretStore(db, { passphrase: process.env.SWITCHYARD_PASSPHRASE, useKeyring: process.env.SWITCHYARD_NO_KEYRING !== '1' }, log),
-});
+let core: Core;
+try {
+  core = await createCore({
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    transport: 'websocket',
+    log,
+    openSecrets: (db) => openNodeSecretStore(db, { passphrase: process.env.SWITCHYARD_PASSPHRASE, useKeyring: process.env.SWITCHYARD_NO_KEYRING !== '1' }, log),
+  });
+} catch (error) {
+  // A data folder that cannot be made, a too short passphrase…: the reason in one line.
+  console.error(`Switchyard cannot start: ${(error as Error).message}`);
+  process.exit(1);
+}
 const server = await startServeServer({ core, rendererDir: resolve(import.meta.dirname, '../../../out/renderer'), host: values.host, port });
 console.log(`Switchyard is running. Open:\n  ${server.url}`);
 
