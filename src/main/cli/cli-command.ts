@@ -19,7 +19,10 @@ export interface CliCommand {
   readonly summary: string;
   readonly options?: ParseArgsConfig['options'];
   run(ctx: CliContext): Promise<unknown>;
+  /** Formats the result as text; its strings arrive with control characters made visible. */
   format(result: never): string;
+  /** Keys of the result whose strings are multi-line text (a CSV) and keep their line breaks. */
+  readonly multilineKeys?: readonly string[];
 }
 
 export class UsageError extends Error {}

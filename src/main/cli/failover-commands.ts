@@ -1,11 +1,12 @@
 // `switchyard failover …`: the safe-apply cycle from a terminal. `enable` writes a draft policy
 // (from what the router has) for the user to complete; `apply --file` plans, commits with the
 // router's revert timer and verifies; `confirm` keeps it, `rollback` or silence undoes it.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
 import { failoverPolicySchema, type FailoverPolicy } from '../../shared/model.ts';
 import { UsageError, type CliCommand, type CliContext } from './cli-command.ts';
+import { maxPolicyFileBytes, readCappedTextFile } from './read-capped-file.ts';
 import { resolveRouter } from './router-arg.ts';
 
 type Status = ResponseOf<'failover.status'>;
@@ -45,8 +46,9 @@ export const failoverCommands: readonly CliCommand[] = [
     summary: "Show what changes, apply it with a revert timer on the router, verify; then confirm (or pass --confirm to keep it when verified).",
     options: { file: { type: 'string' }, 'revert-in': { type: 'string' }, confirm: { type: 'boolean' } },
     run: async (ctx) => {
-      const routerId = await routerArg(ctx);
+      // The file first: a bad one is refused before anything reaches a router.
       const policy = readPolicyFile(ctx.options.file as string | undefined);
+      const routerId = await routerArg(ctx);
       const revertInSec = ctx.options['revert-in'] === undefined ? 60 : Number(ctx.options['revert-in']);
       const plan = await ctx.call('failover.plan', { routerId, policy });
       if (plan.problems.length) return { applied: false, plan, result: null, confirmed: false };
@@ -110,7 +112,7 @@ function readPolicyFile(file: string | undefined): FailoverPolicy {
   if (!file) throw new UsageError('Say which policy file: --file FILE (switchyard failover enable ROUTER --out FILE writes a draft).');
   let value: unknown;
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'));
+    value = JSON.parse(readCappedTextFile(file, maxPolicyFileBytes, 'policy file'));
   } catch (error) {
     throw new UsageError(`${file} could not be read as JSON: ${(error as Error).message}`);
   }

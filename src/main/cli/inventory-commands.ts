@@ -1,9 +1,10 @@
 // `switchyard inventory export|import`: the sites and routers as a JSON file without secrets, to
 // move them to another computer. A file is checked before it is sent, with the UI's own words.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { inventoryCounts, parseInventoryText } from '../../shared/api/inventory-file.ts';
 import { CliApiError, UsageError, type CliCommand } from './cli-command.ts';
+import { maxInventoryFileBytes, readCappedTextFile } from './read-capped-file.ts';
 
 type Exported = ResponseOf<'inventory.export'> | { readonly out: string; readonly sites: number; readonly routers: number };
 
@@ -36,7 +37,7 @@ export const inventoryCommands: readonly CliCommand[] = [
       if (!path) throw new UsageError('Say which file: switchyard inventory import FILE');
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = readCappedTextFile(path, maxInventoryFileBytes, 'inventory export');
       } catch (error) {
         throw new CliApiError({ code: 'not-found', message: `Cannot read ${path}: ${(error as Error).message}` });
       }

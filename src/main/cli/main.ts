@@ -6,13 +6,11 @@ import { openNodeSecretStore } from '../core/secrets/open-secret-store.ts';
 import { runCli } from './cli.ts';
 
 const argv = process.argv.slice(2);
-const dataDirIndex = argv.indexOf('--data-dir');
-const dataDir = dataDirIndex >= 0 ? argv[dataDirIndex + 1] : undefined;
 const log = consoleLogger('cli');
 
 const code = await runCli(
   argv,
-  () =>
+  ({ dataDir }) =>
     createCore({
       dataDir: dataDir ?? defaultDataDir(),
       transport: 'direct',

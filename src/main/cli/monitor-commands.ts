@@ -88,6 +88,7 @@ export const monitorCommands: readonly CliCommand[] = [
     usage: 'switchyard history export ROUTER [--what samples|minutes|events] [--hours N] [--out FILE] [--json]',
     summary: 'Export a router’s monitoring history as CSV (default: the last 24 h of 1 s samples).',
     options: { what: { type: 'string' }, hours: { type: 'string' }, out: { type: 'string' } },
+    multilineKeys: ['csv'],
     run: async (ctx) => {
       const usage = 'switchyard history export ROUTER [--what samples|minutes|events] [--hours N] [--out FILE]';
       const router = await resolveRouter(ctx, usage);

@@ -2,7 +2,7 @@
 // remove routers. Secrets arrive on standard input only; host keys are trusted only when the
 // user names or accepts them.
 import type { RequestOf, ResponseOf } from '../../shared/api/contract.ts';
-import { resolveRouter } from './router-arg.ts';
+import { resolveRouter, resolveSite } from './router-arg.ts';
 import { UsageError, type CliCommand, type CliContext } from './cli-command.ts';
 
 type RouterList = ResponseOf<'routers.list'>;
@@ -22,23 +22,24 @@ const loginUsage = '(--password-stdin [--keyboard-interactive] | --key FILE [--p
 export const routerCommands: readonly CliCommand[] = [
   {
     path: ['routers', 'list'],
-    usage: 'switchyard routers list [--site SITE_ID] [--json]',
-    summary: 'List the routers, of one site or all.',
+    usage: 'switchyard routers list [--site SITE] [--json]',
+    summary: 'List the routers, of one site (its id or name) or all.',
     options: { site: { type: 'string' } },
-    run: (ctx) => ctx.call('routers.list', ctx.options.site ? { siteId: String(ctx.options.site) } : {}),
+    run: async (ctx) => ctx.call('routers.list', ctx.options.site ? { siteId: (await resolveSite(ctx, String(ctx.options.site))).id } : {}),
     format: (r: RouterList) =>
       r.routers.length === 0
-        ? 'No routers yet. Add one with: switchyard routers add SITE_ID NAME HOST --user USER --password-stdin'
+        ? 'No routers yet. Add one with: switchyard routers add SITE NAME HOST --user USER --password-stdin'
         : r.routers.map((x) => `${x.id}  ${x.name}  ${x.username}@${x.host}:${x.port}  ${x.platform ?? 'not detected'}  ${x.hostKey ? 'key trusted' : 'key not trusted'}`).join('\n'),
   },
   {
     path: ['routers', 'add'],
-    usage: `switchyard routers add SITE_ID NAME (HOST | --ssh-config ALIAS) [--user USER] [--port N] ${loginUsage} [--jump ROUTER_ID|none] [--notes TEXT] [--json]`,
-    summary: 'Add a router to a site; with --ssh-config, host, user, port and key come from that Host of ~/.ssh/config (a flag given wins). Secrets are read from standard input.',
+    usage: `switchyard routers add SITE NAME (HOST | --ssh-config ALIAS) [--user USER] [--port N] ${loginUsage} [--jump ROUTER_ID|none] [--notes TEXT] [--json]`,
+    summary: 'Add a router to a site (its id or name); with --ssh-config, host, user, port and key come from that Host of ~/.ssh/config (a flag given wins). Secrets are read from standard input.',
     options: { user: { type: 'string' }, port: { type: 'string' }, 'ssh-config': { type: 'string' }, jump: { type: 'string' }, notes: { type: 'string' }, ...loginOptions },
     run: async (ctx) => {
-      const [siteId, name, hostArg] = ctx.positionals;
-      if (!siteId || !name) throw new UsageError('Say which site and what to call the router.');
+      const [siteArg, name, hostArg] = ctx.positionals;
+      if (!siteArg || !name) throw new UsageError('Say which site (its id or name) and what to call the router.');
+      const siteId = (await resolveSite(ctx, siteArg)).id;
       const entry = ctx.options['ssh-config'] !== undefined ? await sshConfigEntry(ctx, String(ctx.options['ssh-config'])) : undefined;
       const host = hostArg ?? entry?.hostName;
       if (!host) throw new UsageError('Say where the router is: HOST, or --ssh-config ALIAS to take it from ~/.ssh/config.');
