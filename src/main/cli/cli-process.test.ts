@@ -28,7 +28,8 @@ function switchyard(args: readonly string[], env: Record<string, string> = {}) {
 
 const noStackTrace = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+/);
 
-describe('switchyard (the process)', () => {
+// Several process starts per test on a shared 2-core machine: allow minutes, not seconds.
+describe('switchyard (the process)', { timeout: 240_000 }, () => {
   it('takes --data-dir and --json before the command', () => {
     const other = join(dir, 'other');
     expect(switchyard(['--data-dir', other, 'sites', 'add', 'Bakery'])).toMatchObject({ code: 0 });
