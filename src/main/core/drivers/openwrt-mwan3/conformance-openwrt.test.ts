@@ -5,13 +5,14 @@ import type { FailoverPolicy } from '../../../../shared/model.ts';
 import { conformanceScenarios, type ConformanceHarness } from '../conformance/driver-conformance.ts';
 import { assessKmwanConfig } from './kmwan.ts';
 import { createKmwanDriver, kmwanCommands } from './kmwan-driver.ts';
-import { confirmScript, readPendingCommand, rollbackScript, stageCommand, stagedExportCommand } from './mwan3-apply-script.ts';
+import { confirmScript, readPendingCommand, rollbackScript } from './mwan3-apply-script.ts';
 import { normalizeMwan3Policy, policyToMwan3 } from './mwan3-policy-map.ts';
 import { createOpenwrtMwan3Driver, mwan3Commands } from './openwrt-mwan3-driver.ts';
 import { createReplayShell, recorded, recordedFile, type Recording, type ReplayMap } from './replay-shell.ts';
+import { createStagingShell } from './staging-replay.ts';
 import { community, lab, readFixture } from './test-fixtures.ts';
-import { parseUciExport, parseUciConfigFile } from './uci/uci-parse.ts';
-import { serializeUciExport } from './uci/uci-serialize.ts';
+import { parseUciExport, parseUciConfigFile, parseUciShow } from './uci/uci-parse.ts';
+import { serializeUciConfigFile, serializeUciExport } from './uci/uci-serialize.ts';
 
 const L = (stem: string): Recording => recorded(lab, stem);
 const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
@@ -31,10 +32,14 @@ const labExport = readFixture(lab, 'a_both_online__uci-export-mwan3.txt');
 // Derived: what the driver writes for the sample on the recorded router.
 const managedExport = serializeUciExport(policyToMwan3(parseUciExport(labExport, 'mwan3'), normalizeMwan3Policy(sample)).after);
 
+// Derived: the committed file is `uci export` without its package line (what uci commit writes).
+const fileOf = (exportText: string): string => exportText.replace(/^package mwan3\n/, '');
 const labMap = (extra: Record<string, Recording> = {}): ReplayMap => ({
   [mwan3Commands.exportMwan3.text]: L('a_both_online__uci-export-mwan3'),
+  [mwan3Commands.catMwan3.text]: ok(fileOf(labExport)),
   [mwan3Commands.changesMwan3.text]: L('uci_edit__uci-changes-mwan3-after-commit'),
-  [mwan3Commands.showNetwork.text]: L('a_both_online__uci-show-network'),
+  // Derived: the recorded `uci show network` written out as its file.
+  [mwan3Commands.catNetwork.text]: ok(serializeUciConfigFile(parseUciShow(L('a_both_online__uci-show-network').stdout, 'network'))),
   [mwan3Commands.networkDump.text]: L('a_both_online__ubus-call-network.interface-dump'),
   [mwan3Commands.ubusInterfaces.text]: L('common__ubus-call-mwan3-status'),
   [mwan3Commands.textInterfaces.text]: L('b_wan_offline__mwan3-interfaces'),
@@ -48,14 +53,12 @@ const now = 1_700_000_000_000;
 
 const openwrt: ConformanceHarness = {
   unmanaged: async () => createOpenwrtMwan3Driver(createReplayShell(labMap()), { facts }),
-  managed: async () => ({ driver: createOpenwrtMwan3Driver(createReplayShell(labMap({ [mwan3Commands.exportMwan3.text]: ok(managedExport) })), { facts }), policy: normalizeMwan3Policy(sample) }),
+  managed: async () => ({ driver: createOpenwrtMwan3Driver(createReplayShell(labMap({ [mwan3Commands.exportMwan3.text]: ok(managedExport), [mwan3Commands.catMwan3.text]: ok(fileOf(managedExport)) })), { facts }), policy: normalizeMwan3Policy(sample) }),
   samplePolicy: sample,
   expectedWans: ['wan', 'wanb'],
   committing: async () => ({
     driver: createOpenwrtMwan3Driver(
-      createReplayShell(labMap({ [stageCommand(['mwan3']).text]: L('uci_edit__uci-batch-no-commit'), [stagedExportCommand('mwan3').text]: ok(managedExport) }), [
-        { label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() },
-      ]),
+      createStagingShell(labMap(), [{ label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() }]),
       { facts, nowMs: () => now },
     ),
     nowMs: now,

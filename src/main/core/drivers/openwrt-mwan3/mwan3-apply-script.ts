@@ -106,6 +106,22 @@ export function revertScriptText(o: { readonly token: string; readonly inSec: nu
   ].join('\n');
 }
 
+/** Prints 1 when the engine starts at boot, else 0. */
+const enabledNow = (engine: string): ShellCommand => sh.script`if ${initd(engine, 'enabled')}; then echo 1; else echo 0; fi`;
+
+const pendingCommitGuard = (): ShellCommand =>
+  sh.script`[ ! -e ${routerPaths.armed} ] || { echo 'switchyard: another change is waiting for confirmation; confirm or roll it back first' >&2; exit ${String(installExit.pendingCommit)}; }`;
+
+/** Keeps the packages and the engine's boot state as "before Switchyard", once; the engine's .orig is written last, so its presence means the capture is whole. */
+function captureOriginals(engine: string, packages: readonly string[]): ShellCommand {
+  const order = [...packages.filter((p) => p !== engine), engine];
+  return sh.script`[ -e ${routerPaths.original(engine)} ] || { ${sh.redirect(enabledNow(engine), { stdout: routerPaths.originalEnabled(engine) })} && ${sh.and(...order.map((p) => shellCommand(['cp', `/etc/config/${p}`, routerPaths.original(p)])))}; }`;
+}
+
+/** setsid (when BusyBox has it) leaves the session's process group; the script ignores HUP either way. */
+const startRevertJob = (): ShellCommand =>
+  sh.script`if command -v setsid >/dev/null 2>&1; then setsid sh ${routerPaths.revertScript} </dev/null >/dev/null 2>&1 & else sh ${routerPaths.revertScript} </dev/null >/dev/null 2>&1 & fi; echo $! > ${routerPaths.revertPid}`;
+
 /**
  * One script, run once: check nothing changed since the plan was read (compare-and-swap on the
  * md5 of `uci export`), keep the originals on first enable, back up the live files and arm the
@@ -116,9 +132,7 @@ export function installScript(o: InstallOptions): ShellCommand {
   const P = routerPaths.pendingDir;
   // A reload can cut the SSH session this runs in; the install must still finish.
   const parts: ShellCommand[] = [sh.script`trap '' HUP`];
-  if (o.revert) {
-    parts.push(sh.script`[ ! -e ${routerPaths.armed} ] || { echo 'switchyard: another change is waiting for confirmation; confirm or roll it back first' >&2; exit ${String(installExit.pendingCommit)}; }`);
-  }
+  if (o.revert) parts.push(pendingCommitGuard());
   for (const p of o.packages) {
     const verb = o.baseRead?.[p.name] ?? 'export';
     parts.push(sh.script`[ "$(uci ${verb} ${p.name} | md5sum)" = ${p.baseMd5} ] || { echo ${`switchyard: /etc/config/${p.name} changed since it was read`} >&2; exit ${String(installExit.conflict)}; }`);
@@ -127,25 +141,15 @@ export function installScript(o: InstallOptions): ShellCommand {
     parts.push(sh.script`[ "$(md5sum < ${`${routerPaths.workDir}/${p.name}.export`})" = ${p.stagedMd5} ] || { echo ${`switchyard: the staged ${p.name} is not what was planned`} >&2; exit ${String(installExit.stagedMismatch)}; }`);
   }
   parts.push(shellCommand(['mkdir', '-p', P]));
-  const enabledNow = sh.script`if ${initd(o.engine, 'enabled')}; then echo 1; else echo 0; fi`;
-  if (o.captureOriginal) {
-    // The .orig of the engine's package is written last: its presence means the capture is whole.
-    const order = [...o.captureOriginal.packages.filter((p) => p !== o.engine), o.engine];
-    parts.push(
-      sh.script`[ -e ${routerPaths.original(o.engine)} ] || { ${sh.redirect(enabledNow, { stdout: routerPaths.originalEnabled(o.engine) })} && ${sh.and(...order.map((p) => shellCommand(['cp', `/etc/config/${p}`, routerPaths.original(p)])))}; }`,
-    );
-  }
+  if (o.captureOriginal) parts.push(captureOriginals(o.engine, o.captureOriginal.packages));
   if (o.revert) {
     const pkgs = o.packages.map((p) => p.name);
     for (const p of pkgs) parts.push(shellCommand(['cp', `/etc/config/${p}`, routerPaths.backup(p)]));
-    parts.push(sh.redirect(enabledNow, { stdout: routerPaths.backupEnabled(o.engine) }));
+    parts.push(sh.redirect(enabledNow(o.engine), { stdout: routerPaths.backupEnabled(o.engine) }));
     parts.push(sh.redirect(shellCommand(['printf', '%s\\n', `token=${o.revert.token}`, `revert_at_ms=${o.revert.atMs}`]), { stdout: routerPaths.armed }));
     const text = revertScriptText({ token: o.revert.token, inSec: o.revert.inSec, packages: pkgs, engine: o.engine, services: o.services });
     parts.push(sh.redirect(shellCommand(['printf', '%s', text]), { stdout: routerPaths.revertScript }));
-    // setsid (when BusyBox has it) leaves the session's process group; the script ignores HUP either way.
-    parts.push(
-      sh.script`if command -v setsid >/dev/null 2>&1; then setsid sh ${routerPaths.revertScript} </dev/null >/dev/null 2>&1 & else sh ${routerPaths.revertScript} </dev/null >/dev/null 2>&1 & fi; echo $! > ${routerPaths.revertPid}`,
-    );
+    parts.push(startRevertJob());
   }
   for (const p of o.packages) {
     parts.push(shellCommand(['sed', '1d', `${routerPaths.workDir}/${p.name}.export`]));
@@ -208,6 +212,109 @@ export function removeScript(o: { readonly engine: string; readonly originals: r
     sh.script`if [ "$(cat ${routerPaths.originalEnabled(o.engine)})" = 1 ]; then ${initd(o.engine, 'enable')}; ${initd(o.engine, 'reload')}; else ${initd(o.engine, 'stop')}; ${initd(o.engine, 'disable')}; fi`,
   );
   parts.push(shellCommand(['rm', '-f', routerPaths.original(o.engine), routerPaths.originalEnabled(o.engine), ...o.originals.filter((p) => p !== o.engine).map(routerPaths.original)]));
+  parts.push(discardStageCommand());
+  return sh.and(...parts);
+}
+
+// ---- whole-file installs: the driver edits the file text in place, the router only swaps it in ----
+
+/** Where Switchyard keeps a copy of each file as it last wrote it, so Remove can tell the admin's later edits from its own. */
+export const appliedCopy = (pkg: string): string => `/etc/switchyard/${pkg}.applied`;
+const backupApplied = (pkg: string): string => `/etc/switchyard/pending/${pkg}.applied`;
+const stagedFile = (pkg: string): string => `${routerPaths.workConf}/${pkg}`;
+
+/** Receives one file's new text on stdin into the private workspace (no uci yet). */
+export function stageFileCommand(pkg: string): ShellCommand {
+  return sh.and(shellCommand(['mkdir', '-p', routerPaths.workConf, routerPaths.workDelta]), sh.redirect(shellCommand(['cat']), { stdout: stagedFile(pkg) }));
+}
+
+export type FileInstallOptions = {
+  /** Files to swap in, each with md5sumLine of the text read and of the text staged. */
+  readonly packages: readonly { readonly name: string; readonly baseMd5: string; readonly newMd5: string }[];
+  readonly engine: string;
+  /** Reloads, in order, for the packages that change (never for one that does not). */
+  readonly services: readonly ServiceAction[];
+  readonly revert: { readonly inSec: number; readonly token: string; readonly atMs: number } | null;
+  /** Packages kept as "before Switchyard" (all of them, changed now or not) if not kept yet. */
+  readonly captureOriginal: { readonly packages: readonly string[] } | null;
+  /** Keep a copy as Switchyard's last write (false when taking Switchyard's sections out without originals). */
+  readonly recordApplied?: boolean;
+};
+
+const conflictCheck = (name: string, baseMd5: string): ShellCommand =>
+  sh.script`[ "$(md5sum < ${`/etc/config/${name}`})" = ${baseMd5} ] || { echo ${`switchyard: /etc/config/${name} changed since it was read`} >&2; exit ${String(installExit.conflict)}; }`;
+const pendingCheck = (name: string): ShellCommand =>
+  sh.script`[ -z "$(uci changes ${name})" ] || { echo ${`switchyard: uncommitted uci changes to ${name} are waiting in /tmp/.uci`} >&2; exit ${String(installExit.pendingChanges)}; }`;
+const stagedCheck = (name: string, md5: string): ShellCommand =>
+  sh.script`[ "$(md5sum < ${stagedFile(name)})" = ${md5} ] || { echo ${`switchyard: the staged ${name} is not what was planned`} >&2; exit ${String(installExit.stagedMismatch)}; }`;
+/** Same-filesystem rename so a reader never sees half a file; then keep Switchyard's copy. */
+const swapIn = (name: string): ShellCommand[] => [
+  shellCommand(['cp', stagedFile(name), `/etc/config/.${name}.switchyard-new`]),
+  shellCommand(['mv', `/etc/config/.${name}.switchyard-new`, `/etc/config/${name}`]),
+];
+
+/** The revert job of a whole-file install: puts back the files and Switchyard's copies of them. */
+export function fileRevertScriptText(o: { readonly token: string; readonly inSec: number; readonly packages: readonly string[]; readonly engine: string; readonly services: readonly ServiceAction[] }): string {
+  const base = revertScriptText(o).split('\n');
+  const restoreApplied = o.packages.map((p) => sh.script`if [ -e ${backupApplied(p)} ]; then cp ${backupApplied(p)} ${appliedCopy(p)}; else rm -f ${appliedCopy(p)}; fi`.text);
+  // Insert after the token check (line index 5: shebang, comment, trap, sleep, grep).
+  return [...base.slice(0, 5), ...restoreApplied, ...base.slice(5)].join('\n');
+}
+
+/**
+ * One script, run once: compare-and-swap on the md5 of each file's bytes, keep the originals on
+ * first enable, back up and arm the revert job BEFORE touching anything, swap the staged files
+ * in, record them as Switchyard's last write, enable the engine at boot and reload once each.
+ */
+export function fileInstallScript(o: FileInstallOptions): ShellCommand {
+  const P = routerPaths.pendingDir;
+  const parts: ShellCommand[] = [sh.script`trap '' HUP`];
+  if (o.revert) parts.push(pendingCommitGuard());
+  for (const p of o.packages) parts.push(conflictCheck(p.name, p.baseMd5), pendingCheck(p.name), stagedCheck(p.name, p.newMd5));
+  parts.push(shellCommand(['mkdir', '-p', P]));
+  if (o.captureOriginal) parts.push(captureOriginals(o.engine, o.captureOriginal.packages));
+  const names = o.packages.map((p) => p.name);
+  if (o.revert) {
+    for (const p of names) {
+      parts.push(shellCommand(['cp', `/etc/config/${p}`, routerPaths.backup(p)]));
+      parts.push(sh.script`[ ! -e ${appliedCopy(p)} ] || cp ${appliedCopy(p)} ${backupApplied(p)}`);
+    }
+    parts.push(sh.redirect(enabledNow(o.engine), { stdout: routerPaths.backupEnabled(o.engine) }));
+    parts.push(sh.redirect(shellCommand(['printf', '%s\\n', `token=${o.revert.token}`, `revert_at_ms=${o.revert.atMs}`]), { stdout: routerPaths.armed }));
+    const text = fileRevertScriptText({ token: o.revert.token, inSec: o.revert.inSec, packages: names, engine: o.engine, services: o.services });
+    parts.push(sh.redirect(shellCommand(['printf', '%s', text]), { stdout: routerPaths.revertScript }));
+    parts.push(startRevertJob());
+  }
+  const record = o.recordApplied ?? true;
+  for (const p of names) parts.push(...swapIn(p), ...(record ? [shellCommand(['cp', stagedFile(p), appliedCopy(p)])] : []));
+  // Without a revert job the pending directory was only a place to stand; leave no empty ones.
+  if (!o.revert) parts.push(sh.script`rmdir ${P} 2>/dev/null; rmdir ${routerPaths.stateDir} 2>/dev/null; true`);
+  parts.push(sh.or(initd(o.engine, 'enabled'), initd(o.engine, 'enable')));
+  for (const s of o.services) parts.push(initd(s.service, s.verb));
+  parts.push(discardStageCommand());
+  return sh.and(...parts);
+}
+
+/**
+ * Remove with in-place edits: cancel a pending commit, swap in the staged files (only those that
+ * change), return the engine to its earlier boot state, forget Switchyard's records and leave no
+ * empty /etc/switchyard behind.
+ */
+export function fileRemoveScript(o: { readonly engine: string; readonly originals: readonly string[]; readonly packages: readonly { readonly name: string; readonly baseMd5: string; readonly newMd5: string }[]; readonly services: readonly ServiceAction[] }): ShellCommand {
+  const engineChanges = o.packages.some((p) => p.name === o.engine);
+  const parts: ShellCommand[] = [
+    sh.script`[ -e ${routerPaths.original(o.engine)} ] || exit ${String(noOriginalExit)}`,
+    sh.script`trap '' HUP`,
+  ];
+  for (const p of o.packages) parts.push(conflictCheck(p.name, p.baseMd5), pendingCheck(p.name), stagedCheck(p.name, p.newMd5));
+  parts.push(sh.script`pid=$(cat ${routerPaths.revertPid} 2>/dev/null); rm -rf ${routerPaths.pendingDir}; [ -z "$pid" ] || kill "$pid" 2>/dev/null; true`);
+  for (const p of o.packages) parts.push(...swapIn(p.name));
+  for (const s of o.services) if (s.service !== o.engine) parts.push(initd(s.service, s.verb));
+  const engineReload = engineChanges ? sh.script`${initd(o.engine, 'reload')}` : sh.script`true`;
+  parts.push(sh.script`if [ "$(cat ${routerPaths.originalEnabled(o.engine)})" = 1 ]; then ${initd(o.engine, 'enable')}; ${engineReload}; else ${initd(o.engine, 'stop')}; ${initd(o.engine, 'disable')}; fi`);
+  const pkgs = [...new Set([...o.originals, o.engine])];
+  parts.push(shellCommand(['rm', '-f', routerPaths.originalEnabled(o.engine), ...pkgs.map(routerPaths.original), ...pkgs.map(appliedCopy)]));
+  parts.push(sh.script`rmdir ${routerPaths.stateDir} 2>/dev/null; true`);
   parts.push(discardStageCommand());
   return sh.and(...parts);
 }

@@ -4,16 +4,19 @@
 import { describe, expect, it } from 'vitest';
 import type { SwitchyardError } from '../../../../shared/errors.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
-import { md5sumLine, readPendingCommand, confirmScript, rollbackScript, stageCommand, stagedExportCommand, discardStageCommand } from './mwan3-apply-script.ts';
-import { normalizeMwan3Policy, policyToMwan3, removeSwitchyardSectionsOps } from './mwan3-policy-map.ts';
+import { md5sumLine, readPendingCommand, confirmScript, rollbackScript, stageFileCommand, stagedExportCommand, discardStageCommand } from './mwan3-apply-script.ts';
+import { normalizeMwan3Policy, policyToMwan3 } from './mwan3-policy-map.ts';
 import { createOpenwrtMwan3Driver, detectOpenwrtMwan3, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
 import { createReplayShell, recorded, recordedFile, type Recording, type ReplayMap } from './replay-shell.ts';
+import { createStagingShell, outsideSwitchyard } from './staging-replay.ts';
 import { community, lab, readFixture } from './test-fixtures.ts';
 import { applyUciBatchOps } from './uci/uci-batch.ts';
-import { parseUciExport, parseUciShow } from './uci/uci-parse.ts';
-import { serializeUciExport, serializeUciShow } from './uci/uci-serialize.ts';
+import { parseUciConfigFile, parseUciExport, parseUciShow } from './uci/uci-parse.ts';
+import { serializeUciConfigFile, serializeUciExport } from './uci/uci-serialize.ts';
 
 const L = (stem: string): Recording => recorded(lab, stem);
+const fileOf = (exportText: string): string => exportText.replace(/^package mwan3\n/, '');
+const labNetworkFile = serializeUciConfigFile(parseUciShow(readFixture(lab, 'a_both_online__uci-show-network.txt'), 'network'));
 const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
 // Synthetic: BusyBox cat's message for a missing file (the driver only looks at the exit code).
 const noFile = (path: string): Recording => ({ stdout: '', stderr: `cat: can't open '${path}': No such file or directory\n`, exitCode: 1 });
@@ -27,7 +30,10 @@ function labRouter(state = 'a_both_online', extra: Record<string, Recording | re
     [mwan3Commands.whichTools.text]: L('common__which-httping-arping'),
     [mwan3Commands.exportMwan3.text]: L('a_both_online__uci-export-mwan3'),
     [mwan3Commands.changesMwan3.text]: L('uci_edit__uci-changes-mwan3-after-commit'),
-    [mwan3Commands.showNetwork.text]: L('a_both_online__uci-show-network'),
+    // Derived: the committed files are `uci export` without its package line (uci commit writes that
+    // format); the network file is the recorded `uci show network` written out the same way.
+    [mwan3Commands.catMwan3.text]: ok(fileOf(L('a_both_online__uci-export-mwan3').stdout)),
+    [mwan3Commands.catNetwork.text]: ok(labNetworkFile),
     [mwan3Commands.networkDump.text]: L(`${state === 'e_mwan3_stopped' || state === 'd_wan_ifdown' ? state : 'a_both_online'}__ubus-call-network.interface-dump`),
     // Recorded without arguments: ubus answers "Command failed: Not found" (rc 4) for a missing
     // object before it looks at the message, so the reply is the same with {"section":…}.
@@ -53,7 +59,7 @@ const labExport = readFixture(lab, 'a_both_online__uci-export-mwan3.txt');
 /** Derived: the config this driver writes for `desired` on the recorded router (our serializer, checked byte for byte against real exports). */
 const managedExport = serializeUciExport(policyToMwan3(parseUciExport(labExport, 'mwan3'), normalizeMwan3Policy(desired)).after);
 const managed = (extra: Record<string, Recording | readonly Recording[]> = {}, state = 'a_both_online'): ReplayMap =>
-  labRouter(state, { [mwan3Commands.exportMwan3.text]: ok(managedExport), ...extra });
+  labRouter(state, { [mwan3Commands.exportMwan3.text]: ok(managedExport), [mwan3Commands.catMwan3.text]: ok(fileOf(managedExport)), ...extra });
 
 /** Own scripts print nothing on success (synthetic: the exit code is what the driver reads). */
 const installOk = { label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() } as const;
@@ -194,14 +200,15 @@ describe('readStatus over every recorded state (mwan3 interfaces text; this rout
 });
 
 describe('plan', () => {
-  it('plans the policy as a uci batch tied to the config it read', async () => {
+  it('plans the policy as a file diff tied to the file it read', async () => {
     const plan = await createOpenwrtMwan3Driver(createReplayShell(labRouter()), { facts: labFacts }).plan(desired);
     expect(plan.problems).toEqual([]);
     expect(plan.policy).toEqual(normalizeMwan3Policy(desired));
     expect(plan.changes).toEqual([{ kind: 'add', subject: 'Failover managed by Switchyard (failover)', to: 'wan → wanb' }]);
-    expect(plan.nativeDiff).toContain("set mwan3.sy_policy.last_resort='default'");
+    expect(plan.nativeDiff).toContain("+\toption last_resort 'default'");
+    expect(plan.nativeDiff).toContain('--- /etc/config/mwan3');
     expect(plan.nativeDiff).toContain('mwan3.sy_default: new rule section');
-    expect(plan.nativeDiff).toContain(`# switchyard-base mwan3 md5=${md5sumLine(labExport).slice(0, 32)}`);
+    expect(plan.nativeDiff).toContain(`# switchyard-base mwan3 md5=${md5sumLine(fileOf(labExport)).slice(0, 32)}`);
     // wan: interval 5 + 3 × (2 targets × 2 s) + 2 × 2 = 21 s
     expect(plan.predictedFailoverSec).toBe(21);
   });
@@ -245,96 +252,75 @@ describe('plan', () => {
   it('offers the unique-metric fix when two uplinks share a metric in /etc/config/network', async () => {
     // Derived: the recorded network config with wanb's metric set to wan's.
     const network = applyUciBatchOps(parseUciShow(readFixture(lab, 'a_both_online__uci-show-network.txt'), 'network'), [{ kind: 'set-option', package: 'network', section: 'wanb', option: 'metric', value: '10' }]);
-    const shell = createReplayShell(labRouter('a_both_online', { [mwan3Commands.showNetwork.text]: ok(serializeUciShow(network)) }));
+    const shell = createReplayShell(labRouter('a_both_online', { [mwan3Commands.catNetwork.text]: ok(serializeUciConfigFile(network)) }));
     const plan = await createOpenwrtMwan3Driver(shell, { facts: labFacts }).plan(desired);
     expect(plan.changes).toContainEqual({ kind: 'change', subject: 'Routing metric of wanb in /etc/config/network (mwan3 needs a different one per uplink)', from: '10', to: '20' });
-    expect(plan.nativeDiff).toContain("set network.wanb.metric='20'");
+    expect(plan.nativeDiff).toContain("-\toption metric '10'\n+\toption metric '20'");
   });
 });
 
 describe('commit (golden: the exact commands sent)', () => {
-  const stagedAfter = managedExport;
-  const commitRouter = (extra: Record<string, Recording | readonly Recording[]> = {}): ReplayMap =>
-    labRouter('a_both_online', {
-      // A successful uci batch prints nothing (recorded: uci_edit, batch without commit).
-      [stageCommand(['mwan3']).text]: L('uci_edit__uci-batch-no-commit'),
-      // Derived: what uci export prints for the staged package (our serializer, matched to real exports).
-      [stagedExportCommand('mwan3').text]: ok(stagedAfter),
-      ...extra,
-    });
+  const commitRouter = (extra: Record<string, Recording | readonly Recording[]> = {}): ReplayMap => labRouter('a_both_online', extra);
+  const labFile = fileOf(labExport);
 
-  it('stages in the private workspace, checks the staged result, arms the revert job and installs', async () => {
-    const shell = createReplayShell(commitRouter(), [installOk]);
+  it('sends the file edited in place, checks the router reads it as planned, arms the revert job and swaps it in', async () => {
+    const shell = createStagingShell(commitRouter(), [installOk]);
     const driver = createOpenwrtMwan3Driver(shell, { facts: labFacts, nowMs: () => 1_700_000_000_000, newToken: () => '00112233aabbccdd' });
     const plan = await driver.plan(desired);
     const calls0 = shell.calls.length;
     const result = await driver.commit(plan, { revertInSec: 90 });
     expect(result).toEqual({ revertAtMs: 1_700_000_090_000 });
     expect(shell.calls.slice(calls0).map((c) => c.command)).toEqual([
-      'uci export mwan3',
+      'cat /etc/config/mwan3',
       readPendingCommand().text,
-      'uci show network',
-      stageCommand(['mwan3']).text,
+      'cat /etc/config/network',
+      discardStageCommand().text,
+      stageFileCommand('mwan3').text,
       stagedExportCommand('mwan3').text,
       '<install script>',
     ]);
     const installText = shell.scripts['<install script>']![0]!;
-    const stdin = shell.calls.find((c) => c.command === stageCommand(['mwan3']).text)!.stdin!;
-    expect(plan.nativeDiff).toContain(stdin.trimEnd());
-    expect(stdin).not.toMatch(/^commit/m);
-    expect(installText).toContain(`[ "$(uci export mwan3 | md5sum)" = '${md5sumLine(labExport)}' ]`);
-    expect(installText).toContain(`[ "$(md5sum < /var/run/switchyard-uci/mwan3.export)" = '${md5sumLine(stagedAfter)}' ]`);
+    const staged = shell.staged.mwan3!;
+    // The staged file is the recorded one with Switchyard's lines added: the config the plan predicted.
+    expect(serializeUciExport(parseUciConfigFile(staged, 'mwan3'))).toBe(managedExport);
+    expect(outsideSwitchyard(staged, ['wan', 'wanb'])).toBe(outsideSwitchyard(labFile, ['wan', 'wanb']));
+    expect(installText).toContain(`[ "$(md5sum < /etc/config/mwan3)" = '${md5sumLine(labFile)}' ]`);
+    expect(installText).toContain(`[ "$(md5sum < /var/run/switchyard-uci/conf/mwan3)" = '${md5sumLine(staged)}' ]`);
     expect(installText).toContain("'token=00112233aabbccdd' 'revert_at_ms=1700000090000'");
     expect(installText).toContain('sleep 90');
-    // Replaying the batch on the recorded config gives exactly the planned config.
-    expect(serializeUciExport(applyUciBatchOps(parseUciExport(labExport, 'mwan3'), policyToMwan3(parseUciExport(labExport, 'mwan3'), plan.policy).ops))).toBe(stagedAfter);
+    expect(installText).not.toContain('uci export');
   });
 
-  it('stages network and mwan3 together when the plan fixes a shared metric, and reloads network first', async () => {
+  it('edits network and mwan3 together when the plan fixes a shared metric, and reloads network first', async () => {
     // Derived: the recorded network config with wanb's metric set to wan's.
-    const dup = applyUciBatchOps(parseUciShow(readFixture(lab, 'a_both_online__uci-show-network.txt'), 'network'), [{ kind: 'set-option', package: 'network', section: 'wanb', option: 'metric', value: '10' }]);
-    const fixed = applyUciBatchOps(dup, [{ kind: 'set-option', package: 'network', section: 'wanb', option: 'metric', value: '20' }]);
-    const shell = createReplayShell(
-      commitRouter({
-        [mwan3Commands.showNetwork.text]: ok(serializeUciShow(dup)),
-        [stageCommand(['network', 'mwan3']).text]: L('uci_edit__uci-batch-no-commit'),
-        // Derived: uci export of the staged network (our serializer).
-        [stagedExportCommand('network').text]: ok(serializeUciExport(fixed)),
-      }),
-      [installOk],
-    );
+    const dup = serializeUciConfigFile(applyUciBatchOps(parseUciShow(readFixture(lab, 'a_both_online__uci-show-network.txt'), 'network'), [{ kind: 'set-option', package: 'network', section: 'wanb', option: 'metric', value: '10' }]));
+    const shell = createStagingShell(commitRouter({ [mwan3Commands.catNetwork.text]: ok(dup) }), [installOk]);
     const driver = createOpenwrtMwan3Driver(shell, { facts: labFacts, newToken: () => '00112233aabbccdd' });
     await driver.commit(await driver.plan(desired), { revertInSec: 120 });
-    expect(shell.calls.find((c) => c.command === stageCommand(['network', 'mwan3']).text)!.stdin!.split('\n')[0]).toBe("set network.wanb.metric='20'");
+    expect(shell.staged.network).toBe(dup.replace(/(config interface 'wanb'\n(?:\t.*\n)*?\toption metric )'10'/, "$1'20'"));
     const install = shell.scripts['<install script>']![0]!;
-    expect(install).toContain(`[ "$(uci show network | md5sum)" = '${md5sumLine(serializeUciShow(dup))}' ]`);
+    expect(install).toContain(`[ "$(md5sum < /etc/config/network)" = '${md5sumLine(dup)}' ]`);
     expect(install.indexOf('{ /etc/init.d/network reload; }')).toBeLessThan(install.lastIndexOf('{ /etc/init.d/mwan3 reload; }'));
     expect(install).toContain('cp /etc/switchyard/pending/network /etc/config/network');
   });
 
   it('refuses to overwrite a config edited on the router since the plan, and shows what changed (recorded edit)', async () => {
-    const shell = createReplayShell(commitRouter({ [mwan3Commands.exportMwan3.text]: [L('a_both_online__uci-export-mwan3'), L('uci_edit__uci-export-mwan3')] }));
+    const shell = createStagingShell(commitRouter({ [mwan3Commands.catMwan3.text]: [ok(labFile), ok(fileOf(L('uci_edit__uci-export-mwan3').stdout))] }));
     const driver = createOpenwrtMwan3Driver(shell, { facts: labFacts });
     const plan = await driver.plan(desired);
     const err = await rejects(driver.commit(plan, { revertInSec: 90 }));
     expect(err.code).toBe('conflict');
     expect(err.details).toEqual({ package: 'mwan3', diff: ["mwan3.wanb.track_ip: ['198.51.100.1'] → ['198.51.100.1', '198.51.100.254']", "mwan3.@rule[2]: new rule section (dest_ip='203.0.113.0/24', proto='all', use_policy='balanced')"] });
-    expect(shell.calls.some((c) => c.command === stageCommand(['mwan3']).text)).toBe(false);
+    expect(shell.calls.some((c) => c.command === stageFileCommand('mwan3').text)).toBe(false);
   });
 
-  it('stops and cleans up when uci batch reports a failed line (recorded stderr)', async () => {
-    const shell = createReplayShell(commitRouter({ [stageCommand(['mwan3']).text]: L('uci_edit__uci-batch-with-bad-line-2'), [discardStageCommand().text]: ok() }));
+  it('stops and cleans up when the router’s uci reads the staged file differently than Switchyard', async () => {
+    // Recorded: the lab's export, which lacks Switchyard's sections, stands for a uci that read something else.
+    const shell = createReplayShell({ ...commitRouter(), [stageFileCommand('mwan3').text]: ok(), [discardStageCommand().text]: ok(), [stagedExportCommand('mwan3').text]: L('a_both_online__uci-export-mwan3') });
     const driver = createOpenwrtMwan3Driver(shell, { facts: labFacts });
     const err = await rejects(driver.commit(await driver.plan(desired), { revertInSec: 90 }));
-    expect(err.message).toContain('Unknown command');
+    expect(err.message).toMatch(/uci reads the new mwan3 differently than Switchyard does, so nothing was changed/);
     expect(shell.calls.at(-1)!.command).toBe(discardStageCommand().text);
-  });
-
-  it('refuses when the router staged something else than predicted', async () => {
-    const shell = createReplayShell(commitRouter({ [stagedExportCommand('mwan3').text]: L('a_both_online__uci-export-mwan3'), [discardStageCommand().text]: ok() }));
-    const driver = createOpenwrtMwan3Driver(shell, { facts: labFacts });
-    const err = await rejects(driver.commit(await driver.plan(desired), { revertInSec: 90 }));
-    expect(err.message).toMatch(/staged mwan3 differently than planned/);
   });
 
   it('refuses a second commit while one waits for confirmation', async () => {
@@ -362,16 +348,18 @@ describe('confirm and rollback', () => {
 
 describe('forceFailover and remove', () => {
   it('forces an uplink by pointing the rule at a one-member policy, without a revert timer', async () => {
-    const forced = serializeUciExport(policyToMwan3(parseUciExport(managedExport, 'mwan3'), normalizeMwan3Policy(desired), { forcedWan: 'wanb' }).after);
-    const shell = createReplayShell(managed({ [stageCommand(['mwan3']).text]: L('uci_edit__uci-batch-no-commit'), [stagedExportCommand('mwan3').text]: ok(forced) }), [installOk]);
+    const shell = createStagingShell(managed(), [installOk]);
     const driver = createOpenwrtMwan3Driver(shell, { facts: labFacts });
     await driver.forceFailover('wanb');
-    expect(shell.calls.find((c) => c.command === stageCommand(['mwan3']).text)!.stdin).toBe(
-      "set mwan3.sy_forced='policy'\nset mwan3.sy_forced.use_member=''\nadd_list mwan3.sy_forced.use_member='sy_m_wanb'\nset mwan3.sy_forced.last_resort='default'\nset mwan3.sy_default.use_policy='sy_forced'\n",
+    const before = fileOf(managedExport);
+    expect(shell.staged.mwan3).toBe(
+      // uci-written files end with a blank line; the new section keeps that shape.
+      before.replace("\toption use_policy 'sy_policy'", "\toption use_policy 'sy_forced'") + "config policy 'sy_forced'\n\tlist use_member 'sy_m_wanb'\n\toption last_resort 'default'\n\n",
     );
     const install = shell.scripts['<install script>']![0]!;
     expect(install).not.toContain('revert.sh');
     expect(install).toContain('/etc/init.d/mwan3 reload');
+    expect(install).not.toContain('/etc/init.d/network');
     await expect(driver.forceFailover('wwan')).rejects.toMatchObject({ code: 'invalid-input' });
   });
 
@@ -379,31 +367,42 @@ describe('forceFailover and remove', () => {
     await expect(createOpenwrtMwan3Driver(createReplayShell(labRouter()), { facts: labFacts }).forceFailover('wanb')).rejects.toMatchObject({ code: 'conflict' });
   });
 
-  it('remove restores the kept original and the service state', async () => {
-    const shell = createReplayShell(managed({ [mwan3Commands.readNetworkOriginal.text]: noFile('/etc/switchyard/network.orig') }), [removeOk(0)]);
+  it('remove puts the kept original back, returns the service to its earlier state and leaves no /etc/switchyard', async () => {
+    const labFile = fileOf(labExport);
+    const shell = createStagingShell(
+      managed({
+        [mwan3Commands.readMwan3Original.text]: ok(labFile),
+        [mwan3Commands.readMwan3Applied.text]: ok(fileOf(managedExport)),
+        [mwan3Commands.readNetworkOriginal.text]: ok(labNetworkFile),
+        [mwan3Commands.readNetworkApplied.text]: noFile('/etc/switchyard/network.applied'),
+      }),
+      [removeOk(0)],
+    );
     await createOpenwrtMwan3Driver(shell, { facts: labFacts }).remove();
+    expect(shell.staged.mwan3).toBe(labFile);
     const removeText = shell.scripts['<remove script>']![0]!;
-    expect(removeText).toContain('cp /etc/switchyard/mwan3.orig /etc/config/mwan3');
     expect(removeText).toContain('if [ "$(cat /etc/switchyard/mwan3.was-enabled)" = 1 ]');
+    expect(removeText).toContain('rmdir /etc/switchyard');
+    // The network file did not change, so it is neither written nor reloaded.
+    expect(removeText).not.toContain('/etc/config/network');
   });
 
   it('remove without a kept original takes out only the sy_ sections', async () => {
-    const ops = removeSwitchyardSectionsOps(parseUciExport(managedExport, 'mwan3'));
-    // Derived: the staged removal's export; it must be the recorded config plus only the interface options Switchyard set.
-    const removed = serializeUciExport(applyUciBatchOps(parseUciExport(managedExport, 'mwan3'), ops));
-    const shell = createReplayShell(
+    const shell = createStagingShell(
       managed({
+        [mwan3Commands.readMwan3Original.text]: noFile('/etc/switchyard/mwan3.orig'),
+        [mwan3Commands.readMwan3Applied.text]: noFile('/etc/switchyard/mwan3.applied'),
         [mwan3Commands.readNetworkOriginal.text]: noFile('/etc/switchyard/network.orig'),
-        [stageCommand(['mwan3']).text]: L('uci_edit__uci-batch-no-commit'),
-        [stagedExportCommand('mwan3').text]: ok(removed),
       }),
-      [removeOk(6), installOk],
+      [installOk],
     );
     await createOpenwrtMwan3Driver(shell, { facts: labFacts }).remove();
-    // In file order: sy_default sits before the user's default_rule_v4.
-    expect(shell.calls.find((c) => c.command === stageCommand(['mwan3']).text)!.stdin).toBe('delete mwan3.sy_default\ndelete mwan3.sy_m_wan\ndelete mwan3.sy_m_wanb\ndelete mwan3.sy_policy\n');
-    expect(shell.calls.map((c) => c.command).slice(-4)).toEqual(['<remove script>', stageCommand(['mwan3']).text, stagedExportCommand('mwan3').text, '<install script>']);
-    expect(parseUciExport(removed, 'mwan3').sections.map((s) => s.name)).toEqual(parseUciExport(labExport, 'mwan3').sections.map((s) => s.name));
+    const removed = shell.staged.mwan3!;
+    expect(removed).not.toContain('sy_');
+    expect(parseUciConfigFile(removed, 'mwan3').sections.map((s) => s.name)).toEqual(parseUciExport(labExport, 'mwan3').sections.map((s) => s.name));
+    const install = shell.scripts['<install script>']![0]!;
+    expect(install).not.toContain('/etc/switchyard/mwan3.applied');
+    expect(install).toContain('rmdir /etc/switchyard');
   });
 });
 

@@ -6,7 +6,7 @@ import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { RunOptions, RunResult } from '../../transport/ssh/ssh-connection.ts';
 import type { ApplyPlan, CommitResult, DriverCapabilities, PlanChange, RouterDriver, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
-import { installExit, md5sumLine, noOriginalExit, removeScript, routerPaths, type ServiceAction } from './mwan3-apply-script.ts';
+import { appliedCopy, fileRemoveScript, installExit, md5sumLine, noOriginalExit, routerPaths, type ServiceAction } from './mwan3-apply-script.ts';
 import { readMwan3Config, validateMwan3Config } from './mwan3-config.ts';
 import {
   checkPolicyForMwan3,
@@ -15,20 +15,22 @@ import {
   policyToMwan3,
   predictPolicyFailoverSec,
   readForcedWan,
-  removeSwitchyardSectionsOps,
   switchyardForcedPolicy,
   switchyardMember,
   switchyardPolicy,
   type UplinkLookup,
 } from './mwan3-policy-map.ts';
 import { isUbusObjectMissing, parseMwan3StatusText, parseUbusMwan3Status, type Mwan3InterfaceStatus } from './mwan3-status.ts';
-import { planMetricFix, restoreMetricOps } from './network-metric-fix.ts';
+import { planMetricFix } from './network-metric-fix.ts';
+import { managedInterfaceOptions, planRemove, type AdminEdit, type RemovePlan } from './mwan3-remove-plan.ts';
 import { conflictError, createSafeApply } from './uci-safe-apply.ts';
 import { findUplinks, parseNetworkInterfaceDump, type NetifdInterface } from './ubus-network-dump.ts';
-import { applyUciBatchOps, buildUciBatch } from './uci/uci-batch.ts';
+import type { UciBatchOp } from './uci/uci-batch.ts';
 import { diffUciPackages, formatUciChange } from './uci/uci-diff.ts';
-import { findUciSection, getUciList, type UciPackage } from './uci/uci-model.ts';
-import { parseUciConfigFile, parseUciExport, parseUciShow } from './uci/uci-parse.ts';
+import { findUciSection, getUciList } from './uci/uci-model.ts';
+import { parseUciConfigFile, parseUciExport } from './uci/uci-parse.ts';
+import { unifiedDiff } from './uci/text-diff.ts';
+import { applyUciOpsToText } from './uci/uci-text-edit.ts';
 
 /** The exact commands the driver reads with (the replay tests key their recordings on these). */
 export const mwan3Commands = {
@@ -36,11 +38,16 @@ export const mwan3Commands = {
   whichTools: shellCommand(['which', 'httping', 'arping']),
   exportMwan3: shellCommand(['uci', 'export', 'mwan3']),
   changesMwan3: shellCommand(['uci', 'changes', 'mwan3']),
-  showNetwork: shellCommand(['uci', 'show', 'network']),
+  /** The files themselves, byte for byte: Switchyard edits them in place. */
+  catMwan3: shellCommand(['cat', '/etc/config/mwan3']),
+  catNetwork: shellCommand(['cat', '/etc/config/network']),
   networkDump: shellCommand(['ubus', 'call', 'network.interface', 'dump']),
   ubusInterfaces: shellCommand(['ubus', 'call', 'mwan3', 'status', '{"section":"interfaces"}']),
   textInterfaces: shellCommand(['mwan3', 'interfaces']),
+  readMwan3Original: shellCommand(['cat', routerPaths.original('mwan3')]),
   readNetworkOriginal: shellCommand(['cat', routerPaths.original('network')]),
+  readMwan3Applied: shellCommand(['cat', appliedCopy('mwan3')]),
+  readNetworkApplied: shellCommand(['cat', appliedCopy('network')]),
 } as const;
 
 export const installMwan3Hint = 'Install it on the router with: opkg update && opkg install mwan3 (and luci-app-mwan3 for the web UI).';
@@ -80,14 +87,43 @@ const baseTrailer = /^# switchyard-base (\w+) md5=([0-9a-f]{32})$/gm;
 
 const md5Of = (text: string): string => md5sumLine(text).slice(0, 32);
 
+/** One reload per changed package, network first; nothing for a package whose bytes stay. */
+function servicesFor(packages: readonly string[]): ServiceAction[] {
+  return [...(packages.includes('network') ? [{ service: 'network', verb: 'reload' } as const] : []), ...(packages.includes(ENGINE) ? [{ service: ENGINE, verb: 'reload' } as const] : [])];
+}
 
-export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwan3DriverOptions): RouterDriver {
+const editFile = (name: string, text: string, ops: readonly UciBatchOp[]): { name: string; baseText: string; newText: string } => ({ name, baseText: text, newText: applyUciOpsToText(text, name, ops) });
+
+/** What Remove will change, shown before it runs. */
+export type RemovePreview = {
+  readonly changes: readonly string[];
+  /** The files' diff, line by line. */
+  readonly nativeDiff: string;
+  /** Options Switchyard manages that the admin changed since Switchyard wrote them: kept unless the user asks. */
+  readonly adminEdits: readonly AdminEdit[];
+};
+
+type RemoveComputation = {
+  readonly hasOriginal: boolean;
+  readonly files: { name: string; baseText: string; newText: string }[];
+  readonly changes: readonly string[];
+  readonly adminEdits: readonly AdminEdit[];
+  readonly diff: string;
+};
+
+
+export type OpenwrtMwan3Driver = RouterDriver & {
+  /** What Remove would change, and which of the admin's later edits it would keep. */
+  planRemove(): Promise<RemovePreview>;
+  remove(opts?: { readonly restoreAdminEdits?: boolean }): Promise<void>;
+};
+
+export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwan3DriverOptions): OpenwrtMwan3Driver {
   const { facts } = options;
   const apply = createSafeApply(shell, {
     engine: ENGINE,
-    serviceFor: (packages) => [...(packages.includes('network') ? [{ service: 'network', verb: 'reload' } as const] : []), { service: ENGINE, verb: 'reload' }],
+    serviceFor: servicesFor,
     originals: ['network', ENGINE],
-    baseRead: { network: 'show' },
     ...(options.nowMs ? { nowMs: options.nowMs } : {}),
     ...(options.newToken ? { newToken: options.newToken } : {}),
   });
@@ -135,6 +171,65 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       ubusMissing = true;
     }
     return [...parseMwan3StatusText((await run(mwan3Commands.textInterfaces)).stdout).interfaces];
+  }
+
+  /** An /etc/config file's bytes; a missing network file is an empty package, a missing mwan3 file an error. */
+  async function readConfigFile(cmd: ShellCommand): Promise<string> {
+    if (cmd === mwan3Commands.catMwan3) requireMwan3();
+    const r = await run(cmd, { expectExit: [0, 1] });
+    if (r.exitCode === 0) return r.stdout;
+    if (cmd === mwan3Commands.catMwan3) {
+      throw new SwitchyardError('unsupported', `mwan3 is installed but /etc/config/mwan3 is missing (${r.stderr.trim()}). Reinstall it: opkg install --force-reinstall mwan3.`);
+    }
+    return '';
+  }
+
+  async function readOptional(cmd: ShellCommand): Promise<string | null> {
+    const r = await run(cmd, { expectExit: 'any' });
+    return r.exitCode === 0 ? r.stdout : null;
+  }
+
+  /** What Remove would do now, from the files, the originals and Switchyard's last write. */
+  async function computeRemove(restoreAdminEdits: boolean): Promise<RemoveComputation> {
+    const text = await readConfigFile(mwan3Commands.catMwan3);
+    const pkg = parseUciConfigFile(text, ENGINE);
+    const origText = await readOptional(mwan3Commands.readMwan3Original);
+    const wans = getUciList(findUciSection(pkg, switchyardPolicy) ?? { type: 'policy', name: null, anonymous: true, options: [] }, 'use_member').map((m) => m.replace(/^sy_m_/, ''));
+    const appliedText = await readOptional(mwan3Commands.readMwan3Applied);
+    const mwan3Plan = planRemove({
+      current: pkg,
+      original: origText === null ? pkg : parseUciConfigFile(origText, ENGINE),
+      ...(origText === null ? {} : { originalText: origText }),
+      applied: appliedText === null ? null : parseUciConfigFile(appliedText, ENGINE),
+      managed: origText === null ? [] : wans.map((section) => ({ section, options: [...managedInterfaceOptions, 'family'] })),
+      ownSections: true,
+      restoreAdminEdits,
+    });
+    const files = [{ name: ENGINE, baseText: text, newText: applyUciOpsToText(text, ENGINE, mwan3Plan.ops) }];
+    const plans: RemovePlan[] = [mwan3Plan];
+    const netOrig = await readOptional(mwan3Commands.readNetworkOriginal);
+    if (netOrig !== null && origText !== null) {
+      const networkText = await readConfigFile(mwan3Commands.catNetwork);
+      const netApplied = await readOptional(mwan3Commands.readNetworkApplied);
+      const netPlan = planRemove({
+        current: parseUciConfigFile(networkText, 'network'),
+        original: parseUciConfigFile(netOrig, 'network'),
+        originalText: netOrig,
+        applied: netApplied === null ? null : parseUciConfigFile(netApplied, 'network'),
+        managed: wans.map((section) => ({ section, options: ['metric'] })),
+        ownSections: false,
+        restoreAdminEdits,
+      });
+      files.push({ name: 'network', baseText: networkText, newText: applyUciOpsToText(networkText, 'network', netPlan.ops) });
+      plans.push(netPlan);
+    }
+    return {
+      hasOriginal: origText !== null,
+      files,
+      changes: plans.flatMap((p) => p.changes),
+      adminEdits: plans.flatMap((p) => p.adminEdits),
+      diff: files.map((f) => unifiedDiff(`/etc/config/${f.name}`, f.baseText, f.newText)).filter((d) => d !== '').join('\n'),
+    };
   }
 
   async function pendingUciChanges(): Promise<string> {
@@ -204,10 +299,10 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
     },
 
     async plan(desired: FailoverPolicy): Promise<ApplyPlan> {
-      const text = await readMwan3Text();
-      const pkg = parseUciExport(text, 'mwan3');
-      const networkText = (await run(mwan3Commands.showNetwork)).stdout;
-      const network = parseUciShow(networkText, 'network');
+      const text = await readConfigFile(mwan3Commands.catMwan3);
+      const pkg = parseUciConfigFile(text, 'mwan3');
+      const networkText = await readConfigFile(mwan3Commands.catNetwork);
+      const network = parseUciConfigFile(networkText, 'network');
       const networkInterfaces = network.sections.filter((s) => s.type === 'interface' && s.name !== null && s.name !== 'loopback').map((s) => s.name!);
       const problems: string[] = [];
       const pendingChanges = await pendingUciChanges();
@@ -238,8 +333,10 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       const before = mwan3ToPolicy(pkg, lookupFrom([]));
       const changes = [...describeChanges(before, policy), ...metric.changes.map((c): PlanChange => ({ kind: 'change', subject: `Routing metric of ${c.iface} in /etc/config/network (mwan3 needs a different one per uplink)`, ...(c.from !== null ? { from: c.from } : {}), to: c.to }))];
       const allOps = [...metric.ops, ...ops];
+      // The files as they will be, edited in place: the diff is exactly what changes on the router.
+      const fileDiffs = [unifiedDiff('/etc/config/network', networkText, applyUciOpsToText(networkText, 'network', metric.ops)), unifiedDiff('/etc/config/mwan3', text, applyUciOpsToText(text, 'mwan3', ops))].filter((d) => d !== '');
       const nativeDiff = [
-        ...(allOps.length ? ['# uci batch', buildUciBatch(allOps).trimEnd(), '', '# resulting changes', ...diffUciPackages(pkg, after).map(formatUciChange), ...metric.changes.map((c) => `network.${c.iface}.metric: ${c.from === null ? 'unset' : `'${c.from}'`} → '${c.to}'`)] : ['# no change']),
+        ...(allOps.length ? ['# resulting changes', ...diffUciPackages(pkg, after).map(formatUciChange), ...metric.changes.map((c) => `network.${c.iface}.metric: ${c.from === null ? 'unset' : `'${c.from}'`} → '${c.to}'`), '', '# file changes (everything else in the files stays byte for byte)', ...fileDiffs] : ['# no change']),
         '',
         baseTrailerLine('mwan3', text),
         baseTrailerLine('network', networkText),
@@ -255,26 +352,20 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       }
       const baseMd5 = planBases(plan.nativeDiff);
       if (!baseMd5.mwan3 || !baseMd5.network) throw new SwitchyardError('invalid-input', 'This plan does not say which router config it was made from; plan again.');
-      const text = await readMwan3Text();
+      const text = await readConfigFile(mwan3Commands.catMwan3);
       if (md5Of(text) !== baseMd5.mwan3) throw conflictError('mwan3', bases.get(baseMd5.mwan3), text);
       if (await apply.readPending()) throw new SwitchyardError('conflict', 'Another change is waiting for confirmation on this router; confirm or roll it back before applying a new one.');
-      const networkText = (await run(mwan3Commands.showNetwork)).stdout;
+      const networkText = await readConfigFile(mwan3Commands.catNetwork);
       if (md5Of(networkText) !== baseMd5.network) {
         throw new SwitchyardError('conflict', '/etc/config/network was edited on the router since Switchyard read it; plan again.', { package: 'network' });
       }
-      const pkg = parseUciExport(text, 'mwan3');
-      const network = parseUciShow(networkText, 'network');
+      const pkg = parseUciConfigFile(text, 'mwan3');
+      const network = parseUciConfigFile(networkText, 'network');
       const policy = normalizeMwan3Policy(plan.policy);
-      const { ops, after } = policyToMwan3(pkg, policy);
+      const { ops } = policyToMwan3(pkg, policy);
       const metric = planMetricFix(network, policy.wans.map((w) => w.name));
-      if (ops.length === 0 && metric.ops.length === 0) return { revertAtMs: null };
-      const expected: Record<string, UciPackage> = {};
-      if (metric.ops.length) expected.network = applyUciBatchOps(network, metric.ops);
-      expected.mwan3 = after;
-      const revertAtMs = await apply.install({
-        ops: [...metric.ops, ...ops],
-        expected,
-        baseText: { mwan3: text, network: networkText },
+      const revertAtMs = await apply.installFiles({
+        files: [editFile('network', networkText, metric.ops), editFile('mwan3', text, ops)],
         revertInSec: opts.revertInSec,
         captureOriginals: true,
       });
@@ -285,44 +376,40 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
     rollback: () => apply.rollback(),
 
     async forceFailover(wan: string): Promise<void> {
-      const text = await readMwan3Text();
-      const pkg = parseUciExport(text, 'mwan3');
+      const text = await readConfigFile(mwan3Commands.catMwan3);
+      const pkg = parseUciConfigFile(text, 'mwan3');
       const policy = mwan3ToPolicy(pkg, () => undefined);
       if (!policy) throw new SwitchyardError('conflict', 'Switchyard does not manage failover on this router yet, so there is nothing to force. Apply a policy first.');
       if (wan !== 'auto' && !policy.wans.some((w) => w.name === wan)) {
         throw new SwitchyardError('invalid-input', `"${wan}" is not one of the uplinks in the failover policy (${policy.wans.map((w) => w.name).join(', ')}).`);
       }
       if (await pendingUciChanges()) throw new SwitchyardError('conflict', 'mwan3 has uncommitted changes waiting in /tmp/.uci; apply or revert them on the router first.');
-      const { ops, after } = policyToMwan3(pkg, policy, { forcedWan: wan === 'auto' ? null : wan });
-      if (ops.length === 0) return;
-      await apply.install({ ops, expected: { mwan3: after }, baseText: { mwan3: text }, revertInSec: null, captureOriginals: false });
+      const { ops } = policyToMwan3(pkg, policy, { forcedWan: wan === 'auto' ? null : wan });
+      await apply.installFiles({ files: [editFile('mwan3', text, ops)], revertInSec: null, captureOriginals: false });
     },
 
-    async remove(): Promise<void> {
-      const text = await readMwan3Text();
-      const pkg = parseUciExport(text, 'mwan3');
-      const orig = await run(mwan3Commands.readNetworkOriginal, { expectExit: 'any' });
-      const staged: { name: string; stagedMd5: string }[] = [];
-      if (orig.exitCode === 0) {
-        const networkText = (await run(mwan3Commands.showNetwork)).stdout;
-        const network = parseUciShow(networkText, 'network');
-        const wans = getUciList(findUciSection(pkg, switchyardPolicy) ?? { type: 'policy', name: null, anonymous: true, options: [] }, 'use_member').map((m) => m.replace(/^sy_m_/, ''));
-        const ops = restoreMetricOps(network, parseUciConfigFile(orig.stdout, 'network'), wans);
-        if (ops.length) {
-          const md5 = await apply.stage(ops, { network: applyUciBatchOps(network, ops) });
-          staged.push({ name: 'network', stagedMd5: md5.network! });
-        }
-      }
-      const services: ServiceAction[] = [...(staged.length ? [{ service: 'network', verb: 'reload' } as const] : []), { service: ENGINE, verb: 'reload' }];
-      const r = await run(removeScript({ engine: ENGINE, originals: ['network', ENGINE], staged, services }), { expectExit: [0, noOriginalExit, installExit.stagedMismatch], timeoutMs: 120_000 });
-      if (r.exitCode === installExit.stagedMismatch) throw new SwitchyardError('command-failed', `Remove stopped: ${r.stderr.trim()}`);
-      if (r.exitCode === noOriginalExit) {
+    async planRemove(): Promise<RemovePreview> {
+      const c = await computeRemove(false);
+      return { changes: c.changes, nativeDiff: c.diff, adminEdits: c.adminEdits };
+    },
+
+    async remove(opts: { readonly restoreAdminEdits?: boolean } = {}): Promise<void> {
+      const c = await computeRemove(opts.restoreAdminEdits === true);
+      if (!c.hasOriginal) {
         // No original kept (enabled by an older Switchyard, or the files were deleted): take out
         // only the sections Switchyard owns and leave the user's as they are.
-        const ops = removeSwitchyardSectionsOps(pkg);
-        if (ops.length === 0) return;
-        await apply.install({ ops, expected: { mwan3: applyUciBatchOps(pkg, ops) }, baseText: { mwan3: text }, revertInSec: null, captureOriginals: false });
+        await apply.installFiles({ files: c.files.filter((f) => f.name === ENGINE), revertInSec: null, captureOriginals: false, recordApplied: false });
+        return;
       }
+      const changed = c.files.filter((f) => f.newText !== f.baseText);
+      const md5 = changed.length ? await apply.stageFiles(changed) : {};
+      const packages = changed.map((f) => ({ name: f.name, baseMd5: md5sumLine(f.baseText), newMd5: md5[f.name]! }));
+      const r = await run(fileRemoveScript({ engine: ENGINE, originals: ['network', ENGINE], packages, services: servicesFor(changed.map((f) => f.name)) }), {
+        expectExit: [0, noOriginalExit, ...Object.values(installExit)],
+        timeoutMs: 120_000,
+      });
+      if (r.exitCode === noOriginalExit) throw new SwitchyardError('conflict', 'The record of the router before Switchyard disappeared while removing; nothing was changed. Try Remove again.');
+      if (r.exitCode !== 0) throw new SwitchyardError(r.exitCode === installExit.stagedMismatch ? 'command-failed' : 'conflict', `Remove stopped and changed nothing: ${r.stderr.trim().replace(/^switchyard: /, '')}. Try Remove again.`, { exitCode: r.exitCode });
     },
 
     probeCommand(wan: WanCandidate, target: string, method: 'ping' | 'httping'): readonly string[] {

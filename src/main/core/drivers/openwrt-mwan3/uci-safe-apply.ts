@@ -3,9 +3,12 @@
 import { randomBytes } from 'node:crypto';
 import { SwitchyardError } from '../../../../shared/errors.ts';
 import type { RouterShell } from '../driver.ts';
+import type { ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import {
   confirmScript,
   discardStageCommand,
+  fileInstallScript,
+  stageFileCommand,
   installExit,
   installScript,
   md5sumLine,
@@ -20,7 +23,7 @@ import {
 import { assertUciBatchSucceeded, buildUciBatch, type UciBatchOp } from './uci/uci-batch.ts';
 import { diffUciPackages, formatUciChange } from './uci/uci-diff.ts';
 import type { UciOption, UciPackage } from './uci/uci-model.ts';
-import { parseUciExport } from './uci/uci-parse.ts';
+import { parseUciConfigFile, parseUciExport } from './uci/uci-parse.ts';
 
 /** Single-item lists read like options in `uci show`; compare packages in that form. */
 export function flattenLists(pkg: UciPackage): UciPackage {
@@ -29,7 +32,7 @@ export function flattenLists(pkg: UciPackage): UciPackage {
 
 /** The refusal when a package changed on the router since plan() read it, with what changed. */
 export function conflictError(pkg: string, baseText: string | undefined, nowText: string): SwitchyardError {
-  const diff = baseText === undefined ? [] : diffUciPackages(parseUciExport(baseText, pkg), parseUciExport(nowText, pkg)).map(formatUciChange);
+  const diff = baseText === undefined ? [] : diffUciPackages(parseUciConfigFile(baseText, pkg), parseUciConfigFile(nowText, pkg)).map(formatUciChange);
   return new SwitchyardError(
     'conflict',
     `/etc/config/${pkg} was edited on the router since Switchyard read it, so Switchyard will not overwrite it. ` +
@@ -62,7 +65,19 @@ export type InstallRequest = {
   readonly captureOriginals: boolean;
 };
 
+export type FileInstallRequest = {
+  /** Per package: the exact bytes read from /etc/config and the new bytes, edited in place. */
+  readonly files: readonly { readonly name: string; readonly baseText: string; readonly newText: string }[];
+  readonly revertInSec: number | null;
+  readonly captureOriginals: boolean;
+  readonly recordApplied?: boolean;
+};
+
 export type SafeApply = {
+  /** Sends each new file to the router's private workspace and checks the router's uci reads it as predicted; returns md5sum lines. */
+  stageFiles(files: FileInstallRequest['files']): Promise<Record<string, string>>;
+  /** Swaps whole files in (only those whose bytes change); null when nothing changed. */
+  installFiles(req: FileInstallRequest): Promise<number | null>;
   stage(ops: readonly UciBatchOp[], expected: Readonly<Record<string, UciPackage>>): Promise<Record<string, string>>;
   install(req: InstallRequest): Promise<number | null>;
   readPending(): Promise<{ readonly token: string; readonly revertAtMs: number } | null>;
@@ -97,8 +112,56 @@ export function createSafeApply(shell: RouterShell, o: SafeApplyOptions): SafeAp
     }
   }
 
+  /** Runs an install script; a refusal (conflict, pending changes, mismatch) leaves the router as it was. */
+  async function runInstall(script: ShellCommand): Promise<void> {
+    const r = await shell.run(script, { expectExit: [0, ...Object.values(installExit)], timeoutMs: 120_000 });
+    if (r.exitCode === 0) return;
+    await discard();
+    const code = r.exitCode === installExit.stagedMismatch ? 'command-failed' : 'conflict';
+    throw new SwitchyardError(code, `Nothing was changed on the router: ${r.stderr.trim().replace(/^switchyard: /, '')}.`, { exitCode: r.exitCode });
+  }
+
+  async function stageFiles(files: FileInstallRequest['files']): Promise<Record<string, string>> {
+    try {
+      await shell.run(discardStageCommand());
+      const md5: Record<string, string> = {};
+      for (const f of files) {
+        await shell.run(stageFileCommand(f.name), { stdin: f.newText });
+        const text = (await shell.run(stagedExportCommand(f.name))).stdout;
+        const diff = diffUciPackages(flattenLists(parseUciConfigFile(f.newText, f.name)), flattenLists(parseUciExport(text, f.name)));
+        if (diff.length > 0) {
+          throw new SwitchyardError('command-failed', `The router's uci reads the new ${f.name} differently than Switchyard does, so nothing was changed: ${diff.map(formatUciChange).join('; ')}`, { diff: diff.map(formatUciChange) });
+        }
+        md5[f.name] = md5sumLine(f.newText);
+      }
+      return md5;
+    } catch (e) {
+      await discard();
+      throw e;
+    }
+  }
+
   return {
     stage,
+    stageFiles,
+
+    async installFiles(req: FileInstallRequest): Promise<number | null> {
+      const changed = req.files.filter((f) => f.newText !== f.baseText);
+      if (changed.length === 0) return null;
+      const md5 = await stageFiles(changed);
+      const names = changed.map((f) => f.name);
+      const revertAtMs = req.revertInSec === null ? null : now() + req.revertInSec * 1000;
+      const script = fileInstallScript({
+        packages: changed.map((f) => ({ name: f.name, baseMd5: md5sumLine(f.baseText), newMd5: md5[f.name]! })),
+        engine: o.engine,
+        services: o.serviceFor(names),
+        revert: req.revertInSec === null ? null : { inSec: req.revertInSec, token: newToken(), atMs: revertAtMs! },
+        captureOriginal: req.captureOriginals ? { packages: o.originals } : null,
+        ...(req.recordApplied === false ? { recordApplied: false } : {}),
+      });
+      await runInstall(script);
+      return revertAtMs;
+    },
 
     async install(req: InstallRequest): Promise<number | null> {
       const stagedMd5 = await stage(req.ops, req.expected);
@@ -113,12 +176,7 @@ export function createSafeApply(shell: RouterShell, o: SafeApplyOptions): SafeAp
         captureOriginal: req.captureOriginals ? { packages: o.originals } : null,
         ...(o.baseRead ? { baseRead: o.baseRead } : {}),
       });
-      const r = await shell.run(script, { expectExit: [0, ...Object.values(installExit)], timeoutMs: 120_000 });
-      if (r.exitCode !== 0) {
-        await discard();
-        const code = r.exitCode === installExit.stagedMismatch ? 'command-failed' : 'conflict';
-        throw new SwitchyardError(code, `Nothing was changed on the router: ${r.stderr.trim().replace(/^switchyard: /, '')}.`, { exitCode: r.exitCode });
-      }
+      await runInstall(script);
       return revertAtMs;
     },
 

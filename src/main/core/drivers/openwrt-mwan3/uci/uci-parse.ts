@@ -11,7 +11,12 @@ import {
   type UciSection,
 } from './uci-model.ts';
 
-export type UciStatement = { readonly args: readonly string[]; readonly line: number };
+export type UciStatement = {
+  readonly args: readonly string[];
+  readonly line: number;
+  /** Offsets in the text: each argument's [start, end), quotes included (for in-place edits). */
+  readonly spans: readonly (readonly [number, number])[];
+};
 
 const isSpace = (c: string | undefined): boolean =>
   c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\v' || c === '\f';
@@ -27,13 +32,15 @@ const isSpace = (c: string | undefined): boolean =>
 export function tokenizeUci(text: string, source = 'uci'): UciStatement[] {
   const statements: UciStatement[] = [];
   let args: string[] = [];
+  let spans: [number, number][] = [];
   let argsLine = 1;
   let line = 1;
   let i = 0;
   const n = text.length;
   const end = (): void => {
-    if (args.length > 0) statements.push({ args, line: argsLine });
+    if (args.length > 0) statements.push({ args, line: argsLine, spans });
     args = [];
+    spans = [];
   };
   const fail = (message: string): never => {
     throw new RouterOutputError(source, `line ${line}: ${message}`, { line });
@@ -81,6 +88,7 @@ export function tokenizeUci(text: string, source = 'uci'): UciStatement[] {
       continue;
     }
     if (args.length === 0) argsLine = line;
+    const argStart = i;
     let arg = '';
     scan: while (i < n) {
       const ch = text[i]!;
@@ -133,9 +141,34 @@ export function tokenizeUci(text: string, source = 'uci'): UciStatement[] {
       }
     }
     args.push(arg);
+    // A `#` or `;` that ended the argument is not part of it; i may sit past a comment.
+    spans.push([argStart, argEnd(text, argStart, i)]);
   }
   end();
   return statements;
+}
+
+/** The end of an argument that started at `start`, scanning at most to `stop`: quotes and escapes are part of it. */
+function argEnd(text: string, start: number, stop: number): number {
+  let i = start;
+  while (i < stop) {
+    const c = text[i]!;
+    if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      i = close === -1 ? stop : close + 1;
+    } else if (c === '"') {
+      i++;
+      while (i < stop && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      i++;
+    } else if (c === '\\') {
+      i += 2;
+    } else if (c === '#' || c === ';' || isSpace(c)) {
+      return i;
+    } else {
+      i++;
+    }
+  }
+  return Math.min(i, stop);
 }
 
 type MutSection = { type: string; name: string | null; anonymous: boolean; options: UciOption[] };

@@ -1,0 +1,139 @@
+// Issue 16 items 1–2 on the real capture of OpenWrt 19.07.7 + mwan3 2.8.16: the admin's
+// hand-edited /etc/config/mwan3 goes through plan → apply → remove, and every byte outside
+// Switchyard's sy_* sections and the options it manages stays as the admin left it.
+import { describe, expect, it } from 'vitest';
+import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
+import { appliedCopy, readPendingCommand, routerPaths } from './mwan3-apply-script.ts';
+import { createOpenwrtMwan3Driver, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
+import { recorded, type Recording, type ReplayMap } from './replay-shell.ts';
+import { createStagingShell, outsideSwitchyard } from './staging-replay.ts';
+import { lab, readFixture } from './test-fixtures.ts';
+
+const real = 'openwrt-19.07.7-mwan3-2.8.16-real';
+const before = readFixture(real, 'mwan3.before-switchyard');
+const network = readFixture(real, 'network.before-switchyard');
+const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
+// Synthetic: BusyBox cat's message for a missing file (the driver only reads the exit code).
+const noFile = (path: string): Recording => ({ stdout: '', stderr: `cat: can't open '${path}': No such file or directory\n`, exitCode: 1 });
+const facts: OpenwrtMwan3Facts = { mwan3Installed: true, supportsUse: false, hasHttping: false, hasArping: false };
+const installOk = { label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() } as const;
+const removeOk = { label: '<remove script>', startsWith: '{ [ -e /etc/switchyard/mwan3.orig ]', reply: ok() } as const;
+
+const tracking: Wan['tracking'] = { method: 'ping', targets: ['203.0.113.10', '203.0.113.11'], reliability: 1, intervalSec: 1, timeoutSec: 1, downCount: 3, upCount: 3, failureIntervalSec: 1 };
+const policy: FailoverPolicy = {
+  mode: 'failover',
+  forcedRefreshStreams: false,
+  wans: [
+    { name: 'wan', device: 'eth1', kind: 'ethernet', gateway: '100.64.1.1', priority: 1, weight: 1, enabled: true, tracking },
+    { name: 'wanb', device: 'eth2', kind: 'ethernet', gateway: '100.64.2.1', priority: 2, weight: 1, enabled: true, tracking },
+  ],
+};
+
+/** The router as the files say; `state` holds what cat returns for each file. */
+function router(state: { mwan3: string; network: string; orig?: { mwan3: string; network: string }; applied?: { mwan3: string; network?: string } }): ReplayMap {
+  return {
+    [mwan3Commands.catMwan3.text]: ok(state.mwan3),
+    [mwan3Commands.catNetwork.text]: ok(state.network),
+    // Recorded on the 2.12 lab: `uci changes mwan3` prints nothing when nothing is pending.
+    [mwan3Commands.changesMwan3.text]: recorded(lab, 'uci_edit__uci-changes-mwan3-after-commit'),
+    [readPendingCommand().text]: noFile(routerPaths.armed),
+    [mwan3Commands.readMwan3Original.text]: state.orig ? ok(state.orig.mwan3) : noFile(routerPaths.original('mwan3')),
+    [mwan3Commands.readNetworkOriginal.text]: state.orig ? ok(state.orig.network) : noFile(routerPaths.original('network')),
+    [mwan3Commands.readMwan3Applied.text]: state.applied ? ok(state.applied.mwan3) : noFile(appliedCopy('mwan3')),
+    [mwan3Commands.readNetworkApplied.text]: state.applied?.network !== undefined ? ok(state.applied.network) : noFile(appliedCopy('network')),
+  };
+}
+
+async function apply(state: Parameters<typeof router>[0], p: FailoverPolicy = policy): Promise<{ mwan3: string; network: string; nativeDiff: string; script: string }> {
+  const shell = createStagingShell(router(state), [installOk]);
+  const driver = createOpenwrtMwan3Driver(shell, { facts });
+  const plan = await driver.plan(p);
+  expect(plan.problems).toEqual([]);
+  await driver.commit(plan, { revertInSec: 60 });
+  return { mwan3: shell.staged.mwan3 ?? state.mwan3, network: shell.staged.network ?? state.network, nativeDiff: plan.nativeDiff, script: shell.scripts['<install script>']?.[0] ?? '' };
+}
+
+describe('the admin’s hand-edited mwan3 file (real capture, 19.07.7 + mwan3 2.8.16)', () => {
+  it('apply edits only Switchyard’s sections and managed options, in place, and keeps every comment and quote', async () => {
+    const after = await apply({ mwan3: before, network });
+    // The comments, the double-quoted rule, the unquoted value and the double space survive.
+    expect(after.mwan3).toContain('# hand-edited by the shop\'s admin: keep VoIP on wanb\nconfig rule "voip"\n\toption dest_ip  \'203.0.113.99\'\n\toption proto udp\n\toption use_policy "wanb_wan"   # trailing comment\n');
+    expect(outsideSwitchyard(after.mwan3, ['wan', 'wanb'])).toBe(outsideSwitchyard(before, ['wan', 'wanb']));
+    // A changed tracking option stays on its own line where it was (the capture had it moved to the end).
+    const wanSection = after.mwan3.slice(after.mwan3.indexOf("config interface 'wan'\n"), after.mwan3.indexOf("config interface 'wan6'"));
+    expect(wanSection.split('\n').map((l) => l.trim().split(/\s+/)[1])).toEqual(before.slice(before.indexOf("config interface 'wan'\n"), before.indexOf("config interface 'wan6'")).split('\n').map((l) => l.trim().split(/\s+/)[1]));
+    // The network file has unique metrics already (10, 20): it is not touched or reloaded.
+    expect(after.network).toBe(network);
+    expect(after.script).not.toContain('/etc/init.d/network');
+    // One reload of mwan3 as a step of the install (the revert job's own copy is text inside printf).
+    expect(after.script.match(/\{ \/etc\/init\.d\/mwan3 reload; \}/g)).toHaveLength(1);
+    expect(after.nativeDiff).toContain("-\toption interval '5'\n+\toption interval '1'");
+  });
+
+  it('the old install re-serialised the whole file (what the capture shows): this is what no longer happens', () => {
+    const old = readFixture(real, 'mwan3.after-s3-apply');
+    expect(old).not.toContain('# hand-edited');
+    expect(outsideSwitchyard(old, ['wan', 'wanb'])).not.toBe(outsideSwitchyard(before, ['wan', 'wanb']));
+  });
+
+  it('remove after apply gives back the admin’s file byte for byte, and leaves no /etc/switchyard', async () => {
+    const applied = await apply({ mwan3: before, network });
+    const shell = createStagingShell(router({ mwan3: applied.mwan3, network, orig: { mwan3: before, network }, applied: { mwan3: applied.mwan3 } }), [removeOk]);
+    const driver = createOpenwrtMwan3Driver(shell, { facts });
+    const preview = await driver.planRemove();
+    expect(preview.adminEdits).toEqual([]);
+    expect(preview.nativeDiff).toContain("-config rule 'sy_default'");
+    await driver.remove();
+    expect(shell.staged.mwan3).toBe(before);
+    const script = shell.scripts['<remove script>']![0]!;
+    expect(script).toContain('rmdir /etc/switchyard');
+    expect(script).not.toContain('/etc/init.d/network');
+  });
+
+  it('a later admin edit survives remove; a managed option the admin changed is reported and kept unless asked', async () => {
+    const applied = await apply({ mwan3: before, network });
+    // The admin, after Switchyard's apply: a new comment and rule of their own, and wan's `up` from 3 to 4.
+    const edited = applied.mwan3
+      .replace('config rule \'https\'', "# admin, later: printers stay on wan\nconfig rule 'printer'\n\toption dest_ip '192.0.2.50'\n\toption use_policy \"wan_only\"\n\nconfig rule 'https'")
+      .replace("\toption up '3'\n\toption family", "\toption up '4'\n\toption family")
+      .replace(/(config interface 'wan'\n(?:\t.*\n)*?\toption up )'3'/, "$1'4'");
+    expect(edited).toContain("option up '4'");
+    const state = { mwan3: edited, network, orig: { mwan3: before, network }, applied: { mwan3: applied.mwan3 } };
+    const shell = createStagingShell(router(state), [removeOk]);
+    const driver = createOpenwrtMwan3Driver(shell, { facts });
+    const preview = await driver.planRemove();
+    expect(preview.adminEdits).toEqual([{ package: 'mwan3', section: 'wan', option: 'up', original: "'8'", switchyard: "'3'", now: "'4'" }]);
+    await driver.remove();
+    const kept = shell.staged.mwan3!;
+    expect(kept).toContain("# admin, later: printers stay on wan\nconfig rule 'printer'");
+    expect(kept).toContain("option up '4'");
+    // Everything else is back as before Switchyard.
+    expect(kept.replace(/# admin, later[^]*?\n\n(?=config rule 'https')/, '').replace("option up '4'", "option up '8'")).toBe(before);
+
+    const again = createStagingShell(router(state), [removeOk]);
+    await createOpenwrtMwan3Driver(again, { facts }).remove({ restoreAdminEdits: true });
+    expect(again.staged.mwan3).toContain("config rule 'printer'");
+    expect(again.staged.mwan3).not.toContain("option up '4'");
+  });
+
+  it('a metric fix in /etc/config/network is made in place and undone by remove', async () => {
+    const shared = network.replace("option metric '20'", "option metric '10'");
+    const applied = await apply({ mwan3: before, network: shared });
+    // wanb gets the next free multiple of 10 (20), on its own line where the old one was.
+    expect(applied.network).toBe(network);
+    expect(applied.script.indexOf('/etc/init.d/network reload')).toBeLessThan(applied.script.indexOf('/etc/init.d/mwan3 reload'));
+    const shell = createStagingShell(router({ mwan3: applied.mwan3, network: applied.network, orig: { mwan3: before, network: shared }, applied: { mwan3: applied.mwan3, network: applied.network } }), [removeOk]);
+    await createOpenwrtMwan3Driver(shell, { facts }).remove();
+    expect(shell.staged.network).toBe(shared);
+    expect(shell.staged.mwan3).toBe(before);
+  });
+
+  it('applying the same policy again changes nothing and reloads nothing', async () => {
+    const first = await apply({ mwan3: before, network });
+    const shell = createStagingShell(router({ mwan3: first.mwan3, network }), [installOk]);
+    const driver = createOpenwrtMwan3Driver(shell, { facts });
+    const plan = await driver.plan(policy);
+    expect(await driver.commit(plan, { revertInSec: 60 })).toEqual({ revertAtMs: null });
+    expect(shell.scripts['<install script>']).toBeUndefined();
+  });
+});
