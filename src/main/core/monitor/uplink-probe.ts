@@ -29,6 +29,9 @@ export interface UplinkProbeOptions {
 const maxBackoffMs = 30_000;
 /** A run this long proves the tool works: the next failure starts backing off from 1 s again. */
 const healthyRunMs = 30_000;
+/** Longest wait for the tool's first line before its probes are judged anyway: on a loaded
+ * 2-core machine the exec over SSH was measured to take up to 7 s. */
+const toolStartGraceMs = 20_000;
 
 export class UplinkProbe {
   readonly #o: UplinkProbeOptions;
@@ -90,13 +93,28 @@ export class UplinkProbe {
       let sawProbeOutput = false;
       const otherLines: string[] = [];
       let startedMs = o.clock.nowMs();
+      let trackerStarted = false;
+      let fallbackTimer: unknown;
+      // The tool's first probe leaves when it prints its header, which on a busy router comes
+      // seconds after the SSH channel opened (measured: 1.8 s). A schedule anchored on the channel
+      // would declare every probe lost just before its reply arrives.
+      const startTracker = (): void => {
+        if (trackerStarted || this.#stopped) return;
+        trackerStarted = true;
+        if (fallbackTimer !== undefined) o.clock.clearTimeout(fallbackTimer);
+        startedMs = o.clock.nowMs();
+        o.onRun(startedMs, defaults.firstSeq);
+        tracker.start();
+      };
       try {
         const handle = await o.shell.stream(o.argv, {
           openTimeoutMs: 10_000,
           onLine: (raw) => {
             const line = parseProbeLine(raw);
-            if (line.kind === 'reply' || line.kind === 'header' || line.kind === 'no-answer' || line.kind === 'summary') sawProbeOutput = true;
-            else if (line.kind === 'unknown' || line.kind === 'error') {
+            if (line.kind === 'reply' || line.kind === 'header' || line.kind === 'no-answer' || line.kind === 'summary') {
+              sawProbeOutput = true;
+              startTracker();
+            } else if (line.kind === 'unknown' || line.kind === 'error') {
               otherLines.push(raw);
               if (otherLines.length > 20) otherLines.shift();
             }
@@ -109,10 +127,10 @@ export class UplinkProbe {
           await handle.stop();
           break;
         }
-        startedMs = o.clock.nowMs();
-        o.onRun(startedMs, defaults.firstSeq);
-        tracker.start();
+        // A tool that prints nothing at all still gets its probes judged, from a late start.
+        if (!trackerStarted) fallbackTimer = o.clock.setTimeout(startTracker, toolStartGraceMs);
         const exit = await handle.done;
+        if (fallbackTimer !== undefined) o.clock.clearTimeout(fallbackTimer);
         tracker.stop();
         if (this.#stopped) break;
         const problem = diagnoseProbeExit({
@@ -135,6 +153,7 @@ export class UplinkProbe {
             : `${tool} on ${o.device} ended (exit ${exit.exitCode ?? exit.signal ?? 'unknown'})${otherLines.length ? `: ${otherLines.at(-1)}` : ''}; restarting`);
         this.#set('restarting', why);
       } catch (error) {
+        if (fallbackTimer !== undefined) o.clock.clearTimeout(fallbackTimer);
         tracker.stop();
         if (this.#stopped) break;
         this.#set('restarting', `could not start ${tool} on ${o.device}: ${(error as Error).message}`);

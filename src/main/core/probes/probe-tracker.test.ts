@@ -62,6 +62,20 @@ describe('ProbeTracker, timer-driven loss', () => {
     expect(lost()).toEqual([]);
   });
 
+  it('follows the tool when it started later than the tracker: one late reply, then replies (issue 11)', () => {
+    // Measured in the lab: stream() resolves ~1.8 s before ping prints anything; every probe was
+    // declared lost just before its reply came (lost, late, lost, late … forever, 100 % loss).
+    const { clock, outcomes, tracker, t0, reply } = setup('iputils');
+    const toolStartMs = t0 + 1800;
+    for (let seq = 1; seq <= 8; seq++) {
+      clock.advanceTo(toolStartMs + (seq - 1) * 1000 + 1);
+      tracker.push(reply(seq, 0.3));
+    }
+    const kinds = outcomes.map((o) => o.kind);
+    expect(kinds.filter((k) => k === 'reply').length).toBeGreaterThanOrEqual(6);
+    expect(kinds.slice(2).every((k) => k === 'reply')).toBe(true);
+  });
+
   it('counts a late reply once: lost stays lost, the reply is reported as late', () => {
     const { clock, outcomes, tracker, t0, reply } = setup('busybox');
     clock.advanceTo(t0 + 1600); // seq 0 declared lost at 1500

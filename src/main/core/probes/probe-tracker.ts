@@ -202,6 +202,16 @@ export class ProbeTracker {
       if (previous === 'lost' && outcome.kind === 'reply') {
         this.#resolved.set(seq, 'late');
         this.#emit({ kind: 'late', seq, rttMs: outcome.rttMs, atMs: now });
+        // A reply within its timeout that we had already called lost means our schedule runs
+        // ahead of the tool's (it started later than we thought: a slow SSH exec on a busy
+        // router). Follow the tool, or every later probe is declared lost before it can answer.
+        if (this.#opts.schedule === 'fixed' && rttMs !== undefined && rttMs <= this.#timeoutMs) {
+          const followed = now - rttMs + (this.#nextSeq - seq) * this.#intervalMs;
+          if (followed > this.#nextSendMs) {
+            this.#nextSendMs = followed;
+            this.#arm();
+          }
+        }
       } else if (outcome.kind === 'reply' || previous === 'reply' || previous === 'late') {
         // A second answer for the same probe (ping prints DUP!, or an error after a reply).
         if (outcome.kind === 'reply') this.#emit({ kind: 'duplicate', seq, atMs: now });
