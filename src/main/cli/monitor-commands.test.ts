@@ -71,6 +71,17 @@ describe('switchyard monitor', () => {
   });
 });
 
+describe('switchyard monitor, gateway-only uplinks (issue 11)', () => {
+  it('labels an uplink whose path cannot be measured as gateway only and says why', () => {
+    const note = "gateway only: the router has no route to 203.0.113.11 through wlan0 (it sends that traffic another way), so wlan0's gateway 100.65.1.1 is probed instead";
+    const gw = { ...status, uplinks: [...status.uplinks, { wan: 'wlan0', device: 'wlan0', target: '100.65.1.1', method: 'ping' as const, state: 'running' as const, message: null, command: ['ping'], scope: 'gateway' as const, scopeNote: note }] };
+    const text = (monitor.format as (r: unknown) => string)({ router: 'Shop router', seconds: 2, status: gw, history, events: [] });
+    expect(text).toMatch(/^wlan0 \(gw\)\s+running/m);
+    expect(text).toContain(`wlan0: ${note}`);
+    expect(text).toMatch(/^wan\s+running/m);
+  });
+});
+
 describe('switchyard history export', () => {
   it('exports the CSV of the chosen kind, refusing unknown kinds', async () => {
     const { ctx, calls } = context(['r1'], { what: 'events', hours: '1' });

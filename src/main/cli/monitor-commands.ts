@@ -29,6 +29,7 @@ const mbps = (bps: number | null | undefined) => (bps === null || bps === undefi
 
 function formatRun(r: MonitorRun): string {
   const lines = [`${r.router}: ${r.seconds} s of monitoring (throughput from ${r.status.throughputSource})`];
+  if (r.status.uplinks.some((u) => u.scope === 'gateway')) lines.push('  (gw): gateway only — the router has no route to the target through that uplink; its gateway is probed instead');
   for (const note of r.status.throughputNotes) lines.push(`  note: ${note}`);
   if (r.status.routerStatus?.message) lines.push(`  note: ${r.status.routerStatus.message}`);
   lines.push('', `${'uplink'.padEnd(10)} ${'state'.padEnd(10)} ${'median'.padStart(9)} ${'p95'.padStart(9)} ${'jitter'.padStart(8)} ${'loss'.padStart(7)} ${'rx'.padStart(14)} ${'tx'.padStart(14)}`);
@@ -43,8 +44,9 @@ function formatRun(r: MonitorRun): string {
     const tx = points.flatMap((p) => (p.txBps === null ? [] : [p.txBps]));
     const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
     lines.push(
-      `${u.wan.padEnd(10)} ${u.state.padEnd(10)} ${fmt(lat[Math.floor(lat.length / 2)], 1, ' ms').padStart(9)} ${fmt(p95s.at(-1), 1, ' ms').padStart(9)} ${fmt(mean(jit), 2, ' ms').padStart(8)} ${(sent ? `${((100 * (sent - received)) / sent).toFixed(0)} %` : '—').padStart(7)} ${mbps(mean(rx)).padStart(14)} ${mbps(mean(tx)).padStart(14)}`,
+      `${(u.scope === 'gateway' ? `${u.wan} (gw)` : u.wan).padEnd(10)} ${u.state.padEnd(10)} ${fmt(lat[Math.floor(lat.length / 2)], 1, ' ms').padStart(9)} ${fmt(p95s.at(-1), 1, ' ms').padStart(9)} ${fmt(mean(jit), 2, ' ms').padStart(8)} ${(sent ? `${((100 * (sent - received)) / sent).toFixed(0)} %` : '—').padStart(7)} ${mbps(mean(rx)).padStart(14)} ${mbps(mean(tx)).padStart(14)}`,
     );
+    if (u.scopeNote) lines.push(`  ${u.wan}: ${u.scopeNote}`);
     if (u.message) lines.push(`  ${u.wan}: ${u.message}`);
   }
   if (r.events.length > 0) {

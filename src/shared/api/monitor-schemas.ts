@@ -64,6 +64,11 @@ export const monitorStatusSchema = z.object({
       message: z.string().nullable(),
       /** The argv streamed on the router, for the expert view. */
       command: z.array(z.string()).nullable(),
+      /** 'path': the probe travels the uplink to its target; 'gateway': only the uplink's gateway
+       * is probed (the router has no route to the target through it). Absent: not decided. */
+      scope: z.enum(['path', 'gateway']).optional(),
+      /** What is measured instead and why, for the UI and the CLI ("gateway only: …"). */
+      scopeNote: z.string().nullable().optional(),
     }),
   ),
 });

@@ -28,6 +28,7 @@ export function labUplinks(info: LabInfo, r: LabRouter, method: 'ping' | 'httpin
     kind: w.kind,
     targets: [info.probeTargets.icmp[k % info.probeTargets.icmp.length]!],
     method,
+    gateway: w.gateway,
     address: w.routerAddress,
   }));
 }

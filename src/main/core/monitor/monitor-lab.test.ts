@@ -1,10 +1,14 @@
-// The monitor against a real lab router: samples at 1 Hz, impairments showing up honestly (loss
-// as loss, a blackhole as null latency, added latency as latency), throughput over SNMP v3 and
-// over /proc/net/dev, SNMP failing over to /proc/net/dev, and nothing left running after stop.
+// The monitor against a real lab router: first as it comes (a plain router, one default route via
+// eth1: the other uplinks can only be measured up to their gateway, labelled so, never as fake
+// loss), then with per-uplink routes as a failover engine sets them: samples at 1 Hz, impairments
+// showing up honestly (loss as loss, a blackhole as null latency, added latency as latency),
+// throughput over SNMP v3 and /proc/net/dev, SNMP failing over, nothing left running after stop.
+// Every wait is a condition with a deadline that fits a loaded 2-core machine, never a fixed sleep.
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labFixture } from '../../../../test/lab/lab-fixture.ts';
 import { impair, labExec, type LabRouter } from '../../../../test/lab/lab.ts';
+import { waitUntil } from '../../../../test/lab/wait-until.ts';
 import type { LinkEvent } from '../../../shared/model.ts';
 import { ensureHistorySchema, HistoryStore } from '../store/history-store.ts';
 import type { SshConnection } from '../transport/ssh/ssh-connection.ts';
@@ -15,7 +19,8 @@ import { RouterMonitor } from './router-monitor.ts';
 
 const NAME = 'montst';
 const lab = labFixture({ name: NAME, routers: 1, wans: 4 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** A whole test may wait on several conditions, each with the busy-machine deadline. */
+const testTimeoutMs = 180_000;
 
 describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
   let router: LabRouter;
@@ -23,7 +28,6 @@ describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
 
   beforeAll(async () => {
     router = lab.info().routers[0]!;
-    await routeLabUplinks(NAME, router);
     conn = await connectLabRouter(router);
   });
   afterAll(async () => {
@@ -47,8 +51,18 @@ describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
       }) as never,
     });
     const samples = (wan: string, sinceMs = 0): MonitorSample[] => batches.flatMap((b) => b.samples).filter((s) => s.wan === wan && s.atMs >= sinceMs);
-    return { monitor, batches, events, samples };
+    /** Waits until every named uplink has at least `n` samples from `sinceMs` on. */
+    const samplesFor = (wans: readonly string[], n: number, sinceMs = 0) =>
+      waitUntil(
+        () => wans.map((wan) => samples(wan, sinceMs).length),
+        (counts) => counts.every((c) => c >= n),
+        { what: `${n} samples of ${wans.join(', ')}` },
+      );
+    return { monitor, batches, events, samples, samplesFor };
   }
+  const allWans = ['eth1', 'wlan0', 'usb0', 'wwan0'];
+  const routerState = async () => (await Promise.all([['ip', '-4', 'route', 'show', 'table', 'all'], ['ip', '-4', 'rule'], ['nft', 'list', 'ruleset']].map(async (argv) => (await labExec(NAME, 'r01', argv)).stdout))).join('\n');
+  const noProbesLeft = () => waitUntil(() => probeProcesses(NAME, router), (p) => p.length === 0, { what: 'no probe process left on the router' });
 
   /** Bulk traffic from the LAN client out through the router's default uplink (eth1). */
   function lanTraffic(seconds: number): Promise<unknown> {
@@ -56,96 +70,155 @@ describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
     return labExec(NAME, 'lan', ['ping', '-q', '-n', '-i', '0.01', '-s', '1400', '-w', String(seconds), target], { allowFailure: true });
   }
 
+  it('on a plain router measures eth1 to its target and the others to their gateways, labelled, with 0 % loss (issue 11)', async () => {
+    const before = await routerState();
+    const w = watch(null);
+    await w.monitor.start();
+    const scopes = Object.fromEntries(w.monitor.status().uplinks.map((u) => [u.wan, u.scope]));
+    expect(scopes).toEqual({ eth1: 'path', wlan0: 'gateway', usb0: 'gateway', wwan0: 'gateway' });
+    const wlan = w.monitor.status().uplinks.find((u) => u.wan === 'wlan0')!;
+    expect(wlan.target).toBe(router.wans[1]!.gateway);
+    expect(wlan.scopeNote).toMatch(/^gateway only: the router has no route to 203\.0\.113\.11 through wlan0/);
+    await w.samplesFor(allWans, 6);
+    await w.monitor.stop();
+    for (const wan of allWans) {
+      // The first second may hold a probe still in flight when the tool started; after it, none lost.
+      const s = w.samples(wan).slice(1);
+      expect(s.every((x) => x.lossPct === 0 && x.latencyMs !== null && x.latencyMs < 50), `${wan}: ${JSON.stringify(s.map((x) => x.lossPct))}`).toBe(true);
+    }
+    expect(w.events.filter((e) => e.kind === 'monitor')).toEqual([]);
+    // Nothing ARPed for an internet address on an uplink, and the router left exactly as it was.
+    expect((await labExec(NAME, 'r01', ['ip', 'neigh'])).stdout).not.toMatch(/203\.0\.113\.\d+ dev \S+ (FAILED|INCOMPLETE)/);
+    await noProbesLeft();
+    expect(await routerState()).toBe(before);
+  }, testTimeoutMs);
+
+  it('on a plain router shows --latency 150 on eth1, the uplink with the route', async () => {
+    const w = watch(null);
+    await w.monitor.start();
+    await w.samplesFor(['eth1'], 2);
+    await impair(NAME, 'r01', 'eth1', { kind: 'latency', latencyMs: 150 });
+    const slowSince = Date.now() + 1500;
+    await w.samplesFor(['eth1'], 5, slowSince);
+    await impair(NAME, 'r01', 'eth1', { kind: 'clear' });
+    await w.monitor.stop();
+    const slow = w.samples('eth1', slowSince).flatMap((s) => (s.latencyMs === null ? [] : [s.latencyMs]));
+    expect(slow.length).toBeGreaterThanOrEqual(4);
+    expect(slow.every((l) => l > 145 && l < 220), JSON.stringify(slow)).toBe(true);
+  }, testTimeoutMs);
+
+  it('with per-uplink routes as a failover engine sets them, every uplink measures its path', async () => {
+    await routeLabUplinks(NAME, router);
+    const w = watch(null);
+    await w.monitor.start();
+    expect(w.monitor.status().uplinks.map((u) => [u.wan, u.scope, u.target])).toEqual(router.wans.map((x, k) => [x.name, 'path', lab.info().probeTargets.icmp[k]]));
+    await w.monitor.stop();
+  }, testTimeoutMs);
+
+  it('shows --loss 20 on wlan0 as about 20 % loss, and nothing on the others', async () => {
+    const w = watch(null);
+    await w.monitor.start();
+    await w.samplesFor(['wlan0'], 2);
+    await impair(NAME, 'r01', 'wlan0', { kind: 'loss', lossPct: 20 });
+    const since = Date.now() + 1500;
+    await w.samplesFor(['wlan0', 'eth1'], 40, since);
+    await impair(NAME, 'r01', 'wlan0', { kind: 'clear' });
+    await w.monitor.stop();
+    const s = w.samples('wlan0', since);
+    const sent = s.reduce((a, x) => a + x.sent, 0);
+    const lostPct = (100 * (sent - s.reduce((a, x) => a + x.received, 0))) / sent;
+    // 40+ probes at 20 %: 99.9 % of runs fall between 4 % and 42 %.
+    expect(lostPct).toBeGreaterThan(4);
+    expect(lostPct).toBeLessThan(42);
+    expect(w.samples('eth1', since).every((x) => x.lossPct === 0)).toBe(true);
+  }, testTimeoutMs);
+
   it('samples every uplink at 1 Hz with sane latency, /proc/net/dev throughput, and leaves nothing running after stop', async () => {
     const w = watch(null);
     await w.monitor.start();
     expect(w.monitor.status().throughputSource).toBe('proc-net-dev');
-    const traffic = lanTraffic(6);
-    await sleep(8000);
-    await traffic;
+    await w.samplesFor(allWans, 2);
+    const traffic = lanTraffic(20);
+    // ~1.1 Mbit/s each way on eth1 from the LAN ping flood; the idle uplinks carry only probes.
+    await waitUntil(() => Math.max(0, ...w.samples('eth1').map((s) => s.rxBps ?? 0)), (rx) => rx > 500_000, { what: 'eth1 throughput from the LAN flood' });
+    await w.samplesFor(allWans, 6);
     expect(w.monitor.status().uplinks.every((u) => u.state === 'running')).toBe(true);
+    expect(await probeProcesses(NAME, router)).not.toEqual([]);
+    await w.monitor.stop();
+    await traffic;
     // One batch a second, never more.
     const gaps = w.batches.slice(1).map((b, i) => b.atMs - w.batches[i]!.atMs);
     expect(gaps.every((g) => g >= 900)).toBe(true);
-    expect(w.batches.length).toBeGreaterThanOrEqual(5);
-    for (const wan of ['eth1', 'wlan0', 'usb0', 'wwan0']) {
+    for (const wan of allWans) {
       const s = w.samples(wan);
-      expect(s.length).toBeGreaterThanOrEqual(5);
       const answered = s.filter((x) => x.latencyMs !== null);
       expect(answered.length).toBeGreaterThanOrEqual(s.length - 1);
       expect(answered.every((x) => x.latencyMs! > 0 && x.latencyMs! < 50 && x.lossPct === 0)).toBe(true);
     }
-    // ~1.1 Mbit/s each way on eth1 from the LAN ping flood; the idle uplinks carry only probes.
-    const eth1Rx = w.samples('eth1').flatMap((s) => (s.rxBps === null ? [] : [s.rxBps]));
-    expect(Math.max(...eth1Rx)).toBeGreaterThan(500_000);
     const wwanRx = w.samples('wwan0').flatMap((s) => (s.rxBps === null ? [] : [s.rxBps]));
     expect(Math.max(...wwanRx)).toBeLessThan(20_000);
-    expect(await probeProcesses(NAME, router)).not.toEqual([]);
-    await w.monitor.stop();
-    await sleep(300);
-    expect(await probeProcesses(NAME, router)).toEqual([]);
-  }, 30_000);
+    await noProbesLeft();
+  }, testTimeoutMs);
 
   it('shows a blackhole as 100 % loss with null latency and a monitor event, then the recovery', async () => {
     const w = watch(null);
     await w.monitor.start();
-    await sleep(3000);
+    await w.samplesFor(allWans, 2);
     await impair(NAME, 'r01', 'wwan0', { kind: 'blackhole' });
     const impairedAt = Date.now();
-    await sleep(7000);
+    const silent = await waitUntil(() => w.events.find((e) => e.kind === 'monitor' && e.wan === 'wwan0' && e.to === 'silent'), (e) => e !== undefined, { what: 'the "no replies on wwan0" event' });
+    await w.samplesFor(['wwan0'], 5, impairedAt + 1000);
     await impair(NAME, 'r01', 'wwan0', { kind: 'clear' });
-    await sleep(4000);
+    await waitUntil(() => w.events.some((e) => e.kind === 'monitor' && e.wan === 'wwan0' && e.to === 'answering'), Boolean, { what: 'wwan0 answering again' });
     await w.monitor.stop();
-    const silent = w.events.find((e) => e.kind === 'monitor' && e.wan === 'wwan0' && e.to === 'silent');
     expect(silent?.message).toBe('no replies on wwan0 for 3 s');
-    expect(silent!.atMs - impairedAt).toBeLessThan(5500);
-    expect(w.events.some((e) => e.kind === 'monitor' && e.wan === 'wwan0' && e.to === 'answering')).toBe(true);
-    const dark = w.samples('wwan0').filter((s) => s.atMs >= impairedAt + 1000 && s.atMs < impairedAt + 6000);
-    expect(dark.length).toBeGreaterThanOrEqual(4);
+    // The rule is 3 lost probes of 1 s timeout; on a loaded machine lines reach us late, so the
+    // bound is generous (the benchmark measures the real figure).
+    expect(silent!.atMs - impairedAt).toBeLessThan(10_000);
+    const dark = w.samples('wwan0').filter((s) => s.atMs >= impairedAt + 1000 && s.atMs < impairedAt + 5000);
+    expect(dark.length).toBeGreaterThanOrEqual(3);
     expect(dark.every((s) => s.lossPct === 100 && s.latencyMs === null && s.latencyP95Ms === null)).toBe(true);
     // The other uplinks never noticed.
     expect(w.events.filter((e) => e.wan !== 'wwan0')).toEqual([]);
     expect(w.samples('eth1').every((s) => s.lossPct === 0 || s.lossPct === null)).toBe(true);
-  }, 30_000);
+  }, testTimeoutMs);
 
-  it('shows added latency as latency (~100 ms on wlan0 only)', async () => {
+  it('shows added latency as latency (--latency 150 on wlan0 only)', async () => {
     const w = watch(null);
     await w.monitor.start();
-    await impair(NAME, 'r01', 'wlan0', { kind: 'latency', latencyMs: 100 });
+    await w.samplesFor(['wlan0'], 1);
+    await impair(NAME, 'r01', 'wlan0', { kind: 'latency', latencyMs: 150 });
     const since = Date.now() + 1500;
-    await sleep(8000);
+    await w.samplesFor(['wlan0', 'eth1'], 5, since);
     await impair(NAME, 'r01', 'wlan0', { kind: 'clear' });
     await w.monitor.stop();
     const slow = w.samples('wlan0', since).flatMap((s) => (s.latencyMs === null ? [] : [s.latencyMs]));
-    expect(slow.length).toBeGreaterThanOrEqual(3);
-    expect(slow.every((l) => l > 95 && l < 130)).toBe(true);
+    expect(slow.length).toBeGreaterThanOrEqual(4);
+    expect(slow.every((l) => l > 145 && l < 220), JSON.stringify(slow)).toBe(true);
     expect(w.samples('eth1', since).every((s) => s.latencyMs === null || s.latencyMs < 50)).toBe(true);
-  }, 30_000);
+  }, testTimeoutMs);
 
   it('measures throughput over SNMP v3 (authPriv)', async () => {
     const w = watch(labSnmp(router, '3'));
     await w.monitor.start();
-    const traffic = lanTraffic(7);
-    await sleep(9000);
-    await traffic;
+    await w.samplesFor(['eth1'], 1);
+    const traffic = lanTraffic(20);
+    await waitUntil(() => Math.max(0, ...w.samples('eth1').map((s) => s.rxBps ?? 0)), (rx) => rx > 300_000, { what: 'eth1 throughput over SNMP' });
     const status = w.monitor.status();
     await w.monitor.stop();
+    await traffic;
     expect(status.throughputSource).toBe('snmp');
-    const eth1Rx = w.samples('eth1').flatMap((s) => (s.rxBps === null ? [] : [s.rxBps]));
-    expect(Math.max(...eth1Rx)).toBeGreaterThan(300_000);
-  }, 30_000);
+  }, testTimeoutMs);
 
   it('falls back to /proc/net/dev and says so when the SNMP community is wrong', async () => {
     const w = watch(labSnmp(router, '2c', 'not-the-community'));
     await w.monitor.start();
-    // ~1.6 s of SNMP timeouts, a first /proc/net/dev reading, a rate, and the sample's 1.7 s lag.
-    await sleep(8000);
+    // SNMP timeouts, a first /proc/net/dev reading, a rate, and the sample's lag.
+    await waitUntil(() => w.samples('eth1').some((s) => s.rxBps !== null), Boolean, { what: 'a throughput reading from /proc/net/dev' });
     const status = w.monitor.status();
     await w.monitor.stop();
     expect(status.throughputSource).toBe('proc-net-dev');
     expect(status.throughputNotes.join(' ')).toMatch(/SNMP failed \(no answer from the SNMP agent .* check community.*\/proc\/net\/dev/);
-    expect(w.samples('eth1').some((s) => s.rxBps !== null)).toBe(true);
-    await sleep(300);
-    expect(await probeProcesses(NAME, router)).toEqual([]);
-  }, 30_000);
+    await noProbesLeft();
+  }, testTimeoutMs);
 });

@@ -18,6 +18,9 @@ export interface MonitorUplink {
   /** Tracking targets; the monitor streams to the first one. */
   readonly targets: readonly string[];
   readonly method: ProbeMethod;
+  /** The uplink's gateway: probed instead of the target ("gateway only") when the router has no
+   * route to the target through this uplink. */
+  readonly gateway?: string;
   /** The uplink's own address: binds httping (-y) when no driver form is given. */
   readonly address?: string;
   /** Probe timeout; default 1 s. Loss is known this long (plus slack) after a probe left. */

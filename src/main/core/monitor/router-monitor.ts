@@ -6,6 +6,7 @@ import type { LinkEvent } from '../../../shared/model.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { LinkStatistics, type LinkWindowStats } from '../probes/link-statistics.ts';
 import { probeArgv } from '../probes/probe-command.ts';
+import { decideProbeScope, probeScopeCommand, splitProbeScopeOutput, type ProbeScopeDecision } from '../probes/probe-scope.ts';
 import { diagnoseProbeExit } from '../probes/probe-tool-diagnosis.ts';
 import { systemProbeClock, type ProbeClock, type ProbeFlavor, type ProbeOutcome } from '../probes/probe-tracker.ts';
 import type { MinuteRollup } from '../store/history-store.ts';
@@ -39,6 +40,8 @@ interface MinuteThroughput {
 interface UplinkRuntime {
   readonly uplink: MonitorUplink;
   readonly target: string | null;
+  /** What the probe really measures: the path to the target, or only the gateway (and why). */
+  readonly scope: ProbeScopeDecision | null;
   readonly flavor: ProbeFlavor;
   readonly argv: readonly string[] | null;
   readonly timeoutMs: number;
@@ -104,15 +107,18 @@ export class RouterMonitor {
     let pingFlavor: ProbeFlavor | null = o.pingFlavor ?? null;
     let pingProblem: string | null = null;
     if (needsPing && pingFlavor === null) ({ flavor: pingFlavor, problem: pingProblem } = await this.#detectPing());
+    const scopes = await this.#decideScopes();
 
-    for (const uplink of o.uplinks) {
-      const target = uplink.targets[0] ?? null;
+    for (const [i, uplink] of o.uplinks.entries()) {
+      const scope = scopes[i] ?? null;
+      const target = scope?.target ?? uplink.targets[0] ?? null;
       const flavor: ProbeFlavor = uplink.method === 'httping' ? 'httping' : (pingFlavor ?? 'busybox');
       const timeoutMs = Math.round((uplink.timeoutSec ?? 1) * 1000);
       const argv = target === null ? null : this.#argv(uplink, target, flavor, timeoutMs / 1000);
       const rt: UplinkRuntime = {
         uplink,
         target,
+        scope,
         flavor,
         argv,
         timeoutMs,
@@ -226,8 +232,29 @@ export class RouterMonitor {
         state: rt.state,
         message: rt.message,
         command: rt.argv ? [...rt.argv] : null,
+        ...(rt.scope && { scope: rt.scope.scope, scopeNote: rt.scope.note }),
       })),
     };
+  }
+
+  /**
+   * For each device-bound ping (no driver form): asks the router, read-only, whether it has a
+   * route to the target through that uplink; where it has none, the gateway is probed and labelled.
+   */
+  async #decideScopes(): Promise<Array<ProbeScopeDecision | null>> {
+    const o = this.#o;
+    const asked = o.uplinks.flatMap((u, i) => (!o.probeCommand && u.method === 'ping' && u.targets[0] !== undefined ? [{ i, input: { device: u.device, target: u.targets[0], ...(u.gateway !== undefined && { gateway: u.gateway }) } }] : []));
+    const out: Array<ProbeScopeDecision | null> = o.uplinks.map(() => null);
+    if (asked.length === 0) return out;
+    try {
+      const r = await o.shell.run(probeScopeCommand(asked.map((a) => a.input)), { expectExit: 'any', timeoutMs: 20_000, maxOutputBytes: 64 * 1024 });
+      const answers = splitProbeScopeOutput(r.stdout, asked.length);
+      for (const [k, a] of asked.entries()) out[a.i] = decideProbeScope(a.input, answers[k]!.get, answers[k]!.link);
+    } catch (error) {
+      // Without the router's answer the plain bound probe runs; its own output then says what is wrong.
+      this.#log.warn(`could not read the router's routes for the probes: ${(error as Error).message}`);
+    }
+    return out;
   }
 
   async #detectPing(): Promise<{ flavor: ProbeFlavor | null; problem: string | null }> {
@@ -313,7 +340,7 @@ export class RouterMonitor {
         wan: name,
         from: 'answering',
         to: 'silent',
-        message: `no replies on ${describe(rt.uplink)} for ${Math.round((this.#lossAfter * rt.intervalMs) / 1000)} s${outcome.text ? ` (${outcome.text})` : ''}`,
+        message: `no replies on ${describe(rt.uplink)}${rt.scope?.scope === 'gateway' ? ` from its gateway ${rt.target ?? ''}` : ''} for ${Math.round((this.#lossAfter * rt.intervalMs) / 1000)} s${outcome.text ? ` (${outcome.text})` : ''}`,
       });
       this.#o.onDidDetect?.({
         routerId: this.#o.routerId,

@@ -27,10 +27,11 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
           kind: w.kind,
           targets: w.tracking.targets.length ? w.tracking.targets : w.gateway ? [w.gateway] : [],
           method: w.tracking.method === 'httping' ? 'httping' : 'ping',
+          ...(w.gateway && { gateway: w.gateway }),
           ...(addressOf(w.device) && { address: addressOf(w.device)! }),
         }))
     : detected.flatMap((u) =>
-        u.device ? [{ name: u.name, device: u.device, kind: u.kind, targets: u.gateway ? [u.gateway] : [], method: 'ping' as const, ...(u.address && { address: u.address }) }] : [],
+        u.device ? [{ name: u.name, device: u.device, kind: u.kind, targets: u.gateway ? [u.gateway] : [], method: 'ping' as const, ...(u.gateway && { gateway: u.gateway }), ...(u.address && { address: u.address }) }] : [],
       );
 
   const snmp = await deps.routers.snmpCredential(record);

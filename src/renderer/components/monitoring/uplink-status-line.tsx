@@ -33,9 +33,19 @@ export const UplinkStatusLine = memo(function UplinkStatusLine({ uplink, status 
       <Badge size="xs" variant="light" color={stateColors[uplink.state]}>
         {stateWords[uplink.state]}
       </Badge>
+      {uplink.scope === 'gateway' && (
+        <Badge size="xs" variant="outline" color="yellow" data-testid="uplink-scope" title={uplink.scopeNote ?? undefined}>
+          gateway only
+        </Badge>
+      )}
       <Text size="xs" c="dimmed">
         {uplink.method} {uplink.target ?? 'no target'} via {uplink.device} · {throughputSourceLabel(status.throughputSource)}
       </Text>
+      {uplink.scopeNote && (
+        <Text size="xs" c="yellow.8" data-testid="uplink-scope-note">
+          {uplink.scopeNote}
+        </Text>
+      )}
       {uplink.message && (
         <Text size="xs" c={uplink.state === 'failed' ? 'red' : 'yellow.8'} data-testid="uplink-message">
           {uplink.message}
