@@ -42,8 +42,12 @@ export const uplinkCandidateSchema = z
     up: z.boolean(),
     address: z.ipv4().optional(),
     prefixLen: z.int().min(0).max(32).optional(),
-    /** Next hop of its default route; unknown for a Linux uplink without one. */
+    /** Its gateway, where the router says it (see gatewaySource); absent when truly unknown. */
     gateway: z.ipv4().optional(),
+    /** Where `gateway` came from, so the UI can say so. */
+    gatewaySource: z.enum(['route', 'netifd', 'lease', 'peer', 'neighbour', 'answered']).optional(),
+    /** When no gateway is known: the likely one (the link's other end or its first host), to offer to the user. */
+    suggestedGateway: z.ipv4().optional(),
     metric: z.int().min(0).optional(),
     hasDefaultRoute: z.boolean(),
     /** netifd protocol (dhcp, static, pppoe, qmi, …); OpenWrt only. */

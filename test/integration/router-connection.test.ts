@@ -61,12 +61,20 @@ describe.skipIf(lab.skipReason)('router connections against the lab', () => {
     await call('routers.trustHostKey', { id, keyType: first.keyType, fingerprint: first.fingerprint });
     expect(await call('routers.testConnection', { id })).toMatchObject({ status: 'trusted', fingerprint: router().ssh.hostKeyFingerprint });
 
-    const { detection, router: saved } = await call<{ detection: { platform: string; uplinks: Array<{ name: string; device: string; kind: string; hasDefaultRoute: boolean }> }; router: { platform: string } }>('routers.detect', { id });
+    const { detection, router: saved } = await call<{
+      detection: { platform: string; uplinks: Array<{ name: string; device: string; kind: string; hasDefaultRoute: boolean; gateway?: string; gatewaySource?: string }>; ignoredInterfaces: Array<{ name: string; reason: string }> };
+      router: { platform: string };
+    }>('routers.detect', { id });
     expect(detection.platform).toBe('linux');
     expect(saved.platform).toBe('linux');
     const byDevice = Object.fromEntries(detection.uplinks.map((u) => [u.device, u]));
-    // Detection also offers the LAN port as a candidate without a default route; the user picks.
-    expect(Object.keys(byDevice)).toEqual(expect.arrayContaining(['eth1', 'usb0', 'wlan0', 'wwan0']));
+    // The LAN port (eth0, clients behind it) is not an uplink; each uplink's gateway is found.
+    expect(Object.keys(byDevice).sort()).toEqual(['eth1', 'usb0', 'wlan0', 'wwan0']);
+    expect(detection.ignoredInterfaces.find((i) => i.name === 'eth0')?.reason).toMatch(/^the LAN/);
+    for (const wan of router().wans) expect(byDevice[wan.name], wan.name).toMatchObject({ gateway: wan.gateway });
+    expect(byDevice.eth1!.gatewaySource).toBe('route');
+    // Nothing on the router names the others' gateways: each answered a ping on its own link.
+    for (const dev of ['wlan0', 'usb0', 'wwan0']) expect(byDevice[dev]!.gatewaySource, dev).toBe('answered');
     expect(detection.uplinks.filter((u) => u.hasDefaultRoute).map((u) => u.device)).toEqual(['eth1']);
     expect(byDevice.eth1).toMatchObject({ kind: 'ethernet', hasDefaultRoute: true });
     expect(byDevice.wlan0).toMatchObject({ kind: 'repeater' });

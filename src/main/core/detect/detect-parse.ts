@@ -302,6 +302,9 @@ export function parseDetection(output: string, serverIdent?: string, options: De
     sysNet: get(sections, 'sys-net'),
     ubusDump: get(sections, 'ubus-network'),
     uciNetwork: get(sections, 'uci-network'),
+    ipRouteAll: get(sections, 'ip-route-all'),
+    ipNeigh: get(sections, 'ip-neigh'),
+    dhcpLeases: get(sections, 'dhcp-leases'),
     sessionAddress: options.sessionAddress,
   });
   warnings.push(...discovery.warnings);

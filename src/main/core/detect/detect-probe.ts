@@ -26,6 +26,9 @@ export const detectSectionNames = [
   'sys-net',
   'ubus-network',
   'uci-network',
+  'ip-route-all',
+  'ip-neigh',
+  'dhcp-leases',
   'end',
 ] as const;
 export type DetectSectionName = (typeof detectSectionNames)[number];
@@ -37,7 +40,7 @@ export const DETECT_MARKER_PREFIX = '@@SY:';
  * Upper bound of the probe's output (sum of the per-section `head -c` caps plus markers,
  * rounded up): the SSH runner may stop the command beyond this and call it too large.
  */
-export const DETECT_PROBE_MAX_OUTPUT_BYTES = 320 * 1024;
+export const DETECT_PROBE_MAX_OUTPUT_BYTES = 384 * 1024;
 
 
 // Written for busybox ash (OpenWrt), dash (Debian /bin/sh) and bash alike:
@@ -94,6 +97,19 @@ const lines = [
   'done 2>/dev/null | b 8192',
   's ubus-network; command -v ubus >/dev/null 2>&1 && ubus -t 5 call network.interface dump 2>/dev/null | b 131072',
   's uci-network; command -v uci >/dev/null 2>&1 && uci -q show network 2>/dev/null | b 32768',
+  // Where an uplink's gateway hides when no main-table default route names it: routes of other
+  // tables (policy routing, an earlier failover setup), the neighbours that answered on each
+  // link, and the DHCP leases of dhclient and systemd-networkd.
+  's ip-route-all; ip -4 route show table all 2>/dev/null | b 32768',
+  's ip-neigh; ip -4 neigh show 2>/dev/null | b 16384',
+  's dhcp-leases; {',
+  '  for f in /var/lib/dhcp/dhclient*.leases /var/lib/dhclient/*.lease* /var/lib/NetworkManager/*.lease; do',
+  '    [ -f "$f" ] && grep -E "^[[:space:]]*(lease |interface |option routers )" "$f"',
+  '  done',
+  '  for f in /run/systemd/netif/leases/*; do',
+  '    [ -f "$f" ] && echo "networkd ${f##*/} $(grep "^ROUTER=" "$f")"',
+  '  done',
+  '} 2>/dev/null | b 8192',
   's end',
   'exit 0',
 ];

@@ -261,3 +261,82 @@ export function parseSysNet(textIn: string): Parsed<SysNetEntry> {
   }
   return { items, skipped };
 }
+
+export interface IpNeighbour {
+  readonly address: string;
+  readonly device: string;
+  /** REACHABLE, STALE, DELAY, PROBE, PERMANENT, NOARP, FAILED, INCOMPLETE (upper case). */
+  readonly state: string;
+}
+
+/** `ip -4 neigh show` (iproute2 and BusyBox): `A dev D [lladdr M] [router] STATE`. */
+export function parseIpNeigh(textIn: string): Parsed<IpNeighbour> {
+  const items: IpNeighbour[] = [];
+  let skipped = 0;
+  for (const line of nonEmptyLines(textIn)) {
+    const tokens = line.trim().split(/\s+/);
+    const address = tokens[0];
+    const dev = readPairs(tokens.slice(1)).get('dev');
+    const state = tokens[tokens.length - 1]!.toUpperCase();
+    if (!isIpv4(address) || !isDeviceName(dev)) {
+      skipped++;
+      continue;
+    }
+    items.push({ address, device: dev, state });
+  }
+  return { items, skipped };
+}
+
+/** A neighbour entry that proves a host answered there (not a failed or pending lookup). */
+export const isLiveNeighbour = (n: IpNeighbour): boolean => !['FAILED', 'INCOMPLETE', 'NONE'].includes(n.state);
+
+/**
+ * The probe's dhcp-leases section: dhclient lease lines (`interface "eth1";`, `option routers
+ * A, B;`, the last lease in a file being the newest) and systemd-networkd lines
+ * (`networkd IFINDEX ROUTER=A B`). Returns the newest router per device or ifindex.
+ */
+export function parseDhcpLeaseRouters(textIn: string): { byDevice: Map<string, string>; byIfindex: Map<number, string> } {
+  const byDevice = new Map<string, string>();
+  const byIfindex = new Map<number, string>();
+  let device: string | undefined;
+  for (const raw of nonEmptyLines(textIn)) {
+    const line = raw.trim();
+    if (line.startsWith('lease')) device = undefined;
+    const iface = /^interface\s+"([^"]+)";/.exec(line);
+    if (iface && isDeviceName(iface[1])) device = iface[1];
+    const routers = /^option\s+routers\s+([0-9.]+)/.exec(line);
+    if (routers && device !== undefined && isIpv4(routers[1])) byDevice.set(device, routers[1]);
+    const networkd = /^networkd\s+(\d{1,10})\s+ROUTER=([0-9.]+)/.exec(line);
+    if (networkd && isIpv4(networkd[2])) byIfindex.set(Number(networkd[1]), networkd[2]);
+  }
+  return { byDevice, byIfindex };
+}
+
+/** `N: dev[@peer]: …` lines of `ip -o link show` → ifindex per device. */
+export function ifindexByDevice(ipLink: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const line of nonEmptyLines(ipLink)) {
+    const m = /^(\d{1,10}):\s+([^:@\s]+)/.exec(line);
+    if (m && isDeviceName(m[2])) out.set(Number(m[1]), m[2]);
+  }
+  return out;
+}
+
+/** IPv4 dotted quad ↔ 32-bit unsigned integer, for subnet arithmetic. */
+export const ipv4ToInt = (a: string): number => a.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+export const intToIpv4 = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+
+/** True when `other` lies in the subnet `address/prefixLen`. */
+export function inSubnet(address: string, prefixLen: number, other: string): boolean {
+  const size = 2 ** (32 - prefixLen);
+  return Math.floor(ipv4ToInt(address) / size) === Math.floor(ipv4ToInt(other) / size);
+}
+
+/** The first and last usable hosts of `address/prefixLen` (/31: both addresses; /32: none). */
+export function subnetHosts(address: string, prefixLen: number): { first: string; last: string } | undefined {
+  if (prefixLen >= 32 || prefixLen < 8) return undefined;
+  const size = 2 ** (32 - prefixLen);
+  const base = Math.floor(ipv4ToInt(address) / size) * size;
+  if (prefixLen === 31) return { first: intToIpv4(base), last: intToIpv4(base + 1) };
+  return { first: intToIpv4(base + 1), last: intToIpv4(base + size - 2) };
+}

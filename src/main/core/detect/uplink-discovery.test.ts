@@ -8,6 +8,7 @@ import { discoverUplinks, type UplinkDiscoveryInput } from './uplink-discovery.t
 function section(file: string, name: string): string {
   const text = readDetectFixture(file);
   const marker = `\n@@SY:${name}@@\n`;
+  if (!text.includes(marker)) return ''; // recorded by an older probe without that section
   const from = text.indexOf(marker) + marker.length;
   return text.slice(from, text.indexOf('\n@@SY:', from));
 }
@@ -20,6 +21,9 @@ function ipInput(file: string, sessionAddress?: string): UplinkDiscoveryInput {
     sysNet: section(file, 'sys-net'),
     ubusDump: section(file, 'ubus-network'),
     uciNetwork: section(file, 'uci-network'),
+    ipRouteAll: section(file, 'ip-route-all'),
+    ipNeigh: section(file, 'ip-neigh'),
+    dhcpLeases: section(file, 'dhcp-leases'),
     ...(sessionAddress ? { sessionAddress } : {}),
   };
 }
@@ -43,6 +47,50 @@ describe('plain Linux (router namespace, recorded)', () => {
     ]);
     expect(d.warnings).toEqual([]);
     for (const u of d.uplinks) expect(uplinkCandidateSchema.safeParse(u).success).toBe(true);
+  });
+
+  it('the lab router as it starts: eth0 (the LAN, the router is .1 there) is not an uplink; the others get a suggested gateway', () => {
+    const d = discoverUplinks(ipInput('lab-router-fresh.txt', '198.51.100.3'));
+    expect(d.uplinks.map((u) => [u.name, u.gateway, u.gatewaySource, u.suggestedGateway])).toEqual([
+      ['eth1', '100.64.1.1', 'route', undefined],
+      ['wlan0', undefined, undefined, '100.65.1.1'],
+      ['usb0', undefined, undefined, '100.66.1.1'],
+      ['wwan0', undefined, undefined, '100.67.1.1'],
+    ]);
+    expect(d.ignored.find((i) => i.name === 'eth0')?.reason).toMatch(/^the LAN: this router is 100\.96\.1\.1, the first address of its network/);
+    for (const u of d.uplinks) expect(uplinkCandidateSchema.safeParse(u).success).toBe(true);
+  });
+
+  it('the lab router with clues: a route in table 100, a neighbour that answered, a DHCP lease each name a gateway', () => {
+    const d = discoverUplinks(ipInput('lab-router-clues.txt', '198.51.100.3'));
+    expect(d.uplinks.map((u) => [u.name, u.gateway, u.gatewaySource])).toEqual([
+      ['eth1', '100.64.1.1', 'route'],
+      ['wlan0', '100.65.1.1', 'neighbour'],
+      ['usb0', '100.66.1.1', 'route'],
+      ['wwan0', '100.67.1.1', 'lease'],
+    ]);
+    // The LAN client answered on eth0, but eth0 stays the LAN, not an uplink via the client.
+    expect(d.uplinks.map((u) => u.name)).not.toContain('eth0');
+  });
+
+  it('a /30 or /31 link: the other end is the gateway (synthetic)', () => {
+    const d = discoverUplinks({
+      ipAddr: '4: wwan0    inet 10.0.0.6/30 scope global wwan0\n5: usb0    inet 10.0.1.1/31 scope global usb0',
+      ipRoute: '',
+    });
+    expect(d.uplinks.map((u) => [u.name, u.gateway, u.gatewaySource])).toEqual([
+      ['wwan0', '10.0.0.5', 'peer'],
+      ['usb0', '10.0.1.0', 'peer'],
+    ]);
+  });
+
+  it('systemd-networkd leases are matched to devices by ifindex (synthetic lease line)', () => {
+    const d = discoverUplinks({
+      ipAddr: '3: eth2    inet 192.168.8.100/24 scope global eth2',
+      ipLink: '3: eth2: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP\\    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff',
+      dhcpLeases: 'networkd 3 ROUTER=192.168.8.1',
+    });
+    expect(d.uplinks.map((u) => [u.name, u.gateway, u.gatewaySource])).toEqual([['eth2', '192.168.8.1', 'lease']]);
   });
 
   it('mgmt* is ignored by name even without a session address', () => {
@@ -129,6 +177,7 @@ describe('OpenWrt (ubus dump, real 19.07 capture)', () => {
         address: '192.0.2.2',
         prefixLen: 24,
         gateway: '192.0.2.1',
+        gatewaySource: 'route',
         metric: 10,
         hasDefaultRoute: true,
         proto: 'static',
@@ -143,6 +192,7 @@ describe('OpenWrt (ubus dump, real 19.07 capture)', () => {
         address: '198.51.100.2',
         prefixLen: 24,
         gateway: '198.51.100.1',
+        gatewaySource: 'route',
         metric: 20,
         hasDefaultRoute: true,
         proto: 'static',

@@ -3,13 +3,19 @@
 import type { IgnoredInterface, UplinkCandidate } from '../../../shared/detect-schemas.ts';
 import { guessWanKind } from './guess-wan-kind.ts';
 import {
+  ifindexByDevice,
+  inSubnet,
   isDeviceName,
+  isLiveNeighbour,
   isIpv4,
   isMainDefaultRoute,
   parseIpAddrOneline,
   parseIpLinkOneline,
+  parseDhcpLeaseRouters,
+  parseIpNeigh,
   parseIpRoutes,
   parseSysNet,
+  subnetHosts,
   type IpAddress,
   type IpLink,
   type SysNetEntry,
@@ -31,6 +37,12 @@ export interface UplinkDiscoveryInput {
   readonly uciNetwork?: string | undefined;
   /** The router address the SSH session came in on: that interface is management, not an uplink. */
   readonly sessionAddress?: string | undefined;
+  /** `ip -4 route show table all`: gateways named by routes outside the main table. */
+  readonly ipRouteAll?: string | undefined;
+  /** `ip -4 neigh show`: who answered on each link. */
+  readonly ipNeigh?: string | undefined;
+  /** The probe's dhcp-leases section (dhclient and systemd-networkd). */
+  readonly dhcpLeases?: string | undefined;
 }
 
 export interface UplinkDiscovery {
@@ -78,6 +90,70 @@ function bestHop(hops: readonly DefaultHop[], dev: string | undefined): DefaultH
   return hops.filter((h) => h.dev === dev).sort((a, b) => a.metric - b.metric)[0];
 }
 
+type GatewaySource = NonNullable<UplinkCandidate['gatewaySource']>;
+type GatewayFinding = { gateway: string; source: GatewaySource } | { suggested?: string; lanReason?: string };
+
+/** Every source of gateways except the main table's default routes, read once. */
+interface GatewayClues {
+  /** `via` of any route (every table, multipath legs too) per device, default routes first. */
+  readonly routeVia: Map<string, string[]>;
+  readonly leaseRouter: Map<string, string>;
+  readonly liveNeighbours: Map<string, string[]>;
+}
+
+function gatewayClues(input: UplinkDiscoveryInput): GatewayClues {
+  const routeVia = new Map<string, string[]>();
+  const routes = parseIpRoutes(input.ipRouteAll ?? '').items.filter((r) => r.type === 'unicast');
+  // Default routes (any table) name the gateway outright; other routes via a next hop come after.
+  const ordered = [...routes.filter((r) => r.dest === 'default' || r.dest === '0.0.0.0/0'), ...routes.filter((r) => r.dest !== 'default' && r.dest !== '0.0.0.0/0')];
+  for (const r of ordered) {
+    const legs = r.nexthops.length > 0 ? r.nexthops : [{ via: r.via, dev: r.dev }];
+    for (const leg of legs) {
+      if (leg.dev === undefined || leg.via === undefined) continue;
+      routeVia.set(leg.dev, [...(routeVia.get(leg.dev) ?? []), leg.via]);
+    }
+  }
+  const leases = parseDhcpLeaseRouters(input.dhcpLeases ?? '');
+  const leaseRouter = new Map(leases.byDevice);
+  const ifindex = ifindexByDevice(input.ipLink ?? '');
+  for (const [index, router] of leases.byIfindex) {
+    const dev = ifindex.get(index);
+    if (dev !== undefined && !leaseRouter.has(dev)) leaseRouter.set(dev, router);
+  }
+  const liveNeighbours = new Map<string, string[]>();
+  for (const n of parseIpNeigh(input.ipNeigh ?? '').items.filter(isLiveNeighbour)) {
+    liveNeighbours.set(n.device, [...new Set([...(liveNeighbours.get(n.device) ?? []), n.address])]);
+  }
+  return { routeVia, leaseRouter, liveNeighbours };
+}
+
+/**
+ * An uplink's gateway from what the router says, strongest first: its main default route, a
+ * route of any table, a DHCP lease, the link's point-to-point peer or the other end of a /30 or
+ * /31, the one neighbour that answered on the link. When none says it: a link on which this
+ * router holds the first address and no route leads out is the LAN (the router is the gateway
+ * there); otherwise the link's first host is suggested, for the user to confirm.
+ */
+function findGateway(dev: string, hop: DefaultHop | undefined, addr: IpAddress | undefined, clues: GatewayClues): GatewayFinding {
+  const onLink = (g: string | undefined): g is string => g !== undefined && g !== addr?.address && (addr === undefined || addr.peer !== undefined || inSubnet(addr.address, addr.prefixLen, g));
+  if (hop?.via) return { gateway: hop.via, source: 'route' };
+  const routed = (clues.routeVia.get(dev) ?? []).find(onLink);
+  if (routed) return { gateway: routed, source: 'route' };
+  const leased = clues.leaseRouter.get(dev);
+  if (onLink(leased)) return { gateway: leased, source: 'lease' };
+  if (addr?.peer !== undefined && addr.peer !== addr.address) return { gateway: addr.peer, source: 'peer' };
+  if (addr === undefined) return {};
+  const hosts = subnetHosts(addr.address, addr.prefixLen);
+  if (hosts && addr.prefixLen >= 30) return { gateway: hosts.first === addr.address ? hosts.last : hosts.first, source: 'peer' };
+  if (hosts && hosts.first === addr.address && hop === undefined) {
+    return { lanReason: `the LAN: this router is ${addr.address}, the first address of its network, so it is the gateway for the devices behind it, and no route leads out through it` };
+  }
+  const neighbours = (clues.liveNeighbours.get(dev) ?? []).filter(onLink);
+  if (neighbours.length === 1) return { gateway: neighbours[0]!, source: 'neighbour' };
+  if (hosts && hosts.first !== addr.address) return { suggested: hosts.first };
+  return {};
+}
+
 const notUplinkPatterns: readonly (readonly [RegExp, string])[] = [
   [/^mgmt/, 'management link (named mgmt*)'],
   [/^(docker|veth|virbr|lxcbr|lxdbr|cni|flannel|podman)/, 'container or virtual machine network'],
@@ -105,6 +181,7 @@ function fromIp(input: UplinkDiscoveryInput, session: string | undefined): Uplin
   const links = parseIpLinkOneline(input.ipLink ?? '');
   const sys = parseSysNet(input.sysNet ?? '');
   const { hops, skipped: routeSkipped, hidden } = defaultHops(input.ipRoute);
+  const clues = gatewayClues(input);
   const warnings: string[] = hiddenWarnings(hidden);
   const evidence: string[] = [
     `uplinks read from ip: ${links.items.length} links, ${addrs.items.length} IPv4 addresses, ${hops.length} default route hop(s)`,
@@ -154,8 +231,12 @@ function fromIp(input: UplinkDiscoveryInput, session: string | undefined): Uplin
       ignore('no IPv4 address and no default route');
       continue;
     }
+    const found = findGateway(dev, hop, addr, clues);
+    if ('lanReason' in found && found.lanReason !== undefined) {
+      ignore(found.lanReason);
+      continue;
+    }
     const guess = guessWanKind({ device: dev, devtype: s?.devtype, driver: s?.driver, wireless: s?.wireless });
-    const gateway = hop?.via ?? (hop ? addr?.peer : undefined);
     uplinks.push({
       name: dev,
       device: dev,
@@ -163,7 +244,8 @@ function fromIp(input: UplinkDiscoveryInput, session: string | undefined): Uplin
       kindReason: guess.reason,
       up: link ? link.up : true,
       ...(addr ? { address: addr.address, prefixLen: addr.prefixLen } : {}),
-      ...(gateway ? { gateway } : {}),
+      ...('gateway' in found ? { gateway: found.gateway, gatewaySource: found.source } : {}),
+      ...('suggested' in found && found.suggested !== undefined ? { suggestedGateway: found.suggested } : {}),
       ...(hop ? { metric: hop.metric } : {}),
       hasDefaultRoute: hop !== undefined,
       source: 'ip',
@@ -285,7 +367,7 @@ function fromUbus(input: UplinkDiscoveryInput, list: readonly UbusInterface[], s
       kindReason: guess.reason,
       up: i.up,
       ...(addr ? { address: addr.address, ...(addr.mask !== undefined && addr.mask >= 0 && addr.mask <= 32 ? { prefixLen: addr.mask } : {}) } : {}),
-      ...(nexthop ? { gateway: nexthop } : {}),
+      ...(nexthop ? { gateway: nexthop, gatewaySource: nexthop === hop?.via ? ('route' as const) : ('netifd' as const) } : {}),
       ...(metric !== undefined && Number.isInteger(metric) && metric >= 0 ? { metric } : {}),
       hasDefaultRoute,
       ...(proto ? { proto } : {}),

@@ -7,8 +7,7 @@ import type { ApplyPlan, RouterStatus, WanCandidate } from '../../../../shared/f
 import { SwitchyardError } from '../../../../shared/errors.ts';
 import { predictFailoverSec } from '../../../../shared/failover-defaults.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
-import { DETECT_PROBE_MAX_OUTPUT_BYTES, DETECT_PROBE_SCRIPT } from '../../detect/detect-probe.ts';
-import { parseDetection } from '../../detect/detect-parse.ts';
+import { runDetection } from '../../detect/run-detection.ts';
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { probeArgv } from '../../probes/probe-command.ts';
 import { sh, shellCommand } from '../../transport/ssh/shell-quote.ts';
@@ -42,8 +41,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
   }
 
   async function readWans(): Promise<WanCandidate[]> {
-    const result = await shell.run(shellCommand(['sh', '-c', DETECT_PROBE_SCRIPT]), { expectExit: 'any', timeoutMs: 20_000, maxOutputBytes: DETECT_PROBE_MAX_OUTPUT_BYTES * 2 });
-    return parseDetection(result.stdout).uplinks.flatMap((u) =>
+    return (await runDetection(shell)).uplinks.flatMap((u) =>
       u.device
         ? [
             {
