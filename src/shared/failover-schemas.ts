@@ -24,6 +24,8 @@ export const wanCandidateSchema = z.object({
   address: z.string().optional(),
   prefixLen: z.int().optional(),
   gateway: z.string().optional(),
+  /** No gateway found on the router: the likely one, offered to the user to confirm. */
+  suggestedGateway: z.string().optional(),
   metric: z.int().optional(),
   hasDefaultRoute: z.boolean(),
 });

@@ -63,7 +63,7 @@ export function UplinkDialog({ routerId, wanName, onClose }: { routerId: string;
           <TextInput
             label="Gateway"
             description={network ? `The next hop, on ${wan.device}'s network ${network.text}. Empty: the one the router learns.` : 'The next hop. Empty: the one the router learns (DHCP).'}
-            placeholder={candidate?.gateway ?? 'learned from the link'}
+            placeholder={candidate?.gateway ?? candidate?.suggestedGateway ?? 'not found on the router'}
             value={wan.gateway ?? ''}
             error={error('gateway')}
             onChange={(e) => updateWan(routerId, wan.name, { gateway: e.currentTarget.value.trim() || undefined })}

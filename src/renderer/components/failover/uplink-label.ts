@@ -1,5 +1,7 @@
 // How an uplink and its state read in the UI: one short label per uplink ("Cellular (wwan)"),
-// state words and dot colours matching GL.iNet's (green online, gray offline, amber degraded).
+// state words and dot colours: green online, amber degraded, red offline; grey only when the state
+// is not known (or the uplink is turned off), so an outage never looks like missing data.
+import type { WanCandidate } from '../../../shared/failover-schemas.ts';
 import type { LinkState, Wan, WanKind } from '../../../shared/model.ts';
 
 const kindWords: Readonly<Record<WanKind, string>> = { ethernet: 'Ethernet', repeater: 'Repeater', tethering: 'Tethering', cellular: 'Cellular' };
@@ -31,6 +33,7 @@ export function stateColor(state: LinkState): string {
     case 'disconnecting':
       return 'yellow';
     case 'offline':
+      return 'red';
     case 'disabled':
     case 'unknown':
       return 'gray';
@@ -41,6 +44,14 @@ export function stateColor(state: LinkState): string {
 export function clockTime(ms: number): string {
   const d = new Date(ms);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/** The gateway as a technician should read it: the one set, the one found, or a likely one to confirm. */
+export function gatewayText(gateway: string | undefined, candidate: Pick<WanCandidate, 'gateway' | 'suggestedGateway'> | undefined): string {
+  if (gateway !== undefined) return `gateway ${gateway}`;
+  if (candidate?.gateway !== undefined) return `gateway ${candidate.gateway} (found on the router)`;
+  if (candidate?.suggestedGateway !== undefined) return `gateway not found: probably ${candidate.suggestedGateway}, confirm it in the settings (gear)`;
+  return 'gateway not found on the router';
 }
 
 export function formatSeconds(sec: number): string {

@@ -6,13 +6,13 @@ import type { WanCandidate, WanStatus } from '../../../shared/failover-schemas.t
 import type { WanKind } from '../../../shared/model.ts';
 import { WanKindIcon } from '../wan-kind-icon.tsx';
 import { StatusDot } from './status-dot.tsx';
-import { uplinkLabel } from './uplink-label.ts';
+import { gatewayText, uplinkLabel } from './uplink-label.ts';
 
 export function UplinkSummary(props: { name: string; kind: WanKind; device: string; gateway: string | undefined; candidate: WanCandidate | undefined; status: WanStatus | undefined; forced: boolean }) {
   const { name, kind, device, gateway, candidate, status, forced } = props;
   const facts = [
     `Device ${device}`,
-    `gateway ${gateway ?? (candidate?.gateway ? `${candidate.gateway} (learned)` : 'learned from the link')}`,
+    gatewayText(gateway, candidate),
     candidate?.address ? `address ${candidate.address}${candidate.prefixLen !== undefined ? `/${candidate.prefixLen}` : ''}` : null,
     `route metric ${candidate?.metric ?? '—'}`,
   ].filter(Boolean);

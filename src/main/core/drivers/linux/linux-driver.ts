@@ -52,6 +52,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
               ...(u.address !== undefined && { address: u.address }),
               ...(u.prefixLen !== undefined && { prefixLen: u.prefixLen }),
               ...(u.gateway !== undefined && { gateway: u.gateway }),
+              ...(u.suggestedGateway !== undefined && { suggestedGateway: u.suggestedGateway }),
               ...(u.metric !== undefined && { metric: u.metric }),
             },
           ]
