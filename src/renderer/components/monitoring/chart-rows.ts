@@ -12,11 +12,16 @@ export const lossBuckets = [
 ] as const;
 export type LossBucketKey = (typeof lossBuckets)[number]['key'];
 
+/** Index into lossBuckets: comparisons only, as it runs for every row every second. */
+export function lossBucketIndex(lossPct: number | null): 0 | 1 | 2 | 3 {
+  if (lossPct === null || lossPct <= 0) return 0;
+  if (lossPct < 5) return 1;
+  if (lossPct < 20) return 2;
+  return 3;
+}
+
 export function lossBucket(lossPct: number | null): LossBucketKey {
-  if (lossPct === null || lossPct <= 0) return 'm0';
-  if (lossPct < 5) return 'm1';
-  if (lossPct < 20) return 'm2';
-  return 'm3';
+  return lossBuckets[lossBucketIndex(lossPct)].key;
 }
 
 export interface ChartRow {
@@ -87,7 +92,7 @@ export interface GradientStop {
 export function lossStops(rows: readonly ChartRow[], fromMs: number, toMs: number): GradientStop[] {
   const span = toMs - fromMs;
   const offset = (t: number) => Math.min(1, Math.max(0, (t - fromMs) / span));
-  const colorOf = (row: ChartRow) => lossBuckets.find((b) => b.key === lossBucket(row.loss))!.color;
+  const colorOf = (row: ChartRow) => lossBuckets[lossBucketIndex(row.loss)].color;
   const first = rows[0];
   if (!first || !(span > 0)) return [{ offset: 0, color: lossBuckets[0].color }];
   let color = colorOf(first);

@@ -51,7 +51,10 @@ if (enabled() && !window.__switchyardChartTimings) {
 
 /** Called by the monitoring store right before it applies a batch. */
 export function markFlushStart(routerId: string): void {
-  if (window.__switchyardChartTimings) flushStartedMs.set(routerId, performance.now());
+  if (!window.__switchyardChartTimings) return;
+  flushStartedMs.set(routerId, performance.now());
+  // For the benchmark's trace: it finds the task this mark ran in and reads its CPU time.
+  performance.mark('switchyard-chart-update');
 }
 
 /** In the Monitoring tab: when a flushed update has committed, record how long it took. */

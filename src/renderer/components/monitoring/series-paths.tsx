@@ -1,7 +1,9 @@
-// Draws a chart's series as a few SVG paths inside a recharts chart, on the chart's own plot
-// area. recharts' Line and Area build several objects per point on every update (≈13 µs per
-// point and series measured in Chromium, 285 ms per 1 Hz update for 4 uplinks); one pass over
-// the rows into path strings costs well under 1 ms, which is what keeps an update under 16 ms.
+// Draws a chart's series as SVG paths inside a recharts chart, on the chart's own plot area.
+// recharts' Line and Area build several objects per point on every update (≈13 µs per point and
+// series measured in Chromium, 285 ms per 1 Hz update for 4 uplinks). Here each series is cut
+// into fixed slices of time: a new second changes only the newest slice's path (and the oldest
+// one as points leave the window), so React sets, and Chromium re-parses and repaints, a few
+// dozen points per series instead of the whole window.
 import { createContext, useContext, useRef } from 'react';
 import { usePlotArea } from 'recharts';
 import type { ChartRow } from './chart-rows.ts';
@@ -39,16 +41,66 @@ interface Props {
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
+/** Slices per window: about 40 points each at the windows' point widths. */
+export const slicesPerWindow = 24;
+
+/** A run of rows `[start, end)` whose times fall in one slice of `sliceMs` (aligned to 0). */
+export interface RowSlice {
+  readonly id: number;
+  readonly start: number;
+  readonly end: number;
+}
+
+/**
+ * Cuts rows (sorted by time) into slices of time. Slices are aligned to absolute time, not to
+ * the window, so a slice keeps its id, and its rows, while the window moves on.
+ */
+export function sliceRows(rows: readonly ChartRow[], sliceMs: number): RowSlice[] {
+  const slices: RowSlice[] = [];
+  let start = 0;
+  let id = rows.length ? Math.floor(rows[0]!.t / sliceMs) : 0;
+  for (let i = 1; i <= rows.length; i++) {
+    const next = i < rows.length ? Math.floor(rows[i]!.t / sliceMs) : NaN;
+    if (next === id) continue;
+    slices.push({ id, start, end: i });
+    start = i;
+    id = next;
+  }
+  return slices;
+}
+
+/**
+ * Rows a layer's slice draws from: lines start at the previous slice's last row so they join,
+ * bands at the one before it too, so neighbouring shapes overlap by one step and no hairline of
+ * background shows between them (the band's opacity is on its group, so overlap does not darken).
+ */
+const leadRows: Readonly<Record<SeriesLayer['kind'], number>> = { line: 1, band: 2, steps: 0 };
+
+interface CachedPath {
+  /** The row objects the path was built from, in order: same objects, same path. */
+  readonly rows: readonly ChartRow[];
+  readonly d: string;
+}
+
+function sameRows(cached: readonly ChartRow[], rows: readonly ChartRow[], from: number, to: number): boolean {
+  if (cached.length !== to - from) return false;
+  for (let i = from; i < to; i++) if (cached[i - from] !== rows[i]) return false;
+  return true;
+}
+
 export function SeriesPaths({ fromMs, toMs, domains, layers }: Props) {
   const rows = useContext(ChartRowsContext);
   const plot = usePlotArea();
-  const cache = useRef<{ key: string; coords: WeakMap<ChartRow, string>[] }>({ key: '', coords: [] });
+  const cache = useRef<{ key: string; paths: Map<string, CachedPath> }>({ key: '', paths: new Map() });
   if (!plot || plot.width <= 0 || plot.height <= 0 || !(toMs > fromMs)) return null;
   // A row's coordinates only change when the axes do (once per slide of the window): until then
-  // each second formats just its new rows.
+  // a slice whose rows are the same objects keeps its path string, and React leaves it alone.
   const key = `${plot.x},${plot.y},${plot.width},${plot.height},${fromMs},${toMs},${domains.map((d) => `${d.min}-${d.max}`).join()}`;
-  if (cache.current.key !== key) cache.current = { key, coords: [] };
-  const coordsFor = (slot: number) => (cache.current.coords[slot] ??= new WeakMap());
+  if (cache.current.key !== key) cache.current = { key, paths: new Map() };
+  const previous = cache.current.paths;
+  const paths = new Map<string, CachedPath>();
+  cache.current.paths = paths;
+  const slices = sliceRows(rows, (toMs - fromMs) / slicesPerWindow);
   const xOf = (t: number) => round1(plot.x + ((t - fromMs) / (toMs - fromMs)) * plot.width);
   const clipId = `clip-${Math.round(plot.x)}-${Math.round(plot.y)}-${Math.round(plot.width)}-${Math.round(plot.height)}`;
   return (
@@ -60,25 +112,47 @@ export function SeriesPaths({ fromMs, toMs, domains, layers }: Props) {
         const domain = domains[i] ?? domains[0]!;
         const span = domain.max - domain.min || 1;
         const yOf = (v: number) => round1(plot.y + plot.height - ((Math.min(v, domain.max * 4) - domain.min) / span) * plot.height);
-        const point = (slot: number, value: Value) => {
-          const memo = coordsFor(slot);
-          return (row: ChartRow): string => {
-            let c = memo.get(row);
-            if (c === undefined) {
-              c = `${xOf(row.t)},${yOf(value(row)!)}`;
-              memo.set(row, c);
-            }
-            return c;
-          };
+        const at = (value: Value) => (row: ChartRow) => `${xOf(row.t)},${yOf(value(row)!)}`;
+        const build = (part: readonly ChartRow[]): string => {
+          switch (layer.kind) {
+            case 'band':
+              return bandPath(part, layer.low, layer.high, at(layer.high), at(layer.low));
+            case 'line':
+              return linePath(part, layer.value, at(layer.value));
+            case 'steps':
+              return stepsPath(part, layer.value, layer.stepMs, xOf, yOf, yOf(Math.max(0, domain.min)));
+          }
         };
+        const lead = leadRows[layer.kind];
+        const shapes = slices.map((slice) => {
+          const id = `${i}:${slice.id}`;
+          const from = Math.max(0, slice.start - lead);
+          let cached = previous.get(id);
+          if (!cached || !sameRows(cached.rows, rows, from, slice.end)) {
+            const part = rows.slice(from, slice.end);
+            cached = { rows: part, d: build(part) };
+          }
+          paths.set(id, cached);
+          return cached.d ? <path key={slice.id} d={cached.d} /> : null;
+        });
         switch (layer.kind) {
           case 'band':
-            return <path key={i} d={bandPath(rows, layer.low, layer.high, point(3 * i, layer.high), point(3 * i + 1, layer.low))} fill={layer.fill} fillOpacity={layer.opacity} stroke="none" className={layer.className} />;
+            return (
+              <g key={i} className={layer.className} fill={layer.fill} opacity={layer.opacity} stroke="none">
+                {shapes}
+              </g>
+            );
           case 'line':
-            return <path key={i} d={linePath(rows, layer.value, point(3 * i, layer.value))} fill="none" stroke={layer.stroke} strokeWidth={layer.width} strokeLinejoin="round" className={layer.className} />;
+            return (
+              <g key={i} className={layer.className} fill="none" stroke={layer.stroke} strokeWidth={layer.width} strokeLinejoin="round" strokeLinecap="round">
+                {shapes}
+              </g>
+            );
           case 'steps':
             return (
-              <path key={i} d={stepsPath(rows, layer.value, layer.stepMs, xOf, yOf, yOf(Math.max(0, domain.min)))} fill={layer.fill} fillOpacity={layer.opacity} stroke={layer.stroke} strokeWidth={0.8} className={layer.className} />
+              <g key={i} className={layer.className} fill={layer.fill} fillOpacity={layer.opacity} stroke={layer.stroke} strokeWidth={0.8}>
+                {shapes}
+              </g>
             );
         }
       })}

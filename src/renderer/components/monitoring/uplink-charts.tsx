@@ -44,22 +44,8 @@ export const UplinkCharts = memo(function UplinkCharts({ wan, kind, points, step
     <Card withBorder padding="sm" data-testid="uplink-monitor" data-wan={wan}>
       <Stack gap={6}>
         <Group justify="space-between" wrap="wrap" gap="xs">
-          <Group gap="xs">
-            {kind && <WanKindIcon kind={kind} />}
-            <Text fw={600}>{kind ? `${wanKindLabel(kind)} (${wan})` : wan}</Text>
-          </Group>
-          {hover ? (
-            <Text size="sm" ff="monospace" data-testid="uplink-hover">
-              {formatClock(hover.row.t)} · median {formatMs(hover.row.med)} (min {formatMs(hover.row.band?.[0] ?? null)}, max {formatMs(hover.row.band?.[1] ?? null)}) · loss {formatPct(hover.row.loss)} · jitter{' '}
-              {formatMs(hover.row.jitter)} · ↓ {formatBps(hover.row.rx)} ↑ {formatBps(hover.row.tx)}
-            </Text>
-          ) : (
-            last && (
-              <Text size="sm" ff="monospace" data-testid="uplink-latest">
-                now {formatMs(last.latencyMs)} · loss {formatPct(last.lossPct)} · jitter {formatMs(last.jitterMs)} · ↓ {formatBps(last.rxBps)} ↑ {formatBps(last.txBps)}
-              </Text>
-            )
-          )}
+          <UplinkTitle wan={wan} kind={kind} />
+          <Readout hover={hover?.row ?? null} last={last} />
         </Group>
         <UplinkStatusLine uplink={uplink} status={status} />
         {points.length === 0 ? (
@@ -79,6 +65,36 @@ export const UplinkCharts = memo(function UplinkCharts({ wan, kind, points, step
         ) : null}
       </Stack>
     </Card>
+  );
+});
+
+// The card's parts are memoised on their own props: a new second re-renders the read-out and
+// the charts, not the title, the probe's status line or the legend (Mantine components cost a
+// little each, and a card has dozens of them).
+const UplinkTitle = memo(function UplinkTitle({ wan, kind }: { wan: string; kind: WanKind | undefined }) {
+  return (
+    <Group gap="xs">
+      {kind && <WanKindIcon kind={kind} />}
+      <Text fw={600}>{kind ? `${wanKindLabel(kind)} (${wan})` : wan}</Text>
+    </Group>
+  );
+});
+
+/** The hovered row's values, else the newest point's. */
+const Readout = memo(function Readout({ hover, last }: { hover: ChartRow | null; last: HistoryPoint | undefined }) {
+  if (hover) {
+    return (
+      <Text size="sm" ff="monospace" data-testid="uplink-hover">
+        {formatClock(hover.t)} · median {formatMs(hover.med)} (min {formatMs(hover.band?.[0] ?? null)}, max {formatMs(hover.band?.[1] ?? null)}) · loss {formatPct(hover.loss)} · jitter {formatMs(hover.jitter)} · ↓{' '}
+        {formatBps(hover.rx)} ↑ {formatBps(hover.tx)}
+      </Text>
+    );
+  }
+  if (!last) return null;
+  return (
+    <Text size="sm" ff="monospace" data-testid="uplink-latest">
+      now {formatMs(last.latencyMs)} · loss {formatPct(last.lossPct)} · jitter {formatMs(last.jitterMs)} · ↓ {formatBps(last.rxBps)} ↑ {formatBps(last.txBps)}
+    </Text>
   );
 });
 
