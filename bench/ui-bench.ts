@@ -7,23 +7,22 @@
 // No lab: the real core, serve server, contract and renderer run; only the router's monitor is
 // replaced by a synthetic one (core.monitor.start/stop/status), which writes a pre-filled hour
 // of history and emits one onDidSample batch per second exactly as RouterMonitor does.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { MonitorSample, MonitorStatus } from '../src/shared/api/monitor-schemas.ts';
 import type { LinkEvent } from '../src/shared/model.ts';
 import { HistoryStore, type MinuteRollup } from '../src/main/core/store/history-store.ts';
 import { openBrowserSession, type BrowserSession } from '../test/e2e/browser-session.ts';
 import type { Benchmark } from './bench-registry.ts';
+import { ensureBuilt } from '../scripts/cached-build.ts';
 import { startMainThreadTrace } from './main-thread-trace.ts';
 import { round, summarize } from './bench-stats.ts';
 
-const root = resolve(import.meta.dirname, '..');
 
 /** What the renderer exposes with ?bench=1 (src/renderer/components/monitoring/chart-timing.ts). */
 interface PageGlobals {
-  __switchyardChartTimings?: { commitMs: number[]; taskMs: number[]; longTasks: { startMs: number; durationMs: number }[]; pointsPerSeries: number[]; reset(): void };
+  __switchyardChartTimings?: { commitMs: number[]; taskMs: number[]; longTasks: { startMs: number; durationMs: number }[]; pointsPerSeries: number[]; flushStartsMs: number[]; reset(): void };
 }
 interface SyntheticUplink {
   readonly wan: string;
@@ -186,11 +185,7 @@ export const uiBenchmark: Benchmark = {
     const uplinkCount = Number(ctx.options.uplinks ?? 4);
     if (!Number.isInteger(uplinkCount) || uplinkCount < 1 || uplinkCount > allWans.length) throw new Error(`--uplinks must be a whole number from 1 to ${allWans.length}`);
     wans = allWans.slice(0, uplinkCount);
-    if (!ctx.options['no-build']) {
-      ctx.log('building the renderer…');
-      const built = spawnSync(process.execPath, [resolve(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-      if (built.status !== 0) throw new Error('the renderer build failed');
-    }
+    if (!ctx.options['no-build']) await ensureBuilt('renderer', { log: ctx.log });
     const session = await openBrowserSession();
     try {
       const { core, page, server } = session;
@@ -224,7 +219,7 @@ export const uiBenchmark: Benchmark = {
         await cdp.send('Profiler.enable');
         await cdp.send('Profiler.start');
       }
-      const trace = await startMainThreadTrace(cdp);
+      const trace = await startMainThreadTrace(cdp, page);
       const m0 = await metrics();
       const batches0 = monitor.batches();
       const wall0 = performance.now();
@@ -236,7 +231,8 @@ export const uiBenchmark: Benchmark = {
       }
       const wallSec = (performance.now() - wall0) / 1000;
       const m1 = await metrics();
-      const cpu = await trace.stop();
+      const flushStartsMs = await page.evaluate(() => [...(globalThis as unknown as PageGlobals).__switchyardChartTimings!.flushStartsMs]);
+      const cpu = await trace.stop(flushStartsMs);
       if (profilePath) {
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
         writeFileSync(profilePath, JSON.stringify(profile));

@@ -1,7 +1,9 @@
 // `npm run demo`: the app's main job on the embedded lab. Brings up one router with four
 // uplinks, registers it as a site (host key pinned from the lab's own record), and starts the
 // app: the Electron window when its binary is available, otherwise serve mode with the URL
-// printed. Ctrl-C stops the app and tears the lab down.
+// printed. Ctrl-C stops the app and tears the lab down. The build runs only when the sources
+// changed since the last one (scripts/cached-build.ts), alongside the lab coming up, and each
+// step says what it is doing and how long it took.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { createCore, type Core } from '../src/main/core/app-core.ts';
 import { consoleLogger } from '../src/main/core/logger.ts';
 import { startServeServer } from '../src/main/server/serve-server.ts';
 import { labDown, labSkipReason, labUp, type LabInfo } from '../test/lab/lab.ts';
+import { ensureBuilt } from './cached-build.ts';
 
 const labName = 'demo';
 const root = resolve(import.meta.dirname, '..');
@@ -20,9 +23,31 @@ if (reason) {
   process.exit(1);
 }
 
+const startedMs = Date.now();
+const seconds = () => `${((Date.now() - startedMs) / 1000).toFixed(1)} s`;
+const electronBinary = join(root, 'node_modules/electron/dist/electron');
+const useElectron = existsSync(electronBinary);
 console.log('Starting the lab: one router with four uplinks (Ethernet, repeater, tethering, cellular)…');
-await labDown(labName);
-const lab = await labUp({ name: labName, routers: 1, wans: 4 });
+// The lab (namespaces, sshd, snmpd) and the build wait on different things: run them together.
+const labReady = (async () => {
+  await labDown(labName);
+  const info = await labUp({ name: labName, routers: 1, wans: 4 });
+  console.log(`Lab up after ${seconds()}: router ${info.routers[0]?.ssh.host ?? '?'} with its four uplinks.`);
+  return info;
+})();
+const ticker = setInterval(() => console.log(`  … still bringing the lab up (${seconds()})`), 5000);
+let lab: LabInfo;
+try {
+  await ensureBuilt(useElectron ? 'electron' : 'renderer');
+  lab = await labReady;
+} catch (error) {
+  clearInterval(ticker);
+  console.error(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+  await labReady.catch(() => undefined);
+  await labDown(labName).catch(() => undefined);
+  process.exit(1);
+}
+clearInterval(ticker);
 const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-demo-'));
 const log = consoleLogger('demo');
 
@@ -43,8 +68,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 try {
   const core = await createCore({ dataDir, transport: 'websocket', log });
   await registerLab(core, lab);
-  const electronBinary = join(root, 'node_modules/electron/dist/electron');
-  if (existsSync(electronBinary)) {
+  console.log(`Registered the lab router as the site "Demo shop" (host key pinned) after ${seconds()}.`);
+  if (useElectron) {
     await core.close();
     const app = spawn(electronBinary, [join(root, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir } });
     stopApp = async () => void app.kill('SIGTERM');
@@ -55,7 +80,7 @@ try {
       await server.close();
       await core.close();
     };
-    console.log(`\nSwitchyard is running on the lab (Electron's binary is not available here, so in serve mode).\nOpen:\n  ${server.url}\n\nPress Ctrl-C to stop and remove the lab.`);
+    console.log(`\nSwitchyard is running on the lab after ${seconds()} (Electron's binary is not available here, so in serve mode).\nOpen:\n  ${server.url}\n\nPress Ctrl-C to stop and remove the lab.`);
   }
 } catch (error) {
   console.error(`The demo could not start: ${error instanceof Error ? error.message : String(error)}`);
