@@ -32,8 +32,24 @@ const mwan3Tracking: Tracking = {
   failureIntervalSec: 1,
 };
 
+/**
+ * GL.iNet kmwan: the kernel probes every second, calls an uplink dead once a probe has gone
+ * unanswered for the sensitivity (the timeout) and brings it back on the first answer; nothing
+ * else can be set. GL's default sensitivity is medium, 3 s.
+ */
+const kmwanTracking: Tracking = {
+  method: 'ping',
+  targets: [],
+  reliability: 1,
+  intervalSec: 1,
+  timeoutSec: 3,
+  downCount: 1,
+  upCount: 1,
+  failureIntervalSec: 1,
+};
+
 export function defaultTracking(platform: PlatformId): Tracking {
-  return platform === 'linux' ? linuxTracking : mwan3Tracking;
+  return platform === 'linux' ? linuxTracking : platform === 'glinet-kmwan' ? kmwanTracking : mwan3Tracking;
 }
 
 /** The agent's main loop decides every tick (resources/agent/README.md). */
@@ -51,7 +67,7 @@ const linkStateSec = agentTickSec;
  *   tick late and the check runs once per tick:
  *   failureInterval ≥ interval: interval + timeout + (down−1)·failureInterval + 2·tick;
  *   failureInterval < interval: interval + 2·timeout + (down−2)·failureInterval + 3·tick.
- * - openwrt-mwan3 / glinet-kmwan (mwan3track): rounds probe the targets one after the other,
+ * - openwrt-mwan3 (mwan3track): rounds probe the targets one after the other,
  *   each waiting `timeout` when dead (count = 1): interval + down·targets·timeout +
  *   (down−1)·failure_interval (mwan3.md, "Tracker scoring"). mwan3's own defaults (10 s, 5
  *   strikes, 4 s timeout) give 70 s with one target and 130 s with four.
@@ -62,8 +78,12 @@ export function predictFailoverSec(platform: PlatformId, tracking: Tracking): nu
     case 'linux':
       if (tracking.method === 'none') return linkStateSec;
       return round(linuxDetectionSec(tracking));
-    case 'openwrt-mwan3':
     case 'glinet-kmwan':
+      // kmwan's kernel module polls every intervalSec (1 s) and calls a member dead once a probe
+      // has gone unanswered for the sensitivity (timeoutSec): sensitivity + one poll.
+      if (tracking.method === 'none' || tracking.targets.length === 0) return null;
+      return round(tracking.timeoutSec + tracking.intervalSec);
+    case 'openwrt-mwan3':
       if (tracking.method === 'none' || tracking.targets.length === 0) return null;
       return round(tracking.intervalSec + tracking.downCount * targets * tracking.timeoutSec + (tracking.downCount - 1) * tracking.failureIntervalSec);
     case 'routeros':

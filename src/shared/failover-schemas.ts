@@ -38,6 +38,8 @@ export const wanStatusSchema = z.object({
   /** Tracking score or health as the engine counts it, when it has one. */
   score: z.number().optional(),
   targets: z.array(z.object({ target: z.string(), up: z.boolean(), rttMs: z.number().optional() })).readonly().optional(),
+  /** The engine's own account of this state in plain words (why it is offline, a data-saving mode), when it gives one. */
+  detail: z.string().max(400).optional(),
 });
 export type WanStatus = Readonly<z.infer<typeof wanStatusSchema>>;
 

@@ -3,7 +3,7 @@
 import { SwitchyardError } from '../../../shared/errors.ts';
 import type { PlatformId } from '../../../shared/model.ts';
 import type { RouterDriver, RouterShell } from './driver.ts';
-import { createKmwanDriver, detectKmwan } from './openwrt-mwan3/kmwan-driver.ts';
+import { createKmwanDriver, detectKmwan } from './glinet-kmwan/kmwan-driver.ts';
 import { createLinuxDriver } from './linux/linux-driver.ts';
 import { createOpenwrtMwan3Driver, detectOpenwrtMwan3 } from './openwrt-mwan3/openwrt-mwan3-driver.ts';
 

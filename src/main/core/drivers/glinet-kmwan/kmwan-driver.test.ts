@@ -1,103 +1,283 @@
-// The glinet-kmwan driver. BASED ON SYNTHETIC INPUT ONLY: the /proc files come from the kernel
-// module's formats and the UCI package from mwan3.md §8 (see SOURCES.md); no GL.iNet capture exists.
+// The glinet-kmwan driver. Real: /proc/gl-kmwan/status of a Flint 2 on 4.9.1, and netifd's dump
+// and uci's batch reply from the OpenWrt lab. SYNTHETIC (test/fixtures/glinet/README.md): the uci
+// exports of kmwan, network and glmodem, built from GL.iNet's RPC module and stock values; no
+// `uci show kmwan` of a real router is public.
 import { describe, expect, it } from 'vitest';
-import { stageCommand, stagedExportCommand, readPendingCommand } from './mwan3-apply-script.ts';
-import { createKmwanDriver, detectKmwan, kmwanCommands } from './kmwan-driver.ts';
-import { createReplayShell, recorded, recordedFile, type Recording, type ReplayMap } from './replay-shell.ts';
-import { community, lab } from './test-fixtures.ts';
-import { applyUciBatchOps } from './uci/uci-batch.ts';
-import type { UciPackage } from './uci/uci-model.ts';
-import { serializeUciExport } from './uci/uci-serialize.ts';
-import { assessKmwanConfig } from './kmwan.ts';
+import { confirmScript, readPendingCommand, rollbackScript, stageCommand, stagedExportCommand } from '../openwrt-mwan3/mwan3-apply-script.ts';
+import { createReplayShell, recorded, type Recording, type ReplayMap } from '../openwrt-mwan3/replay-shell.ts';
+import { lab } from '../openwrt-mwan3/test-fixtures.ts';
+import { applyUciBatchOps } from '../openwrt-mwan3/uci/uci-batch.ts';
+import { diffUciPackages, formatUciChange } from '../openwrt-mwan3/uci/uci-diff.ts';
+import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
+import { parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
+import { serializeUciExport } from '../openwrt-mwan3/uci/uci-serialize.ts';
+import type { FailoverPolicy } from '../../../../shared/model.ts';
+import { forceDeadCommand, installHookCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
+import { assessKmwanConfig, type KmwanConfig } from './kmwan-config.ts';
+import { createKmwanDriver, detectKmwan, kmwanCommands, lowDataModeDetail } from './kmwan-driver.ts';
+import { flint2, readGlinetFixture, synthetic } from './kmwan-fixtures.ts';
+import { planKmwanWrite, type KmwanPackages } from './kmwan-policy.ts';
 
 const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
-const opt = (name: string, value: string) => ({ kind: 'option' as const, name, value });
-// The documented shape (mwan3.md §8), two members to match the synthetic /proc status.
-const documented: UciPackage = {
-  name: 'kmwan',
-  sections: [
-    { type: 'global', name: 'global', anonymous: false, options: [opt('enable', '1'), opt('mode', 'failover'), opt('sensitivity', '5000')] },
-    ...(['wan', 'wwan'] as const).map((n, i) => ({
-      type: 'member', name: n, anonymous: false,
-      options: [opt('interface', n), opt('addr_type', '4'), opt('metric', String(i + 1)), opt('weight', '1'), opt('track_mode', 'strict'), { kind: 'list' as const, name: 'tracks', values: ['ping,1.1.1.1', 'ping,8.8.8.8'] }],
-    })),
-  ],
+const noMarker: Recording = { stdout: '', stderr: "cat: can't open '/etc/switchyard/pending/armed': No such file or directory\n", exitCode: 1 };
+const realStatus = readGlinetFixture(flint2, 'flint2-4.9.1_proc-gl-kmwan-status.txt');
+const S = (file: string): string => readGlinetFixture(synthetic, file);
+const pkgOf = (file: string, name: string): UciPackage => parseUciExport(S(file), name);
+const configOf = (pkg: UciPackage): KmwanConfig => {
+  const a = assessKmwanConfig(pkg);
+  if (!a.config) throw new Error('no config');
+  return a.config;
 };
-const exportText = serializeUciExport(documented);
-const unknownShape = serializeUciExport(applyUciBatchOps(documented, [{ kind: 'set-option', package: 'kmwan', section: 'global', option: 'forced_refresh', value: '1' }]));
+/** The real capture with one member's block taken out (derived: what the kernel prints when netifd has it down). */
+const withoutBlock = (text: string, name: string): string => text.split(/\n(?=\S+\s+\S+\s+\d+\s+[A-Z]+\s)/).filter((b) => !b.startsWith(`${name} `)).join('\n');
+/** The real capture with force_dead flipped for one member (derived: what force_dead makes the kernel print). */
+const forcedDead = (text: string, name: string): string => text.replace(new RegExp(`(\\n${name} [\\s\\S]*?force_dead:)false`), '$1true');
 
-const router = (extra: Record<string, Recording | readonly Recording[]> = {}): ReplayMap => ({
-  [kmwanCommands.procConfig.text]: recordedFile(community, 'synthetic_proc-gl-kmwan-config.txt'),
-  [kmwanCommands.procStatus.text]: recordedFile(community, 'synthetic_proc-gl-kmwan-status.txt'),
-  [kmwanCommands.exportKmwan.text]: ok(exportText),
-  // Real capture from the OpenWrt lab (its uplinks are wan and wanb).
+const flintRouter = (extra: Record<string, Recording | readonly Recording[]> = {}): ReplayMap => ({
+  [kmwanCommands.procConfig.text]: ok(readGlinetFixture(flint2, 'flint2-4.9.1_proc-gl-kmwan-config.txt')),
+  [kmwanCommands.procStatus.text]: ok(realStatus),
+  [kmwanCommands.exportKmwan.text]: ok(S('flint2_uci-export-kmwan.txt')),
+  [kmwanCommands.exportNetwork.text]: ok(S('flint2_uci-export-network.txt')),
+  // Real: the OpenWrt lab's netifd (wan on eth1); it has no secondwan, so its device comes from kmwan's status.
   [kmwanCommands.networkDump.text]: recorded(lab, 'a_both_online__ubus-call-network.interface-dump'),
-  [readPendingCommand().text]: { stdout: '', stderr: "cat: can't open '/etc/switchyard/pending/armed': No such file or directory\n", exitCode: 1 },
+  [readPendingCommand().text]: noMarker,
+  [confirmScript().text]: { stdout: '', exitCode: 7 },
+  [rollbackScript().text]: { stdout: '', exitCode: 7 },
   ...extra,
 });
+const now = 1_700_000_000_000;
+const driverOn = (map: ReplayMap, own: Parameters<typeof createReplayShell>[1] = []) => {
+  const shell = createReplayShell(map, own);
+  const d = createKmwanDriver(shell, { assessment: assessKmwanConfig(parseUciExport(S('flint2_uci-export-kmwan.txt'), 'kmwan')), nowMs: () => now, newToken: () => 'aabbccddeeff0011' });
+  return { shell, d };
+};
 
-describe('detectKmwan', () => {
-  it('finds kmwan by its /proc files and judges its config', async () => {
-    expect(await detectKmwan(createReplayShell(router()))).toMatchObject({ present: true, assessment: { kind: 'configurable' } });
-    expect(await detectKmwan(createReplayShell(router({ [kmwanCommands.exportKmwan.text]: ok(unknownShape) })))).toMatchObject({ present: true, assessment: { kind: 'read-only' } });
-    const none = router({ [kmwanCommands.procConfig.text]: { stdout: '', stderr: "cat: can't open '/proc/gl-kmwan/config': No such file or directory\n", exitCode: 1 } });
-    expect(await detectKmwan(createReplayShell(none))).toEqual({ present: false });
+/** The resulting option values per package, as `uci show` would list what changed. */
+function written(pkgs: KmwanPackages, ops: ReturnType<typeof planKmwanWrite>['ops']): string[] {
+  return (['kmwan', 'network', 'glmodem'] as const).flatMap((p) => (pkgs[p] ? diffUciPackages(pkgs[p]!, applyUciBatchOps(pkgs[p]!, ops.filter((o) => o.package === p))).map(formatUciChange) : []));
+}
+
+describe("the values GL.iNet's own RPC writes (kmwan set_config / set_sensitivity / set_interface)", () => {
+  const flint: KmwanPackages = { kmwan: pkgOf('flint2_uci-export-kmwan.txt', 'kmwan'), network: pkgOf('flint2_uci-export-network.txt', 'network'), glmodem: null };
+  const modem: KmwanPackages = { kmwan: pkgOf('modem_uci-export-kmwan.txt', 'kmwan'), network: pkgOf('modem_uci-export-network.txt', 'network'), glmodem: pkgOf('modem_uci-export-glmodem.txt', 'glmodem') };
+  const policyOf = async (file: string): Promise<FailoverPolicy> => {
+    const { d } = driverOn(flintRouter({ [kmwanCommands.exportKmwan.text]: ok(S(file)) }));
+    return (await d.readPolicy())!;
+  };
+
+  it('failover order: set_config{mode 0, [secondwan 1, wan 2]} writes the metric on kmwan, its IPv6 twin and network', async () => {
+    const p = await policyOf('flint2_uci-export-kmwan.txt');
+    const w = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, wans: [{ ...p.wans[0]!, priority: 2 }, { ...p.wans[1]!, priority: 1 }] });
+    expect(w.problems).toEqual([]);
+    expect(written(flint, w.ops).sort()).toEqual(
+      [
+        "kmwan.secondwan.metric: '15' → '1'", "kmwan.secondwan6.metric: '15' → '1'", "network.secondwan.metric: '15' → '1'",
+        "kmwan.wan.metric: '10' → '2'", "kmwan.wan6.metric: '10' → '2'", "network.wan.metric: '10' → '2'",
+      ].sort(),
+    );
+    // GL restarts nothing for this; it reloads the network and re-syncs kmwan's routes.
+    expect(w).toMatchObject({ setConfig: true, statusEvent: true, restartKmwan: false, sensitivityMs: null });
+  });
+
+  it('load balance: set_config{mode 1, [wan 3, secondwan 0]} writes mode "balance" and each weight on the member and its twin', async () => {
+    const p = await policyOf('flint2_uci-export-kmwan.txt');
+    const w = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, mode: 'balance', wans: [{ ...p.wans[0]!, weight: 3 }, { ...p.wans[1]!, enabled: false }] });
+    expect(w.problems).toEqual([]);
+    expect(written(flint, w.ops).sort()).toEqual(
+      ["kmwan.global.mode: 'failover' → 'balance'", "kmwan.wan.weight: '1' → '3'", "kmwan.wan6.weight: '1' → '3'", "kmwan.secondwan.weight: '1' → '0'", "kmwan.secondwan6.weight: '1' → '0'"].sort(),
+    );
+    expect(w).toMatchObject({ setConfig: true, statusEvent: true, restartKmwan: false });
+    const tooBig = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, mode: 'balance', wans: [{ ...p.wans[0]!, weight: 11 }, p.wans[1]!] });
+    expect(tooBig.problems).toEqual([expect.stringContaining('ratios are 0 to 10')]);
+  });
+
+  it('a modem: set_config{mode 0, [modem_1_1_2 1, wan 2]} also writes network.<modem> and every glmodem network section', async () => {
+    const p = await policyOf('modem_uci-export-kmwan.txt');
+    expect(p.wans.map((x) => [x.name, x.kind])).toEqual([['wan', 'ethernet'], ['modem_1_1_2', 'cellular']]);
+    const w = planKmwanWrite(modem, configOf(modem.kmwan), { ...p, mode: 'failover', wans: [{ ...p.wans[0]!, priority: 2 }, { ...p.wans[1]!, priority: 1 }] });
+    expect(w.problems).toEqual([]);
+    expect(written(modem, w.ops).sort()).toEqual(
+      [
+        "kmwan.global.mode: 'balance' → 'failover'",
+        "kmwan.modem_1_1_2.metric: '2' → '1'", "kmwan.modem_1_1_2_6.metric: '2' → '1'", "network.modem_1_1_2.metric: '2' → '1'", "glmodem.@network[0].metric: '2' → '1'",
+        "kmwan.wan.metric: '1' → '2'", "kmwan.wan6.metric: '1' → '2'", "network.wan.metric: '1' → '2'",
+      ].sort(),
+    );
+    expect(w.packages).toEqual(['kmwan', 'network', 'glmodem']);
+  });
+
+  it('sensitivity: set_sensitivity{level high} writes level and ms; tracking: set_interface writes check, track_mode on both, disabled and tracks', async () => {
+    const p = await policyOf('flint2_uci-export-kmwan.txt');
+    const fast = p.wans.map((x) => ({ ...x, tracking: { ...x.tracking, timeoutSec: 1 } }));
+    const w = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, wans: fast });
+    expect(written(flint, w.ops).sort()).toEqual(["kmwan.global.level: 'medium' → 'high'", "kmwan.global.sensitivity: '3000' → '1000'"].sort());
+    expect(w).toMatchObject({ sensitivityMs: 1000, restartKmwan: false, setConfig: false });
+    const custom = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, wans: p.wans.map((x) => ({ ...x, tracking: { ...x.tracking, timeoutSec: 7 } })) });
+    expect(written(flint, custom.ops).sort()).toEqual(["kmwan.global.level: 'medium' → 'custom'", "kmwan.global.sensitivity: '3000' → '7000'"].sort());
+
+    const tracked = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, wans: [{ ...p.wans[0]!, tracking: { ...p.wans[0]!.tracking, targets: ['9.9.9.9'] } }, p.wans[1]!] });
+    expect(written(flint, tracked.ops)).toEqual(["kmwan.wan.tracks: ['ping,1.1.1.1', 'ping,8.8.8.8', 'ping,208.67.222.222', 'ping,208.67.220.220'] → ['ping,9.9.9.9']"]);
+    expect(tracked).toMatchObject({ restartKmwan: true, setConfig: false });
+    const off = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, wans: [p.wans[0]!, { ...p.wans[1]!, tracking: { ...p.wans[1]!.tracking, method: 'none', targets: [] } }] });
+    expect(written(flint, off.ops).sort()).toEqual(["kmwan.secondwan.check: '1' → '0'", "kmwan.secondwan.disabled: '0' → '1'"].sort());
+  });
+
+  it('refuses what kmwan cannot hold, saying what to do', async () => {
+    const p = await policyOf('flint2_uci-export-kmwan.txt');
+    const w = planKmwanWrite(flint, configOf(flint.kmwan), {
+      ...p,
+      wans: [{ ...p.wans[0]!, tracking: { ...p.wans[0]!.tracking, downCount: 3, method: 'httping' } }, { ...p.wans[1]!, enabled: false, tracking: { ...p.wans[1]!.tracking, timeoutSec: 5 } }],
+    });
+    expect(w.problems).toEqual([
+      expect.stringContaining('wan: kmwan\'s kernel module checks uplinks with ping only'),
+      expect.stringMatching(/^wan: kmwan probes every second .*downCount cannot be set on GL\.iNet/),
+      expect.stringContaining('one sensitivity for all uplinks'),
+      expect.stringContaining('secondwan: in Failover, GL.iNet keeps every uplink in its order'),
+    ]);
   });
 });
 
-describe('a kmwan router whose files match the reference', () => {
-  const driver = (shell = createReplayShell(router())) => createKmwanDriver(shell, { assessment: assessKmwanConfig(documented), nowMs: () => 1_700_000_000_000, newToken: () => 'aabbccddeeff0011' });
+describe('a real Flint 2 (4.9.1)', () => {
+  it('is detected and configurable although it has GL.iNet options (level, check) the old driver refused', async () => {
+    const found = await detectKmwan(createReplayShell(flintRouter()));
+    expect(found).toMatchObject({ present: true, assessment: { kind: 'configurable' } });
+  });
 
-  it('shows status from /proc/gl-kmwan: the online member with the lowest metric is active', async () => {
-    expect(await driver().readStatus()).toEqual({
+  it('shows both uplinks from the real /proc status; the first online one in kmwan order carries traffic', async () => {
+    const { d } = driverOn(flintRouter());
+    expect(await d.readStatus()).toEqual({
       enabled: true, mode: 'failover', forced: 'auto', pendingRevertAtMs: null, events: [],
       wans: [
-        { wan: 'wan', state: 'online', active: true, targets: [{ target: '1.1.1.1', up: true }, { target: '8.8.8.8', up: true }] },
-        { wan: 'wwan', state: 'offline', active: false, targets: [{ target: '1.1.1.1', up: false }, { target: '8.8.8.8', up: false }] },
+        { wan: 'wan', state: 'online', active: true, detail: expect.stringContaining('ACTIVE'), targets: ['1.1.1.1', '8.8.8.8', '208.67.222.222', '208.67.220.220'].map((target) => ({ target, up: true })) },
+        { wan: 'secondwan', state: 'online', active: false, detail: expect.stringContaining('IDEL'), targets: ['1.1.1.1', '8.8.8.8', '208.67.222.222', '208.67.220.220'].map((target) => ({ target, up: true })) },
       ],
     });
+    expect((await d.readWans()).map((w) => [w.name, w.device, w.kind])).toEqual([['wan', 'eth1', 'ethernet'], ['secondwan', 'lan5', 'ethernet']]);
   });
 
-  it('reads the policy and plans only mode, priority and ratio', async () => {
-    const d = driver();
-    const policy = (await d.readPolicy())!;
-    expect(policy).toMatchObject({ mode: 'failover', wans: [{ name: 'wan', device: 'eth1', priority: 1 }, { name: 'wwan', device: 'wwan', priority: 2 }] });
-    const plan = await d.plan({ ...policy, mode: 'balance', wans: [policy.wans[0]!, { ...policy.wans[1]!, weight: 3 }] });
-    expect(plan.problems).toEqual([]);
-    expect(plan.nativeDiff).toContain("# uci batch\nset kmwan.global.mode='balancing'\nset kmwan.wwan.weight='3'\n");
-    expect(plan.changes).toEqual([{ kind: 'change', subject: 'Mode', from: 'failover', to: 'balance' }, { kind: 'change', subject: 'wwan (wwan) weight', from: '1', to: '3' }]);
-    const tracked = await d.plan({ ...policy, wans: [{ ...policy.wans[0]!, tracking: { ...policy.wans[0]!.tracking, downCount: 9 } }, policy.wans[1]!] });
-    expect(tracked.problems).toEqual([expect.stringContaining('Switchyard changes only mode, priority and ratio')]);
-    const unknown = await d.plan({ ...policy, wans: [{ ...policy.wans[0]!, name: 'wanb' }] });
-    expect(unknown.problems).toEqual([expect.stringContaining('"wanb" is not one of kmwan\'s interfaces (wan, wwan)')]);
+  it('shows a member whose interface is down (no block in /proc) as offline, with the reason', async () => {
+    const { d } = driverOn(flintRouter({ [kmwanCommands.procStatus.text]: ok(withoutBlock(realStatus, 'wan')) }));
+    const s = await d.readStatus();
+    expect(s.wans.map((w) => [w.wan, w.state, w.active])).toEqual([['wan', 'offline', false], ['secondwan', 'online', true]]);
+    expect(s.wans[0]!.detail).toMatch(/its interface is down/);
   });
 
-  it('commits with the same safe apply as mwan3, restarting kmwan', async () => {
-    const after = applyUciBatchOps(documented, [{ kind: 'set-option', package: 'kmwan', section: 'wwan', option: 'weight', value: '3' }]);
-    const shell = createReplayShell(
-      router({ [stageCommand(['kmwan']).text]: recorded(lab, 'uci_edit__uci-batch-no-commit'), [stagedExportCommand('kmwan').text]: ok(serializeUciExport(after)) }),
+  it("shows GL's Low Data Mode for a cellular member tracked passively", async () => {
+    const status = realStatus.replace('secondwan       lan5', 'modem_1_1_2     wwan0');
+    const { d } = driverOn(flintRouter({ [kmwanCommands.exportKmwan.text]: ok(S('modem_uci-export-kmwan.txt')), [kmwanCommands.procStatus.text]: ok(status) }));
+    const s = await d.readStatus();
+    expect(s.wans.find((w) => w.wan === 'modem_1_1_2')).toMatchObject({ state: 'online', detail: expect.stringContaining(lowDataModeDetail) });
+    expect(s.mode).toBe('balance');
+  });
+
+  it('plans an order change as the router diff with GL\'s apply steps (no kmwan restart) and commits it with a revert timer', async () => {
+    const kmwanPkg = pkgOf('flint2_uci-export-kmwan.txt', 'kmwan');
+    const networkPkg = pkgOf('flint2_uci-export-network.txt', 'network');
+    const probe = driverOn(flintRouter());
+    const policy = (await probe.d.readPolicy())!;
+    const desired = { ...policy, wans: [{ ...policy.wans[0]!, priority: 2 }, { ...policy.wans[1]!, priority: 1 }] };
+    const w = planKmwanWrite({ kmwan: kmwanPkg, network: networkPkg, glmodem: null }, configOf(kmwanPkg), desired);
+    const afterKmwan = applyUciBatchOps(kmwanPkg, w.ops.filter((o) => o.package === 'kmwan'));
+    const afterNetwork = applyUciBatchOps(networkPkg, w.ops.filter((o) => o.package === 'network'));
+    const { shell, d } = driverOn(
+      flintRouter({
+        [stageCommand(['kmwan', 'network']).text]: recorded(lab, 'uci_edit__uci-batch-no-commit'),
+        [stagedExportCommand('kmwan').text]: ok(serializeUciExport(afterKmwan)),
+        [stagedExportCommand('network').text]: ok(serializeUciExport(afterNetwork)),
+        [installHookCommand().text]: ok(),
+      }),
       [{ label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() }],
     );
-    const d = driver(shell);
-    const policy = (await d.readPolicy())!;
-    const plan = await d.plan({ ...policy, wans: [policy.wans[0]!, { ...policy.wans[1]!, weight: 3 }] });
-    expect(await d.commit(plan, { revertInSec: 60 })).toEqual({ revertAtMs: 1_700_000_060_000 });
+    const plan = await d.plan(desired);
+    expect(plan.problems).toEqual([]);
+    expect(plan.policy.wans.map((x) => [x.name, x.priority])).toEqual([['secondwan', 1], ['wan', 2]]);
+    expect(plan.changes).toEqual(expect.arrayContaining([{ kind: 'change', subject: 'secondwan (lan5) priority', from: '2', to: '1' }]));
+    expect(plan.nativeDiff).toContain("set network.secondwan.metric='1'");
+    expect(plan.nativeDiff).toContain('# then, as GL.iNet\'s firmware applies it\nubus send kmwan.status \'{"failover_chg":true}\'\nubus call network reload\n. /lib/functions/kmwan.sh && sync_route_netcell');
+    expect(plan.predictedFailoverSec).toBe(4);
+    expect(await d.commit(plan, { revertInSec: 60 })).toEqual({ revertAtMs: now + 60_000 });
     const install = shell.scripts['<install script>']![0]!;
-    expect(install).toContain('{ /etc/init.d/kmwan restart; }');
-    expect(install).toContain('cp /etc/config/kmwan /etc/switchyard/kmwan.orig');
-    await expect(d.forceFailover('wan')).rejects.toMatchObject({ code: 'unsupported' });
+    expect(install).toContain("{ ubus call network reload; } && { . /lib/functions/kmwan.sh && sync_route_netcell; } && { [ ! -x /usr/bin/gen_weight_route ] || /usr/bin/gen_weight_route; } && { [ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed; }");
+    expect(install).not.toContain('/etc/init.d/kmwan restart');
+    expect(install).toContain('cp /etc/config/network /etc/switchyard/pending/network');
+    // The revert job re-applies the restored metrics the same way.
+    expect(install).toContain('sync_route_netcell');
+  });
+
+  it('planning what the router has changes nothing', async () => {
+    const { d } = driverOn(flintRouter());
+    const plan = await d.plan((await d.readPolicy())!);
+    expect(plan).toMatchObject({ problems: [], changes: [] });
+    expect(plan.nativeDiff).toMatch(/^# no change/);
+  });
+
+  it('forces traffic onto one uplink with force_dead on the others, checks the kernel took it, and returns with restore_detect', async () => {
+    const forced = forcedDead(realStatus, 'wan');
+    const { shell, d } = driverOn(
+      flintRouter({
+        [kmwanCommands.procStatus.text]: [ok(realStatus), ok(forced)],
+        [forceDeadCommand(['wan']).text]: ok(),
+      }),
+    );
+    await d.forceFailover('secondwan');
+    expect(shell.calls.map((c) => c.command)).toContain(forceDeadCommand(['wan']).text);
+    expect(forceDeadCommand(['wan']).text).toBe('{ . /lib/functions/kmwan.sh; } && { force_dead wan; }');
+    const s = await d.readStatus();
+    expect(s.forced).toBe('secondwan');
+    expect(s.wans.map((w) => [w.wan, w.state, w.active])).toEqual([['wan', 'offline', false], ['secondwan', 'online', true]]);
+
+    const back = driverOn(flintRouter({ [kmwanCommands.procStatus.text]: ok(forced), [restoreDetectCommand(['wan']).text]: ok() }));
+    await back.d.forceFailover('auto');
+    expect(back.shell.calls.map((c) => c.command)).toContain(restoreDetectCommand(['wan']).text);
+
+    const didNotTake = driverOn(flintRouter({ [forceDeadCommand(['wan']).text]: ok() }));
+    await expect(didNotTake.d.forceFailover('secondwan')).rejects.toMatchObject({ code: 'command-failed', message: expect.stringContaining('wan still has force_dead:false') });
+    const offline = driverOn(flintRouter({ [kmwanCommands.procStatus.text]: ok(withoutBlock(realStatus, 'secondwan')) }));
+    await expect(offline.d.forceFailover('secondwan')).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('secondwan is offline now') });
+  });
+
+  it('remove puts kmwan back, restores the metrics in network and takes the hook away', async () => {
+    const origNetwork = S('flint2_uci-export-network.txt').replace(/^package network\n\n/, '');
+    const changedNetwork = S('flint2_uci-export-network.txt').replace("option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '15'", "option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '1'");
+    const restored = pkgOf('flint2_uci-export-network.txt', 'network');
+    const { shell, d } = driverOn(
+      flintRouter({
+        [kmwanCommands.readNetworkOriginal.text]: ok(origNetwork),
+        [kmwanCommands.exportNetwork.text]: ok(changedNetwork),
+        [stageCommand(['network']).text]: recorded(lab, 'uci_edit__uci-batch-no-commit'),
+        [stagedExportCommand('network').text]: ok(serializeUciExport(restored)),
+        [removeHookCommand().text]: ok(),
+      }),
+      [{ label: '<remove script>', startsWith: '{ [ -e /etc/switchyard/kmwan.orig ]', reply: ok() }],
+    );
+    await d.remove();
+    const script = shell.scripts['<remove script>']![0]!;
+    expect(script).toContain('cp /etc/switchyard/kmwan.orig /etc/config/kmwan');
+    expect(script).toContain('sync_route_netcell');
+    expect(shell.calls.find((c) => c.command === stageCommand(['network']).text)?.stdin).toBe("set network.secondwan.metric='15'\n");
+    expect(shell.calls.map((c) => c.command)).toContain(removeHookCommand().text);
   });
 });
 
-describe('a kmwan router with files Switchyard does not know', () => {
-  it('is read-only and says so plainly', async () => {
-    const shell = createReplayShell(router({ [kmwanCommands.exportKmwan.text]: ok(unknownShape) }));
-    const assessment = assessKmwanConfig(applyUciBatchOps(documented, [{ kind: 'set-option', package: 'kmwan', section: 'global', option: 'forced_refresh', value: '1' }]));
-    const d = createKmwanDriver(shell, { assessment });
-    expect(d.capabilities.readOnly).toBe(true);
-    expect((await d.readStatus()).wans.map((w) => w.state)).toEqual(['online', 'offline']);
-    const plan = await d.plan((await d.readPolicy())!);
-    expect(plan.problems).toEqual([expect.stringMatching(/^This GL\.iNet firmware is read-only in Switchyard: .*kmwan\.global\.forced_refresh is an option Switchyard does not know\.$/)]);
+describe('a kmwan config with values GL.iNet does not write', () => {
+  it('is read-only with the reason, while options Switchyard does not manage are only notes', () => {
+    const text = S('flint2_uci-export-kmwan.txt');
+    const extra = assessKmwanConfig(parseUciExport(text.replace("option level 'medium'", "option level 'medium'\n\toption some_future_option '1'"), 'kmwan'));
+    expect(extra).toMatchObject({ kind: 'configurable', config: { notes: ["kmwan.global.some_future_option=1 is kept as it is (Switchyard does not manage it)."] } });
+    const old = assessKmwanConfig(parseUciExport(text.replace("option mode 'failover'", "option mode 'balancing'"), 'kmwan'));
+    expect(old).toMatchObject({ kind: 'read-only', reasons: ["kmwan.global.mode is 'balancing'; GL.iNet writes failover or balance."] });
+    const weight = assessKmwanConfig(parseUciExport(text.replace("option weight '1'", "option weight '20'"), 'kmwan'));
+    expect(weight).toMatchObject({ kind: 'read-only', reasons: ["kmwan.wan.weight is '20', not a whole number from 0 to 10."] });
+  });
+
+  it('refuses to plan or commit on such a router', async () => {
+    const text = S('flint2_uci-export-kmwan.txt').replace("option mode 'failover'", "option mode 'balancing'");
+    const shell = createReplayShell(flintRouter({ [kmwanCommands.exportKmwan.text]: ok(text) }));
+    const d = createKmwanDriver(shell, { assessment: assessKmwanConfig(parseUciExport(text, 'kmwan')) });
+    expect(d.capabilities).toMatchObject({ readOnly: true, supportsManualFailover: false });
+    expect((await d.readStatus()).wans.map((w) => w.state)).toEqual(['online', 'online']);
+    const plan = await d.plan({ mode: 'failover', forcedRefreshStreams: false, wans: [] as unknown as FailoverPolicy['wans'] });
+    expect(plan.problems).toEqual([expect.stringMatching(/^Switchyard only watches this GL\.iNet router: .*kmwan\.global\.mode is 'balancing'/)]);
     await expect(d.commit(plan, { revertInSec: 60 })).rejects.toMatchObject({ code: 'unsupported' });
   });
 });

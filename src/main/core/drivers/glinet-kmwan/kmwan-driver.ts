@@ -1,25 +1,36 @@
-// The glinet-kmwan driver (GL.iNet firmware 4.x): shows kmwan's status always, and changes mode,
-// priority and ratio only when /etc/config/kmwan matches the documented shape; else read-only.
+// The glinet-kmwan driver (GL.iNet firmware 4.x). Status comes from the kernel module's /proc
+// files; changes are written with the option values GL.iNet's own RPC module writes and take
+// effect the way it applies them (kmwan-apply.ts), inside Switchyard's safe apply: plan → diff →
+// commit with a revert timer on the router → verify → confirm.
 import { SwitchyardError } from '../../../../shared/errors.ts';
-import type { FailoverPolicy, Tracking, Wan } from '../../../../shared/model.ts';
+import type { PlanChange } from '../../../../shared/failover-schemas.ts';
+import type { FailoverPolicy } from '../../../../shared/model.ts';
 import { shellCommand } from '../../transport/ssh/shell-quote.ts';
-import type { ApplyPlan, CommitResult, DriverCapabilities, RouterDriver, RouterShell, RouterStatus, WanCandidate } from '../driver.ts';
-import { noOriginalExit, removeScript } from './mwan3-apply-script.ts';
-import { assessKmwanConfig, parseKmwanStatus, type KmwanAssessment, type KmwanConfig } from './kmwan.ts';
-import { baseTrailerLine, describeChanges, planBases, uplinkLookupFromDump, wanCandidatesFromDump } from './openwrt-mwan3-driver.ts';
-import type { UplinkLookup } from './mwan3-policy-map.ts';
-import { parseNetworkInterfaceDump } from './ubus-network-dump.ts';
-import { applyUciBatchOps, buildUciBatch, type UciBatchOp } from './uci/uci-batch.ts';
-import { diffUciPackages, formatUciChange } from './uci/uci-diff.ts';
-import { findUciOption, findUciSection, type UciPackage } from './uci/uci-model.ts';
-import { parseUciExport } from './uci/uci-parse.ts';
-import { conflictError, createSafeApply } from './uci-safe-apply.ts';
+import type { ApplyPlan, CommitResult, DriverCapabilities, RouterDriver, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
+import { installExit, noOriginalExit, removeScript, routerPaths, type ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
+import { restoreMetricOps } from '../openwrt-mwan3/network-metric-fix.ts';
+import { baseTrailerLine, describeChanges, planBases, wanCandidatesFromDump, uplinkLookupFromDump } from '../openwrt-mwan3/openwrt-mwan3-driver.ts';
+import { parseNetworkInterfaceDump } from '../openwrt-mwan3/ubus-network-dump.ts';
+import { applyUciBatchOps, buildUciBatch, type UciBatchOp } from '../openwrt-mwan3/uci/uci-batch.ts';
+import { diffUciPackages, formatUciChange } from '../openwrt-mwan3/uci/uci-diff.ts';
+import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
+import { parseUciConfigFile, parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
+import { conflictError, createSafeApply } from '../openwrt-mwan3/uci-safe-apply.ts';
+import { forceDeadCommand, installHookCommand, kmwanApplySteps, kmwanEngine, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
+import { assessKmwanConfig, netifdCandidates, uplinkMembers, type KmwanAssessment, type KmwanConfig } from './kmwan-config.ts';
+import { kmwanKind, kmwanToPolicy, planKmwanWrite, restoreGlmodemMetricOps, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
+import { describeSensitivity, kmwanDetectionSec } from './kmwan-sensitivity.ts';
+import { missingMemberReason, parseKmwanStatus, type KmwanMemberStatus } from './kmwan-status.ts';
 
 export const kmwanCommands = {
   procStatus: shellCommand(['cat', '/proc/gl-kmwan/status']),
   procConfig: shellCommand(['cat', '/proc/gl-kmwan/config']),
   exportKmwan: shellCommand(['uci', 'export', 'kmwan']),
+  exportNetwork: shellCommand(['uci', 'export', 'network']),
+  exportGlmodem: shellCommand(['uci', 'export', 'glmodem']),
   networkDump: shellCommand(['ubus', 'call', 'network.interface', 'dump']),
+  readNetworkOriginal: shellCommand(['cat', routerPaths.original('network')]),
+  readGlmodemOriginal: shellCommand(['cat', routerPaths.original('glmodem')]),
 } as const;
 
 export type KmwanDetection = { readonly present: false } | { readonly present: true; readonly assessment: KmwanAssessment };
@@ -37,76 +48,13 @@ export async function detectKmwan(shell: RouterShell): Promise<KmwanDetection> {
 /** The sentence the UI shows for a GL.iNet router Switchyard only watches. */
 export function kmwanReadOnlyMessage(reasons: readonly string[]): string {
   return (
-    'This GL.iNet firmware is read-only in Switchyard: its kmwan settings do not match the layout Switchyard knows, so Switchyard shows its status ' +
-    `but does not change it. Use GL.iNet's web interface (Network → Multi-WAN) to change failover. ${reasons.join(' ')}`.trim()
+    "Switchyard only watches this GL.iNet router: its kmwan settings hold values GL.iNet's own firmware does not write, so Switchyard will not change them. " +
+    `Use GL.iNet's web interface (Network → Multi-WAN) to change failover. ${reasons.join(' ')}`.trim()
   );
 }
 
-const ipv4 = /^(?:\d{1,3}\.){3}\d{1,3}$/;
-const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-
-/**
- * kmwan's config in Switchyard's words. Tracking timings other than the interval are not in
- * kmwan's known options, so they carry Switchyard's display defaults (UNVERIFIED semantics).
- */
-export function kmwanToPolicy(config: KmwanConfig, lookup: UplinkLookup): FailoverPolicy | null {
-  const members = config.members.filter((m) => m.family === 'ipv4');
-  if (!config.enabled || members.length === 0) return null;
-  const intervalSec = config.sensitivityMs ? Math.max(1, Math.round(config.sensitivityMs / 1000)) : 5;
-  const wans: Wan[] = members.map((m) => {
-    const info = lookup(m.interface);
-    const targets = m.tracks.filter((t) => ipv4.test(t.target)).map((t) => t.target).slice(0, 8);
-    return {
-      name: m.interface,
-      device: info?.device ?? m.interface,
-      kind: info?.kind ?? 'ethernet',
-      ...(info?.gateway ? { gateway: info.gateway } : {}),
-      priority: clamp(m.metric, 1, 64),
-      weight: clamp(m.weight, 1, 100),
-      enabled: !m.disabled && !(config.mode === 'balancing' && m.weight === 0),
-      tracking: {
-        method: targets.length === 0 ? 'none' : m.tracks[0]?.method === 'httping' ? 'httping' : 'ping',
-        targets,
-        reliability: 1,
-        intervalSec,
-        timeoutSec: 2,
-        downCount: 3,
-        upCount: 3,
-        failureIntervalSec: intervalSec,
-      },
-    };
-  });
-  return { mode: config.mode === 'balancing' ? 'balance' : 'failover', wans: [...wans].sort((a, b) => a.priority - b.priority), forcedRefreshStreams: false };
-}
-
-/** Ops that set the global switch, mode, priority and ratio only; everything else stays as GL's UI left it. */
-export function kmwanOps(pkg: UciPackage, config: KmwanConfig, policy: FailoverPolicy): { ops: UciBatchOp[]; problems: string[] } {
-  const ops: UciBatchOp[] = [];
-  const problems: string[] = [];
-  const set = (section: string, option: string, value: string): void => {
-    const s = findUciSection(pkg, section);
-    const cur = s ? findUciOption(s, option) : undefined;
-    if (cur?.kind === 'option' && cur.value === value) return;
-    ops.push({ kind: 'set-option', package: 'kmwan', section, option, value });
-  };
-  // Enabling failover on kmwan is its global switch.
-  if (!config.enabled) set('global', 'enable', '1');
-  const mode = policy.mode === 'balance' ? 'balancing' : 'failover';
-  if (mode !== config.mode) set('global', 'mode', mode);
-  for (const w of policy.wans) {
-    const m = config.members.find((x) => x.interface === w.name && x.family === 'ipv4');
-    if (!m) {
-      problems.push(`"${w.name}" is not one of kmwan's interfaces (${config.members.filter((x) => x.family === 'ipv4').map((x) => x.interface).join(', ')}); add it in GL.iNet's web interface first.`);
-      continue;
-    }
-    if (m.metric !== w.priority) set(m.name, 'metric', String(w.priority));
-    if (m.weight !== w.weight) set(m.name, 'weight', String(w.weight));
-  }
-  return { ops, problems };
-}
-
-const trackingKeys = ['method', 'targets', 'reliability', 'intervalSec', 'timeoutSec', 'downCount', 'upCount', 'failureIntervalSec', 'latencyThresholdMs', 'lossThresholdPct'] as const;
-const sameTracking = (a: Tracking, b: Tracking): boolean => trackingKeys.every((k) => String(a[k]) === String(b[k]));
+/** Cellular members checked in passive mode: GL's Low Data Mode (inferred: the kernel probes them only when traffic stalls). */
+export const lowDataModeDetail = 'Low Data Mode: kmwan sends no probes of its own while traffic flows, to save mobile data; it checks the link only when replies stop.';
 
 export type KmwanDriverOptions = {
   readonly assessment: KmwanAssessment;
@@ -114,25 +62,23 @@ export type KmwanDriverOptions = {
   readonly newToken?: () => string;
 };
 
+type Packages = { readonly pkgs: KmwanPackages; readonly texts: Record<string, string> };
+
 export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOptions): RouterDriver {
   const readOnly = options.assessment.kind === 'read-only';
   const capabilities: DriverCapabilities = {
     supportsLoadBalance: !readOnly,
-    trackMethods: ['ping', 'httping', 'none'],
+    // The kernel module only pings (httping is "not implemented" in GL's RPC).
+    trackMethods: ['ping', 'none'],
     supportsRevertTimer: !readOnly,
-    // GL's "Forced Refresh Streams" exists, but its option name is unknown (mwan3.md §8).
-    supportsForcedRefreshStreams: false,
-    supportsManualFailover: false,
+    supportsForcedRefreshStreams: !readOnly,
+    supportsManualFailover: !readOnly,
     maxWans: 8,
     readOnly,
   };
-  const apply = createSafeApply(shell, {
-    engine: 'kmwan',
-    serviceFor: () => [{ service: 'kmwan', verb: 'restart' }],
-    originals: ['kmwan'],
-    ...(options.nowMs ? { nowMs: options.nowMs } : {}),
-    ...(options.newToken ? { newToken: options.newToken } : {}),
-  });
+  const timing = { ...(options.nowMs ? { nowMs: options.nowMs } : {}), ...(options.newToken ? { newToken: options.newToken } : {}) };
+  const safeApply = (services: ServiceAction[], originals: readonly string[]) => createSafeApply(shell, { engine: kmwanEngine, serviceFor: () => services, originals, ...timing });
+  const base = safeApply([], ['kmwan']);
   const bases = new Map<string, string>();
 
   async function readConfig(): Promise<{ text: string; pkg: UciPackage; assessment: KmwanAssessment }> {
@@ -140,15 +86,77 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
     const pkg = parseUciExport(text, 'kmwan');
     return { text, pkg, assessment: assessKmwanConfig(pkg) };
   }
-  const lookup = async (): Promise<UplinkLookup> => uplinkLookupFromDump(parseNetworkInterfaceDump((await shell.run(kmwanCommands.networkDump)).stdout));
-  const unsupported = (what: string): SwitchyardError => new SwitchyardError('unsupported', `${what} is not available for GL.iNet kmwan in Switchyard; use GL.iNet's web interface.`);
+  async function readPackages(kmwanText: string, pkg: UciPackage, config: KmwanConfig): Promise<Packages> {
+    const network = await shell.run(kmwanCommands.exportNetwork);
+    const texts: Record<string, string> = { kmwan: kmwanText, network: network.stdout };
+    let glmodem: UciPackage | null = null;
+    if (config.members.some((m) => m.isModem)) {
+      const r = await shell.run(kmwanCommands.exportGlmodem, { expectExit: 'any' });
+      if (r.exitCode === 0) {
+        glmodem = parseUciExport(r.stdout, 'glmodem');
+        texts.glmodem = r.stdout;
+      }
+    }
+    return { pkgs: { kmwan: pkg, network: parseUciExport(network.stdout, 'network'), glmodem }, texts };
+  }
+  async function readDump() {
+    return parseNetworkInterfaceDump((await shell.run(kmwanCommands.networkDump)).stdout);
+  }
+  const readStatusRows = async (): Promise<KmwanMemberStatus[]> => parseKmwanStatus((await shell.run(kmwanCommands.procStatus)).stdout);
+  const rowFor = (rows: readonly KmwanMemberStatus[], member: string): KmwanMemberStatus | undefined => rows.find((r) => netifdCandidates(member).includes(r.name));
+  /** Device, kind and gateway from netifd; the device from kmwan's own status when netifd has none. */
+  async function lookup(rows?: readonly KmwanMemberStatus[]): Promise<KmwanLookup> {
+    const find = uplinkLookupFromDump(await readDump());
+    const kernel = rows ?? (await readStatusRows());
+    return (member) => {
+      for (const name of netifdCandidates(member)) {
+        const info = find(name);
+        if (info) return { device: info.device, kind: kmwanKind(member, info.kind), ...(info.gateway ? { gateway: info.gateway } : {}) };
+      }
+      const row = rowFor(kernel, member);
+      return row ? { device: row.device, kind: kmwanKind(member, undefined) } : undefined;
+    };
+  }
+  const refuseReadOnly = (assessment: KmwanAssessment): SwitchyardError => new SwitchyardError('unsupported', kmwanReadOnlyMessage(assessment.kind === 'read-only' ? assessment.reasons : []));
+
+  function planText(w: KmwanWrite, before: KmwanPackages, after: Record<string, UciPackage>, steps: readonly ServiceAction[], notes: readonly string[], texts: Record<string, string>): string {
+    const lines: string[] = [];
+    if (w.ops.length === 0) lines.push('# no change');
+    else {
+      lines.push('# uci batch', buildUciBatch(w.ops).trimEnd(), '', '# resulting changes');
+      for (const p of w.packages) lines.push(...diffUciPackages(before[p]!, after[p]!).map(formatUciChange));
+      if (steps.length) lines.push('', "# then, as GL.iNet's firmware applies it", ...steps.map((s) => ('command' in s ? s.command.text : `/etc/init.d/${s.service} ${s.verb}`)));
+    }
+    if (notes.length) lines.push('', '# kept as they are', ...notes.map((n) => `# ${n}`));
+    lines.push('', ...Object.entries(texts).map(([p, t]) => baseTrailerLine(p, t)));
+    return lines.join('\n');
+  }
 
   return {
     platform: 'glinet-kmwan',
     capabilities,
 
     async readWans(): Promise<WanCandidate[]> {
-      return wanCandidatesFromDump(parseNetworkInterfaceDump((await shell.run(kmwanCommands.networkDump)).stdout));
+      const { assessment } = await readConfig();
+      const dump = await readDump();
+      const fromDump = wanCandidatesFromDump(dump);
+      if (!assessment.config) return fromDump;
+      const find = uplinkLookupFromDump(dump);
+      const rows = await readStatusRows();
+      return uplinkMembers(assessment.config).map((m) => {
+        const name = netifdCandidates(m.name).find((n) => find(n)) ?? m.name;
+        const info = find(name);
+        const seen = fromDump.find((c) => c.name === name);
+        return {
+          name: m.name,
+          device: info?.device ?? rowFor(rows, m.name)?.device ?? m.name,
+          kind: kmwanKind(m.name, info?.kind),
+          ...(seen?.address ? { address: seen.address, prefixLen: seen.prefixLen! } : {}),
+          ...(info?.gateway ? { gateway: info.gateway } : {}),
+          ...(m.metric !== null ? { metric: m.metric } : {}),
+          hasDefaultRoute: seen !== undefined,
+        };
+      });
     },
 
     async readPolicy(): Promise<FailoverPolicy | null> {
@@ -158,23 +166,33 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
 
     async readStatus(): Promise<RouterStatus> {
       const { assessment } = await readConfig();
-      const status = parseKmwanStatus((await shell.run(kmwanCommands.procStatus)).stdout);
+      const rows = await readStatusRows();
       const config = assessment.config;
-      const pending = readOnly ? null : await apply.readPending();
-      const metric = (name: string): number => config?.members.find((m) => m.interface === name)?.metric ?? Number.MAX_SAFE_INTEGER;
-      const online = status.filter((s) => s.state === 'online');
-      // Failover: the online member with the lowest metric; balance: every online member with a ratio.
-      const best = Math.min(...online.map((s) => metric(s.name)));
-      const active = new Set(
-        config?.mode === 'balancing'
-          ? online.filter((s) => (config.members.find((m) => m.interface === s.name)?.weight ?? 1) > 0).map((s) => s.name)
-          : online.filter((s) => metric(s.name) === best).map((s) => s.name),
-      );
+      const pending = readOnly ? null : await base.readPending();
+      const lk = await lookup(rows);
+      const members = config ? uplinkMembers(config) : [];
+      const wans: WanStatus[] = members.map((m) => {
+        const row = rowFor(rows, m.name);
+        const cellular = kmwanKind(m.name, lk(m.name)?.kind) === 'cellular';
+        const detail = [row ? row.reason : missingMemberReason, ...(cellular && (row?.trackMode ?? m.trackMode) === 'passive' ? [lowDataModeDetail] : [])].join('. ');
+        return { wan: m.name, state: row?.state ?? 'offline', active: false, ...(row ? { targets: row.targets.map((t) => ({ target: t.ip, up: row.state === 'online' })) } : {}), detail };
+      });
+      // Rows of interfaces kmwan's config does not list (and that are not IPv6 twins) are shown as they are.
+      for (const r of rows) {
+        if (config?.members.some((m) => netifdCandidates(m.name).includes(r.name))) continue;
+        wans.push({ wan: r.name, state: r.state, active: false, targets: r.targets.map((t) => ({ target: t.ip, up: r.state === 'online' })), detail: r.reason });
+      }
+      // Failover: the online member first in kmwan's order carries traffic; balance: every online member with a ratio.
+      const online = members.filter((m) => wans.find((w) => w.wan === m.name)?.state === 'online');
+      const active = new Set(config?.mode === 'balance' ? online.filter((m) => (m.weight ?? 1) > 0).map((m) => m.name) : online.slice(0, 1).map((m) => m.name));
+      const forcedDead = members.filter((m) => rowFor(rows, m.name)?.forceDead === true);
+      const notForced = members.filter((m) => !forcedDead.includes(m));
+      const forced = forcedDead.length > 0 && notForced.length === 1 ? notForced[0]!.name : 'auto';
       return {
-        enabled: config?.enabled ?? false,
-        mode: config?.enabled ? (config.mode === 'balancing' ? 'balance' : 'failover') : null,
-        forced: 'auto',
-        wans: status.map((s) => ({ wan: s.name, state: s.state, active: active.has(s.name), targets: s.targets.map((t) => ({ target: t.ip, up: s.online === true })) })),
+        enabled: config !== null,
+        mode: config ? config.mode : null,
+        forced,
+        wans: wans.map((w) => ({ ...w, active: active.has(w.wan) })),
         pendingRevertAtMs: pending?.revertAtMs ?? null,
         events: [],
       };
@@ -185,54 +203,116 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       const empty = { platform: 'glinet-kmwan', policy: desired, changes: [], nativeDiff: '', predictedFailoverSec: 0 } as const;
       if (assessment.kind === 'read-only' || !assessment.config) return { ...empty, problems: [kmwanReadOnlyMessage(assessment.kind === 'read-only' ? assessment.reasons : [])] };
       const config = assessment.config;
-      const { ops, problems } = kmwanOps(pkg, config, desired);
-      const current = kmwanToPolicy(config, await lookup());
-      // Only mode, priority and ratio are written; say so when the user asked for more.
-      if (current) {
-        for (const w of desired.wans) {
-          const now = current.wans.find((x) => x.name === w.name);
-          if (now && !sameTracking(now.tracking, w.tracking)) problems.push(`Tracking for ${w.name} is set in GL.iNet's web interface; Switchyard changes only mode, priority and ratio on kmwan.`);
-        }
-      }
-      if (desired.forcedRefreshStreams) problems.push("Forced Refresh Streams on kmwan is set in GL.iNet's web interface (Switchyard does not know its setting).");
-      const after = applyUciBatchOps(pkg, ops);
+      const { pkgs, texts } = await readPackages(text, pkg, config);
+      const w = planKmwanWrite(pkgs, config, desired);
+      const after = Object.fromEntries(w.packages.map((p) => [p, applyUciBatchOps(pkgs[p]!, w.ops.filter((o) => o.package === p))]));
+      const afterConfig = assessKmwanConfig(after.kmwan!).config ?? config;
+      const lk = await lookup();
+      const current = kmwanToPolicy(config, lk);
+      const planned = kmwanToPolicy(afterConfig, lk) ?? desired;
       bases.set(text, text);
-      const planned: FailoverPolicy = { ...desired, wans: [...desired.wans].sort((a, b) => a.priority - b.priority) };
+      const changes: PlanChange[] = w.ops.length ? describeChanges(current, planned).filter((c) => !c.subject.endsWith('probe timeout (s)')) : [];
+      if (afterConfig.sensitivityMs !== config.sensitivityMs) changes.push({ kind: 'change', subject: 'Sensitivity (all uplinks)', from: describeSensitivity(config.sensitivityMs), to: describeSensitivity(afterConfig.sensitivityMs) });
+      const steps = kmwanApplySteps(w, afterConfig.mode);
       return {
         platform: 'glinet-kmwan',
         policy: planned,
-        changes: ops.length ? describeChanges(current, planned) : [],
-        nativeDiff: [...(ops.length ? ['# uci batch', buildUciBatch(ops).trimEnd(), '', '# resulting changes', ...diffUciPackages(pkg, after).map(formatUciChange)] : ['# no change']), '', baseTrailerLine('kmwan', text)].join('\n'),
-        predictedFailoverSec: config.sensitivityMs ? Math.round(config.sensitivityMs / 1000) : 0,
-        problems,
+        changes,
+        nativeDiff: planText(w, pkgs, after, steps, config.notes, texts),
+        predictedFailoverSec: planned.wans.some((x) => x.tracking.method !== 'none') ? kmwanDetectionSec(afterConfig.sensitivityMs) : 0,
+        problems: w.problems,
       };
     },
 
     async commit(plan: ApplyPlan, opts: { revertInSec: number }): Promise<CommitResult> {
       if (readOnly || plan.platform !== 'glinet-kmwan') throw new SwitchyardError('unsupported', kmwanReadOnlyMessage([]));
       if (plan.problems.length > 0) throw new SwitchyardError('invalid-input', `The plan has problems and cannot be applied: ${plan.problems.join(' ')}`, { problems: [...plan.problems] });
-      const base = planBases(plan.nativeDiff).kmwan;
+      const planned = planBases(plan.nativeDiff);
+      if (!planned.kmwan) throw new SwitchyardError('invalid-input', 'This plan does not say which router config it was made from; plan again.');
       const { text, pkg, assessment } = await readConfig();
-      if (!base) throw new SwitchyardError('invalid-input', 'This plan does not say which router config it was made from; plan again.');
-      if (baseTrailerLine('kmwan', text) !== `# switchyard-base kmwan md5=${base}`) throw conflictError('kmwan', [...bases.values()].find((t) => baseTrailerLine('kmwan', t).endsWith(base)), text);
-      if (assessment.kind === 'read-only' || !assessment.config) throw new SwitchyardError('unsupported', kmwanReadOnlyMessage(assessment.kind === 'read-only' ? assessment.reasons : []));
-      if (await apply.readPending()) throw new SwitchyardError('conflict', 'Another change is waiting for confirmation on this router; confirm or roll it back before applying a new one.');
-      const { ops } = kmwanOps(pkg, assessment.config, plan.policy);
-      if (ops.length === 0) return { revertAtMs: null };
-      const revertAtMs = await apply.install({ ops, expected: { kmwan: applyUciBatchOps(pkg, ops) }, baseText: { kmwan: text }, revertInSec: opts.revertInSec, captureOriginals: true });
+      if (baseTrailerLine('kmwan', text) !== `# switchyard-base kmwan md5=${planned.kmwan}`) throw conflictError('kmwan', [...bases.values()].find((t) => baseTrailerLine('kmwan', t).endsWith(planned.kmwan!)), text);
+      if (assessment.kind === 'read-only' || !assessment.config) throw refuseReadOnly(assessment);
+      const { pkgs, texts } = await readPackages(text, pkg, assessment.config);
+      for (const [p, t] of Object.entries(texts)) {
+        if (p !== 'kmwan' && planned[p] && baseTrailerLine(p, t) !== `# switchyard-base ${p} md5=${planned[p]}`) throw conflictError(p, undefined, t);
+      }
+      if (await base.readPending()) throw new SwitchyardError('conflict', 'Another change is waiting for confirmation on this router; confirm or roll it back before applying a new one.');
+      const w = planKmwanWrite(pkgs, assessment.config, plan.policy);
+      if (w.problems.length > 0) throw new SwitchyardError('invalid-input', `The router changed since the plan: ${w.problems.join(' ')} Plan again.`);
+      if (w.ops.length === 0) return { revertAtMs: null };
+      const expected = Object.fromEntries(w.packages.map((p) => [p, applyUciBatchOps(pkgs[p]!, w.ops.filter((o) => o.package === p))]));
+      const mode = assessKmwanConfig(expected.kmwan!).config?.mode ?? assessment.config.mode;
+      // The hook is inert until kmwan.global.switchyard_frs=1 is committed, so it goes in first.
+      await shell.run(installHookCommand());
+      const apply = safeApply(kmwanApplySteps(w, mode), ['kmwan', 'network', ...(pkgs.glmodem ? ['glmodem'] : [])]);
+      const revertAtMs = await apply.install({
+        ops: w.ops,
+        expected,
+        baseText: Object.fromEntries(w.packages.map((p) => [p, texts[p]!])),
+        revertInSec: opts.revertInSec,
+        captureOriginals: true,
+      });
       return { revertAtMs };
     },
 
-    confirm: () => apply.confirm(),
-    rollback: () => apply.rollback(),
+    confirm: () => base.confirm(),
+    rollback: () => base.rollback(),
 
-    async forceFailover(): Promise<void> {
-      throw unsupported('Manual failover');
+    async forceFailover(wan: string | 'auto'): Promise<void> {
+      const { assessment } = await readConfig();
+      if (readOnly || !assessment.config) throw refuseReadOnly(assessment);
+      const config = assessment.config;
+      const rows = await readStatusRows();
+      const inKernel = (names: readonly string[]): string[] => names.flatMap((n) => rows.filter((r) => netifdCandidates(n).includes(r.name)).map((r) => r.name));
+      const withTwins = (m: { name: string; twin: string | null }): string[] => [m.name, ...(m.twin ? [m.twin] : [])];
+      const members = uplinkMembers(config);
+      if (wan === 'auto') {
+        const forced = inKernel(members.flatMap(withTwins)).filter((n) => rows.find((r) => r.name === n)?.forceDead === true);
+        if (forced.length) await shell.run(restoreDetectCommand(forced));
+        return;
+      }
+      const target = members.find((m) => m.name === wan);
+      if (!target) throw new SwitchyardError('invalid-input', `"${wan}" is not one of kmwan's uplinks (${members.map((m) => m.name).join(', ')}).`);
+      const row = rowFor(rows, target.name);
+      if (!row || row.kernelState === 'DEAD' || row.kernelState === 'UNSTABLE') {
+        throw new SwitchyardError('invalid-input', `${wan} is offline now (${row ? row.reason : missingMemberReason}); forcing traffic onto it would cut the internet. Choose an uplink that is online.`);
+      }
+      const others = inKernel(members.filter((m) => m !== target).flatMap(withTwins));
+      const own = inKernel(withTwins(target)).filter((n) => rows.find((r) => r.name === n)?.forceDead === true);
+      if (own.length) await shell.run(restoreDetectCommand(own));
+      if (others.length) await shell.run(forceDeadCommand(others));
+      // Verify on the router: every other member now carries force_dead:true.
+      const after = await readStatusRows();
+      const notForced = others.filter((n) => after.find((r) => r.name === n)?.forceDead !== true);
+      if (notForced.length) throw new SwitchyardError('command-failed', `kmwan did not take the manual failover: ${notForced.join(', ')} still ${notForced.length === 1 ? 'has' : 'have'} force_dead:false in /proc/gl-kmwan/status.`);
     },
 
     async remove(): Promise<void> {
-      if (readOnly) throw new SwitchyardError('unsupported', kmwanReadOnlyMessage([]));
-      const r = await shell.run(removeScript({ engine: 'kmwan', originals: ['kmwan'], staged: [], services: [{ service: 'kmwan', verb: 'restart' }] }), { expectExit: [0, noOriginalExit], timeoutMs: 120_000 });
+      const { assessment } = await readConfig();
+      if (readOnly || !assessment.config) throw refuseReadOnly(assessment);
+      const members = uplinkMembers(assessment.config).map((m) => m.name);
+      const staged: { name: string; stagedMd5: string }[] = [];
+      const services: ServiceAction[] = [];
+      const restore = async (pkg: 'network' | 'glmodem', readOrig: typeof kmwanCommands.readNetworkOriginal, ops: (now: UciPackage, was: UciPackage) => UciBatchOp[]): Promise<void> => {
+        const orig = await shell.run(readOrig, { expectExit: 'any' });
+        if (orig.exitCode !== 0) return;
+        const now = parseUciExport((await shell.run(pkg === 'network' ? kmwanCommands.exportNetwork : kmwanCommands.exportGlmodem)).stdout, pkg);
+        const o = ops(now, parseUciConfigFile(orig.stdout, pkg));
+        if (o.length === 0) return;
+        const md5 = await base.stage(o, { [pkg]: applyUciBatchOps(now, o) });
+        staged.push({ name: pkg, stagedMd5: md5[pkg]! });
+      };
+      await restore('network', kmwanCommands.readNetworkOriginal, (now, was) => restoreMetricOps(now, was, members));
+      if (assessment.config.members.some((m) => m.isModem)) await restore('glmodem', kmwanCommands.readGlmodemOriginal, restoreGlmodemMetricOps);
+      if (staged.length) services.push(...kmwanApplySteps({ ops: [], problems: [], setConfig: true, statusEvent: true, sensitivityMs: null, restartKmwan: false, packages: [] }, assessment.config.mode));
+      services.push({ service: kmwanEngine, verb: 'reload' });
+      // A manual failover would outlive Switchyard: hand every member back to kmwan's own checks.
+      const rows = await readStatusRows();
+      const forced = rows.filter((r) => r.forceDead === true).map((r) => r.name);
+      if (forced.length) await shell.run(restoreDetectCommand(forced));
+      const r = await shell.run(removeScript({ engine: kmwanEngine, originals: ['kmwan', 'network', 'glmodem'], staged, services }), { expectExit: [0, noOriginalExit, installExit.stagedMismatch], timeoutMs: 120_000 });
+      if (r.exitCode === installExit.stagedMismatch) throw new SwitchyardError('command-failed', `Remove stopped: ${r.stderr.trim()}`);
+      await shell.run(removeHookCommand());
       if (r.exitCode === noOriginalExit) throw new SwitchyardError('not-found', 'Switchyard never changed kmwan on this router, so there is nothing to restore.');
     },
 
@@ -241,4 +321,3 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
     },
   };
 }
-

@@ -1,17 +1,15 @@
 // The shared driver conformance scenarios, run against the openwrt-mwan3 driver replaying the
-// recorded 19.07 + mwan3 2.12.2 router, and against the kmwan driver (synthetic input).
+// recorded 19.07 + mwan3 2.12.2 router (GL.iNet kmwan: ../glinet-kmwan/conformance-kmwan.test.ts).
 import { describe, it } from 'vitest';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
 import { conformanceScenarios, type ConformanceHarness } from '../conformance/driver-conformance.ts';
-import { assessKmwanConfig } from './kmwan.ts';
-import { createKmwanDriver, kmwanCommands } from './kmwan-driver.ts';
 import { confirmScript, readPendingCommand, rollbackScript } from './mwan3-apply-script.ts';
 import { normalizeMwan3Policy, policyToMwan3 } from './mwan3-policy-map.ts';
 import { createOpenwrtMwan3Driver, mwan3Commands } from './openwrt-mwan3-driver.ts';
-import { createReplayShell, recorded, recordedFile, type Recording, type ReplayMap } from './replay-shell.ts';
+import { createReplayShell, recorded, type Recording, type ReplayMap } from './replay-shell.ts';
 import { createStagingShell } from './staging-replay.ts';
-import { community, lab, readFixture } from './test-fixtures.ts';
-import { parseUciExport, parseUciConfigFile, parseUciShow } from './uci/uci-parse.ts';
+import { lab, readFixture } from './test-fixtures.ts';
+import { parseUciExport, parseUciShow } from './uci/uci-parse.ts';
 import { serializeUciConfigFile, serializeUciExport } from './uci/uci-serialize.ts';
 
 const L = (stem: string): Recording => recorded(lab, stem);
@@ -65,31 +63,7 @@ const openwrt: ConformanceHarness = {
   }),
 };
 
-// kmwan: the documented config shape (mwan3.md §8) for the lab's two uplinks; synthetic.
-const kmwanConfig = parseUciConfigFile(
-  "config global 'global'\n\toption enable '1'\n\toption mode 'failover'\n\toption sensitivity '5000'\n\n" +
-    "config member 'wan'\n\toption interface 'wan'\n\toption addr_type '4'\n\toption metric '1'\n\toption weight '1'\n\tlist tracks 'ping,192.0.2.1'\n\n" +
-    "config member 'wanb'\n\toption interface 'wanb'\n\toption addr_type '4'\n\toption metric '2'\n\toption weight '1'\n\tlist tracks 'ping,198.51.100.1'\n",
-  'kmwan',
-);
-const disabledKmwan = serializeUciExport({ ...kmwanConfig, sections: kmwanConfig.sections.map((s) => (s.name === 'global' ? { ...s, options: s.options.map((o) => (o.name === 'enable' ? { ...o, value: '0' } : o)) } : s)) });
-const kmwanMap = (exportText: string): ReplayMap => ({
-  [kmwanCommands.exportKmwan.text]: ok(exportText),
-  [kmwanCommands.procStatus.text]: recordedFile(community, 'synthetic_proc-gl-kmwan-status.txt'),
-  [kmwanCommands.networkDump.text]: L('a_both_online__ubus-call-network.interface-dump'),
-  [readPendingCommand().text]: noMarker,
-  [confirmScript().text]: nothingPending,
-  [rollbackScript().text]: nothingPending,
-});
-const kmwan: ConformanceHarness = {
-  unmanaged: async () => createKmwanDriver(createReplayShell(kmwanMap(disabledKmwan)), { assessment: assessKmwanConfig(kmwanConfig) }),
-  managed: null,
-  samplePolicy: { ...sample, forcedRefreshStreams: false },
-  expectedWans: ['wan', 'wanb'],
-  committing: null,
-};
-
-for (const [name, harness] of [['openwrt-mwan3 (recorded 19.07 router)', openwrt], ['glinet-kmwan (synthetic)', kmwan]] as const) {
+for (const [name, harness] of [['openwrt-mwan3 (recorded 19.07 router)', openwrt]] as const) {
   describe(`driver conformance: ${name}`, () => {
     for (const s of conformanceScenarios) it(s.name, () => s.run(harness));
   });

@@ -38,10 +38,14 @@ export function md5sumLine(text: string): string {
 }
 
 /** The service whose config we change and how it picks the change up. */
-export type ServiceAction = { readonly service: string; readonly verb: 'reload' | 'restart' };
+export type ServiceAction =
+  | { readonly service: string; readonly verb: 'reload' | 'restart' }
+  /** A step that is not an init.d verb (GL.iNet's own apply sequence); `service` names it, and a step named after the engine is left out of a revert, whose engine reload covers it. */
+  | { readonly service: string; readonly command: ShellCommand };
 
 const uciPrivate = (...args: string[]): ShellCommand => shellCommand(['uci', '-c', routerPaths.workConf, '-P', routerPaths.workDelta, ...args]);
 const initd = (service: string, verb: string): ShellCommand => shellCommand([`/etc/init.d/${service}`, verb]);
+const actionCommand = (s: ServiceAction): ShellCommand => ('command' in s ? s.command : initd(s.service, s.verb));
 
 /**
  * Copies the packages into the private workspace and runs `uci batch` there; send the batch on
@@ -88,7 +92,7 @@ export function revertScriptText(o: { readonly token: string; readonly inSec: nu
   const P = routerPaths.pendingDir;
   const restore = o.packages.map((p) => shellCommand(['cp', routerPaths.backup(p), `/etc/config/${p}`]).text);
   const enabledFile = routerPaths.backupEnabled(o.engine);
-  const reloads = o.services.filter((s) => s.service !== o.engine).map((s) => initd(s.service, s.verb).text);
+  const reloads = o.services.filter((s) => s.service !== o.engine).map((s) => actionCommand(s).text);
   return [
     '#!/bin/sh',
     `# Switchyard revert job: restores the configs saved before commit ${o.token} unless it is confirmed.`,
@@ -157,7 +161,7 @@ export function installScript(o: InstallOptions): ShellCommand {
     parts.push(shellCommand(['mv', routerPaths.newFile(p.name), `/etc/config/${p.name}`]));
   }
   parts.push(sh.or(initd(o.engine, 'enabled'), initd(o.engine, 'enable')));
-  for (const s of o.services) parts.push(initd(s.service, s.verb));
+  for (const s of o.services) parts.push(actionCommand(s));
   parts.push(discardStageCommand());
   return sh.and(...parts);
 }
@@ -207,7 +211,7 @@ export function removeScript(o: { readonly engine: string; readonly originals: r
     parts.push(shellCommand(['mv', `${routerPaths.workDir}/${p.name}.new`, `/etc/config/${p.name}`]));
   }
   parts.push(shellCommand(['cp', routerPaths.original(o.engine), `/etc/config/${o.engine}`]));
-  for (const s of o.services) if (s.service !== o.engine) parts.push(initd(s.service, s.verb));
+  for (const s of o.services) if (s.service !== o.engine) parts.push(actionCommand(s));
   parts.push(
     sh.script`if [ "$(cat ${routerPaths.originalEnabled(o.engine)})" = 1 ]; then ${initd(o.engine, 'enable')}; ${initd(o.engine, 'reload')}; else ${initd(o.engine, 'stop')}; ${initd(o.engine, 'disable')}; fi`,
   );

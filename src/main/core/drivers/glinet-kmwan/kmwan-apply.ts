@@ -1,0 +1,115 @@
+// How a kmwan change takes effect, step by step as GL.iNet's own RPC module does it:
+// - set_config (mode, metric, weight): a `kmwan.status {failover_chg:true}` event, commit,
+//   `ubus call network reload`, `. /lib/functions/kmwan.sh; sync_route_netcell`,
+//   `/usr/bin/gen_weight_route` when present, `atp interface_changed`. kmwan is NOT restarted.
+// - set_interface (tracking): commit, `/etc/init.d/kmwan restart`, `atp interface_changed`.
+// - set_sensitivity: commit, then the new value written to the kernel through /proc/gl-kmwan/config.
+// Manual failover uses kmwan.sh's force_dead / restore_detect. Forced Refresh Streams, which kmwan
+// has no option for, is a hook in kmwan's hotplug class (/etc/hotplug.d/kmwan).
+import { sh, shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
+import type { ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
+import type { KmwanMode } from './kmwan-config.ts';
+import type { KmwanWrite } from './kmwan-policy.ts';
+
+export const kmwanLib = '/lib/functions/kmwan.sh';
+export const kmwanEngine = 'kmwan';
+
+const atp: ServiceAction = { service: 'atp', command: sh.script`[ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed` };
+
+/** The JSON GL's set_sensitivity writes to /proc/gl-kmwan/config (op 0 = base config). */
+export function sensitivityJson(sensitivityMs: number, mode: KmwanMode, passthrough: boolean): string {
+  return JSON.stringify({ op: 0, data: { sensitivity: sensitivityMs, mode, rtmode: passthrough ? 1 : 0 } });
+}
+
+/** The steps after the files are in place, in GL's order. */
+export function kmwanApplySteps(w: KmwanWrite, mode: KmwanMode): ServiceAction[] {
+  const steps: ServiceAction[] = [];
+  if (w.statusEvent) steps.push({ service: 'kmwan.status', command: shellCommand(['ubus', 'send', 'kmwan.status', JSON.stringify({ failover_chg: true })]) });
+  if (w.setConfig) {
+    steps.push(
+      { service: 'network', command: shellCommand(['ubus', 'call', 'network', 'reload']) },
+      { service: 'kmwan-routes', command: sh.script`. ${kmwanLib} && sync_route_netcell` },
+      { service: 'gen_weight_route', command: sh.script`[ ! -x /usr/bin/gen_weight_route ] || /usr/bin/gen_weight_route` },
+      atp,
+    );
+  }
+  if (w.sensitivityMs !== null) {
+    // Named after the engine: a revert leaves it out, since kmwan's own reload pushes the restored value.
+    const write = (json: string): ShellCommand => sh.redirect(shellCommand(['printf', '%s', json]), { stdout: '/proc/gl-kmwan/config' });
+    steps.push({
+      service: kmwanEngine,
+      command: sh.script`if [ "$(uci -q get glconfig.general.mode)" = passthrough ]; then ${write(sensitivityJson(w.sensitivityMs, mode, true))}; else ${write(sensitivityJson(w.sensitivityMs, mode, false))}; fi`,
+    });
+  }
+  if (w.restartKmwan) steps.push({ service: kmwanEngine, verb: 'restart' }, ...(w.setConfig ? [] : [atp]));
+  return steps;
+}
+
+/** `force_dead IFACE` for each, from kmwan.sh (op 7 to the kernel): traffic leaves those members. */
+export function forceDeadCommand(members: readonly string[]): ShellCommand {
+  return sh.and(sh.script`. ${kmwanLib}`, ...members.map((m) => sh.script`force_dead ${m}`));
+}
+
+/** `restore_detect IFACE` for each (op 8): the kernel judges them by their probes again. */
+export function restoreDetectCommand(members: readonly string[]): ShellCommand {
+  return sh.and(sh.script`. ${kmwanLib}`, ...members.map((m) => sh.script`restore_detect ${m}`));
+}
+
+export const frsHookPath = '/etc/hotplug.d/kmwan/90-switchyard';
+
+/**
+ * The hook kmwan's hotplug class runs on every verdict (the kernel's uevent carries INTERFACE and
+ * STATUS). It logs the verdict for Switchyard's event history, and with Forced Refresh Streams on
+ * (kmwan.global.switchyard_frs=1, Failover mode) moves the connections still running on lower-
+ * priority uplinks when a member comes back: their conntrack entries (NATed to the backup's address)
+ * are deleted, so each flow starts again on the preferred uplink. Without the conntrack tool it
+ * flushes the table as mwan3 does. Reads everything from uci at run time; nothing is spliced in.
+ */
+export const frsHookText = `#!/bin/sh
+# Installed by Switchyard; removed by Switchyard's "remove". Forced Refresh Streams for kmwan.
+[ -n "$INTERFACE" ] || exit 0
+logger -t switchyard "kmwan $INTERFACE $STATUS"
+[ "$STATUS" = online ] || exit 0
+[ "$(uci -q get kmwan.global.switchyard_frs)" = 1 ] || exit 0
+mode=$(uci -q get kmwan.global.mode)
+[ "\${mode:-failover}" = failover ] || exit 0
+up=$(uci -q get "kmwan.$INTERFACE.metric")
+case "$up" in ''|*[!0-9]*) exit 0 ;; esac
+flushed=
+for m in $(uci -q show kmwan | sed -n 's/^kmwan\\.\\([A-Za-z0-9_]*\\)=member$/\\1/p'); do
+  [ "$m" != "$INTERFACE" ] || continue
+  [ "$(uci -q get "kmwan.$m.addr_type")" != 6 ] || continue
+  metric=$(uci -q get "kmwan.$m.metric")
+  case "$metric" in ''|*[!0-9]*) continue ;; esac
+  [ "$metric" -gt "$up" ] || continue
+  addr=
+  for i in "$m" "\${m}_4"; do
+    [ -n "$addr" ] || addr=$(ifstatus "$i" 2>/dev/null | jsonfilter -e '@["ipv4-address"][0].address' 2>/dev/null)
+  done
+  [ -n "$addr" ] || continue
+  if command -v conntrack >/dev/null 2>&1; then
+    conntrack -D -q "$addr" >/dev/null 2>&1
+    logger -t switchyard "kmwan $INTERFACE is back: moved the connections on $m ($addr) (Forced Refresh Streams)"
+  elif [ -z "$flushed" ] && [ -w /proc/net/nf_conntrack ]; then
+    echo f > /proc/net/nf_conntrack
+    flushed=1
+    logger -t switchyard "kmwan $INTERFACE is back: flushed all connections (Forced Refresh Streams; no conntrack tool)"
+  fi
+done
+exit 0
+`;
+
+/** Puts the hook in place (atomically, by rename); the same text every time. */
+export function installHookCommand(): ShellCommand {
+  const tmp = `${frsHookPath}.new`;
+  return sh.and(
+    shellCommand(['mkdir', '-p', '/etc/hotplug.d/kmwan']),
+    sh.redirect(shellCommand(['printf', '%s', frsHookText]), { stdout: tmp }),
+    shellCommand(['chmod', '755', tmp]),
+    shellCommand(['mv', tmp, frsHookPath]),
+  );
+}
+
+export function removeHookCommand(): ShellCommand {
+  return shellCommand(['rm', '-f', frsHookPath, `${frsHookPath}.new`]);
+}
