@@ -294,7 +294,7 @@ export function fileInstallScript(o: FileInstallOptions): ShellCommand {
   // Without a revert job the pending directory was only a place to stand; leave no empty ones.
   if (!o.revert) parts.push(sh.script`rmdir ${P} 2>/dev/null; rmdir ${routerPaths.stateDir} 2>/dev/null; true`);
   parts.push(sh.or(initd(o.engine, 'enabled'), initd(o.engine, 'enable')));
-  for (const s of o.services) parts.push(initd(s.service, s.verb));
+  for (const s of o.services) parts.push(actionCommand(s));
   parts.push(discardStageCommand());
   return sh.and(...parts);
 }
@@ -313,7 +313,7 @@ export function fileRemoveScript(o: { readonly engine: string; readonly original
   for (const p of o.packages) parts.push(conflictCheck(p.name, p.baseMd5), pendingCheck(p.name), stagedCheck(p.name, p.newMd5));
   parts.push(sh.script`pid=$(cat ${routerPaths.revertPid} 2>/dev/null); rm -rf ${routerPaths.pendingDir}; [ -z "$pid" ] || kill "$pid" 2>/dev/null; true`);
   for (const p of o.packages) parts.push(...swapIn(p.name));
-  for (const s of o.services) if (s.service !== o.engine) parts.push(initd(s.service, s.verb));
+  for (const s of o.services) if (s.service !== o.engine) parts.push(actionCommand(s));
   const engineReload = engineChanges ? sh.script`${initd(o.engine, 'reload')}` : sh.script`true`;
   parts.push(sh.script`if [ "$(cat ${routerPaths.originalEnabled(o.engine)})" = 1 ]; then ${initd(o.engine, 'enable')}; ${engineReload}; else ${initd(o.engine, 'stop')}; ${initd(o.engine, 'disable')}; fi`);
   const pkgs = [...new Set([...o.originals, o.engine])];
