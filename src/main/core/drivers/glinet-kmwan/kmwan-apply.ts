@@ -56,6 +56,8 @@ export function restoreDetectCommand(members: readonly string[]): ShellCommand {
 }
 
 export const frsHookPath = '/etc/hotplug.d/kmwan/90-switchyard';
+/** kmwan's verdicts as the hook saw them: `<epoch s> <member> online|offline` and `<epoch s> <member> frs <backup> <address>` (RAM; kept to the last 500 lines). */
+export const kmwanEventsPath = '/tmp/switchyard-kmwan-events';
 
 /**
  * The hook kmwan's hotplug class runs on every verdict (the kernel's uevent carries INTERFACE and
@@ -69,6 +71,9 @@ export const frsHookText = `#!/bin/sh
 # Installed by Switchyard; removed by Switchyard's "remove". Forced Refresh Streams for kmwan.
 [ -n "$INTERFACE" ] || exit 0
 logger -t switchyard "kmwan $INTERFACE $STATUS"
+ev=${kmwanEventsPath}
+echo "$(date +%s) $INTERFACE $STATUS" >> "$ev"
+[ "$(wc -l < "$ev")" -le 1000 ] || { tail -n 500 "$ev" > "$ev.new" && mv "$ev.new" "$ev"; }
 [ "$STATUS" = online ] || exit 0
 [ "$(uci -q get kmwan.global.switchyard_frs)" = 1 ] || exit 0
 mode=$(uci -q get kmwan.global.mode)
@@ -89,10 +94,12 @@ for m in $(uci -q show kmwan | sed -n 's/^kmwan\\.\\([A-Za-z0-9_]*\\)=member$/\\
   [ -n "$addr" ] || continue
   if command -v conntrack >/dev/null 2>&1; then
     conntrack -D -q "$addr" >/dev/null 2>&1
+    echo "$(date +%s) $INTERFACE frs $m $addr" >> "$ev"
     logger -t switchyard "kmwan $INTERFACE is back: moved the connections on $m ($addr) (Forced Refresh Streams)"
   elif [ -z "$flushed" ] && [ -w /proc/net/nf_conntrack ]; then
     echo f > /proc/net/nf_conntrack
     flushed=1
+    echo "$(date +%s) $INTERFACE frs all" >> "$ev"
     logger -t switchyard "kmwan $INTERFACE is back: flushed all connections (Forced Refresh Streams; no conntrack tool)"
   fi
 done
@@ -112,4 +119,9 @@ export function installHookCommand(): ShellCommand {
 
 export function removeHookCommand(): ShellCommand {
   return shellCommand(['rm', '-f', frsHookPath, `${frsHookPath}.new`]);
+}
+
+/** The router's clock, then the hook's event lines (none before Switchyard's first commit put the hook in). */
+export function readEventsCommand(): ShellCommand {
+  return sh.script`date +%s; cat ${kmwanEventsPath} 2>/dev/null; true`;
 }

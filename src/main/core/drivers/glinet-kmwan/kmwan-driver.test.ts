@@ -12,7 +12,7 @@ import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
 import { parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
 import { serializeUciExport } from '../openwrt-mwan3/uci/uci-serialize.ts';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
-import { forceDeadCommand, installHookCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
+import { forceDeadCommand, installHookCommand, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, type KmwanConfig } from './kmwan-config.ts';
 import { createKmwanDriver, detectKmwan, kmwanCommands, lowDataModeDetail } from './kmwan-driver.ts';
 import { flint2, readGlinetFixture, synthetic } from './kmwan-fixtures.ts';
@@ -256,6 +256,15 @@ describe('a real Flint 2 (4.9.1)', () => {
     expect(script).toContain('sync_route_netcell');
     expect(shell.calls.find((c) => c.command === stageCommand(['network']).text)?.stdin).toBe("set network.secondwan.metric='15'\n");
     expect(shell.calls.map((c) => c.command)).toContain(removeHookCommand().text);
+  });
+});
+
+describe("the router's own events", () => {
+  it('reads the verdicts the hook logged, on the laptop clock', async () => {
+    const { d } = driverOn(flintRouter({ [readEventsCommand().text]: ok(`${now / 1000 - 10}\n${now / 1000 - 70} wan offline\n${now / 1000 - 40} wan online\n`) }));
+    expect(await d.readRouterEvents!(now - 30_000)).toEqual([
+      { key: expect.any(String), atMs: now - 30_000, routerAtMs: now - 40_000, kind: 'online', wan: 'wan', message: 'kmwan put wan back online.' },
+    ]);
   });
 });
 

@@ -6,7 +6,7 @@ import { SwitchyardError } from '../../../../shared/errors.ts';
 import type { PlanChange } from '../../../../shared/failover-schemas.ts';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
 import { shellCommand } from '../../transport/ssh/shell-quote.ts';
-import type { ApplyPlan, CommitResult, DriverCapabilities, RouterDriver, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
+import type { ApplyPlan, CommitResult, DriverCapabilities, RouterDriver, RouterEvent, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
 import { installExit, noOriginalExit, removeScript, routerPaths, type ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
 import { restoreMetricOps } from '../openwrt-mwan3/network-metric-fix.ts';
 import { baseTrailerLine, describeChanges, planBases, wanCandidatesFromDump, uplinkLookupFromDump } from '../openwrt-mwan3/openwrt-mwan3-driver.ts';
@@ -16,10 +16,11 @@ import { diffUciPackages, formatUciChange } from '../openwrt-mwan3/uci/uci-diff.
 import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
 import { parseUciConfigFile, parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
 import { conflictError, createSafeApply } from '../openwrt-mwan3/uci-safe-apply.ts';
-import { forceDeadCommand, installHookCommand, kmwanApplySteps, kmwanEngine, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
+import { forceDeadCommand, installHookCommand, kmwanApplySteps, kmwanEngine, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, netifdCandidates, uplinkMembers, type KmwanAssessment, type KmwanConfig } from './kmwan-config.ts';
 import { kmwanKind, kmwanToPolicy, planKmwanWrite, restoreGlmodemMetricOps, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
 import { describeSensitivity, kmwanDetectionSec } from './kmwan-sensitivity.ts';
+import { parseKmwanEvents } from './kmwan-events.ts';
 import { missingMemberReason, parseKmwanStatus, type KmwanMemberStatus } from './kmwan-status.ts';
 
 export const kmwanCommands = {
@@ -314,6 +315,11 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       if (r.exitCode === installExit.stagedMismatch) throw new SwitchyardError('command-failed', `Remove stopped: ${r.stderr.trim()}`);
       await shell.run(removeHookCommand());
       if (r.exitCode === noOriginalExit) throw new SwitchyardError('not-found', 'Switchyard never changed kmwan on this router, so there is nothing to restore.');
+    },
+
+    async readRouterEvents(sinceMs: number): Promise<RouterEvent[]> {
+      const r = await shell.run(readEventsCommand());
+      return parseKmwanEvents(r.stdout, (options.nowMs ?? Date.now)(), sinceMs);
     },
 
     probeCommand(wan: WanCandidate, target: string, method: 'ping' | 'httping'): readonly string[] {
