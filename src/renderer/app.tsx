@@ -1,6 +1,7 @@
 // The application shell: header with the theme switch, and the current page.
 import { ActionIcon, AppShell, Group, MantineProvider, Title, Tooltip, useMantineColorScheme } from '@mantine/core';
 import { IconMoon, IconSun } from '@tabler/icons-react';
+import { FailoverBanner } from './components/failover-banner.tsx';
 import { RouterPage } from './pages/router-page.tsx';
 import { SitePage } from './pages/site-page.tsx';
 import { SitesPage } from './pages/sites-page.tsx';
@@ -18,6 +19,7 @@ export function App() {
           </Group>
         </AppShell.Header>
         <AppShell.Main>
+          <FailoverBanner />
           <CurrentPage />
         </AppShell.Main>
       </AppShell>

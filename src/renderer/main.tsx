@@ -4,6 +4,7 @@ import './zod-setup.ts';
 import '@fontsource/inter/400.css';
 import '@fontsource/inter/600.css';
 import '@mantine/core/styles.css';
+import './focus.css';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 

@@ -6,9 +6,11 @@ import { detectionResultSchema } from '../../shared/detect-schemas.ts';
 import { EventsTab } from '../components/events/events-tab.tsx';
 import { FailoverTab } from '../components/failover/failover-tab.tsx';
 import { MonitoringTab } from '../components/monitoring/monitoring-tab.tsx';
+import { RouterHealth, useHealthPolling } from '../components/router-health.tsx';
 import { RouterOverview } from '../components/router-overview.tsx';
 import { RouterTroubleshoot } from '../components/router-troubleshoot.tsx';
 import { platformLabel } from '../format.ts';
+import { statusPollMs } from '../stores/failover-store.ts';
 import { useNavigationStore, viewHash, type RouterTab } from '../stores/navigation-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
@@ -21,6 +23,8 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
   const { sites, load: loadSites } = useSitesStore();
   const router = routers.find((r) => r.id === routerId);
   const site = sites.find((s) => s.id === router?.siteId);
+  // The WAN Failover tab polls the same status itself; elsewhere the header keeps it fresh.
+  useHealthPolling(router?.hostKey && tab !== 'failover' ? [routerId] : [], statusPollMs);
 
   useEffect(() => {
     void load();
@@ -44,6 +48,7 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
       <Group justify="space-between">
         <Title order={2}>{router.name}</Title>
         <Group gap="xs">
+          {router.hostKey && <RouterHealth routerId={router.id} />}
           {router.platform && <Badge variant="light">{platformLabel(router.platform)}</Badge>}
           {router.hostKey ? <Badge color="teal" variant="light">host key trusted</Badge> : <Badge color="gray" variant="light">host key not trusted yet</Badge>}
         </Group>

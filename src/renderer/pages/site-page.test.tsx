@@ -11,6 +11,7 @@ import { useSitesStore } from '../stores/sites-store.ts';
 import { theme } from '../theme.ts';
 import { SitePage } from './site-page.tsx';
 import { routeApiCalls } from '../api/route-api-calls.test-util.ts';
+import { savedRouter } from '../components/router-fixtures.test-util.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
@@ -68,5 +69,20 @@ describe('editing a site', () => {
     fireEvent.change(dialog.getByLabelText('Name'), { target: { value: 'Depot' } });
     fireEvent.click(dialog.getByRole('button', { name: 'Save changes' }));
     expect(await dialog.findByText('A site named "Depot" already exists. Choose another name.')).toBeTruthy();
+  });
+});
+
+describe('reaching a router with the keyboard (issue 12 item 1)', () => {
+  it('each router row has a link to the router, reachable with Tab and opened with Enter like any link', async () => {
+    handlers['routers.list'] = () => ({ routers: [savedRouter({ id: 'r9', siteId: 's1', name: 'Backroom router' })] });
+    handlers['failover.status'] = () => ({ enabled: false, mode: null, forced: 'auto', wans: [], pendingRevertAtMs: null, events: [] });
+    render(
+      <MantineProvider theme={theme}>
+        <SitePage siteId="s1" />
+      </MantineProvider>,
+    );
+    const link = await screen.findByRole('link', { name: 'Backroom router' });
+    expect(link.getAttribute('href')).toBe('#/routers/r9/overview');
+    expect(await screen.findByText('Failover off')).toBeTruthy();
   });
 });

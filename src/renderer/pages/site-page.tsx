@@ -4,6 +4,7 @@ import { IconPencil, IconPlus, IconRouter, IconTrash } from '@tabler/icons-react
 import { useEffect, useState } from 'react';
 import { AddRouterModal } from '../components/add-router-modal.tsx';
 import { ConfirmButton } from '../components/confirm-button.tsx';
+import { healthPollMs, RouterHealth, useHealthPolling } from '../components/router-health.tsx';
 import { SiteFormModal } from '../components/site-form-modal.tsx';
 import { platformLabel } from '../format.ts';
 import { useNavigationStore, viewHash } from '../stores/navigation-store.ts';
@@ -18,6 +19,10 @@ export function SitePage({ siteId }: { siteId: string }) {
   const [editing, setEditing] = useState(false);
   const site = sites.find((s) => s.id === siteId);
   const siteRouters = routers.filter((r) => r.siteId === siteId);
+  useHealthPolling(
+    siteRouters.filter((r) => r.hostKey).map((r) => r.id),
+    healthPollMs,
+  );
 
   useEffect(() => {
     void loadSites();
@@ -79,18 +84,25 @@ export function SitePage({ siteId }: { siteId: string }) {
               <Table.Th>Address</Table.Th>
               <Table.Th>Platform</Table.Th>
               <Table.Th>Host key</Table.Th>
+              <Table.Th>Health</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {siteRouters.map((router) => (
               <Table.Tr key={router.id} style={{ cursor: 'pointer' }} onClick={() => go({ kind: 'router', routerId: router.id, tab: 'overview' })} data-testid="router-row">
-                <Table.Td fw={600}>{router.name}</Table.Td>
+                <Table.Td fw={600}>
+                  {/* A real link: reached with Tab, opened with Enter, like any link. */}
+                  <Anchor href={viewHash({ kind: 'router', routerId: router.id, tab: 'overview' })} fw={600} onClick={(e) => e.stopPropagation()}>
+                    {router.name}
+                  </Anchor>
+                </Table.Td>
                 <Table.Td>
                   {router.username}@{router.host}
                   {router.port !== 22 ? `:${router.port}` : ''}
                 </Table.Td>
                 <Table.Td>{router.platform ? platformLabel(router.platform) : <Text c="dimmed" size="sm">not detected yet</Text>}</Table.Td>
                 <Table.Td>{router.hostKey ? <Badge color="teal" variant="light">trusted</Badge> : <Badge color="gray" variant="light">not trusted yet</Badge>}</Table.Td>
+                <Table.Td>{router.hostKey ? <RouterHealth routerId={router.id} routerName={router.name} /> : <Text size="sm" c="dimmed">not connected yet</Text>}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>

@@ -3,13 +3,20 @@
 import { Alert, Button, Card, Center, FileButton, Group, Loader, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconAlertTriangle, IconBuildingStore, IconCheck, IconDownload, IconPlus, IconUpload } from '@tabler/icons-react';
 import { useEffect, useRef, useState } from 'react';
+import { healthPollMs, RouterHealth, useHealthPolling } from '../components/router-health.tsx';
 import { SiteFormModal } from '../components/site-form-modal.tsx';
+import { useRoutersStore } from '../stores/routers-store.ts';
 import { useInventoryTransfer, type InventoryNotice } from '../components/use-inventory-transfer.ts';
 import { useNavigationStore } from '../stores/navigation-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 
 export function SitesPage() {
   const { sites, status, error, load, watch } = useSitesStore();
+  const { routers, load: loadRouters } = useRoutersStore();
+  useHealthPolling(
+    routers.filter((r) => r.hostKey).map((r) => r.id),
+    healthPollMs,
+  );
   const [adding, setAdding] = useState(false);
   const go = useNavigationStore((s) => s.go);
   const transfer = useInventoryTransfer();
@@ -18,8 +25,9 @@ export function SitesPage() {
 
   useEffect(() => {
     void load();
+    void loadRouters();
     return watch();
-  }, [load, watch]);
+  }, [load, loadRouters, watch]);
 
   return (
     <Stack>
@@ -79,6 +87,16 @@ export function SitesPage() {
                 {site.routerCount === 1 ? '1 router' : `${site.routerCount} routers`}
               </Text>
               {site.notes && <Text size="sm" mt="xs">{site.notes}</Text>}
+              <Stack gap={4} mt="xs">
+                {routers
+                  .filter((r) => r.siteId === site.id && r.hostKey)
+                  .map((r) => (
+                    <Group key={r.id} gap={6} wrap="nowrap">
+                      <Text size="sm">{r.name}:</Text>
+                      <RouterHealth routerId={r.id} routerName={r.name} />
+                    </Group>
+                  ))}
+              </Stack>
             </Card>
           ))}
         </SimpleGrid>

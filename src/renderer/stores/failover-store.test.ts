@@ -182,7 +182,7 @@ describe('priority and shares', () => {
 });
 
 describe('status polling', () => {
-  it('polls failover.status every 2 s while started, and not after stop', async () => {
+  it('polls failover.status every second while started, and not after stop', async () => {
     vi.useFakeTimers();
     await openWithPolicy();
     calls.length = 0;

@@ -67,14 +67,15 @@ export function toApiError(error: unknown): ApiError {
   return { code: 'internal', message: error instanceof Error ? error.message : String(error) };
 }
 
-export const statusPollMs = 2_000;
+/** The screen follows the router within a second while a router is open. */
+export const statusPollMs = 1_000;
 
 interface FailoverState {
   routers: Readonly<Record<string, RouterFailover>>;
   open(routerId: string): Promise<void>;
   reload(routerId: string): Promise<void>;
   pollStatus(routerId: string): Promise<void>;
-  /** Polls `failover.status` every 2 s until the returned function is called. */
+  /** Polls `failover.status` every second until the returned function is called. */
   startPolling(routerId: string): () => void;
   enable(routerId: string): void;
   discard(routerId: string): void;
@@ -207,8 +208,12 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
     async pollStatus(routerId) {
       if (polling.has(routerId)) return;
       polling.add(routerId);
+      const seen = current(routerId).status;
       try {
         const status = await api.call('failover.status', { routerId });
+        // A force, apply, confirm or remove answered while this poll was on its way: its status
+        // is newer than this one, which would briefly show the old state again.
+        if (current(routerId).status !== seen) return;
         patch(routerId, { status, statusError: null });
         settlePending(routerId, status);
       } catch (error) {
@@ -355,7 +360,9 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       patch(routerId, { phase: { ...phase, busy: 'confirming' } });
       try {
         const status = await api.call('failover.confirm', { routerId });
-        patch(routerId, { status, phase: { kind: 'confirmed', verification: phase.kind === 'pending-confirm' ? phase.verification : null }, draft: null });
+        // The draft stays: it is what the router now runs, until the reload brings the router's
+        // own copy. Dropping it showed "WAN failover is off" for a moment after Confirm.
+        patch(routerId, { status, phase: { kind: 'confirmed', verification: phase.kind === 'pending-confirm' ? phase.verification : null } });
         await get().reload(routerId);
       } catch (e) {
         settleFailure(routerId, phase, 'confirming', toApiError(e));
@@ -397,7 +404,14 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
     async remove(routerId) {
       // Thrown on failure: the confirmation dialog shows it where the user clicked.
       await api.call('failover.remove', { routerId });
-      patch(routerId, { draft: null, issues: {}, phase: { kind: 'idle' } });
+      // Off at once, as the router is: the reload below only confirms it.
+      patch(routerId, (state) => ({
+        draft: null,
+        issues: {},
+        phase: { kind: 'idle' },
+        ...(state.snapshot && { snapshot: { ...state.snapshot, policy: null } }),
+        ...(state.status && { status: { ...state.status, enabled: false, mode: null, forced: 'auto', pendingRevertAtMs: null, wans: state.status.wans.map((w) => ({ ...w, active: false })) } }),
+      }));
       await get().reload(routerId);
     },
   };

@@ -182,18 +182,25 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
 
     case 'confirmed':
       return (
-        <Alert color="teal" icon={<IconCircleCheck />} title="Confirmed" withCloseButton onClose={() => store.dismiss(routerId)} data-testid="apply-result">
-          The router keeps the new settings, and they stay in force when this computer is gone.
-        </Alert>
+        <Stack gap="sm">
+          <Alert color="teal" icon={<IconCircleCheck />} title="Confirmed" withCloseButton onClose={() => store.dismiss(routerId)} data-testid="apply-result">
+            The router keeps the new settings, and they stay in force when this computer is gone.
+          </Alert>
+          {/* A notice never hides the way to apply or discard newer edits. */}
+          {dirty && <ApplyPanel routerId={routerId} state={{ ...state, phase: { kind: 'idle' } }} />}
+        </Stack>
       );
 
     case 'reverted':
       return (
-        <Alert color="blue" title="Back to the previous settings" withCloseButton onClose={() => store.dismiss(routerId)} data-testid="apply-result">
-          {phase.by === 'user'
-            ? 'The router is back on the settings it had before. Your edits are still here if you want to adjust them and try again.'
-            : 'No confirmation reached the router in time, so it restored its previous settings by itself. Your edits are still here.'}
-        </Alert>
+        <Stack gap="sm">
+          <Alert color="blue" title="Back to the previous settings" withCloseButton onClose={() => store.dismiss(routerId)} data-testid="apply-result">
+            {phase.by === 'user'
+              ? 'The router is back on the settings it had before. Your edits are still here if you want to adjust them and try again.'
+              : 'No confirmation reached the router in time, so it restored its previous settings by itself. Your edits are still here.'}
+          </Alert>
+          {dirty && <ApplyPanel routerId={routerId} state={{ ...state, phase: { kind: 'idle' } }} />}
+        </Stack>
       );
 
     case 'error':

@@ -80,16 +80,16 @@ describe('views', () => {
     expect(screen.queryByTestId('apply-button')).toBeNull();
   });
 
-  it('polls the status every 2 s while open and stops when the tab closes', async () => {
+  it('polls the status every second while open and stops when the tab closes', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const view = renderTab();
     await screen.findByText('Uplinks');
     const polls = () => calls.filter((c) => c.method === 'failover.status').length;
     await act(async () => vi.advanceTimersByTimeAsync(4_000));
-    expect(polls()).toBe(2);
+    expect(polls()).toBe(4);
     view.unmount();
     await act(async () => vi.advanceTimersByTimeAsync(10_000));
-    expect(polls()).toBe(2);
+    expect(polls()).toBe(4);
   });
 
   it('offers Enable when failover is off, and the draft still needs targets before Apply', async () => {
@@ -249,7 +249,10 @@ describe('modes and manual failover', () => {
 
   it('puts traffic on one link now, and back to automatic', async () => {
     await openEditor();
-    handlers['failover.force'] = (p) => status({ enabled: true, forced: String(p.wan) });
+    // The mocked router remembers the force, as the real one does, for the polls that follow.
+    let forced = 'auto';
+    handlers['failover.force'] = (p) => status({ enabled: true, forced: (forced = String(p.wan)) });
+    handlers['failover.status'] = () => status({ enabled: true, forced });
     fireEvent.click(within(card('wwan')).getByText('Use this link now'));
     await screen.findByTestId('back-to-automatic');
     expect(within(card('wwan')).getByTestId('wan-forced')).toBeTruthy();
@@ -267,5 +270,57 @@ describe('modes and manual failover', () => {
     handlers['failover.get'] = () => snapshot();
     await act(async () => fireEvent.click(within(dialog).getByText('Remove and restore')));
     expect(await screen.findByTestId('enable-failover')).toBeTruthy();
+  });
+});
+
+describe('the screen never contradicts the router (issue 11 item 8) and a notice never hides Apply (issue 12 item 7)', () => {
+  const never = () => new Promise<never>(() => {});
+
+  async function enableAndApply(revertAtMs: number) {
+    handlers['failover.get'] = () => snapshot();
+    handlers['failover.status'] = () => status();
+    renderTab();
+    fireEvent.click(await screen.findByTestId('enable-failover'));
+    fireEvent.click(screen.getByText('Fill in suggested targets'));
+    fireEvent.click(applyButton());
+    await screen.findByTestId('plan-diff');
+    handlers['failover.apply'] = () => ({ revertAtMs, verification: { ok: true, activeWans: ['wan'], problems: [], checkedMs: 700 }, status: status({ enabled: true, mode: 'failover', pendingRevertAtMs: revertAtMs }) });
+    handlers['failover.status'] = () => status({ enabled: true, mode: 'failover', pendingRevertAtMs: revertAtMs });
+    fireEvent.click(screen.getByTestId('apply-now-button'));
+    await screen.findByTestId('revert-countdown');
+  }
+
+  it('says On while the router runs the new policy in its confirm window, and never "off" right after Confirm', async () => {
+    await enableAndApply(Date.now() + 60_000);
+    expect(screen.getByTestId('failover-enabled').textContent).toBe('On · failover');
+    expect(screen.getByTestId('failover-pending').textContent).toBe('Waiting for your confirmation');
+    handlers['failover.confirm'] = () => status({ enabled: true, mode: 'failover' });
+    handlers['failover.get'] = never; // the router's own copy has not arrived yet
+    fireEvent.click(screen.getByTestId('confirm-button'));
+    await screen.findByText('Confirmed');
+    expect(screen.queryByText(/WAN failover is off/)).toBeNull();
+    expect(screen.getByTestId('failover-enabled').textContent).toBe('On · failover');
+  });
+
+  it('keeps Review and apply / Discard reachable while "Confirmed" or "Back to the previous settings" shows', async () => {
+    await enableAndApply(Date.now() + 60_000);
+    handlers['failover.rollback'] = () => status();
+    handlers['failover.get'] = never;
+    fireEvent.click(screen.getByTestId('revert-button'));
+    await screen.findByText('Back to the previous settings');
+    expect(applyButton().disabled).toBe(false);
+    expect(screen.getByText('Cancel')).toBeTruthy();
+  });
+
+  it('says Off as soon as Remove returns, before the router is read again', async () => {
+    await openEditor();
+    fireEvent.click(screen.getByText('Remove WAN failover'));
+    const dialog = await screen.findByRole('dialog');
+    handlers['failover.remove'] = () => ({ removed: true });
+    handlers['failover.get'] = never;
+    handlers['failover.status'] = never;
+    await act(async () => fireEvent.click(within(dialog).getByText('Remove and restore')));
+    await waitFor(() => expect(screen.getByTestId('failover-enabled').textContent).toBe('Off'));
+    expect(screen.queryByTestId('wan-active')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-// The WAN Failover tab: loads what the router has, polls its live status every 2 s while the
+// The WAN Failover tab: loads what the router has, polls its live status every second while the
 // tab is open, and shows one of: loading, error, watch-only, off (Enable), or the editor.
 import { Alert, Badge, Button, Card, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { IconArrowBackUp, IconPlugConnectedX, IconTrash } from '@tabler/icons-react';
@@ -52,7 +52,8 @@ export function FailoverTab({ routerId }: { routerId: string }) {
 function Header({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
   const { force, remove } = useFailoverStore.getState();
   const status = state.status;
-  const on = !!snapshot.policy;
+  // The router's own word first: during the confirm window it already runs the new policy.
+  const on = status ? status.enabled : !!snapshot.policy;
   const busyApplying = ['applying', 'pending-confirm', 'connection-lost'].includes(state.phase.kind);
   return (
     <Stack gap="xs">
@@ -62,6 +63,11 @@ function Header({ routerId, state, snapshot }: { routerId: string; state: Router
           <Badge color={on ? 'teal' : 'gray'} variant="light" data-testid="failover-enabled">
             {on ? (status?.mode === 'balance' ? 'On · load balance' : 'On · failover') : 'Off'}
           </Badge>
+          {status?.pendingRevertAtMs != null && (
+            <Badge color="yellow" variant="light" data-testid="failover-pending">
+              Waiting for your confirmation
+            </Badge>
+          )}
           {status && status.forced !== 'auto' && (
             <Badge color="orange" variant="light">
               Forced onto {forcedLabel(snapshot, status.forced)}
@@ -86,7 +92,7 @@ function Header({ routerId, state, snapshot }: { routerId: string; state: Router
       )}
       {state.statusError && state.phase.kind !== 'pending-confirm' && state.phase.kind !== 'connection-lost' && (
         <Alert color="yellow" icon={<IconPlugConnectedX />} data-testid="status-stale">
-          The router is not answering ({state.statusError.message}); the states below are the last ones seen. Switchyard keeps trying every 2 seconds.
+          The router is not answering ({state.statusError.message}); the states below are the last ones seen. Switchyard keeps trying every second.
         </Alert>
       )}
     </Stack>

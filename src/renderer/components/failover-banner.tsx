@@ -1,0 +1,104 @@
+// A failover must not go unnoticed: when a router's status shows an uplink going offline or the
+// traffic moving to another uplink, a banner appears above every page, and a notification on
+// this computer when the user allowed them (browser Notification in serve mode).
+import { Alert, Button, Group, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle, IconBell, IconCircleCheck } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import type { RouterStatus } from '../../shared/failover-schemas.ts';
+import { useFailoverStore } from '../stores/failover-store.ts';
+import { useRoutersStore } from '../stores/routers-store.ts';
+
+export interface FailoverNotice {
+  readonly id: string;
+  readonly routerId: string;
+  readonly kind: 'failover' | 'recovered';
+  readonly title: string;
+  readonly message: string;
+  readonly atMs: number;
+}
+
+/** What changed between two statuses of one router, in words; null when nothing worth telling. */
+export function describeChange(before: RouterStatus | null, after: RouterStatus | null, routerName: string): Omit<FailoverNotice, 'id' | 'routerId' | 'atMs'> | null {
+  if (!before || !after || !before.enabled || !after.enabled) return null;
+  const wentOffline = after.wans.filter((w) => w.state === 'offline' && before.wans.find((b) => b.wan === w.wan)?.state !== 'offline').map((w) => w.wan);
+  const cameBack = after.wans.filter((w) => w.state === 'online' && before.wans.find((b) => b.wan === w.wan)?.state === 'offline').map((w) => w.wan);
+  const activeBefore = before.wans.filter((w) => w.active).map((w) => w.wan);
+  const activeAfter = after.wans.filter((w) => w.active).map((w) => w.wan);
+  const moved = activeAfter.length > 0 && activeBefore.length > 0 && activeAfter.join() !== activeBefore.join();
+  const traffic = moved ? ` Traffic moved from ${activeBefore.join(' + ')} to ${activeAfter.join(' + ')}.` : '';
+  if (wentOffline.length > 0) {
+    return { kind: 'failover', title: `${routerName}: ${wentOffline.join(', ')} offline`, message: `${wentOffline.join(', ')} stopped answering its checks.${traffic}` };
+  }
+  if (moved && after.forced === 'auto' && before.forced === 'auto') {
+    const backOnline = cameBack.length > 0 ? `${cameBack.join(', ')} is back online. ` : '';
+    return { kind: cameBack.length > 0 ? 'recovered' : 'failover', title: `${routerName}: traffic on ${activeAfter.join(' + ')}`, message: `${backOnline}${traffic.trim()}` };
+  }
+  if (cameBack.length > 0) {
+    return { kind: 'recovered', title: `${routerName}: ${cameBack.join(', ')} back online`, message: `${cameBack.join(', ')} answers its checks again.` };
+  }
+  return null;
+}
+
+function notifyDesktop(notice: FailoverNotice): void {
+  if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+  try {
+    new Notification(notice.title, { body: notice.message, tag: `switchyard-${notice.routerId}` });
+  } catch {
+    // A browser that refuses page notifications still shows the banner.
+  }
+}
+
+/** Watches every router status the app reads and keeps the notices to show. */
+function useFailoverNotices(): { notices: FailoverNotice[]; dismiss(id: string): void } {
+  const [notices, setNotices] = useState<FailoverNotice[]>([]);
+  useEffect(
+    () =>
+      useFailoverStore.subscribe((state, previous) => {
+        for (const [routerId, slice] of Object.entries(state.routers)) {
+          const before = previous.routers[routerId]?.status ?? null;
+          if (slice.status === before) continue;
+          const name = useRoutersStore.getState().routers.find((r) => r.id === routerId)?.name ?? 'Router';
+          const change = describeChange(before, slice.status, name);
+          if (!change) continue;
+          const notice: FailoverNotice = { ...change, id: `${routerId}-${Date.now()}`, routerId, atMs: Date.now() };
+          notifyDesktop(notice);
+          // One notice per router: the newest says where the traffic is now.
+          setNotices((list) => [notice, ...list.filter((n) => n.routerId !== routerId)]);
+        }
+      }),
+    [],
+  );
+  return { notices, dismiss: (id) => setNotices((list) => list.filter((n) => n.id !== id)) };
+}
+
+export function FailoverBanner() {
+  const { notices, dismiss } = useFailoverNotices();
+  const [permission, setPermission] = useState(() => (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission));
+  if (notices.length === 0) return null;
+  return (
+    <Stack gap="xs" mb="md" data-testid="failover-banner">
+      {notices.map((n) => (
+        <Alert
+          key={n.id}
+          role="alert"
+          color={n.kind === 'failover' ? 'red' : 'teal'}
+          data-color={n.kind === 'failover' ? 'red' : 'teal'}
+          icon={n.kind === 'failover' ? <IconAlertTriangle /> : <IconCircleCheck />}
+          title={n.title}
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => dismiss(n.id)}
+        >
+          <Group justify="space-between" wrap="wrap">
+            <Text size="sm">{n.message}</Text>
+            {permission === 'default' && (
+              <Button size="xs" variant="light" leftSection={<IconBell size={14} />} onClick={() => void Notification.requestPermission().then(setPermission)}>
+                Also notify me on this computer
+              </Button>
+            )}
+          </Group>
+        </Alert>
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,57 @@
+// @vitest-environment happy-dom
+// Health at a glance and the failover notice (issue 12 item 2): words and colour roles from the
+// router's own status, and a banner plus a notification when traffic moves.
+import { MantineProvider } from '@mantine/core';
+import { cleanup, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { theme } from '../theme.ts';
+import { status } from './failover/failover-fixtures.test-util.ts';
+import { describeChange } from './failover-banner.tsx';
+import { HealthBadges, summarizeHealth } from './router-health.tsx';
+
+afterEach(cleanup);
+
+const on = (wans: { wan: string; state: 'online' | 'offline' | 'unknown'; active: boolean }[], extra = {}) => status({ enabled: true, mode: 'failover', wans, ...extra });
+
+describe('router health', () => {
+  it('names the uplink carrying traffic and any offline uplink in red, failover on/off, a pending confirmation', () => {
+    const health = summarizeHealth(on([{ wan: 'eth1', state: 'offline', active: false }, { wan: 'wlan0', state: 'online', active: true }], { pendingRevertAtMs: 1 }), true);
+    render(
+      <MantineProvider theme={theme}>
+        <HealthBadges health={health} />
+      </MantineProvider>,
+    );
+    expect(screen.getByTestId('router-health').getAttribute('data-level')).toBe('offline');
+    expect(screen.getByTestId('health-failover').textContent).toBe('Failover on');
+    expect(screen.getByTestId('health-traffic').textContent).toBe('Traffic on wlan0');
+    expect(screen.getByTestId('health-offline').textContent).toBe('eth1 offline');
+    expect(screen.getByTestId('health-offline').getAttribute('data-color')).toBe('red');
+    expect(screen.getByTestId('health-pending').textContent).toBe('Waiting for your confirmation');
+  });
+
+  it('is unknown (grey), never green, when the router does not answer', () => {
+    expect(summarizeHealth(on([{ wan: 'eth1', state: 'online', active: true }]), false).level).toBe('unknown');
+    expect(summarizeHealth(null, true).level).toBe('unknown');
+    expect(summarizeHealth(status({ wans: [] }), true)).toMatchObject({ failover: 'off', level: 'attention' });
+  });
+});
+
+describe('failover notices', () => {
+  it('a blackholed primary: offline, and where the traffic went', () => {
+    const before = on([{ wan: 'eth1', state: 'online', active: true }, { wan: 'wlan0', state: 'online', active: false }]);
+    const after = on([{ wan: 'eth1', state: 'offline', active: false }, { wan: 'wlan0', state: 'online', active: true }]);
+    expect(describeChange(before, after, 'Shop router')).toEqual({ kind: 'failover', title: 'Shop router: eth1 offline', message: 'eth1 stopped answering its checks. Traffic moved from eth1 to wlan0.' });
+  });
+
+  it('the primary back: says so, and that traffic returned', () => {
+    const before = on([{ wan: 'eth1', state: 'offline', active: false }, { wan: 'wlan0', state: 'online', active: true }]);
+    const after = on([{ wan: 'eth1', state: 'online', active: true }, { wan: 'wlan0', state: 'online', active: false }]);
+    expect(describeChange(before, after, 'Shop router')).toMatchObject({ kind: 'recovered', message: 'eth1 is back online. Traffic moved from wlan0 to eth1.' });
+  });
+
+  it('nothing to tell when failover is off or nothing changed', () => {
+    const same = on([{ wan: 'eth1', state: 'online', active: true }]);
+    expect(describeChange(same, same, 'R')).toBeNull();
+    expect(describeChange(status(), status(), 'R')).toBeNull();
+  });
+});
