@@ -8,6 +8,8 @@ import { discoverUplinks } from './uplink-discovery.ts';
 export interface DetectionOptions {
   /** The router address the SSH session connected to; its interface is not offered as an uplink. */
   readonly sessionAddress?: string;
+  /** The nonce of the probe that ran (createDetectProbe); only markers with it count. Default '' (recordings). */
+  readonly nonce?: string;
 }
 
 /** More than the probe can print (its sections are capped); the rest is cut, with a warning. */
@@ -53,11 +55,16 @@ function looksBinary(s: string): boolean {
 
 type Sections = Map<string, string>;
 
-function splitSections(text: string): { sections: Sections; markers: number } {
+function splitSections(text: string, nonce: string): { sections: Sections; markers: number } {
   const sections: Sections = new Map();
-  const re = /\n@@SY:([a-z0-9-]{1,32})@@(?=\n|$)/g;
-  const found: { name: string; start: number; end: number }[] = [];
+  if (!/^[0-9a-f]*$/.test(nonce)) throw new Error('a probe nonce is hex');
+  const re = new RegExp(`\\n@@SY:([a-z0-9-]{1,32})@@${nonce}(?=\\n|$)`, 'g');
+  let found: { name: string; start: number; end: number }[] = [];
   for (let m = re.exec(text); m !== null; m = re.exec(text)) found.push({ name: m[1]!, start: m.index, end: m.index + m[0].length });
+  // What came before the probe's first line is the login shell's (rc files, banners): not trusted.
+  // The last begin is the probe's own; without a nonce (recordings) an rc file may print one too.
+  const begin = found.findLastIndex((f) => f.name === 'begin');
+  if (begin > 0) found = found.slice(begin);
   found.forEach((f, i) => {
     const next = found[i + 1];
     // The marker's own trailing newline is not content; the next marker's leading one is not either.
@@ -194,7 +201,7 @@ export function parseDetection(output: string, serverIdent?: string, options: De
   if (text.length < raw.length) warnings.push(`The router printed ${raw.length} characters, more than the probe can produce; only the first ${text.length} were read.`);
   text = '\n' + text.replace(/\r\n?/g, '\n');
 
-  const { sections, markers } = splitSections(text);
+  const { sections, markers } = splitSections(text, options.nonce ?? '');
   if (markers === 0) {
     if (routerosErrorPattern.test(text)) {
       evidence.push(`the router answered the sh probe with a RouterOS script error: "${excerptOf(text.trim())}"`);

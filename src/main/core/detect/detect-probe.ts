@@ -1,5 +1,9 @@
-// The platform probe: one constant POSIX sh script, sent once per detection, whose sectioned
-// output `parseDetection` reads. Read-only, no user-supplied values, never fails as a whole.
+// The platform probe: one POSIX sh script, sent once per detection, whose sectioned output
+// `parseDetection` reads. Read-only, no user-supplied values, never fails as a whole. Its section
+// markers carry a random nonce made for each run, so text the login shell prints before the probe
+// starts (rc files, banners) or a router-controlled string inside a section cannot pose as a
+// section of its own.
+import { randomBytes } from 'node:crypto';
 import { detectToolNames } from '../../../shared/detect-schemas.ts';
 
 /** Bumped when a section's meaning changes, so old recordings can be told apart. */
@@ -33,8 +37,14 @@ export const detectSectionNames = [
 ] as const;
 export type DetectSectionName = (typeof detectSectionNames)[number];
 
-/** `@@SY:<name>@@` on a line of its own; the probe prints a newline before every marker. */
+/**
+ * `@@SY:<name>@@<nonce>` on a line of its own; the probe prints a newline before every marker.
+ * Recordings made before the nonce (the fixtures) have an empty one.
+ */
 export const DETECT_MARKER_PREFIX = '@@SY:';
+
+/** The run's nonce: hex, so it goes into the script as it is. */
+const noncePattern = /^(?:[0-9a-f]{16,64})?$/;
 
 /**
  * Upper bound of the probe's output (sum of the per-section `head -c` caps plus markers,
@@ -46,21 +56,23 @@ export const DETECT_PROBE_MAX_OUTPUT_BYTES = 384 * 1024;
 // Written for busybox ash (OpenWrt), dash (Debian /bin/sh) and bash alike:
 // - no `set -e`; every command's stderr goes to /dev/null and a failure only empties its section;
 // - `b N` caps a section at N bytes (busybox without FANCY_HEAD lacks `head -c`: fall back to lines);
-// - PATH gets the sbin directories appended, because non-root logins on Debian lack them and
-//   `ip`, `nft`, `conntrack` live there; appending keeps the user's own choice first, and an
-//   unset PATH does not become a leading empty entry (which would mean the current directory);
+// - the system's directories come first in PATH: non-root logins on Debian lack the sbin ones,
+//   where `ip`, `nft`, `conntrack` live, and a PATH set by the login's rc files must not put its
+//   own `ip` or `id` before the system's; the user's PATH follows, for tools only it has;
+// - the uid is the shell's own, read with builtins from /proc/self/status (no command that a
+//   PATH or an exported function could replace), `id -u` only where /proc is missing;
 // - `ubus -t 5` so a stuck ubusd cannot hold the whole probe;
 // - mwan3's version comes from the package databases (opkg status file, apk installed db): mwan3
 //   itself has no version command, and running `mwan3 status` would call iptables repeatedly.
-const lines = [
+const probeLines = (nonce: string): string[] => [
   '# Switchyard platform probe (read-only)',
-  'PATH="${PATH:+$PATH:}/usr/sbin:/sbin:/usr/bin:/bin"; export PATH; LC_ALL=C; export LC_ALL',
+  'PATH="/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}"; export PATH; LC_ALL=C; export LC_ALL',
   'b() { head -c "$1" 2>/dev/null || head -n 300 2>/dev/null || true; }',
-  "s() { printf '\\n@@SY:%s@@\\n' \"$1\"; }",
+  `s() { printf '\\n@@SY:%s@@${nonce}\\n' "$1"; }`,
   `s begin; echo "switchyard-probe ${DETECT_PROBE_VERSION}"`,
   's uname; uname -a 2>/dev/null | b 1024',
   's hostname; cat /proc/sys/kernel/hostname 2>/dev/null | b 256',
-  's id; id -u 2>/dev/null | b 64',
+  "s id; { u=; while read -r k r e _; do [ \"$k\" = 'Uid:' ] && u=$e && break; done </proc/self/status; [ -n \"$u\" ] || u=$(id -u); echo \"$u\"; } 2>/dev/null | b 64",
   's os-release; { cat /etc/os-release 2>/dev/null || cat /usr/lib/os-release 2>/dev/null; } | b 4096',
   's openwrt-release; cat /etc/openwrt_release 2>/dev/null | b 4096',
   's glversion; cat /etc/glversion 2>/dev/null | b 256',
@@ -114,5 +126,15 @@ const lines = [
   'exit 0',
 ];
 
-/** The probe. Send it as the exec command (the login shell runs it: ash, dash or bash). */
-export const DETECT_PROBE_SCRIPT: string = lines.join('\n') + '\n';
+export interface DetectProbe {
+  /** Send it as the exec command (the login shell runs it: ash, dash or bash). */
+  readonly script: string;
+  /** Give it to parseDetection: only markers carrying it count. */
+  readonly nonce: string;
+}
+
+/** A probe with a fresh nonce; `nonce` is for tests and recordings ('' = the recorded format). */
+export function createDetectProbe(nonce: string = randomBytes(12).toString('hex')): DetectProbe {
+  if (!noncePattern.test(nonce)) throw new Error(`A probe nonce is 16 to 64 hex digits, not "${nonce}"`);
+  return { script: probeLines(nonce).join('\n') + '\n', nonce };
+}

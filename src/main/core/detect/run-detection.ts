@@ -4,7 +4,7 @@
 import type { DetectionResult, UplinkCandidate } from '../../../shared/detect-schemas.ts';
 import type { RouterShell } from '../drivers/driver.ts';
 import { shellCommand, type ShellCommand } from '../transport/ssh/shell-quote.ts';
-import { DETECT_PROBE_MAX_OUTPUT_BYTES, DETECT_PROBE_SCRIPT } from './detect-probe.ts';
+import { createDetectProbe, DETECT_PROBE_MAX_OUTPUT_BYTES } from './detect-probe.ts';
 import { parseDetection, type DetectionOptions } from './detect-parse.ts';
 
 const probeTimeoutMs = 20_000;
@@ -38,14 +38,14 @@ export function applyGatewayAnswers(uplinks: readonly UplinkCandidate[], stdout:
 }
 
 /** Probe, parse, then confirm suggested gateways by asking them. */
-export async function runDetection(shell: Pick<RouterShell, 'run'>, options: DetectionOptions = {}): Promise<DetectionResult> {
+export async function runDetection(shell: Pick<RouterShell, 'run'>, options: Omit<DetectionOptions, 'nonce'> = {}, probe = createDetectProbe()): Promise<DetectionResult> {
   // Through `sh -c` so a csh or fish login shell still runs the POSIX probe.
-  const result = await shell.run(shellCommand(['sh', '-c', DETECT_PROBE_SCRIPT]), {
+  const result = await shell.run(shellCommand(['sh', '-c', probe.script]), {
     expectExit: 'any',
     timeoutMs: probeTimeoutMs,
     maxOutputBytes: DETECT_PROBE_MAX_OUTPUT_BYTES * 2,
   });
-  const detection = parseDetection(result.stdout, undefined, options);
+  const detection = parseDetection(result.stdout, undefined, { ...options, nonce: probe.nonce });
   const command = gatewayAnswerCommand(detection.uplinks);
   if (command === null) return detection;
   const answers = await shell.run(command, { expectExit: 'any', timeoutMs: answerTimeoutMs });

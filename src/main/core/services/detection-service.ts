@@ -1,5 +1,6 @@
 // Detects a router's platform and uplinks (the probe, then a ping to each gateway only suggested) and remembers what it found.
 import type { DetectionResult } from '../../../shared/detect-schemas.ts';
+import { requireUsable } from '../detect/detect-errors.ts';
 import { runDetection } from '../detect/run-detection.ts';
 import type { ConnectionService } from './connection-service.ts';
 import type { RoutersService } from './routers-service.ts';
@@ -16,7 +17,8 @@ export class DetectionService {
   async detect(routerId: string): Promise<DetectionResult> {
     const record = this.#routers.record(routerId);
     const connection = await this.#connections.connection(routerId);
-    const detection = await runDetection(connection, /^\d{1,3}(\.\d{1,3}){3}$/.test(record.host) ? { sessionAddress: record.host } : {});
+    // A detection that found no uplink is refused here, so the last good one stays saved.
+    const detection = requireUsable(await runDetection(connection, /^\d{1,3}(\.\d{1,3}){3}$/.test(record.host) ? { sessionAddress: record.host } : {}));
     this.#routers.setDetection(routerId, detection.platform, detection as unknown as Record<string, unknown>);
     return detection;
   }

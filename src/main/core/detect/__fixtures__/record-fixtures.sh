@@ -17,10 +17,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 cleanup
 
-PROBE=$("$NODE" --input-type=module -e "import { DETECT_PROBE_SCRIPT } from '$REPO/src/main/core/detect/detect-probe.ts'; process.stdout.write(DETECT_PROBE_SCRIPT);")
+PROBE=$("$NODE" --input-type=module -e "import { createDetectProbe } from '$REPO/src/main/core/detect/detect-probe.ts'; process.stdout.write(createDetectProbe('').script);")
 
 INDEX="$OUT/index.tsv"
-printf 'file\trc\tbytes\thow the probe was run (PROBE = DETECT_PROBE_SCRIPT, stdin /dev/null)\n' > "$INDEX"
+printf 'file\trc\tbytes\thow the probe was run (PROBE = createDetectProbe('').script, stdin /dev/null)\n' > "$INDEX"
 # rec NAME HOW CMD...: runs CMD with the probe as its last argument, stdout to NAME.txt.
 rec() {
   name=$1; how=$2; shift 2
