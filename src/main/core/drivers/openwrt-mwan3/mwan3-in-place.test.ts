@@ -137,3 +137,26 @@ describe('the admin’s hand-edited mwan3 file (real capture, 19.07.7 + mwan3 2.
     expect(shell.scripts['<install script>']).toBeUndefined();
   });
 });
+
+const s2 = readFixture(real, 's2-ubus-interfaces.json');
+const ubusReply = s2.slice(0, s2.indexOf('\n}\n') + 3);
+
+describe('status on the real 2.8.16 router', () => {
+  it('the capture’s tracker files agree: TRACK_203.0.113.11=skipped on wanb', () => {
+    expect(s2).toContain('/var/run/mwan3track/wanb/TRACK_203.0.113.11=skipped');
+  });
+
+  it('reads a target mwan3 reports as `skipped` (reliability already met) as answering, not down', async () => {
+    const shell = createStagingShell({
+      // Derived: uci export is the file with its package line (no pending changes on that router).
+      [mwan3Commands.exportMwan3.text]: ok(`package mwan3\n${before}`),
+      // The capture holds the ubus reply first, then the tracker's files and a ping: the reply is up to its closing brace.
+      [mwan3Commands.ubusInterfaces.text]: ok(ubusReply),
+      [readPendingCommand().text]: noFile(routerPaths.armed),
+    });
+    const status = await createOpenwrtMwan3Driver(shell, { facts }).readStatus();
+    const wanb = status.wans.find((w) => w.wan === 'wanb')!;
+    expect(wanb.state).toBe('online');
+    expect(wanb.targets).toEqual([{ target: '203.0.113.10', up: true }, { target: '203.0.113.11', up: true }]);
+  });
+});

@@ -87,6 +87,13 @@ const baseTrailer = /^# switchyard-base (\w+) md5=([0-9a-f]{32})$/gm;
 
 const md5Of = (text: string): string => md5sumLine(text).slice(0, 32);
 
+/**
+ * A target mwan3 reports `skipped` answers: it was not asked because enough others already did
+ * (reliability met), or, with check_quality, its latency/loss sits between the up and down
+ * thresholds. Only `down` is a failing target; `unknown` has no result yet.
+ */
+export const answering = (status: string): boolean => status === 'up' || status === 'skipped';
+
 /** One reload per changed package, network first; nothing for a package whose bytes stay. */
 function servicesFor(packages: readonly string[]): ServiceAction[] {
   return [...(packages.includes('network') ? [{ service: 'network', verb: 'reload' } as const] : []), ...(packages.includes(ENGINE) ? [{ service: ENGINE, verb: 'reload' } as const] : [])];
@@ -292,7 +299,7 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
           state: s?.state ?? 'unknown',
           active: active.has(name),
           ...(s?.score !== null && s?.score !== undefined ? { score: s.score } : {}),
-          targets: (s?.targets ?? []).map((t) => ({ target: t.ip, up: t.status === 'up', ...(t.latencyMs ? { rttMs: t.latencyMs } : {}) })),
+          targets: (s?.targets ?? []).map((t) => ({ target: t.ip, up: answering(t.status), ...(t.latencyMs ? { rttMs: t.latencyMs } : {}) })),
         };
       });
       return { enabled: policy !== null, mode: policy?.mode ?? null, forced: forced ?? 'auto', wans, pendingRevertAtMs: pending?.revertAtMs ?? null, events: [] };
