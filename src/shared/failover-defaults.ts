@@ -20,7 +20,7 @@ const linuxTracking: Tracking = {
   failureIntervalSec: 0.2,
 };
 
-/** mwan3 counts whole seconds; 1 s rounds with 3 strikes fail over in seconds, not mwan3's ~50 s. */
+/** mwan3track's counting in 1 s rounds with 3 strikes (the OpenWrt profile below starts from it). */
 const mwan3Tracking: Tracking = {
   method: 'ping',
   targets: [],
@@ -48,8 +48,48 @@ const kmwanTracking: Tracking = {
   failureIntervalSec: 1,
 };
 
+/**
+ * OpenWrt mwan3: the fastest whole-second rounds (interval, failure_interval and timeout 1 s,
+ * one probe each) and 2 failed rounds to go offline, 3 good ones to come back. mwan3track asks
+ * the targets one after the other, so each dead target adds its timeout to a round; 2 strikes
+ * instead of 3 take a round (targets × timeout + 1 s) off the gap. What it costs: a false
+ * failover needs every target to lose a probe in 2 rounds running, at 10 % random loss with 2
+ * targets (0.1² per round, twice) about once in 10⁴ rounds (~3 h); at 2 % loss about once in
+ * 2 months. Issue 16 item 5.
+ */
+const openwrtMwan3Tracking: Tracking = { ...mwan3Tracking, downCount: 2 };
+
 export function defaultTracking(platform: PlatformId): Tracking {
-  return platform === 'linux' ? linuxTracking : platform === 'glinet-kmwan' ? kmwanTracking : mwan3Tracking;
+  return platform === 'linux' ? linuxTracking : platform === 'glinet-kmwan' ? kmwanTracking : openwrtMwan3Tracking;
+}
+
+/**
+ * mwan3's own reaction after its tracker decides (mwan3track → hotplug-call → 15-mwan3 rebuilds
+ * the policy rules, iptables/nft): a bound for a router's own CPU, from the 22.03.4 run (gap
+ * 9.04–9.74 s against 9 s of detection). It can only be confirmed on the device: under CPU
+ * emulation the 19.07.7 router took 2 s to start the hotplug and 8 s to run it (s5-logread).
+ */
+export const mwan3ReactionSec = 1;
+
+/** One part of a failover-time bound, in the words the plan shows. */
+export type FailoverTimePart = { readonly what: string; readonly sec: number };
+
+/**
+ * The worst case from the moment an uplink stops answering to new connections leaving through
+ * the backup on OpenWrt mwan3, with its parts: the failure can start just after a good round
+ * (one `interval` until the next), `down` failing rounds each probing every target in turn for
+ * `timeout` (count = 1), `failure_interval` between them, then mwan3's reaction. mwan3's own
+ * defaults (10 s, 5 strikes, 4 s timeout) give 70 s of detection with one target, 130 s with four.
+ */
+export function mwan3FailoverParts(tracking: Tracking): FailoverTimePart[] | null {
+  if (tracking.method === 'none' || tracking.targets.length === 0) return null;
+  const t = tracking.targets.length;
+  return [
+    { what: 'until the next tracking round (interval)', sec: tracking.intervalSec },
+    { what: `${tracking.downCount} failing rounds × ${t} target${t === 1 ? '' : 's'} × ${tracking.timeoutSec} s timeout`, sec: tracking.downCount * t * tracking.timeoutSec },
+    { what: `${tracking.downCount - 1} pause${tracking.downCount === 2 ? '' : 's'} between failing rounds (failure interval)`, sec: (tracking.downCount - 1) * tracking.failureIntervalSec },
+    { what: "mwan3's reaction: tracker → hotplug → rules (bound for the router's own CPU)", sec: mwan3ReactionSec },
+  ];
 }
 
 /** The agent's main loop decides every tick (resources/agent/README.md). */
@@ -67,13 +107,10 @@ const linkStateSec = agentTickSec;
  *   tick late and the check runs once per tick:
  *   failureInterval ≥ interval: interval + timeout + (down−1)·failureInterval + 2·tick;
  *   failureInterval < interval: interval + 2·timeout + (down−2)·failureInterval + 3·tick.
- * - openwrt-mwan3 (mwan3track): rounds probe the targets one after the other,
- *   each waiting `timeout` when dead (count = 1): interval + down·targets·timeout +
- *   (down−1)·failure_interval (mwan3.md, "Tracker scoring"). mwan3's own defaults (10 s, 5
- *   strikes, 4 s timeout) give 70 s with one target and 130 s with four.
+ * - openwrt-mwan3: mwan3FailoverParts (detection as mwan3.md "Tracker scoring" counts it, then
+ *   mwan3's own reaction).
  */
 export function predictFailoverSec(platform: PlatformId, tracking: Tracking): number | null {
-  const targets = Math.max(1, tracking.targets.length);
   switch (platform) {
     case 'linux':
       if (tracking.method === 'none') return linkStateSec;
@@ -83,9 +120,10 @@ export function predictFailoverSec(platform: PlatformId, tracking: Tracking): nu
       // has gone unanswered for the sensitivity (timeoutSec): sensitivity + one poll.
       if (tracking.method === 'none' || tracking.targets.length === 0) return null;
       return round(tracking.timeoutSec + tracking.intervalSec);
-    case 'openwrt-mwan3':
-      if (tracking.method === 'none' || tracking.targets.length === 0) return null;
-      return round(tracking.intervalSec + tracking.downCount * targets * tracking.timeoutSec + (tracking.downCount - 1) * tracking.failureIntervalSec);
+    case 'openwrt-mwan3': {
+      const parts = mwan3FailoverParts(tracking);
+      return parts ? round(parts.reduce((sum, p) => sum + p.sec, 0)) : null;
+    }
     case 'routeros':
     case 'unknown':
       return null;

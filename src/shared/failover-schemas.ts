@@ -71,6 +71,8 @@ export const applyPlanSchema = z.object({
   /** The platform's own rendering of the change (config text, uci batch), for the expert view. */
   nativeDiff: z.string(),
   predictedFailoverSec: z.number(),
+  /** What the prediction is made of, slowest uplink's, e.g. detection rounds and the engine's reaction (a bound). */
+  predictedFailoverParts: z.array(z.object({ what: z.string(), sec: z.number() })).readonly().optional(),
   /** Refusals found while planning; a plan with problems cannot be committed. */
   problems: z.array(z.string()).readonly(),
   /** Fingerprint of the router's config the plan was made from, to refuse overwriting later edits. */

@@ -9,6 +9,7 @@ import {
   mwan3ToPolicy,
   normalizeMwan3Policy,
   policyToMwan3,
+  predictPolicyFailover,
   predictPolicyFailoverSec,
   readForcedWan,
   removeSwitchyardSectionsOps,
@@ -19,7 +20,7 @@ import {
   switchyardRule,
   type UplinkLookup,
 } from './mwan3-policy-map.ts';
-import { validateMwan3Name } from './mwan3-config.ts';
+import { readMwan3Config, validateMwan3Name } from './mwan3-config.ts';
 import { applyUciBatchOps, buildUciBatch } from './uci/uci-batch.ts';
 import { findUciSection, type UciPackage } from './uci/uci-model.ts';
 import { parseUciConfigFile, parseUciExport } from './uci/uci-parse.ts';
@@ -214,11 +215,24 @@ describe('Switchyard section names', () => {
   });
 });
 
-describe('predictPolicyFailoverSec', () => {
-  it('is the detection time of the preferred uplink', () => {
+describe('predictPolicyFailover', () => {
+  it('is the detection time of the preferred uplink plus mwan3’s reaction, with its parts', () => {
     const p = normalizeMwan3Policy(failover);
-    // wan: interval 5 + 3 × (2 × 1 × 2) + 2 × 2 = 21 s
-    expect(predictPolicyFailoverSec(p)).toBe(21);
+    // wan: interval 5 + 3 × (2 × 1 × 2) + 2 × 2 = 21 s to detect, then ≤ 1 s for mwan3's hotplug and rules.
+    expect(predictPolicyFailoverSec(p)).toBe(22);
+    expect(predictPolicyFailover(p).parts.map((x) => x.sec)).toEqual([5, 12, 4, 1]);
+    expect(predictPolicyFailover(p).parts[1]!.what).toBe('wan: 3 failing rounds × 2 targets × 2 s timeout');
+  });
+
+  it('counts `count` probes per target from the config (the lab capture: count 1, 2 targets, 1 s rounds → 9 s + reaction)', () => {
+    const pkg = parseUciExport(readFixture(lab, 'a_both_online__uci-export-mwan3.txt'), 'mwan3');
+    const read = mwan3ToPolicy(pkg, () => undefined);
+    expect(read).toBeNull();
+    const wan = readMwan3Config(pkg).config.interfaces[0]!;
+    const p = normalizeMwan3Policy({ ...failover, wans: [{ ...failover.wans[0]!, tracking: { ...failover.wans[0]!.tracking, targets: [...wan.trackIps], intervalSec: wan.intervalSec, failureIntervalSec: wan.failureIntervalSec, timeoutSec: wan.timeoutSec, downCount: wan.down } }, failover.wans[1]!] });
+    expect(predictPolicyFailoverSec(p, pkg)).toBe(10);
+    const tripled = applyUciBatchOps(pkg, [{ kind: 'set-option', package: 'mwan3', section: 'wan', option: 'count', value: '3' }]);
+    expect(predictPolicyFailoverSec(p, tripled)).toBe(1 + 3 * 2 * 3 + 2 + 1);
   });
 });
 

@@ -2,7 +2,7 @@
 // only in sections it owns (sy_*) and the managed options of the WANs' interface sections.
 import { failoverPolicySchema, type FailoverPolicy, type Tracking, type Wan, type WanKind } from '../../../../shared/model.ts';
 import { readMwan3Config, validateMwan3Name, type Mwan3Interface } from './mwan3-config.ts';
-import { predictMwan3FailoverSec } from './mwan3-failover-time.ts';
+import { mwan3FailoverParts, mwan3ReactionSec, type FailoverTimePart } from '../../../../shared/failover-defaults.ts';
 import { applyUciBatchOps, type UciBatchOp } from './uci/uci-batch.ts';
 import { findUciOption, findUciSection, findUciSectionIndex, getUciList, type UciPackage, type UciSection } from './uci/uci-model.ts';
 
@@ -349,20 +349,29 @@ export function mwan3ToPolicy(pkg: UciPackage, lookup: UplinkLookup): FailoverPo
 }
 
 /**
- * Worst-case seconds until the router moves traffic off the preferred uplink(s): the slowest
- * detection among WANs that have a backup below them. A WAN without tracking is switched only
- * when its link goes down, which netifd reports at once (0).
+ * Worst-case seconds until new connections leave through a backup, with its parts: the slowest
+ * detection among WANs that have a backup below them (count probes per target from the config),
+ * plus mwan3's own reaction after detection (tracker → hotplug → rules). A WAN without tracking
+ * is switched only when its link goes down, which netifd reports at once (the reaction only).
  */
-export function predictPolicyFailoverSec(policy: FailoverPolicy, pkg?: UciPackage): number {
+export function predictPolicyFailover(policy: FailoverPolicy, pkg?: UciPackage): { readonly sec: number; readonly parts: readonly FailoverTimePart[] } {
   const lowest = Math.max(...policy.wans.map((w) => w.priority));
   const counts = pkg ? readMwan3Config(pkg).config.interfaces : [];
-  const times = policy.wans
-    .filter((w) => w.priority < lowest || policy.mode === 'balance')
-    .map((w) => {
-      const t = w.tracking;
-      if (t.method === 'none' || t.targets.length === 0) return 0;
-      const count = counts.find((i) => i.name === w.name)?.count ?? 1;
-      return predictMwan3FailoverSec({ targets: t.targets.length, intervalSec: t.intervalSec, failureIntervalSec: t.failureIntervalSec, timeoutSec: t.timeoutSec, count, down: t.downCount }).worstSec;
-    });
-  return times.length ? Math.max(...times) : 0;
+  const reaction: FailoverTimePart = { what: "mwan3's reaction: tracker → hotplug → rules (bound for the router's own CPU)", sec: mwan3ReactionSec };
+  let worst: { sec: number; parts: FailoverTimePart[] } = { sec: 0, parts: [] };
+  for (const w of policy.wans.filter((x) => x.priority < lowest || policy.mode === 'balance')) {
+    const t = w.tracking;
+    const count = counts.find((i) => i.name === w.name)?.count ?? 1;
+    const parts =
+      t.method === 'none' || t.targets.length === 0
+        ? [{ what: `${w.name}: no tracking, so only a link that goes down is seen (by netifd, at once)`, sec: 0 }, reaction]
+        : (mwan3FailoverParts({ ...t, timeoutSec: t.timeoutSec * count }) ?? []).map((p) => ({ ...p, what: `${w.name}: ${p.what}${count > 1 && p.what.includes('timeout') ? ` (${count} probes each)` : ''}` }));
+    const sec = parts.reduce((sum, p) => sum + p.sec, 0);
+    if (sec > worst.sec || worst.parts.length === 0) worst = { sec, parts };
+  }
+  return { sec: Math.round(worst.sec * 10) / 10, parts: worst.parts };
+}
+
+export function predictPolicyFailoverSec(policy: FailoverPolicy, pkg?: UciPackage): number {
+  return predictPolicyFailover(policy, pkg).sec;
 }

@@ -169,7 +169,8 @@ describe('readStatus over every recorded state (mwan3 interfaces text; this rout
     expect(status.wans[0]).toEqual({
       wan: 'wan', state: 'online', active: true, score: 10,
       targets: [
-        { target: '1.0.0.1', up: true }, { target: '1.1.1.1', up: true }, { target: '208.67.222.222', up: false }, { target: '208.67.220.220', up: false },
+        // `skipped`: not asked because reliability was already met — answering, not down.
+        { target: '1.0.0.1', up: true }, { target: '1.1.1.1', up: true }, { target: '208.67.222.222', up: true }, { target: '208.67.220.220', up: true },
       ],
     });
     expect(status.wans[1]).toMatchObject({ wan: 'wanb', state: 'offline', active: false, score: 0 });
@@ -181,7 +182,7 @@ describe('readStatus over every recorded state (mwan3 interfaces text; this rout
     const status = await createOpenwrtMwan3Driver(shell, { facts: labFacts }).readStatus();
     expect(status.wans).toEqual([
       { wan: 'wan', state: 'online', active: false, score: 6, targets: [
-        { target: '119.29.29.29', up: false }, { target: '180.76.76.76', up: false }, { target: '223.5.5.5', up: true }, { target: '223.6.6.6', up: true },
+        { target: '119.29.29.29', up: true }, { target: '180.76.76.76', up: true }, { target: '223.5.5.5', up: true }, { target: '223.6.6.6', up: true },
       ] },
       { wan: 'wanb', state: 'unknown', active: false, targets: [] },
     ]);
@@ -209,8 +210,9 @@ describe('plan', () => {
     expect(plan.nativeDiff).toContain('--- /etc/config/mwan3');
     expect(plan.nativeDiff).toContain('mwan3.sy_default: new rule section');
     expect(plan.nativeDiff).toContain(`# switchyard-base mwan3 md5=${md5sumLine(fileOf(labExport)).slice(0, 32)}`);
-    // wan: interval 5 + 3 × (2 targets × 2 s) + 2 × 2 = 21 s
-    expect(plan.predictedFailoverSec).toBe(21);
+    // wan: interval 5 + 3 × (2 targets × 2 s) + 2 × 2 = 21 s to detect, ≤ 1 s for mwan3 to react.
+    expect(plan.predictedFailoverSec).toBe(22);
+    expect(plan.predictedFailoverParts!.map((p) => p.sec)).toEqual([5, 12, 4, 1]);
   });
 
   it('plans nothing when the router already has the policy', async () => {

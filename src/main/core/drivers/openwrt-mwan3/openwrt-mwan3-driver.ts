@@ -13,7 +13,7 @@ import {
   mwan3ToPolicy,
   normalizeMwan3Policy,
   policyToMwan3,
-  predictPolicyFailoverSec,
+  predictPolicyFailover,
   readForcedWan,
   switchyardForcedPolicy,
   switchyardMember,
@@ -348,7 +348,8 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
         baseTrailerLine('mwan3', text),
         baseTrailerLine('network', networkText),
       ].join('\n');
-      return { platform: 'openwrt-mwan3', policy, changes, nativeDiff, predictedFailoverSec: predictPolicyFailoverSec(policy, after), problems };
+      const prediction = predictPolicyFailover(policy, after);
+      return { platform: 'openwrt-mwan3', policy, changes, nativeDiff, predictedFailoverSec: prediction.sec, predictedFailoverParts: prediction.parts, problems };
     },
 
     async commit(plan: ApplyPlan, opts: { revertInSec: number }): Promise<CommitResult> {
