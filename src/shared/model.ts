@@ -79,7 +79,7 @@ export type LinkHealth = Readonly<z.infer<typeof linkHealthSchema>>;
 // The second row are the router's own log kinds (RouterEvent in drivers/driver.ts), backfilled.
 export const linkEventKinds = [
   'state', 'active', 'apply', 'confirm', 'rollback', 'manual-failover', 'drill', 'monitor',
-  'offline', 'online', 'switch', 'revert', 'force', 'auto', 'remove', 'dampening',
+  'offline', 'online', 'switch', 'revert', 'force', 'auto', 'remove', 'dampening', 'router',
 ] as const;
 export const linkEventSchema = z.object({
   id: z.string(),

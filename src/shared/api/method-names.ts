@@ -32,7 +32,7 @@ export const methodNames = [
   'inventory.export',
   'inventory.import',
 ] as const;
-export const eventNames = ['onDidChangeSites', 'onDidLinkEvent', 'onDidSample'] as const;
+export const eventNames = ['onDidChangeSites', 'onDidLinkEvent', 'onDidSample', 'onDidRouterStatus'] as const;
 
 export const ipcChannels = { call: 'switchyard:call', event: 'switchyard:event' } as const;
 

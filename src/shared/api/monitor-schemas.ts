@@ -1,6 +1,7 @@
 // Live monitoring and history as they cross the contract: request/response schemas for the
 // `monitor.*` and `history.*` methods and the `onDidSample` event.
 import { z } from 'zod';
+import { routerStatusSchema } from '../failover-schemas.ts';
 import { linkEventSchema } from '../model.ts';
 
 const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _ only');
@@ -151,4 +152,8 @@ export const monitorMethods = {
 /** Events to merge into `events` (onDidLinkEvent already exists there). */
 export const monitorEvents = {
   onDidSample: sampleBatchSchema,
+  /** The router's failover status, pushed at every poll (≤ 1 s) while its monitor runs, so the
+   * screen follows the router without asking. */
+  onDidRouterStatus: z.object({ routerId: z.string(), atMs: z.number(), status: routerStatusSchema }),
 } as const;
+export type RouterStatusPush = z.infer<typeof monitorEvents.onDidRouterStatus>;

@@ -6,7 +6,8 @@ import type { Logger } from '../logger.ts';
 import type { ProbeClock, ProbeFlavor } from '../probes/probe-tracker.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { SnmpCredentials } from '../transport/snmp/snmp-poller.ts';
-import type { SampleBatch } from '../../../shared/api/monitor-schemas.ts';
+import type { RouterStatusPush, SampleBatch } from '../../../shared/api/monitor-schemas.ts';
+import type { RouterEvent } from '../drivers/driver.ts';
 
 export type ProbeMethod = 'ping' | 'httping';
 
@@ -40,6 +41,7 @@ export interface SnmpTarget {
 export interface MonitorEmit {
   (event: 'onDidSample', payload: SampleBatch): void;
   (event: 'onDidLinkEvent', payload: LinkEvent): void;
+  (event: 'onDidRouterStatus', payload: RouterStatusPush): void;
 }
 
 export type Notify = (title: string, body: string) => void;
@@ -71,6 +73,9 @@ export interface RouterMonitorOptions {
   readonly snmp?: SnmpTarget | null;
   /** The driver's status, polled every statusIntervalMs; absent: no router-state events. */
   readonly readStatus?: () => Promise<RouterStatus>;
+  /** The engine's own event log (driver.readRouterEvents): backfilled into history on start and
+   * whenever the status shows the log grew. Present: router events come only from it. */
+  readonly readRouterEvents?: (sinceMs: number) => Promise<RouterEvent[]>;
   readonly history?: HistoryStore;
   readonly emit: MonitorEmit;
   readonly notify?: Notify;

@@ -13,6 +13,7 @@ import type { MinuteRollup } from '../store/history-store.ts';
 import { EventPacer } from './event-pacer.ts';
 import type { MonitorSample, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { MonitorUplink, RouterMonitorOptions } from './monitor-types.ts';
+import { isFailover, RouterEventBackfill } from './router-event-backfill.ts';
 import { StatusWatcher, type LinkEventDraft } from './status-watcher.ts';
 import { ThroughputSource } from './throughput-source.ts';
 import { UplinkProbe, type UplinkProbeState } from './uplink-probe.ts';
@@ -75,6 +76,8 @@ export class RouterMonitor {
   readonly #newId: () => string;
   #throughput: ThroughputSource | undefined;
   #status: StatusWatcher | undefined;
+  #backfill: RouterEventBackfill | undefined;
+  #lastLogKey: string | null = null;
   #statusHealth: { ok: boolean; message: string | null; atMs: number | null } | null = null;
   #throughputNotes: readonly string[] = [];
   #tickTimer: unknown;
@@ -186,10 +189,34 @@ export class RouterMonitor {
     });
     this.#throughput.start();
 
+    if (o.readRouterEvents && o.history) {
+      this.#backfill = new RouterEventBackfill({
+        routerId: o.routerId,
+        read: o.readRouterEvents,
+        history: o.history,
+        nowMs: () => Date.now(),
+        log: this.#log,
+        onNew: (events) => this.#onRouterEvents(events),
+      });
+      // "While you were away": what the router logged before this window looked.
+      void this.#backfill.run();
+    }
     if (o.readStatus) {
       this.#status = new StatusWatcher({
         readStatus: o.readStatus,
-        intervalMs: o.statusIntervalMs ?? 2000,
+        // The screen follows the router within a second.
+        intervalMs: o.statusIntervalMs ?? 1000,
+        engineLog: this.#backfill !== undefined,
+        onStatus: (status, atMs) => {
+          o.emit('onDidRouterStatus', { routerId: o.routerId, atMs: Math.round(atMs), status });
+          // The newest line of the router's log changed: copy what is new into history.
+          const newest = status.events.at(-1);
+          const key = newest ? `${newest.atMs}|${newest.kind}|${newest.message}` : null;
+          if (this.#backfill && key !== this.#lastLogKey) {
+            this.#lastLogKey = key;
+            void this.#backfill.run();
+          }
+        },
         clock: this.#clock,
         onEvents: (drafts) => {
           for (const d of drafts) this.#linkEvent(d);
@@ -350,6 +377,22 @@ export class RouterMonitor {
         ruleMetAtMs: rt.firstLostSentMs + (this.#lossAfter - 1) * rt.intervalMs + rt.timeoutMs,
         event,
       });
+    }
+  }
+
+  /** Router events stored for the first time: to the screen at once (a failover is not paced
+   * behind the offline that caused it), a notification for a fresh failover. */
+  #onRouterEvents(events: readonly LinkEvent[]): void {
+    if (!this.#running) return;
+    // After a long absence only the latest go out live; the Events tab reads the rest from history.
+    for (const e of events.slice(-50)) this.#o.emit('onDidLinkEvent', e);
+    const fresh = events.filter((e) => isFailover(e) && Date.now() - e.atMs < 60_000);
+    for (const e of fresh) {
+      try {
+        this.#o.notify?.(`Failover on ${this.#o.routerName ?? this.#o.routerId}`, e.message);
+      } catch {
+        // A notification that cannot be shown must not stop monitoring.
+      }
     }
   }
 

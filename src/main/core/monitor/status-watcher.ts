@@ -1,4 +1,4 @@
-// Polls the driver's router status every 2 s and turns each change (an uplink online/offline,
+// Polls the driver's router status every second and turns each change (an uplink online/offline,
 // the active link, a forced link, an apply waiting for confirmation, events the router logged)
 // into LinkEvent drafts. Times are ours, never the router's clock (it may jump).
 import { linkEventKinds, type LinkEvent } from '../../../shared/model.ts';
@@ -10,8 +10,11 @@ export type LinkEventDraft = Omit<LinkEvent, 'id' | 'routerId' | 'atMs'> & { rea
 const eventKey = (e: RouterStatus['events'][number]) => `${e.atMs}|${e.kind}|${e.wan ?? ''}|${e.message}`;
 
 /** Changes from `prev` to `next`; `seenRouterEvents` is updated with the router's events seen. */
-export function diffRouterStatus(prev: RouterStatus | null, next: RouterStatus, seenRouterEvents: Set<string>): LinkEventDraft[] {
+export function diffRouterStatus(prev: RouterStatus | null, next: RouterStatus, seenRouterEvents: Set<string>, engineLog = false): LinkEventDraft[] {
   const out: LinkEventDraft[] = [];
+  // The engine's own log is backfilled with the router's times (router-event-backfill.ts): two
+  // polls' difference would only say the same thing again, later and less exactly.
+  if (engineLog) return out;
   if (prev === null) {
     // The first read is the baseline: what the router logged before we looked is not news.
     for (const e of next.events) seenRouterEvents.add(eventKey(e));
@@ -81,6 +84,10 @@ export interface StatusWatcherOptions {
   readonly clock: ProbeClock;
   readonly onEvents: (drafts: readonly LinkEventDraft[], atMs: number) => void;
   readonly onHealth: (ok: boolean, message: string | null, atMs: number) => void;
+  /** Every status read, as read (pushed to the screen; triggers the engine-log backfill). */
+  readonly onStatus?: (status: RouterStatus, atMs: number) => void;
+  /** The engine's log is backfilled separately: no events from status differences. */
+  readonly engineLog?: boolean;
 }
 
 export class StatusWatcher {
@@ -118,9 +125,10 @@ export class StatusWatcher {
       .then((status) => {
         if (!this.#running) return;
         const atMs = this.#o.clock.nowMs();
-        const drafts = diffRouterStatus(this.#last, status, this.#seen);
+        const drafts = diffRouterStatus(this.#last, status, this.#seen, this.#o.engineLog ?? false);
         this.#last = status;
         this.#o.onHealth(true, null, atMs);
+        this.#o.onStatus?.(status, atMs);
         if (drafts.length > 0) this.#o.onEvents(drafts, atMs);
       })
       .catch((error: unknown) => {

@@ -53,6 +53,11 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
     ...(driver && driver.platform !== 'linux' && {
       probeCommand: (uplink, target, method) => driver.probeCommand({ name: uplink.name, device: uplink.device, kind: uplink.kind, hasDefaultRoute: false }, target, method),
     }),
-    ...(driver && policy && { readStatus: () => driver.readStatus() }),
+    // With an engine log the status is read even before failover is on: an apply made elsewhere
+    // (the CLI, another window) shows within a poll.
+    ...(driver && (policy || driver.readRouterEvents) && { readStatus: () => driver.readStatus() }),
+    // The router is the record: its engine's log is read even when failover is off now (a remove
+    // or a revert happened while no window watched).
+    ...(driver?.readRouterEvents && { readRouterEvents: (sinceMs: number) => driver.readRouterEvents!(sinceMs) }),
   };
 }

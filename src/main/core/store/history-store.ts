@@ -67,6 +67,7 @@ export class HistoryStore {
   readonly #insertMinute: StatementSync;
   readonly #insertSeries: StatementSync;
   readonly #insertEvent: StatementSync;
+  readonly #insertEventOnce: StatementSync;
   readonly #knownSeries = new Set<string>();
 
   constructor(db: DatabaseSync, retention: Partial<HistoryRetention> = {}) {
@@ -79,6 +80,9 @@ export class HistoryStore {
     this.#insertSeries = db.prepare('INSERT OR IGNORE INTO history_series (router_id, wan) VALUES (?, ?)');
     this.#insertEvent = db.prepare(
       'INSERT OR REPLACE INTO history_events (id, router_id, at_ms, kind, wan, from_value, to_value, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.#insertEventOnce = db.prepare(
+      'INSERT OR IGNORE INTO history_events (id, router_id, at_ms, kind, wan, from_value, to_value, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
   }
 
@@ -108,6 +112,28 @@ export class HistoryStore {
         this.#insertEvent.run(e.id, e.routerId, Math.round(e.atMs), e.kind, e.wan ?? null, e.from ?? null, e.to ?? null, e.message);
       }
     });
+  }
+
+  /**
+   * Stores events that are not stored yet (same id: already there, left as it was) and returns
+   * the new ones. The backfill of a router's own log reads overlapping windows: no duplicates.
+   */
+  addNewEvents(events: readonly LinkEvent[]): LinkEvent[] {
+    const added: LinkEvent[] = [];
+    if (events.length === 0) return added;
+    this.#transaction(() => {
+      for (const e of events) {
+        const r = this.#insertEventOnce.run(e.id, e.routerId, Math.round(e.atMs), e.kind, e.wan ?? null, e.from ?? null, e.to ?? null, e.message);
+        if (Number(r.changes) > 0) added.push(e);
+      }
+    });
+    return added;
+  }
+
+  /** The time of a router's latest event whose id starts with `idPrefix`, or null. */
+  lastEventAtMs(routerId: string, idPrefix: string): number | null {
+    const row = this.#db.prepare("SELECT MAX(at_ms) AS at FROM history_events WHERE router_id = ? AND substr(id, 1, length(?)) = ?").get(routerId, idPrefix, idPrefix) as { at: number | null } | undefined;
+    return row?.at ?? null;
   }
 
   /** Uplinks with any history for this router. */

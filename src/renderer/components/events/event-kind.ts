@@ -21,6 +21,7 @@ const kindInfo: Readonly<Record<LinkEventKind, { label: string; color: string }>
   auto: { label: 'Automatic', color: 'grape' },
   remove: { label: 'Remove', color: 'gray' },
   dampening: { label: 'Dampening', color: 'yellow' },
+  router: { label: 'Router log', color: 'gray' },
 };
 
 export const eventKinds: readonly LinkEventKind[] = linkEventKinds;

@@ -13,6 +13,7 @@ import { probeArgv } from '../../probes/probe-command.ts';
 import { sh, shellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { RouterDriver, RouterShell } from '../driver.ts';
 import { agentWanName, parseAgentConfig, renderAgentConfig } from './agent-config.ts';
+import { agentRouterEvents, parseAgentLog } from './agent-events.ts';
 import { parseAgentStatus, toRouterStatus } from './agent-status.ts';
 import { describeChanges, lineDiff } from './policy-diff.ts';
 
@@ -119,6 +120,18 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
       if (result.exitCode === 127 || /not found|No such file/.test(result.stderr)) return disabledStatus;
       if (result.exitCode !== 0) throw new SwitchyardError('command-failed', `switchyard-agent status failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
       return toRouterStatus(parseAgentStatus(result.stdout), now());
+    },
+
+    async readRouterEvents(sinceMs) {
+      const sentMs = now();
+      // The whole log (the agent trims it at 2 × eventLogLines, default 1000 lines).
+      const result = await shell.run(agent('status', '1000'), { expectExit: 'any', timeoutMs: 20_000, maxOutputBytes: 4 * 1024 * 1024 });
+      const receivedMs = now();
+      if (result.exitCode === 127 || /not found|No such file/.test(result.stderr)) return [];
+      if (result.exitCode !== 0) throw new SwitchyardError('command-failed', `switchyard-agent status failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+      const log = parseAgentLog(result.stdout);
+      // The router's clock against ours, measured on this very read (error ≤ half its round trip).
+      return agentRouterEvents(log.events, (sentMs + receivedMs) / 2 - log.nowMs, sinceMs);
     },
 
     async plan(desired) {

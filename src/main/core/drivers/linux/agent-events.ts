@@ -1,0 +1,91 @@
+// The agent's own event log (`events` of `switchyard-agent status N`; resources/agent/README.md,
+// "Status") as platform-neutral RouterEvents: what the router did, when the router says it did,
+// translated to the laptop's clock with an offset measured on the same read.
+import { z } from 'zod';
+import { SwitchyardError } from '../../../../shared/errors.ts';
+import type { RouterEvent, RouterEventKind } from '../driver.ts';
+
+/** Only what the event log needs: a half-written `state` (another read's business) cannot hide it. */
+const agentLogSchema = z
+  .object({
+    agent: z.literal('switchyard-agent'),
+    nowMs: z.number(),
+    events: z.array(z.object({ tMs: z.number(), kind: z.string(), data: z.record(z.string(), z.unknown()).optional() }).passthrough()),
+  })
+  .passthrough();
+type AgentEvent = z.infer<typeof agentLogSchema>['events'][number];
+
+/** The log part of `switchyard-agent status N` output. */
+export function parseAgentLog(stdout: string): z.infer<typeof agentLogSchema> {
+  let value: unknown;
+  try {
+    value = JSON.parse(stdout);
+  } catch {
+    throw new SwitchyardError('command-failed', `switchyard-agent status did not print JSON (it printed: ${JSON.stringify(stdout.slice(0, 120))}). Reinstall the agent from the WAN Failover tab.`);
+  }
+  const parsed = agentLogSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new SwitchyardError('command-failed', `switchyard-agent status printed an event log of an unexpected shape (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
+  }
+  return parsed.data;
+}
+
+/** Bookkeeping of the agent itself, not something that happened to the failover. */
+const quietKinds = new Set(['daemon-start', 'snapshot', 'service-installed', 'config-loaded', 'route-removed']);
+
+/**
+ * `offsetMs` = laptop clock − router clock, measured when the status was read (the midpoint of
+ * the request against the agent's `nowMs`). Events before `sinceMs` (laptop clock) are left out.
+ */
+export function agentRouterEvents(events: readonly AgentEvent[], offsetMs: number, sinceMs: number): RouterEvent[] {
+  const out: RouterEvent[] = [];
+  for (const e of events) {
+    if (quietKinds.has(e.kind)) continue;
+    const atMs = Math.round(e.tMs + offsetMs);
+    if (atMs < sinceMs) continue;
+    const data = e.data ?? {};
+    out.push({
+      // The router's own time and line: the same event read again gets the same key.
+      key: `${e.tMs}|${e.kind}|${JSON.stringify(data)}`,
+      atMs,
+      routerAtMs: e.tMs,
+      ...describe(e.kind, data),
+    });
+  }
+  return out.sort((a, b) => a.routerAtMs - b.routerAtMs);
+}
+
+function describe(kind: string, data: Record<string, unknown>): Pick<RouterEvent, 'kind' | 'wan' | 'from' | 'to' | 'message'> {
+  const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
+  const list = (v: unknown) => (Array.isArray(v) ? v.map(String).join(' + ') || 'none' : str(v) || 'none');
+  const reason = data.reason !== undefined && data.reason !== '' ? ` (${str(data.reason)})` : '';
+  switch (kind) {
+    case 'status': {
+      const wan = str(data.wan);
+      const to = str(data.to);
+      const k: RouterEventKind = to === 'offline' ? 'offline' : to === 'online' ? 'online' : 'other';
+      return { kind: k, wan, from: str(data.from), to, message: `${wan} went ${to}${reason}` };
+    }
+    case 'switch':
+      return { kind: 'switch', from: list(data.from), to: list(data.to), message: `Traffic moved from ${list(data.from)} to ${list(data.to)}${reason}` };
+    case 'revert':
+      // A revert the user asked for is a rollback; the timer's or the deadline's is the router's own.
+      return data.reason === 'manual'
+        ? { kind: 'rollback', message: 'Rolled back to the previous settings on request' }
+        : { kind: 'revert', message: `The router restored the previous settings by itself, unconfirmed${reason}` };
+    case 'apply':
+      return { kind: 'apply', message: `New settings applied on the router; they revert in ${str(data.revertInSec)} s unless confirmed` };
+    case 'confirm':
+      return { kind: 'confirm', message: 'The router kept the new settings (confirmed)' };
+    case 'force':
+      return data.target === 'auto'
+        ? { kind: 'auto', message: 'Back to automatic failover' }
+        : { kind: 'force', wan: str(data.target), to: str(data.target), message: `Traffic forced onto ${str(data.target)}` };
+    case 'flows-moved':
+      return { kind: 'other', wan: str(data.wan), message: `Moved ${str(data.deleted ?? 0)} open connections off ${str(data.wan)}${reason}` };
+    case 'install':
+      return { kind: 'other', message: data.upgrade === true ? `Switchyard agent ${str(data.version)} installed over an older one` : `Switchyard agent ${str(data.version)} installed` };
+    default:
+      return { kind: 'other', ...(typeof data.wan === 'string' && { wan: data.wan }), message: `${kind.replace(/-/g, ' ')}${reason}` };
+  }
+}
