@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const lab = labFixture({ name: 'clifo', routers: 1, wans: 2 });
 const bin = resolve(import.meta.dirname, '../../bin/switchyard');
@@ -15,11 +16,12 @@ const dir = mkdtempSync(join(tmpdir(), 'sy-clifo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function switchyard(...args: string[]) {
-  const result = spawnSync(bin, [...args, '--data-dir', join(dir, 'data')], { encoding: 'utf8', env: { ...process.env, SWITCHYARD_NO_KEYRING: '1' }, timeout: 60_000 });
+  const result = spawnSync(bin, [...args, '--data-dir', join(dir, 'data')], { encoding: 'utf8', env: { ...process.env, SWITCHYARD_NO_KEYRING: '1' }, timeout: 3 * busyDeadlineMs });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe.skipIf(lab.skipReason)('switchyard failover … against the lab', () => {
+// A whole enable → remove cycle over several CLI processes: minutes on a loaded 2-core machine.
+describe.skipIf(lab.skipReason)('switchyard failover … against the lab', { timeout: 10 * busyDeadlineMs }, () => {
   it('enables, applies, confirms, forces and removes', () => {
     const r = lab.info().routers[0]!;
     const site = JSON.parse(switchyard('sites', 'add', 'Lab', '--json').out) as { id: string };

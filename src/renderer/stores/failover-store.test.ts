@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../shared/api/contract.ts';
 import type { ApiError } from '../../shared/errors.ts';
-import { ApiCallError } from '../api/api.ts';
+import { api, ApiCallError } from '../api/api.ts';
 import { appliedPolicy, plan, snapshot, status } from '../components/failover/failover-fixtures.test-util.ts';
 import { balanceShares, wanIssueKey } from '../components/failover/policy-issues.ts';
 import { canApply, statusPollMs, useFailoverStore, type RouterFailover } from './failover-store.ts';
@@ -192,6 +192,24 @@ describe('status polling', () => {
     stop();
     await vi.advanceTimersByTimeAsync(statusPollMs * 3);
     expect(calls.filter((c) => c.method === 'failover.status')).toHaveLength(3);
+  });
+
+  it("takes the router status the core pushes for this router at once, without waiting for the poll (issue 11)", async () => {
+    await openWithPolicy();
+    const listeners: Array<(p: unknown) => void> = [];
+    const off = vi.fn();
+    vi.mocked(api.on).mockImplementation(((event: string, listener: (p: unknown) => void) => {
+      if (event === 'onDidRouterStatus') listeners.push(listener);
+      return off;
+    }) as never);
+    const stop = store().startPolling(id);
+    const movedToWlan = status({ enabled: true, mode: 'failover', wans: [{ wan: 'wan', state: 'offline', active: false }, { wan: 'wlan', state: 'online', active: true }] });
+    listeners.forEach((l) => l({ routerId: 'other', atMs: 1, status: status({ enabled: false }) }));
+    expect(slice().status?.enabled).toBe(true);
+    listeners.forEach((l) => l({ routerId: id, atMs: 2, status: movedToWlan }));
+    expect(slice().status?.wans.filter((w) => w.active).map((w) => w.wan)).toEqual(['wlan']);
+    stop();
+    expect(off).toHaveBeenCalled();
   });
 });
 

@@ -227,7 +227,17 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       const timer = setInterval(() => {
         if (current(routerId).load === 'ready') void get().pollStatus(routerId);
       }, statusPollMs);
-      return () => clearInterval(timer);
+      // While the router's monitor runs, the core pushes its status every second and at once when
+      // the router logs a change: the screen follows the router without waiting for the poll.
+      const off = api.on('onDidRouterStatus', (push) => {
+        if (push.routerId !== routerId || current(routerId).load !== 'ready') return;
+        patch(routerId, { status: push.status, statusError: null });
+        settlePending(routerId, push.status);
+      });
+      return () => {
+        clearInterval(timer);
+        off();
+      };
     },
 
     enable(routerId) {

@@ -61,6 +61,12 @@ export interface RouterDriver {
    * whose driver cannot read it yet; [] when the engine is not installed or logged nothing since.
    */
   readRouterEvents?(sinceMs: number): Promise<RouterEvent[]>;
+  /**
+   * Follows the engine's event log as the router writes it (a long-running stream): `onLine` is
+   * called for each new line, so the screen can re-read the status at once instead of waiting for
+   * the next poll. Absent where the platform cannot follow its log; the status poll still runs.
+   */
+  followRouterEvents?(onLine: () => void): Promise<StreamHandle>;
   /** The form of a probe that leaves through one uplink, for monitoring. */
   probeCommand(wan: WanCandidate, target: string, method: 'ping' | 'httping'): readonly string[];
 }

@@ -8,6 +8,7 @@ import type { HistoryStore } from '../store/history-store.ts';
 import type { SnmpCredentials } from '../transport/snmp/snmp-poller.ts';
 import type { RouterStatusPush, SampleBatch } from '../../../shared/api/monitor-schemas.ts';
 import type { RouterEvent } from '../drivers/driver.ts';
+import type { StreamHandle } from '../transport/ssh/ssh-connection.ts';
 
 export type ProbeMethod = 'ping' | 'httping';
 
@@ -76,6 +77,9 @@ export interface RouterMonitorOptions {
   /** The engine's own event log (driver.readRouterEvents): backfilled into history on start and
    * whenever the status shows the log grew. Present: router events come only from it. */
   readonly readRouterEvents?: (sinceMs: number) => Promise<RouterEvent[]>;
+  /** Follows the engine's log as it is written (driver.followRouterEvents): each new line makes
+   * the status be read at once, so the screen follows a failover within a status read. */
+  readonly followRouterEvents?: (onLine: () => void) => Promise<StreamHandle>;
   readonly history?: HistoryStore;
   readonly emit: MonitorEmit;
   readonly notify?: Notify;

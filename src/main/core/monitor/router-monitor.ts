@@ -13,6 +13,7 @@ import type { MinuteRollup } from '../store/history-store.ts';
 import { EventPacer } from './event-pacer.ts';
 import type { MonitorSample, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { MonitorUplink, RouterMonitorOptions } from './monitor-types.ts';
+import type { StreamHandle } from '../transport/ssh/ssh-connection.ts';
 import { isFailover, RouterEventBackfill } from './router-event-backfill.ts';
 import { StatusWatcher, type LinkEventDraft } from './status-watcher.ts';
 import { ThroughputSource } from './throughput-source.ts';
@@ -78,6 +79,7 @@ export class RouterMonitor {
   #status: StatusWatcher | undefined;
   #backfill: RouterEventBackfill | undefined;
   #lastLogKey: string | null = null;
+  #follow: { handle: StreamHandle | undefined; loop: Promise<void> | undefined; wake: (() => void) | undefined } = { handle: undefined, loop: undefined, wake: undefined };
   #statusHealth: { ok: boolean; message: string | null; atMs: number | null } | null = null;
   #throughputNotes: readonly string[] = [];
   #tickTimer: unknown;
@@ -227,6 +229,7 @@ export class RouterMonitor {
       });
       this.#status.start();
     }
+    if (o.followRouterEvents) this.#follow.loop = this.#followLog(o.followRouterEvents);
     this.#scheduleTick();
   }
 
@@ -235,11 +238,14 @@ export class RouterMonitor {
     if (!this.#running) return;
     this.#running = false;
     if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
+    this.#follow.wake?.();
     await Promise.all([
       ...this.#uplinks.map((rt) => rt.probe?.stop()),
       this.#throughput?.stop(),
       this.#status?.stop(),
+      this.#follow.handle?.stop().catch(() => undefined),
     ]);
+    await this.#follow.loop;
     this.#events.flush();
   }
 
@@ -377,6 +383,36 @@ export class RouterMonitor {
         ruleMetAtMs: rt.firstLostSentMs + (this.#lossAfter - 1) * rt.intervalMs + rt.timeoutMs,
         event,
       });
+    }
+  }
+
+  /** Follows the router's log while monitoring runs; a line means: read the status and the log now. */
+  async #followLog(follow: NonNullable<RouterMonitorOptions['followRouterEvents']>): Promise<void> {
+    let backoffMs = 1000;
+    while (this.#running) {
+      const startedMs = this.#clock.nowMs();
+      try {
+        const handle = await follow(() => {
+          this.#status?.pollNow();
+          void this.#backfill?.run();
+        });
+        this.#follow.handle = handle;
+        if (!this.#running) await handle.stop();
+        await handle.done;
+      } catch (error) {
+        this.#log.warn(`could not follow the router's event log: ${(error as Error).message}`);
+      }
+      this.#follow.handle = undefined;
+      if (!this.#running) return;
+      if (this.#clock.nowMs() - startedMs > 30_000) backoffMs = 1000;
+      await new Promise<void>((resolve) => {
+        const timer = this.#clock.setTimeout(resolve, backoffMs);
+        this.#follow.wake = () => {
+          this.#clock.clearTimeout(timer);
+          resolve();
+        };
+      });
+      backoffMs = Math.min(30_000, backoffMs * 2);
     }
   }
 

@@ -2,7 +2,8 @@
 // difference between two polls; an engine that logs nothing (mwan3) still gets them.
 import { describe, expect, it } from 'vitest';
 import type { RouterStatus } from '../../../shared/failover-schemas.ts';
-import { diffRouterStatus } from './status-watcher.ts';
+import { FakeProbeClock } from '../probes/fake-probe-clock.test-util.ts';
+import { diffRouterStatus, StatusWatcher } from './status-watcher.ts';
 
 const base: RouterStatus = {
   enabled: true,
@@ -51,5 +52,43 @@ describe('diffRouterStatus', () => {
     const logged: RouterStatus = { ...base, events: [{ atMs: 5, kind: 'apply', message: 'New settings applied' }] };
     expect(diffRouterStatus(base, logged, seen)).toHaveLength(1);
     expect(diffRouterStatus(logged, logged, seen)).toHaveLength(0);
+  });
+});
+
+describe('StatusWatcher (issue 11: the screen follows the router within a second)', () => {
+  const flush = async () => {
+    for (let i = 0; i < 10; i++) await Promise.resolve();
+  };
+
+  it('polls at its interval, and at once when the router log grows', async () => {
+    const clock = new FakeProbeClock(1_000_000);
+    const readsAt: number[] = [];
+    const pushed: RouterStatus[] = [];
+    const watcher = new StatusWatcher({
+      readStatus: async () => {
+        readsAt.push(clock.nowMs());
+        return base;
+      },
+      intervalMs: 1000,
+      clock,
+      engineLog: true,
+      onEvents: () => undefined,
+      onHealth: () => undefined,
+      onStatus: (status) => pushed.push(status),
+    });
+    watcher.start();
+    await flush();
+    clock.advance(1000);
+    await flush();
+    clock.advance(300);
+    watcher.pollNow();
+    await flush();
+    expect(readsAt.map((t) => t - 1_000_000)).toEqual([0, 1000, 1300]);
+    expect(pushed).toHaveLength(3);
+    await watcher.stop();
+  });
+
+  it('with the engine log backfilled, makes no events of its own from status differences', () => {
+    expect(diffRouterStatus(base, failedOver, new Set(), true)).toEqual([]);
   });
 });

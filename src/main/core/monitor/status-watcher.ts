@@ -97,6 +97,8 @@ export class StatusWatcher {
   #timer: unknown;
   #running = false;
   #inFlight: Promise<void> | undefined;
+  #inFlightNow = false;
+  #again = false;
 
   constructor(options: StatusWatcherOptions) {
     this.#o = options;
@@ -117,8 +119,21 @@ export class StatusWatcher {
     await this.#inFlight;
   }
 
+  /** Reads the status now (the router's log just grew); right after the read in flight if any. */
+  pollNow(): void {
+    if (!this.#running) return;
+    if (this.#inFlightNow) {
+      this.#again = true;
+      return;
+    }
+    if (this.#timer !== undefined) this.#o.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#poll();
+  }
+
   #poll(): void {
     if (!this.#running) return;
+    this.#inFlightNow = true;
     const startedMs = this.#o.clock.nowMs();
     this.#inFlight = this.#o
       .readStatus()
@@ -136,10 +151,13 @@ export class StatusWatcher {
         this.#o.onHealth(false, `reading the router's status failed: ${error instanceof Error ? error.message : String(error)}`, this.#o.clock.nowMs());
       })
       .finally(() => {
+        this.#inFlightNow = false;
         if (!this.#running) return;
         // Never two reads at once: the next one waits for this one, then keeps the cadence.
         const elapsed = this.#o.clock.nowMs() - startedMs;
-        this.#timer = this.#o.clock.setTimeout(() => this.#poll(), Math.max(0, this.#o.intervalMs - elapsed));
+        const again = this.#again;
+        this.#again = false;
+        this.#timer = this.#o.clock.setTimeout(() => this.#poll(), again ? 0 : Math.max(0, this.#o.intervalMs - elapsed));
       });
   }
 }

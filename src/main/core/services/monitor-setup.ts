@@ -59,5 +59,6 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
     // The router is the record: its engine's log is read even when failover is off now (a remove
     // or a revert happened while no window watched).
     ...(driver?.readRouterEvents && { readRouterEvents: (sinceMs: number) => driver.readRouterEvents!(sinceMs) }),
+    ...(driver?.followRouterEvents && { followRouterEvents: (onLine: () => void) => driver.followRouterEvents!(onLine) }),
   };
 }

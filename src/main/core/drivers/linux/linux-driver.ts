@@ -19,6 +19,8 @@ import { describeChanges, lineDiff } from './policy-diff.ts';
 
 export const agentPath = '/usr/local/sbin/switchyard-agent';
 export const agentConfigPath = '/etc/switchyard/agent.conf';
+/** The agent's event log (resources/agent/README.md: `<epoch-ms> <kind> <json>` lines). */
+export const agentEventLogPath = '/var/lib/switchyard/events.log';
 
 export interface LinuxDriverOptions {
   /** The agent script shipped with this Switchyard (resources/agent/switchyard-agent). */
@@ -132,6 +134,11 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
       const log = parseAgentLog(result.stdout);
       // The router's clock against ours, measured on this very read (error ≤ half its round trip).
       return agentRouterEvents(log.events, (sentMs + receivedMs) / 2 - log.nowMs, sinceMs);
+    },
+
+    followRouterEvents(onLine) {
+      // -F follows the log across the agent's trims (it replaces the file) and its first creation.
+      return shell.stream(asRoot(['tail', '-n', '0', '-F', agentEventLogPath]), { openTimeoutMs: 10_000, onLine: () => onLine() });
     },
 
     async plan(desired) {
