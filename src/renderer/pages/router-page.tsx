@@ -12,6 +12,7 @@ import { RouterTroubleshoot } from '../components/router-troubleshoot.tsx';
 import { platformLabel } from '../format.ts';
 import { statusPollMs } from '../stores/failover-store.ts';
 import { useNavigationStore, viewHash, type RouterTab } from '../stores/navigation-store.ts';
+import { useMonitoringStore } from '../stores/monitoring-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 
@@ -31,6 +32,11 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
     void loadSites();
     return watch();
   }, [load, loadSites, watch]);
+
+  // While a detected router is open, its monitor runs whatever the tab: the core then pushes the
+  // router's status and logged events at once, so every tab follows the router within a second.
+  const detected = Boolean(router?.platform && router.hostKey);
+  useEffect(() => (detected ? useMonitoringStore.getState().open(routerId) : undefined), [detected, routerId]);
 
   if (!router) {
     return <Center py="xl">{status === 'ready' ? <Text>This router is no longer in the inventory.</Text> : <Loader aria-label="Loading the router" />}</Center>;

@@ -111,8 +111,9 @@ export class RouterMonitor {
     const needsPing = o.uplinks.some((u) => u.method === 'ping');
     let pingFlavor: ProbeFlavor | null = o.pingFlavor ?? null;
     let pingProblem: string | null = null;
-    if (needsPing && pingFlavor === null) ({ flavor: pingFlavor, problem: pingProblem } = await this.#detectPing());
-    const scopes = await this.#decideScopes();
+    // Two reads of the router at once: each SSH exec costs seconds on a loaded machine.
+    const [detected, scopes] = await Promise.all([needsPing && pingFlavor === null ? this.#detectPing() : null, this.#decideScopes()]);
+    if (detected) ({ flavor: pingFlavor, problem: pingProblem } = detected);
 
     for (const [i, uplink] of o.uplinks.entries()) {
       const scope = scopes[i] ?? null;

@@ -118,7 +118,8 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     },
 
     async readStatus() {
-      const result = await shell.run(agent('status', '50'), { expectExit: 'any', timeoutMs: 10_000 });
+      // 30 s: on a 2-core machine at load 19 one status read was measured above 10 s.
+      const result = await shell.run(agent('status', '50'), { expectExit: 'any', timeoutMs: 30_000 });
       if (result.exitCode === 127 || /not found|No such file/.test(result.stderr)) return disabledStatus;
       if (result.exitCode !== 0) throw new SwitchyardError('command-failed', `switchyard-agent status failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
       return toRouterStatus(parseAgentStatus(result.stdout), now());
