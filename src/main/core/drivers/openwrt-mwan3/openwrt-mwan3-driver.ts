@@ -5,7 +5,7 @@ import type { FailoverPolicy, TrackMethod } from '../../../../shared/model.ts';
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { RunOptions, RunResult } from '../../transport/ssh/ssh-connection.ts';
-import type { ApplyPlan, CommitResult, DriverCapabilities, PlanChange, RouterDriver, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
+import type { ApplyPlan, CommitResult, DriverCapabilities, PlanChange, RouterDriver, RouterEvent, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
 import { appliedCopy, fileRemoveScript, installExit, md5sumLine, noOriginalExit, routerPaths, type ServiceAction } from './mwan3-apply-script.ts';
 import { readMwan3Config, validateMwan3Config } from './mwan3-config.ts';
 import {
@@ -22,6 +22,7 @@ import {
 } from './mwan3-policy-map.ts';
 import { isUbusObjectMissing, parseMwan3StatusText, parseUbusMwan3Status, type Mwan3InterfaceStatus } from './mwan3-status.ts';
 import { planMetricFix } from './network-metric-fix.ts';
+import { parseMwan3Events, readMwan3EventsCommand } from './mwan3-events.ts';
 import { managedInterfaceOptions, planRemove, type AdminEdit, type RemovePlan } from './mwan3-remove-plan.ts';
 import { conflictError, createSafeApply } from './uci-safe-apply.ts';
 import { findUplinks, parseNetworkInterfaceDump, type NetifdInterface } from './ubus-network-dump.ts';
@@ -418,6 +419,12 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       });
       if (r.exitCode === noOriginalExit) throw new SwitchyardError('conflict', 'The record of the router before Switchyard disappeared while removing; nothing was changed. Try Remove again.');
       if (r.exitCode !== 0) throw new SwitchyardError(r.exitCode === installExit.stagedMismatch ? 'command-failed' : 'conflict', `Remove stopped and changed nothing: ${r.stderr.trim().replace(/^switchyard: /, '')}. Try Remove again.`, { exitCode: r.exitCode });
+    },
+
+    async readRouterEvents(sinceMs: number): Promise<RouterEvent[]> {
+      if (!facts.mwan3Installed) return [];
+      const r = await run(readMwan3EventsCommand());
+      return parseMwan3Events(r.stdout, (options.nowMs ?? Date.now)(), sinceMs);
     },
 
     probeCommand(wan: WanCandidate, target: string, method: 'ping' | 'httping'): readonly string[] {
