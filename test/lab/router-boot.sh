@@ -29,6 +29,11 @@ mount --move /tmp/.lab-stage "$state"
 rmdir /tmp/.lab-stage
 mkdir -p /var/lib/switchyard /etc/switchyard
 
+# A router's root has a plain shell: the host's own ~/.bashrc (which Debian's bash sources for
+# every SSH command) may set up developer tools that take seconds to load (pyenv: 5 s per
+# command on a busy machine), which no router does.
+printf '# root on a lab router: no shell setup\n' > /root/.bashrc
+
 hostname "$host"
 printf '%s\n' "$host" > /etc/hostname
 printf '127.0.0.1 localhost\n127.0.1.1 %s\n' "$host" > /etc/hosts
