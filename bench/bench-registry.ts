@@ -4,6 +4,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { connectBenchmark } from './connect-bench.ts';
 import { failoverBenchmark } from './failover-bench.ts';
 import { monitorBenchmark } from './monitor-bench.ts';
+import { startupBenchmark } from './startup-bench.ts';
 import { uiBenchmark } from './ui-bench.ts';
 
 export interface BenchContext {
@@ -21,4 +22,4 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, monitorBenchmark, uiBenchmark];
+export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark];

@@ -92,7 +92,7 @@ const Readout = memo(function Readout({ hover, last }: { hover: ChartRow | null;
   }
   if (!last) return null;
   return (
-    <Text size="sm" ff="monospace" data-testid="uplink-latest">
+    <Text size="sm" ff="monospace" data-testid="uplink-latest" data-at-ms={last.atMs}>
       now {formatMs(last.latencyMs)} · loss {formatPct(last.lossPct)} · jitter {formatMs(last.jitterMs)} · ↓ {formatBps(last.rxBps)} ↑ {formatBps(last.txBps)}
     </Text>
   );

@@ -1,0 +1,206 @@
+// `npm run bench -- startup`: how long a technician waits, on the lab, in headless Chromium over
+// serve mode:
+//   1. `npm run serve` → its URL printed and answering, with nothing changed since the last build;
+//   2. opening a router page on its WAN Failover tab → the router's failover status on screen
+//      (read from the router over SSH);
+//   3. opening its Monitoring tab → a live sample (taken after the tab opened) shown for every
+//      uplink.
+// Spans 2 and 3 are cold: before each run the page is loaded afresh and the core's SSH
+// connections are closed, as right after the app started. --runs N (default 20) each; median, p95 and max.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { labDown, labUp } from '../test/lab/lab.ts';
+import { openBrowserSession } from '../test/e2e/browser-session.ts';
+import { ensureBuilt } from '../scripts/cached-build.ts';
+import type { Benchmark } from './bench-registry.ts';
+import { summarize } from './bench-stats.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const labName = 'bstart';
+const goalMs = 2000;
+const serveGoalMs = 5000;
+
+export const startupBenchmark: Benchmark = {
+  name: 'startup',
+  summary: 'On the lab, in Chromium: npm run serve → URL, router page → its failover status, Monitoring tab → a live sample for every uplink (--runs N, default 20; median/p95/max).',
+  options: { runs: { type: 'string' }, 'serve-runs': { type: 'string' } },
+  async run(ctx) {
+    const runs = Number(ctx.options.runs ?? 20);
+    const serveRuns = Number(ctx.options['serve-runs'] ?? runs);
+    if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(serveRuns) || serveRuns < 0) throw new Error('--runs and --serve-runs must be whole numbers (runs ≥ 1)');
+    await ensureBuilt('renderer', { log: ctx.log });
+
+    const serveMs: number[] = [];
+    for (let i = 0; i < serveRuns; i++) serveMs.push(await timeServeStart());
+    if (serveRuns) ctx.log(`npm run serve → URL answering: ${line(serveMs)}`);
+
+    ctx.log('bringing the lab up (one router, four uplinks)…');
+    await labDown(labName);
+    const lab = await labUp({ name: labName, routers: 1, wans: 4 });
+    const router = lab.routers[0]!;
+    const session = await openBrowserSession();
+    const statusMs: number[] = [];
+    const firstSampleMs: number[] = [];
+    try {
+      const { core, page, server } = session;
+      const call = async (method: string, params: unknown) => {
+        const r = await core.dispatcher.dispatch(method as never, params as never);
+        if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+        return r.result as { id: string };
+      };
+      const site = await call('sites.create', { name: 'Startup bench' });
+      const { id } = await call('routers.create', { siteId: site.id, name: 'Lab router', host: router.ssh.host, port: router.ssh.port, username: router.ssh.rootUser, auth: { kind: 'key', keyPath: router.ssh.rootKeyPath } });
+      core.routers.pinHostKey(id, router.ssh.hostKeyType, router.ssh.hostKeyFingerprint);
+      await call('routers.detect', { id });
+      const uplinks = router.wans.length;
+      ctx.log(`router ${router.ssh.host} registered and detected; ${runs} cold runs of each span`);
+
+      for (let i = 0; i < runs; i++) {
+        await leaveRouter(page, server.origin, core);
+        statusMs.push(await openUntil(page, `#/routers/${encodeURIComponent(id)}/failover`, { kind: 'status' }));
+        await leaveRouter(page, server.origin, core);
+        firstSampleMs.push(await openUntil(page, `#/routers/${encodeURIComponent(id)}/monitoring`, { kind: 'samples', uplinks }));
+        ctx.log(`  run ${i + 1}: status ${Math.round(statusMs.at(-1)!)} ms, a live sample of all ${uplinks} uplinks ${Math.round(firstSampleMs.at(-1)!)} ms`);
+      }
+      await leaveRouter(page, server.origin, core);
+      if (session.problems.length) ctx.log(`page problems: ${session.problems.join(' | ')}`);
+    } finally {
+      await session.close();
+      await labDown(labName);
+    }
+    ctx.log(`router page → failover status: ${line(statusMs)}`);
+    ctx.log(`Monitoring tab → a live sample for every uplink: ${line(firstSampleMs)}`);
+    const status = summarize(statusMs);
+    const firstSample = summarize(firstSampleMs);
+    const serve = summarize(serveMs);
+    return {
+      unit: 'ms',
+      serveStart: serve,
+      routerStatus: status,
+      monitoringFirstSample: firstSample,
+      goalsMs: { serveStart: serveGoalMs, routerStatus: goalMs, monitoringFirstSample: goalMs },
+      withinGoals: (serve.max === null || serve.max <= serveGoalMs) && status.p95 !== null && status.p95 <= goalMs && firstSample.p95 !== null && firstSample.p95 <= goalMs,
+    };
+  },
+};
+
+function line(values: readonly number[]): string {
+  const s = summarize(values);
+  return `median ${Math.round(s.median ?? NaN)} ms, p95 ${Math.round(s.p95 ?? NaN)} ms, max ${Math.round(s.max ?? NaN)} ms (n=${s.n})`;
+}
+
+/**
+ * Back to a freshly loaded sites list: the router's tabs unmount (monitoring stops), the page
+ * forgets what it had read, and every SSH connection is closed — as after the app started.
+ */
+async function leaveRouter(page: Page, origin: string, core: { monitor: { runningRouters(): string[] }; connections: { closeAll(): Promise<void> } }): Promise<void> {
+  await page.goto(`${origin}/#/sites`);
+  await page.waitForFunction("document.querySelector('#root') && document.querySelector('#root').children.length > 0", undefined, { timeout: 60_000 });
+  for (let i = 0; i < 300 && core.monitor.runningRouters().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await core.connections.closeAll();
+  // A new second, so the next run's live samples cannot be confused with this run's last ones.
+  await new Promise((r) => setTimeout(r, 1500));
+}
+
+type Until = { kind: 'status' } | { kind: 'samples'; uplinks: number };
+
+/**
+ * Runs in the page (as source text: this file is typed for Node, not the DOM). Sets the hash and
+ * resolves with the milliseconds until the condition holds, checked on every DOM change.
+ */
+const openUntilInPage = `async ({ hash, until, timeoutMs }) => {
+  const openedWallMs = Date.now();
+  const started = performance.now();
+  const done = () => {
+    if (until.kind === 'status') {
+      const tab = document.querySelector('[data-testid="failover-tab"]');
+      const view = tab ? tab.getAttribute('data-view') : null;
+      if (view === 'error') throw new Error('the failover tab shows an error: ' + tab.textContent);
+      return !!view && view !== 'loading';
+    }
+    // A sample of the second the tab opened in, or later: measured after it opened.
+    const since = Math.floor(openedWallMs / 1000) * 1000;
+    const fresh = [...document.querySelectorAll('[data-testid="uplink-latest"]')].filter((e) => Number(e.getAttribute('data-at-ms')) >= since);
+    return fresh.length >= until.uplinks;
+  };
+  await new Promise((resolve, reject) => {
+    const observer = new MutationObserver(() => check());
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error('not there after ' + timeoutMs + ' ms (' + hash + ')'));
+    }, timeoutMs);
+    const check = () => {
+      let ok = false;
+      try {
+        ok = done();
+      } catch (error) {
+        observer.disconnect();
+        clearTimeout(timer);
+        reject(error);
+        return;
+      }
+      if (!ok) return;
+      clearTimeout(timer);
+      observer.disconnect();
+      resolve();
+    };
+    observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    location.hash = hash;
+    check();
+  });
+  return performance.now() - started;
+}`;
+
+async function openUntil(page: Page, hash: string, until: Until): Promise<number> {
+  return (await page.evaluate(`(${openUntilInPage})(${JSON.stringify({ hash, until, timeoutMs: 60_000 })})`)) as number;
+}
+
+/** `npm run serve` from the command to its URL answering 200 (the renderer already built). */
+async function timeServeStart(): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sy-bench-serve-'));
+  const started = performance.now();
+  const child = spawn('npm', ['run', '--silent', 'serve', '--', '--port', '0', '--data-dir', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, SWITCHYARD_NO_KEYRING: '1' },
+  });
+  try {
+    const url = await new Promise<string>((resolvePromise, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`npm run serve printed no URL in 120 s:\n${out}`)), 120_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolvePromise(m[1]!);
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', (code) => reject(new Error(`npm run serve exited (${code}):\n${out}`)));
+    });
+    // As a browser does: trade the token for the session cookie, then load the app's page.
+    const traded = await fetch(url, { redirect: 'manual' });
+    const cookie = traded.headers.get('set-cookie')?.split(';')[0];
+    if (!cookie) throw new Error(`serve answered ${traded.status} without a session cookie`);
+    const response = await fetch(new URL('/', url), { headers: { cookie } });
+    const html = await response.text();
+    if (response.status !== 200 || !html.includes('<div id="root">')) throw new Error(`serve answered ${response.status} without the app's page`);
+    return performance.now() - started;
+  } finally {
+    // Its own process group (npm, sh, node): stop exactly what this run started.
+    if (child.pid !== undefined) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
