@@ -178,7 +178,7 @@ function readOnlyReason(platform: PlatformId): string {
     case 'openwrt-mwan3':
       return 'mwan3, the failover engine of OpenWrt, is not installed on this router, so there is nothing Switchyard could set up safely. Install the mwan3 package, then run detection again on the Overview tab.';
     case 'glinet-kmwan':
-      return 'Switchyard does not know this GL.iNet firmware’s multi-WAN files well enough to change them safely. Use the router’s own admin page for changes; Switchyard shows the uplinks here.';
+      return 'This GL.iNet router’s multi-WAN settings hold values GL.iNet’s own firmware does not write, so Switchyard will not change them. Use the router’s own admin page (Network → Multi-WAN) for changes; Switchyard shows the uplinks here.';
     case 'linux':
     case 'routeros':
     case 'unknown':

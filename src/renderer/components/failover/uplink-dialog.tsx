@@ -1,9 +1,10 @@
 // The gear dialog of one uplink: gateway, interface and how the router checks the link. Edits
 // go straight into the draft (nothing reaches the router before Apply), each field says what
 // is wrong as you type, and the predicted failover time follows every change.
-import { Alert, Autocomplete, Button, Group, Modal, NumberInput, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
+import { Alert, Autocomplete, Button, Group, Modal, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { predictFailoverSec } from '../../../shared/failover-defaults.ts';
+import { kmwanDetectionSec, kmwanLevelFor, kmwanPresets, sensitivityProblem } from '../../../shared/kmwan-sensitivity.ts';
 import { trackingSchema, type TrackMethod, type Tracking } from '../../../shared/model.ts';
 import { useFailoverStore, useRouterFailover } from '../../stores/failover-store.ts';
 import { candidateNetwork, numberRules, wanIssueKey, type NumericTrackingField, type WanField } from './policy-issues.ts';
@@ -34,6 +35,8 @@ export function UplinkDialog({ routerId, wanName, onClose }: { routerId: string;
   const error = (field: WanField) => issues[wanIssueKey(wan.name, field)];
   const predicted = trackingSchema.safeParse(tracking).success ? predictFailoverSec(snapshot.platform, tracking) : null;
   const label = uplinkLabel(wan);
+  // GL.iNet's kmwan has one setting for how fast it reacts, for all uplinks: its sensitivity.
+  const kmwan = snapshot.platform === 'glinet-kmwan';
 
   const numberField = (field: NumericTrackingField, text: string, description?: string, optional = false) => {
     const r = numberRules[field];
@@ -99,27 +102,37 @@ export function UplinkDialog({ routerId, wanName, onClose }: { routerId: string;
               updateTracking(routerId, wan.name, { targets: parseTargets(e.currentTarget.value) });
             }}
           />
-          <NumberInput
-            label="Targets that must answer"
-            description="Fewer than all: one silent target does not take the link down"
-            min={1}
-            max={8}
-            allowDecimal={false}
-            clampBehavior="none"
-            disabled={!probing}
-            value={Number.isNaN(tracking.reliability) ? '' : tracking.reliability}
-            error={probing ? error('reliability') : undefined}
-            onChange={(v) => updateTracking(routerId, wan.name, { reliability: v === '' ? Number.NaN : Number(v) })}
-          />
-          {numberField('intervalSec', 'Interval (s)', 'Time between checks while the link is healthy')}
-          {numberField('failureIntervalSec', 'Interval while failing (s)', 'Faster checks once a check has failed')}
-          {numberField('timeoutSec', 'Timeout (s)', 'How long one check waits for an answer')}
-          <div />
-          {numberField('downCount', 'Down after (failed checks)', 'Failed checks in a row before traffic moves away')}
-          {numberField('upCount', 'Up after (good checks)', 'Good checks in a row before the link is trusted again')}
-          {numberField('latencyThresholdMs', 'Latency threshold (ms)', 'Slower answers count as failed. Empty: off', true)}
-          {numberField('lossThresholdPct', 'Loss threshold (%)', 'More loss counts as failed. Empty: off', true)}
+          {kmwan ? (
+            <div />
+          ) : (
+            <NumberInput
+              label="Targets that must answer"
+              description="Fewer than all: one silent target does not take the link down"
+              min={1}
+              max={8}
+              allowDecimal={false}
+              clampBehavior="none"
+              disabled={!probing}
+              value={Number.isNaN(tracking.reliability) ? '' : tracking.reliability}
+              error={probing ? error('reliability') : undefined}
+              onChange={(v) => updateTracking(routerId, wan.name, { reliability: v === '' ? Number.NaN : Number(v) })}
+            />
+          )}
         </SimpleGrid>
+        {kmwan ? (
+          <KmwanSensitivity routerId={routerId} disabled={!probing} />
+        ) : (
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            {numberField('intervalSec', 'Interval (s)', 'Time between checks while the link is healthy')}
+            {numberField('failureIntervalSec', 'Interval while failing (s)', 'Faster checks once a check has failed')}
+            {numberField('timeoutSec', 'Timeout (s)', 'How long one check waits for an answer')}
+            <div />
+            {numberField('downCount', 'Down after (failed checks)', 'Failed checks in a row before traffic moves away')}
+            {numberField('upCount', 'Up after (good checks)', 'Good checks in a row before the link is trusted again')}
+            {numberField('latencyThresholdMs', 'Latency threshold (ms)', 'Slower answers count as failed. Empty: off', true)}
+            {numberField('lossThresholdPct', 'Loss threshold (%)', 'More loss counts as failed. Empty: off', true)}
+          </SimpleGrid>
+        )}
         <Alert color={predicted === null ? 'gray' : 'blue'} variant="light" aria-live="polite" data-testid="predicted-failover">
           {predicted !== null
             ? `If ${label} fails, the router moves traffic to the next uplink within about ${formatSeconds(predicted)} (worst case).`
@@ -160,5 +173,63 @@ export function UplinkDialog({ routerId, wanName, onClose }: { routerId: string;
         </Text>
       </Stack>
     </Modal>
+  );
+}
+
+/**
+ * GL.iNet's sensitivity, as its own web UI names it: kmwan probes every uplink once a second and
+ * moves traffic once one has not answered for this long. One setting for the router, so it is
+ * written into every uplink's timeout of the draft.
+ */
+function KmwanSensitivity({ routerId, disabled }: { routerId: string; disabled: boolean }) {
+  const state = useRouterFailover(routerId);
+  const { updateTracking } = useFailoverStore.getState();
+  const wans = state.draft?.wans ?? [];
+  const timeoutSec = wans.find((w) => w.tracking.method !== 'none')?.tracking.timeoutSec ?? 3;
+  const level = kmwanLevelFor(timeoutSec * 1000);
+  const setAll = (sec: number): void => {
+    for (const w of wans) updateTracking(routerId, w.name, { timeoutSec: sec, intervalSec: 1, failureIntervalSec: 1, downCount: 1, upCount: 1, reliability: 1 });
+  };
+  const problem = Number.isFinite(timeoutSec) ? sensitivityProblem(timeoutSec) : 'Enter a whole number of seconds from 1 to 60.';
+  return (
+    <Stack gap={6} data-testid="kmwan-sensitivity">
+      <Text size="sm" fw={500}>
+        Sensitivity (all uplinks)
+      </Text>
+      <Text size="xs" c="dimmed">
+        GL.iNet checks every uplink once a second and moves traffic away from one that has not answered for this long; it takes an uplink back on its first answer.
+      </Text>
+      <SegmentedControl
+        disabled={disabled}
+        value={level}
+        onChange={(v) => {
+          const preset = kmwanPresets.find((p) => p.level === v);
+          setAll(preset ? preset.sensitivityMs / 1000 : 10);
+        }}
+        data={[
+          ...kmwanPresets.map((p) => ({ value: p.level, label: `${p.level[0]!.toUpperCase()}${p.level.slice(1)} · ${p.sensitivityMs / 1000} s` })),
+          { value: 'custom', label: 'Custom' },
+        ]}
+      />
+      {level === 'custom' && (
+        <NumberInput
+          label="Custom sensitivity (s)"
+          description="Whole seconds, 1 to 60"
+          min={1}
+          max={60}
+          allowDecimal={false}
+          clampBehavior="none"
+          disabled={disabled}
+          value={Number.isNaN(timeoutSec) ? '' : timeoutSec}
+          error={problem ?? undefined}
+          onChange={(v) => setAll(v === '' ? Number.NaN : Number(v))}
+        />
+      )}
+      {!problem && (
+        <Text size="xs" data-testid="kmwan-detection">
+          An outage is noticed within about {kmwanDetectionSec(timeoutSec * 1000)} s.
+        </Text>
+      )}
+    </Stack>
   );
 }

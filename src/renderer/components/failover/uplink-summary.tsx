@@ -36,6 +36,11 @@ export function UplinkSummary(props: { name: string; kind: WanKind; device: stri
       <Text size="sm" c="dimmed">
         {facts.join(' · ')}
       </Text>
+      {status?.detail && (
+        <Text size="xs" c="dimmed" data-testid="wan-detail">
+          {status.detail}
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -19,7 +19,7 @@ import { conflictError, createSafeApply } from '../openwrt-mwan3/uci-safe-apply.
 import { forceDeadCommand, installHookCommand, kmwanApplySteps, kmwanEngine, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, netifdCandidates, uplinkMembers, type KmwanAssessment, type KmwanConfig } from './kmwan-config.ts';
 import { kmwanKind, kmwanToPolicy, planKmwanWrite, restoreGlmodemMetricOps, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
-import { describeSensitivity, kmwanDetectionSec } from './kmwan-sensitivity.ts';
+import { describeSensitivity, kmwanDetectionSec } from '../../../../shared/kmwan-sensitivity.ts';
 import { parseKmwanEvents } from './kmwan-events.ts';
 import { missingMemberReason, parseKmwanStatus, type KmwanMemberStatus } from './kmwan-status.ts';
 

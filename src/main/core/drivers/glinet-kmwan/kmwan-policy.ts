@@ -5,7 +5,7 @@ import type { FailoverPolicy, Tracking, Wan, WanKind } from '../../../../shared/
 import type { UciBatchOp } from '../openwrt-mwan3/uci/uci-batch.ts';
 import { findUciOption, findUciSection, getUciList, sectionsOfType, uciSectionRef, type UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
 import { frsOption, trackingOn, uplinkMembers, type KmwanConfig, type KmwanMember } from './kmwan-config.ts';
-import { kmwanLevelFor, kmwanPollSec, sensitivityProblem } from './kmwan-sensitivity.ts';
+import { kmwanLevelFor, kmwanPollSec, sensitivityProblem } from '../../../../shared/kmwan-sensitivity.ts';
 
 export type KmwanUplinkInfo = { readonly device: string; readonly kind: WanKind; readonly gateway?: string | undefined };
 export type KmwanLookup = (member: string) => KmwanUplinkInfo | undefined;
