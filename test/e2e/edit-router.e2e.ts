@@ -30,7 +30,9 @@ describe.skipIf(lab.skipReason)('editing a router and moving the inventory in th
 
   async function detectAgain(): Promise<string | null> {
     const { page } = session;
-    await page.getByRole('button', { name: 'Detect again' }).click();
+    // The first open detects by itself; wait for that before asking again.
+    await page.locator('button[data-loading="true"]').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByRole('button', { name: /^Detect( again)?$/ }).click();
     // Mantine marks a busy button with data-loading; detection is over when it is gone.
     await page.locator('button[data-loading="true"]').waitFor({ state: 'detached', timeout: 20_000 });
     const alert = page.getByTestId('overview-error');

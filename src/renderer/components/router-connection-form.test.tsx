@@ -57,7 +57,7 @@ const wrap = (ui: React.ReactNode) => render(<MantineProvider theme={theme}>{ui}
 const fieldSelector = 'input:not([type=radio]), textarea';
 const field = (label: string | RegExp) => screen.getByLabelText(label, { selector: fieldSelector }) as HTMLInputElement;
 const type = (label: string | RegExp, value: string) => fireEvent.change(field(label), { target: { value } });
-const writes = () => calls.filter((c) => c.method !== 'routers.list' && c.method !== 'sites.list' && c.method !== 'routers.sshConfigHosts' && c.method !== 'routers.testConnection');
+const writes = () => calls.filter((c) => c.method !== 'routers.list' && c.method !== 'sites.list' && c.method !== 'routers.sshConfigHosts' && c.method !== 'routers.testConnection' && c.method !== 'routers.detect');
 
 async function choose(label: string | RegExp, option: string | RegExp) {
   fireEvent.click(await screen.findByLabelText(label, { selector: fieldSelector }));
@@ -113,6 +113,15 @@ describe('adding a router', () => {
     type('Password', 'answer');
     fireEvent.click(screen.getByRole('button', { name: 'Save and connect' }));
     expect(onSubmit.mock.calls[0]![0]).toMatchObject({ auth: { kind: 'keyboard-interactive', password: 'answer' } });
+  });
+});
+
+describe('the Overview of a router never detected (issue 12 item 10)', () => {
+  it('detects by itself on first open, once, and says so while it runs', async () => {
+    handlers['routers.detect'] = () => new Promise(() => {});
+    wrap(<RouterOverview router={routers[0]!} detection={null} />);
+    expect(await screen.findByText('Detecting the platform and uplinks…')).toBeTruthy();
+    expect(calls.filter((c) => c.method === 'routers.detect')).toEqual([{ method: 'routers.detect', params: { id: routers[0]!.id } }]);
   });
 });
 

@@ -119,7 +119,7 @@ export function RouterConnectionForm(props: { mode: RouterFormMode; busy: boolea
         <TextInput label="Name" description="How you call it, e.g. “Shop router”" data-autofocus value={values.name} onChange={(e) => set('name', { name: e.currentTarget.value })} error={issue('name')} />
         <Group grow align="flex-start">
           <TextInput label="Address" placeholder="192.0.2.1 or router.local" value={values.host} onChange={(e) => set('host', { host: e.currentTarget.value })} error={issue('host')} />
-          <NumberInput label="SSH port" maw={120} value={values.port} onChange={(v) => set('port', { port: v })} error={issue('port')} allowDecimal={false} min={1} max={65535} />
+          <NumberInput label="SSH port" maw={120} value={values.port} onChange={(v) => set('port', { port: v })} error={issue('port')} allowDecimal={false} min={1} max={65535} clampBehavior="none" />
         </Group>
         {saved?.hostKey && dropsHostKey(saved, values) && (
           <Alert color="yellow" icon={<IconAlertTriangle />} data-testid="host-key-drop-note" title="The trusted host key will be forgotten">
@@ -215,7 +215,7 @@ function SnmpFields({ values, saved, set, issue }: { values: RouterFormValues; s
           ]}
         />
       </Stack>
-      {values.snmpVersion !== 'none' && <NumberInput label="SNMP port" maw={140} value={values.snmpPort} onChange={(v) => set('snmp', { snmpPort: v })} error={issue('snmp.port')} allowDecimal={false} min={1} max={65535} />}
+      {values.snmpVersion !== 'none' && <NumberInput label="SNMP port" maw={140} value={values.snmpPort} onChange={(v) => set('snmp', { snmpPort: v })} error={issue('snmp.port')} allowDecimal={false} min={1} max={65535} clampBehavior="none" />}
       {values.snmpVersion === '2c' && (
         <PasswordInput label="Community" placeholder={keyPlaceholder} value={values.community} onChange={(e) => set('snmp', { community: e.currentTarget.value })} error={issue('snmp.community')} />
       )}

@@ -32,6 +32,20 @@ describe('a new router', () => {
   });
 });
 
+describe('messages in plain words (issue 12 item 10)', () => {
+  it('port 99999 is refused with a message, never silently turned into 65535', () => {
+    const result = toRouterInput('s1', { ...blankRouterForm, name: 'Shop', host: 'router.local', password: 'pw', port: 99999 });
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.issues).toContainEqual({ path: 'port', message: 'ports go from 1 to 65535' });
+  });
+
+  it('a name that is too long says so, not "Too big: expected string to have <=80 characters"', () => {
+    const result = toRouterInput('s1', { ...blankRouterForm, name: 'x'.repeat(300), host: 'router.local', password: 'pw' });
+    const name = (result.ok ? [] : result.issues).find((i) => i.path === 'name')?.message;
+    expect(name).toMatch(/^The name is too long: at most \d+ characters\.$/);
+  });
+});
+
 describe('editing a saved router', () => {
   it('sends only what changed; an empty password keeps the saved one', () => {
     expect(patchOf(savedRouter(), { name: 'Back office' })).toEqual({ ok: true, value: { name: 'Back office' } });

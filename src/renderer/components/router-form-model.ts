@@ -230,12 +230,53 @@ function missingSnmpSecrets(values: RouterFormValues, router: Router | null): Fo
   ];
 }
 
-function outcome<T>(value: T, issues: FormIssue[], parsed: { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } }): FormOutcome<T> {
+/** What the user calls each field, for messages in their words. */
+const fieldWords: Readonly<Record<string, string>> = {
+  name: 'The name',
+  host: 'The address',
+  port: 'The SSH port',
+  username: 'The user name',
+  'auth.password': 'The password',
+  'auth.keyPath': 'The key file path',
+  'auth.passphrase': 'The passphrase',
+  'snmp.port': 'The SNMP port',
+  'snmp.community': 'The community',
+  'snmp.user': 'The SNMP user',
+  'snmp.authKey': 'The authentication key',
+  'snmp.privKey': 'The privacy key',
+};
+
+interface SchemaIssue {
+  readonly path: readonly PropertyKey[];
+  readonly message: string;
+  readonly code?: string;
+  readonly origin?: string;
+  readonly minimum?: number | bigint;
+  readonly maximum?: number | bigint;
+}
+
+/** The schema's issue in plain words ("The name is too long: at most 80 characters"). A message
+ * the schema wrote itself is kept; zod's generic ones ("Too big: expected …") are rephrased. */
+export function humanIssue(issue: SchemaIssue): string {
+  if (!/^(Too big|Too small|Invalid input)\b/.test(issue.message)) return issue.message;
+  const path = issue.path.map(String).join('.');
+  const field = fieldWords[path] ?? 'This field';
+  if (path.endsWith('port') && (issue.code === 'too_big' || issue.code === 'too_small' || issue.code === 'invalid_type')) {
+    return `${field} must be a whole number from 1 to 65535.`;
+  }
+  if (issue.code === 'too_big' && issue.origin === 'string') return `${field} is too long: at most ${String(issue.maximum)} characters.`;
+  if (issue.code === 'too_small' && issue.origin === 'string') return Number(issue.minimum) <= 1 ? `${field} is empty: fill it in.` : `${field} is too short: at least ${String(issue.minimum)} characters.`;
+  if (issue.code === 'too_big' && issue.origin === 'number') return `${field} must be at most ${String(issue.maximum)}.`;
+  if (issue.code === 'too_small' && issue.origin === 'number') return `${field} must be at least ${String(issue.minimum)}.`;
+  return issue.message;
+}
+
+function outcome<T>(value: T, issues: FormIssue[], parsed: { success: boolean; error?: { issues: readonly SchemaIssue[] } }): FormOutcome<T> {
   const all = [...issues];
   for (const issue of parsed.success ? [] : (parsed.error?.issues ?? [])) {
     const path = issue.path.map(String).join('.');
     // Our own message for a field wins over the schema's generic one.
-    if (!all.some((i) => i.path === path)) all.push({ path, message: issue.message });
+    if (!all.some((i) => i.path === path)) all.push({ path, message: humanIssue(issue) });
   }
   return all.length === 0 ? { ok: true, value } : { ok: false, issues: all };
 }

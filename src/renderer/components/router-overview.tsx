@@ -2,7 +2,7 @@
 // reaches for first: edit, detect again, remove.
 import { Alert, Button, Card, Code, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { IconPencil, IconRefresh, IconTrash } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Router } from '../../shared/api/routers-schemas.ts';
 import type { DetectionResult } from '../../shared/detect-schemas.ts';
 import { api, errorMessage } from '../api/api.ts';
@@ -21,6 +21,14 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+
+  // Detection runs by itself the first time a trusted router is opened: the user should not have
+  // to find a "Detect" button to learn what the router is.
+  const needsFirstDetection = detection === null && router.hostKey !== null;
+  useEffect(() => {
+    if (needsFirstDetection) void detect();
+    // Once per router: a failed first try leaves the button and the error.
+  }, [router.id, needsFirstDetection]);
 
   const detect = async () => {
     setBusy(true);
@@ -62,8 +70,19 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
             System
           </Title>
           {detection ? (
-            <Text size="sm">
-              {detection.facts.os.name ?? detection.facts.os.id ?? 'Unknown system'} {detection.facts.os.version ?? ''} · {detection.facts.hostname ?? ''} · init {detection.facts.init}
+            <>
+              <Text size="sm">
+                {detection.facts.os.name ?? detection.facts.os.id ?? 'Unknown system'} {detection.facts.os.version ?? ''} · {detection.facts.hostname ?? ''} · init {detection.facts.init}
+              </Text>
+              {detection.facts.init === 'unknown' && (
+                <Text size="xs" c="dimmed" mt={4} data-testid="init-explained">
+                  {initUnknownText(detection)}
+                </Text>
+              )}
+            </>
+          ) : busy ? (
+            <Text size="sm" c="dimmed">
+              Detecting the platform and uplinks…
             </Text>
           ) : (
             <Text size="sm" c="dimmed">
@@ -83,7 +102,7 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
           Edit
         </Button>
         <Button leftSection={<IconRefresh size={16} />} variant="light" loading={busy} onClick={() => void detect()} disabled={!router.hostKey}>
-          Detect again
+          {detection ? 'Detect again' : 'Detect'}
         </Button>
         <ConfirmButton
           label="Remove router"
@@ -99,6 +118,13 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
       <EditRouterModal router={router} opened={editing} onClose={() => setEditing(false)} />
     </Stack>
   );
+}
+
+/** "init unknown" in words: which program runs as PID 1 and what that means for Switchyard. */
+function initUnknownText(detection: DetectionResult): string {
+  const pid1 = detection.evidence.map((e) => /^init unknown: PID 1 is (.+)$/.exec(e)?.[1]).find((x) => x !== undefined);
+  const who = pid1 && pid1 !== 'not readable' ? `PID 1 is ${pid1}, not a service manager Switchyard knows (systemd, procd, OpenRC, BusyBox init)` : 'Switchyard could not read which program runs as PID 1';
+  return `${who}: usually a container or a test router. Failover still works, but Switchyard's agent then runs as a plain background process, which does not start again by itself after a reboot.`;
 }
 
 /** The settings only: SNMP secrets never come back from the core, so they show as "saved". */

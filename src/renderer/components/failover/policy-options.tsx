@@ -35,7 +35,7 @@ export function PolicyOptions(props: { routerId: string; draft: FailoverPolicy; 
         </Group>
         <Text size="sm" c="dimmed">
           {draft.mode === 'failover'
-            ? 'All traffic uses the highest-priority uplink that works; the others wait and take over when it fails. Drag the cards to change the order.'
+            ? 'New connections use the highest-priority uplink that passes its checks; when it fails, the next one takes over. New connections go back to the primary once it passes its checks again. Drag the cards (or focus a handle and press Space) to change the order.'
             : 'New connections are spread over the uplinks by their ratio; when one fails, the others carry everything.'}
         </Text>
         {issues.mode && (
@@ -47,7 +47,7 @@ export function PolicyOptions(props: { routerId: string; draft: FailoverPolicy; 
           <Switch
             data-testid="forced-refresh-switch"
             label="Forced Refresh Streams"
-            description="When a higher-priority uplink comes back, move all traffic back to it at once, resetting the connections still running on the backup (calls and VPNs reconnect)."
+            description="Also moves the connections still running on the backup when the primary comes back (calls and VPNs reconnect). Without it only new connections go back to the primary."
             checked={draft.forcedRefreshStreams}
             disabled={locked || !capabilities.supportsForcedRefreshStreams}
             onChange={(e) => setForcedRefreshStreams(routerId, e.currentTarget.checked)}
