@@ -52,6 +52,15 @@ describe.skipIf(lab.skipReason)('switchyard failover … against the lab', { tim
     expect(switchyard('failover', 'force', 'shop', 'auto').out).not.toMatch(/forced onto/);
     expect(switchyard('failover', 'remove', router.id).out).toMatch(/back as it was/);
     expect(switchyard('failover', 'status', 'shop').out).toMatch(/not enabled/);
+
+    // Issue 11: no monitor ever ran, yet the history has what the router did, each kind as it was,
+    // and the remove is a remove (it was recorded as an apply).
+    const csv = switchyard('history', 'export', 'shop', '--what', 'events', '--hours', '1').out;
+    expect(csv).toMatch(/,force,.*wlan0/);
+    expect(csv).toMatch(/,switch,.*Traffic moved from eth1 to wlan0/);
+    expect(csv).toMatch(/,auto,/);
+    expect(csv).toMatch(/,remove,.*Removed Switchyard failover/);
+    expect(csv).not.toMatch(/,apply,.*Removed/);
   });
 
   it('refuses a policy file that is not valid, saying where', () => {

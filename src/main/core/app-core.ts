@@ -145,13 +145,21 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'failover.rollback': async ({ routerId }) => failover.rollback(routerId),
     'failover.force': async ({ routerId, wan }) => failover.force(routerId, wan),
     'failover.status': async ({ routerId }) => failover.status(routerId),
-    'failover.remove': async ({ routerId }) => ({ removed: await failover.remove(routerId) }),
+    'failover.remove': async ({ routerId }) => {
+      // Removing the agent deletes its log: keep the router's record in history first.
+      await monitor.backfill(routerId);
+      return { removed: await failover.remove(routerId) };
+    },
     'monitor.start': async ({ routerId }) => monitor.start(routerId),
     'monitor.stop': async ({ routerId }) => ({ stopped: await monitor.stop(routerId) }),
     'monitor.status': async ({ routerId }) => monitor.status(routerId),
     'history.query': async (query) => monitor.query(query),
     'history.events': async ({ routerId, fromMs, toMs, limit }) => ({ events: monitor.events(routerId, fromMs, toMs, limit) }),
-    'history.export': async (request) => monitor.exportCsv(request.what, request),
+    'history.export': async (request) => {
+      // The router is the record: what it logged while nothing watched goes into the export too.
+      if (request.what === 'events') await monitor.backfill(request.routerId);
+      return monitor.exportCsv(request.what, request);
+    },
     'inventory.export': async () => routers.exportInventory(),
     'inventory.import': async ({ file }) => routers.importInventory(file),
   };

@@ -9,6 +9,7 @@ import type { ProbeClock } from '../probes/probe-tracker.ts';
 import type { HistoryQuery, HistoryStore } from '../store/history-store.ts';
 import type { HistoryQueryResult, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { LossDetection, MonitorEmit, Notify, RouterMonitorOptions } from './monitor-types.ts';
+import { RouterEventBackfill } from './router-event-backfill.ts';
 import { RouterMonitor } from './router-monitor.ts';
 
 /** What the core knows about one router, enough to watch it. */
@@ -133,6 +134,30 @@ export class MonitorService {
     const chunks: string[] = [];
     const { rows, truncated } = this.#d.history.exportCsv(what, q, (c) => chunks.push(c));
     return { csv: chunks.join(''), rows, truncated };
+  }
+
+  /**
+   * Copies the router's own event log into history now (an export from the CLI, with no monitor
+   * running). A running monitor already does this. Best effort within `timeoutMs`: a router out of
+   * reach leaves history as it is and says why.
+   */
+  async backfill(routerId: string, timeoutMs = 20_000): Promise<{ added: number; problem: string | null }> {
+    if (this.#monitors.has(routerId)) return { added: 0, problem: null };
+    const work = (async () => {
+      const setup = await this.#d.resolve(routerId);
+      if (!setup.readRouterEvents) return { added: 0, problem: null };
+      const backfill = new RouterEventBackfill({ routerId, read: setup.readRouterEvents, history: this.#d.history, nowMs: () => Date.now(), log: this.#log, onNew: (events) => events.slice(-50).forEach((e) => this.#d.emit('onDidLinkEvent', e)) });
+      return { added: await backfill.run(), problem: null };
+    })();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<{ added: number; problem: string }>((resolve) => {
+      timer = setTimeout(() => resolve({ added: 0, problem: `the router did not answer within ${Math.round(timeoutMs / 1000)} s` }), timeoutMs);
+    });
+    try {
+      return await Promise.race([work.catch((error: unknown) => ({ added: 0, problem: error instanceof Error ? error.message : String(error) })), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The app is quitting: stop every monitor (no probe left on any router) and pruning. */
