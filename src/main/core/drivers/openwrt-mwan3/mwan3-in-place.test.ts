@@ -57,11 +57,13 @@ describe('the admin’s hand-edited mwan3 file (real capture, 19.07.7 + mwan3 2.
   it('apply edits only Switchyard’s sections and managed options, in place, and keeps every comment and quote', async () => {
     const after = await apply({ mwan3: before, network });
     // The comments, the double-quoted rule, the unquoted value and the double space survive.
+    expect(after.mwan3).toContain("\toption up '3'\n\tlist flush_conntrack 'disconnected'\n\tlist flush_conntrack 'ifdown'\n\nconfig interface 'wan6'");
     expect(after.mwan3).toContain('# hand-edited by the shop\'s admin: keep VoIP on wanb\nconfig rule "voip"\n\toption dest_ip  \'203.0.113.99\'\n\toption proto udp\n\toption use_policy "wanb_wan"   # trailing comment\n');
     expect(outsideSwitchyard(after.mwan3, ['wan', 'wanb'])).toBe(outsideSwitchyard(before, ['wan', 'wanb']));
     // A changed tracking option stays on its own line where it was (the capture had it moved to the end).
     const wanSection = after.mwan3.slice(after.mwan3.indexOf("config interface 'wan'\n"), after.mwan3.indexOf("config interface 'wan6'"));
-    expect(wanSection.split('\n').map((l) => l.trim().split(/\s+/)[1])).toEqual(before.slice(before.indexOf("config interface 'wan'\n"), before.indexOf("config interface 'wan6'")).split('\n').map((l) => l.trim().split(/\s+/)[1]));
+    // (Options it did not have, like flush_conntrack, go after its last line.)
+    expect(wanSection.split('\n').map((l) => l.trim().split(/\s+/)[1]).filter((o) => o !== 'flush_conntrack')).toEqual(before.slice(before.indexOf("config interface 'wan'\n"), before.indexOf("config interface 'wan6'")).split('\n').map((l) => l.trim().split(/\s+/)[1]));
     // The network file has unique metrics already (10, 20): it is not touched or reloaded.
     expect(after.network).toBe(network);
     expect(after.script).not.toContain('/etc/init.d/network');

@@ -64,8 +64,9 @@ describe('policyToMwan3 on the recorded 19.07 config', () => {
       set mwan3.wan.failure_interval='2'
       set mwan3.wan.up='3'
       set mwan3.wan.flush_conntrack=''
-      add_list mwan3.wan.flush_conntrack='connected'
       add_list mwan3.wan.flush_conntrack='disconnected'
+      add_list mwan3.wan.flush_conntrack='ifdown'
+      add_list mwan3.wan.flush_conntrack='connected'
       set mwan3.wanb.failure_interval='2'
       set mwan3.wanb.failure_latency='300'
       set mwan3.wanb.recovery_latency='150'
@@ -126,11 +127,14 @@ describe('policyToMwan3 on the recorded 19.07 config', () => {
       ],
     });
     const { ops, after } = policyToMwan3(cfg, desired);
+    // Besides clearing connections on failover (flush_conntrack, which the recorded batch did not set):
     expect(ops.filter((o) => 'section' in o && (o.section === 'wan' || o.section === 'wanb'))).toEqual([
+      { kind: 'set-list', package: 'mwan3', section: 'wan', option: 'flush_conntrack', values: ['disconnected', 'ifdown'] },
       { kind: 'add-list', package: 'mwan3', section: 'wanb', option: 'track_ip', value: '198.51.100.254' },
     ]);
     expect(findUciSection(after, 'wanb')).toEqual(findUciSection(real, 'wanb'));
-    expect(findUciSection(after, 'wan')).toEqual(findUciSection(real, 'wan'));
+    const noFlush = (s: ReturnType<typeof findUciSection>) => ({ ...s!, options: s!.options.filter((o) => o.name !== 'flush_conntrack') });
+    expect(noFlush(findUciSection(after, 'wan'))).toEqual(findUciSection(real, 'wan'));
   });
 
   it('forces one uplink through a policy of its own and goes back to automatic', () => {
@@ -154,13 +158,19 @@ describe('policyToMwan3 on the recorded 19.07 config', () => {
     expect(removed.sections.map((s) => s.name)).toEqual(labPkg().sections.map((s) => s.name));
   });
 
-  it('sets Forced Refresh Streams only on uplinks that have a backup below them, keeping the user events', () => {
+  it('clears connections on failover on uplinks that have a backup below them; Forced Refresh Streams adds the return; the user events stay', () => {
     const pkg = applyUciBatchOps(labPkg(), [{ kind: 'set-list', package: 'mwan3', section: 'wan', option: 'flush_conntrack', values: ['ifup'] }]);
+    const flush = (p: UciPackage, wan: string) => findUciSection(p, wan)!.options.find((o) => o.name === 'flush_conntrack');
     const after = policyToMwan3(pkg, normalizeMwan3Policy(failover)).after;
-    expect(findUciSection(after, 'wan')!.options.find((o) => o.name === 'flush_conntrack')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['ifup', 'connected', 'disconnected'] });
-    expect(findUciSection(after, 'wanb')!.options.find((o) => o.name === 'flush_conntrack')).toBeUndefined();
+    expect(flush(after, 'wan')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['ifup', 'disconnected', 'ifdown', 'connected'] });
+    expect(flush(after, 'wanb')).toBeUndefined();
+    // Forced Refresh Streams off: the connections on the dead uplink are still cleared on failover (issue 16 item 4).
     const off = policyToMwan3(after, normalizeMwan3Policy({ ...failover, forcedRefreshStreams: false })).after;
-    expect(findUciSection(off, 'wan')!.options.find((o) => o.name === 'flush_conntrack')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['ifup'] });
+    expect(flush(off, 'wan')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['ifup', 'disconnected', 'ifdown'] });
+    expect(mwan3ToPolicy(off, () => undefined)!.forcedRefreshStreams).toBe(false);
+    // Load Balance: stock mwan3's flush is global and would cut the healthy uplink's connections too.
+    const balance = policyToMwan3(after, normalizeMwan3Policy({ ...failover, mode: 'balance' })).after;
+    expect(flush(balance, 'wan')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['ifup'] });
   });
 
   it('maps balance to one metric with weights', () => {

@@ -14,8 +14,19 @@ export const switchyardForcedPolicy = 'sy_forced';
 export const switchyardRule = 'sy_default';
 export const switchyardMember = (iface: string): string => `sy_m_${iface}`;
 
-/** flush_conntrack events Switchyard sets for Forced Refresh Streams; others the user set stay. */
-const managedFlushEvents = ['connected', 'disconnected'];
+/**
+ * flush_conntrack events Switchyard manages on uplinks that have a backup below them; others the
+ * user set stay. `disconnected` (tracker says offline) and `ifdown` (the link went down) clear
+ * the connections when traffic fails over, so long-lived sessions (a card terminal's) reconnect
+ * through the backup instead of hanging on the dead uplink (issue 16 item 4). `connected` is
+ * Forced Refresh Streams: when the primary returns, the connections on the backup move back too
+ * (issue 12 item 3); new connections go back to the primary either way (lowest metric online).
+ * Stock mwan3 flushes the whole table (echo f > /proc/net/nf_conntrack): right at failover, when
+ * the running connections are the failed uplink's, but wrong in Load Balance, where it would
+ * also cut the healthy uplink's, so balance sets none.
+ */
+const managedFlushEvents = ['connected', 'disconnected', 'ifdown'];
+const failoverFlushEvents = ['disconnected', 'ifdown'];
 const DEFAULT_FAILURE_LATENCY_MS = 1000;
 const DEFAULT_FAILURE_LOSS_PCT = 40;
 
@@ -180,7 +191,7 @@ function interfaceOps(ops: Ops, pkg: UciPackage, w: Wan, outranks: boolean, frs:
     if (num('recovery_loss', 10) > loss) ops.push({ kind: 'set-option', package: pkgName, section: w.name, option: 'recovery_loss', value: String(Math.floor(loss / 4)) });
   }
   const curFlush = s ? getUciList(s, 'flush_conntrack') : [];
-  const add = frs && outranks ? managedFlushEvents : [];
+  const add = outranks ? [...failoverFlushEvents, ...(frs ? ['connected'] : [])] : [];
   // Keep the user's events and their order; append what Switchyard adds.
   const ordered = [...curFlush.filter((e) => !managedFlushEvents.includes(e) || add.includes(e)), ...add.filter((e) => !curFlush.includes(e))];
   wantList(ops, s, w.name, 'flush_conntrack', ordered);
@@ -229,7 +240,8 @@ export function policyToMwan3(pkg: UciPackage, policy: FailoverPolicy, opts: Mwa
   const ops: Ops = [];
   const balance = policy.mode === 'balance';
   const lowestTier = Math.max(...policy.wans.map((w) => w.priority));
-  for (const w of policy.wans) interfaceOps(ops, pkg, w, w.priority < lowestTier, policy.forcedRefreshStreams);
+  // In balance the priorities only order the list: no uplink stands in for another.
+  for (const w of policy.wans) interfaceOps(ops, pkg, w, !balance && w.priority < lowestTier, policy.forcedRefreshStreams);
 
   for (const w of policy.wans) {
     const name = switchyardMember(w.name);

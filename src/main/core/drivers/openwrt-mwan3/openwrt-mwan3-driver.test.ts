@@ -229,6 +229,16 @@ describe('plan', () => {
     ]);
   });
 
+  it('switching to Load Balance says the shares, not a priority change both uplinks never get (issue 16 item 7)', async () => {
+    const plan = await createOpenwrtMwan3Driver(createReplayShell(managed()), { facts: labFacts }).plan({ ...desired, mode: 'balance', wans: [{ ...desired.wans[0]!, weight: 3 }, desired.wans[1]!] });
+    expect(plan.changes).toEqual([
+      { kind: 'change', subject: 'Mode', from: 'failover', to: 'balance' },
+      { kind: 'change', subject: 'Forced Refresh Streams', from: 'true', to: 'false' },
+      { kind: 'change', subject: 'wan (eth1) weight', from: '1', to: '3' },
+      { kind: 'change', subject: 'Share of new connections (Load Balance)', to: 'wan 3/4 (75 %), wanb 1/4 (25 %)' },
+    ]);
+  });
+
   it('refuses bad input with problems instead of throwing', async () => {
     const driver = createOpenwrtMwan3Driver(createReplayShell(labRouter()), { facts: labFacts });
     const plan = await driver.plan({ ...desired, wans: [{ ...desired.wans[0]!, name: 'wan-lte' }, { ...desired.wans[1]!, name: 'wwan' }] });

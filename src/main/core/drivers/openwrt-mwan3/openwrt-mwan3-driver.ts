@@ -474,6 +474,13 @@ export function planBases(nativeDiff: string): Record<string, string> {
 
 export const baseTrailerLine = (pkg: string, text: string): string => `# switchyard-base ${pkg} md5=${md5Of(text)}`;
 
+/** "wan 3/4 (75 %), wanb 1/4 (25 %)": how mwan3 splits new connections by weight. */
+export function balanceShares(policy: FailoverPolicy): string {
+  const enabled = policy.wans.filter((w) => w.enabled);
+  const total = enabled.reduce((sum, w) => sum + w.weight, 0);
+  return enabled.map((w) => `${w.name} ${w.weight}/${total} (${Math.round((w.weight / total) * 100)} %)`).join(', ');
+}
+
 /** The plan's change list in the user's words, from the policy mwan3 has to the one planned. */
 export function describeChanges(before: FailoverPolicy | null, after: FailoverPolicy): PlanChange[] {
   const out: PlanChange[] = [];
@@ -491,7 +498,8 @@ export function describeChanges(before: FailoverPolicy | null, after: FailoverPo
       continue;
     }
     const fields: [string, string, string][] = [
-      ['priority', String(old.priority), String(w.priority)],
+      // In Load Balance every uplink shares one metric: the list order is no priority (issue 16 item 7).
+      ...(after.mode === 'balance' ? [] : ([['priority', String(old.priority), String(w.priority)]] as [string, string, string][])),
       ['weight', String(old.weight), String(w.weight)],
       ['enabled', String(old.enabled), String(w.enabled)],
       ['tracking method', old.tracking.method, w.tracking.method],
@@ -508,5 +516,7 @@ export function describeChanges(before: FailoverPolicy | null, after: FailoverPo
     for (const [what, from, to] of fields) if (from !== to) out.push({ kind: 'change', subject: `${label(w)} ${what}`, from, to });
   }
   for (const w of before.wans) if (!after.wans.some((x) => x.name === w.name)) out.push({ kind: 'remove', subject: `Uplink ${w.name}` });
+  const weightsChanged = after.wans.some((w) => before.wans.find((x) => x.name === w.name)?.weight !== w.weight);
+  if (after.mode === 'balance' && (before.mode !== 'balance' || weightsChanged)) out.push({ kind: 'change', subject: 'Share of new connections (Load Balance)', ...(before.mode === 'balance' ? { from: balanceShares(before) } : {}), to: balanceShares(after) });
   return out;
 }
