@@ -260,6 +260,13 @@ describe('a real Flint 2 (4.9.1)', () => {
 });
 
 describe("the router's own events", () => {
+  it('follows the hook log as it is written', async () => {
+    const streamed: string[] = [];
+    const shell = { ...createReplayShell(flintRouter()), stream: async (c: { text: string }) => (streamed.push(c.text), { close: () => undefined } as never) };
+    await createKmwanDriver(shell as never, { assessment: assessKmwanConfig(parseUciExport(S('flint2_uci-export-kmwan.txt'), 'kmwan')) }).followRouterEvents!(() => undefined);
+    expect(streamed).toEqual(['tail -n 0 -F /tmp/switchyard-kmwan-events']);
+  });
+
   it('reads the verdicts the hook logged, on the laptop clock', async () => {
     const { d } = driverOn(flintRouter({ [readEventsCommand().text]: ok(`${now / 1000 - 10}\n${now / 1000 - 70} wan offline\n${now / 1000 - 40} wan online\n`) }));
     expect(await d.readRouterEvents!(now - 30_000)).toEqual([

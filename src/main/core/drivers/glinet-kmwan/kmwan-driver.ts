@@ -16,7 +16,7 @@ import { diffUciPackages, formatUciChange } from '../openwrt-mwan3/uci/uci-diff.
 import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
 import { parseUciConfigFile, parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
 import { conflictError, createSafeApply } from '../openwrt-mwan3/uci-safe-apply.ts';
-import { forceDeadCommand, installHookCommand, kmwanApplySteps, kmwanEngine, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
+import { forceDeadCommand, installHookCommand, kmwanApplySteps, kmwanEngine, kmwanEventsPath, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, netifdCandidates, uplinkMembers, type KmwanAssessment, type KmwanConfig } from './kmwan-config.ts';
 import { kmwanKind, kmwanToPolicy, planKmwanWrite, restoreGlmodemMetricOps, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
 import { describeSensitivity, kmwanDetectionSec } from '../../../../shared/kmwan-sensitivity.ts';
@@ -320,6 +320,11 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
     async readRouterEvents(sinceMs: number): Promise<RouterEvent[]> {
       const r = await shell.run(readEventsCommand());
       return parseKmwanEvents(r.stdout, (options.nowMs ?? Date.now)(), sinceMs);
+    },
+
+    followRouterEvents(onLine: () => void) {
+      // -F follows the log across the hook's trims (it replaces the file) and its first creation.
+      return shell.stream(shellCommand(['tail', '-n', '0', '-F', kmwanEventsPath]), { openTimeoutMs: 10_000, onLine: () => onLine() });
     },
 
     probeCommand(wan: WanCandidate, target: string, method: 'ping' | 'httping'): readonly string[] {
