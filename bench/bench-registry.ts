@@ -3,6 +3,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { connectBenchmark } from './connect-bench.ts';
 import { failoverBenchmark } from './failover-bench.ts';
+import { importBenchmark } from './import-bench.ts';
 import { monitorBenchmark } from './monitor-bench.ts';
 import { startupBenchmark } from './startup-bench.ts';
 import { uiBenchmark } from './ui-bench.ts';
@@ -22,4 +23,4 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark];
+export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark];

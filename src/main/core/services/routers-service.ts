@@ -180,48 +180,57 @@ export class RoutersService {
   }
 
   /** All or nothing: one conflict and nothing is imported. */
+  /**
+   * All or nothing, in time linear in the file: sites and router names are looked up once into
+   * maps, and the routers go in through one prepared statement (it used to list every router of
+   * the site for each one, and 4,000 routers held the core, and every other client, for 10 s).
+   */
   importInventory(file: InventoryFile): { sites: number; routers: number } {
+    const key = (siteName: string, routerName: string) => `${siteName.toLowerCase()}\u0000${routerName.toLowerCase()}`;
     let routerCount = 0;
     inTransaction(this.#db, () => {
+      const existingSites = new Map(this.#sites.list().map((s) => [s.name.toLowerCase(), s.id] as const));
       const siteIds = new Map<string, string>();
       for (const site of file.sites) {
-        const existing = this.#sites.list().find((s) => s.name.toLowerCase() === site.name.toLowerCase());
-        siteIds.set(site.name.toLowerCase(), existing ? existing.id : this.#sites.create({ name: site.name, notes: site.notes }).id);
+        const name = site.name.toLowerCase();
+        if (siteIds.has(name)) continue;
+        siteIds.set(name, existingSites.get(name) ?? this.#sites.create({ name: site.name, notes: site.notes }).id);
       }
-      const created = new Map<string, string>();
+      const taken = new Set(this.#routers.namesBySite().map((r) => `${r.siteId}\u0000${r.name.toLowerCase()}`));
+      const rows: Parameters<RouterRepository['insertMany']>[0][number][] = [];
+      const order: string[] = [];
       for (const site of file.sites) {
+        const siteId = siteIds.get(site.name.toLowerCase())!;
         for (const r of site.routers) {
-          const siteId = siteIds.get(site.name.toLowerCase())!;
+          const nameKey = `${siteId}\u0000${r.name.toLowerCase()}`;
           // Checked here rather than left to the repository, to name the site and say that the
           // whole import was refused, not just this router.
-          if (this.#routers.list(siteId).some((x) => x.name.toLowerCase() === r.name.toLowerCase())) {
+          if (taken.has(nameKey)) {
             throw new SwitchyardError('conflict', `A router named "${r.name}" already exists at site "${site.name}" — nothing was imported.`, { site: site.name, router: r.name });
           }
-          const record = this.#routers.insert({
-            siteId,
-            name: r.name,
-            host: r.host,
-            port: r.port,
-            username: r.username,
-            authKind: r.authKind,
-            keyPath: r.keyPath,
-            jumpRouterId: null,
-            snmp: r.snmp,
-            notes: r.notes,
+          taken.add(nameKey);
+          rows.push({
+            fields: { siteId, name: r.name, host: r.host, port: r.port, username: r.username, authKind: r.authKind, keyPath: r.keyPath, snmp: r.snmp, notes: r.notes },
+            hostKey: r.hostKey ? { type: r.hostKey.type, fingerprint: r.hostKey.fingerprint } : null,
           });
-          if (r.hostKey) this.#routers.pinHostKey(record.id, r.hostKey.type, r.hostKey.fingerprint);
-          created.set(`${site.name.toLowerCase()}\u0000${r.name.toLowerCase()}`, record.id);
-          routerCount++;
+          order.push(key(site.name, r.name));
         }
       }
+      const ids = this.#routers.insertMany(rows);
+      const created = new Map(order.map((k, i) => [k, ids[i]!] as const));
+      const jumps: Array<{ id: string; jumpRouterId: string }> = [];
       for (const site of file.sites) {
         for (const r of site.routers) {
           if (!r.jumpRouter) continue;
-          const jumpId = created.get(`${r.jumpRouter.site.toLowerCase()}\u0000${r.jumpRouter.router.toLowerCase()}`);
+          const jumpId = created.get(key(r.jumpRouter.site, r.jumpRouter.router));
           if (!jumpId) throw new SwitchyardError('invalid-input', `Router "${r.name}" uses jump host "${r.jumpRouter.router}" at "${r.jumpRouter.site}", which is not in the file — nothing was imported.`);
-          this.#routers.update(created.get(`${site.name.toLowerCase()}\u0000${r.name.toLowerCase()}`)!, { jumpRouterId: jumpId });
+          const id = created.get(key(site.name, r.name))!;
+          if (id === jumpId) throw new SwitchyardError('invalid-input', `Router "${r.name}" at "${site.name}" names itself as its jump host — nothing was imported.`);
+          jumps.push({ id, jumpRouterId: jumpId });
         }
       }
+      this.#routers.setJumpHosts(jumps);
+      routerCount = ids.length;
     });
     this.#changed(null);
     return { sites: file.sites.length, routers: routerCount };
