@@ -139,8 +139,9 @@ describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
     expect(w.monitor.status().throughputSource).toBe('proc-net-dev');
     await w.samplesFor(allWans, 2);
     const traffic = lanTraffic(20);
-    // ~1.1 Mbit/s each way on eth1 from the LAN ping flood; the idle uplinks carry only probes.
-    await waitUntil(() => Math.max(0, ...w.samples('eth1').map((s) => s.rxBps ?? 0)), (rx) => rx > 500_000, { what: 'eth1 throughput from the LAN flood' });
+    // ~1.1 Mbit/s each way on eth1 from the LAN ping flood (428 kbit/s measured at load 25: the
+    // flood itself slows down); the idle uplinks carry only probes (< 20 kbit/s).
+    await waitUntil(() => Math.max(0, ...w.samples('eth1').map((s) => s.rxBps ?? 0)), (rx) => rx > 200_000, { what: 'eth1 throughput from the LAN flood' });
     await w.samplesFor(allWans, 6);
     expect(w.monitor.status().uplinks.every((u) => u.state === 'running')).toBe(true);
     expect(await probeProcesses(NAME, router)).not.toEqual([]);

@@ -293,7 +293,8 @@ export class RouterMonitor {
 
   async #detectPing(): Promise<{ flavor: ProbeFlavor | null; problem: string | null }> {
     // One cheap look: iputils says "ping from iputils …"; BusyBox refuses -V and names itself.
-    const r = await this.#o.shell.run(['ping', '-V'], { expectExit: 'any', timeoutMs: 10_000, maxOutputBytes: 64 * 1024 });
+    // 30 s: measured over 10 s on a 2-core machine at load 25.
+    const r = await this.#o.shell.run(['ping', '-V'], { expectExit: 'any', timeoutMs: 30_000, maxOutputBytes: 64 * 1024 });
     const text = `${r.stdout}\n${r.stderr}`;
     if (/iputils/i.test(text)) return { flavor: 'iputils', problem: null };
     const problem = diagnoseProbeExit({ tool: 'ping', exitCode: r.exitCode, stderrText: r.stderr, sawStdout: r.stdout.trim() !== '', ...(this.#o.platform ? { platform: this.#o.platform } : {}) });
