@@ -10,7 +10,7 @@
 //   node scripts/cached-build.ts renderer|electron [--force]
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -106,12 +106,23 @@ export async function ensureBuilt(target: BuildTarget, options: { force?: boolea
   const spec = targets[target];
   const log = options.log ?? ((line: string) => console.log(line));
   const started = Date.now();
+  // One build at a time in out/ (say serve and the demo start together): the second waits and
+  // then finds the first one's build current.
+  const release = await acquireBuildLock(log);
+  try {
+    return await buildUnlessCurrent(target, spec, started, options.force ?? false, log);
+  } finally {
+    release();
+  }
+}
+
+async function buildUnlessCurrent(target: BuildTarget, spec: TargetSpec, started: number, force: boolean, log: (line: string) => void): Promise<BuildOutcome> {
   const { hash, reason } = buildReason(target);
-  if (!options.force && reason === null) {
+  if (!force && reason === null) {
     log(`${capitalise(spec.what)}: unchanged since the last build (inputs ${hash.slice(0, 12)}), not rebuilding.`);
     return { built: false, hash, ms: Date.now() - started };
   }
-  const why = options.force ? 'asked to' : reason;
+  const why = force ? 'asked to' : reason;
   log(`Building ${spec.what} (${why}); this takes 20–60 s on a busy machine…`);
   await run(spec.command);
   // electron-vite's renderer build is the same config: its renderer is as good as our own.
@@ -120,6 +131,41 @@ export async function ensureBuilt(target: BuildTarget, options: { force?: boolea
   const ms = Date.now() - started;
   log(`Built ${spec.what} in ${(ms / 1000).toFixed(1)} s.`);
   return { built: true, hash, ms };
+}
+
+const lockFile = join(root, 'out/.build.lock');
+
+async function acquireBuildLock(log: (line: string) => void): Promise<() => void> {
+  mkdirSync(join(root, 'out'), { recursive: true });
+  let told = false;
+  for (;;) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number((existsSync(lockFile) ? readFileSync(lockFile, 'utf8') : '').trim());
+      // No pid yet: another start is writing it this instant (or died doing so long ago).
+      const stale = holder ? !processAlive(holder) : Date.now() - (statSync(lockFile, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 10_000;
+      if (stale) {
+        // Left by a build that was killed: take it over.
+        rmSync(lockFile, { force: true });
+        continue;
+      }
+      if (!told) log(`Waiting for another build in out/ (process ${holder}) to finish…`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function capitalise(s: string): string {
