@@ -92,12 +92,15 @@ function line(values: readonly number[]): string {
   return `median ${Math.round(s.median ?? NaN)} ms, p95 ${Math.round(s.p95 ?? NaN)} ms, max ${Math.round(s.max ?? NaN)} ms (n=${s.n})`;
 }
 
+let pageLoads = 0;
+
 /**
  * Back to a freshly loaded sites list: the router's tabs unmount (monitoring stops), the page
  * forgets what it had read, and every SSH connection is closed — as after the app started.
  */
 async function leaveRouter(page: Page, origin: string, core: { monitor: { runningRouters(): string[] }; connections: { closeAll(): Promise<void> } }): Promise<void> {
-  await page.goto(`${origin}/#/sites`);
+  // A new query string: a URL differing only in its hash would not reload the page.
+  await page.goto(`${origin}/?run=${++pageLoads}#/sites`);
   await page.waitForFunction("document.querySelector('#root') && document.querySelector('#root').children.length > 0", undefined, { timeout: 60_000 });
   for (let i = 0; i < 300 && core.monitor.runningRouters().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
   await core.connections.closeAll();
