@@ -7,6 +7,7 @@ import { apiErrorSchema } from '../errors.ts';
 import { failoverPolicySchema, idSchema, linkEventSchema, platformIdSchema } from '../model.ts';
 import { detectionResultSchema } from '../detect-schemas.ts';
 import { applyPlanSchema, driverCapabilitiesSchema, routerStatusSchema, wanCandidateSchema } from '../failover-schemas.ts';
+import { drillEvents, drillMethods } from './drill-schemas.ts';
 import { inventoryFileSchema } from './inventory-schemas.ts';
 import { monitorEvents, monitorMethods } from './monitor-schemas.ts';
 import { routerInputSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
@@ -128,6 +129,7 @@ export const contract = {
     response: z.object({ removed: z.boolean() }),
   },
   ...monitorMethods,
+  ...drillMethods,
   'inventory.export': {
     request: empty,
     response: inventoryFileSchema,
@@ -142,6 +144,7 @@ export const events = {
   onDidChangeSites: z.object({ atMs: z.number() }),
   onDidLinkEvent: linkEventSchema,
   ...monitorEvents,
+  ...drillEvents,
 } as const;
 
 export type Contract = typeof contract;

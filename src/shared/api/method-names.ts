@@ -29,10 +29,14 @@ export const methodNames = [
   'history.query',
   'history.events',
   'history.export',
+  'drill.start',
+  'drill.list',
+  'drill.get',
+  'drill.export',
   'inventory.export',
   'inventory.import',
 ] as const;
-export const eventNames = ['onDidChangeSites', 'onDidLinkEvent', 'onDidSample', 'onDidRouterStatus'] as const;
+export const eventNames = ['onDidChangeSites', 'onDidLinkEvent', 'onDidSample', 'onDidRouterStatus', 'onDidDrillProgress'] as const;
 
 export const ipcChannels = { call: 'switchyard:call', event: 'switchyard:event' } as const;
 

@@ -1,5 +1,6 @@
 // Schema migrations, applied in order; entry N brings the schema from version N to N+1.
 // Never edit a released entry: add a new one.
+import { drillMigration } from './drill-migration.ts';
 import { historyMigration } from './history-migration.ts';
 
 export const migrations: readonly string[] = [
@@ -43,4 +44,5 @@ export const migrations: readonly string[] = [
    );
    CREATE INDEX routers_site ON routers(site_id);`,
   historyMigration,
+  drillMigration,
 ];
