@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { ResponseOf } from '../../shared/api/contract.ts';
-import type { PlatformId } from '../../shared/model.ts';
+import type { LinkEvent, PlatformId } from '../../shared/model.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './api/dispatcher.ts';
 import { EventHub } from './api/event-hub.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -13,6 +13,9 @@ import { readUserSshConfig } from './transport/ssh/ssh-config.ts';
 import { ConnectionService } from './services/connection-service.ts';
 import { DetectionService } from './services/detection-service.ts';
 import { builtInDrivers, type DriverFactory } from './drivers/driver-registry.ts';
+import { chromiumPdfPrinter } from './drill/chromium-pdf.ts';
+import { DrillService, type PdfPrinter } from './drill/drill-service.ts';
+import { DrillStore } from './drill/drill-store.ts';
 import { FailoverService } from './services/failover-service.ts';
 import { monitorSetup } from './services/monitor-setup.ts';
 import { MonitorService } from './monitor/monitor-service.ts';
@@ -42,6 +45,8 @@ export interface CoreOptions {
   notify?: Notify;
   /** Opens the secret store once the database exists; default: memory only. */
   openSecrets?: (db: Database) => Promise<SecretStore>;
+  /** Prints drill reports to PDF; default: headless Chromium when installed. */
+  printPdf?: PdfPrinter;
   log?: Logger;
 }
 
@@ -52,6 +57,7 @@ export interface Core {
   readonly routers: RoutersService;
   readonly connections: ConnectionService;
   readonly monitor: MonitorService;
+  readonly drills: DrillService;
   readonly secrets: SecretStore;
   readonly log: Logger;
   close(): Promise<void>;
@@ -94,6 +100,22 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     emit: (event, payload) => events.emit(event, payload as never),
     log,
     ...(options.notify && { notify: options.notify }),
+  });
+
+  const recordEvent = (event: LinkEvent) => {
+    history.addEvents([event]);
+    events.emit('onDidLinkEvent', event);
+  };
+  const printPdf = options.printPdf ?? chromiumPdfPrinter();
+  const drills = new DrillService({
+    router: (routerId) => routers.record(routerId),
+    siteName: (siteId) => siteRepository.get(siteId).name,
+    driver: (routerId) => failover.driver(routerId),
+    shell: (routerId) => connections.connection(routerId),
+    store: new DrillStore(db),
+    emit: (progress) => events.emit('onDidDrillProgress', progress),
+    record: recordEvent,
+    ...(printPdf && { printPdf }),
   });
 
   /** Before a router leaves the inventory: no probe left on it, no history, no open connection. */
@@ -160,6 +182,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       if (request.what === 'events') await monitor.backfill(request.routerId);
       return monitor.exportCsv(request.what, request);
     },
+    'drill.start': async (request) => drills.start(request),
+    'drill.list': async ({ routerId }) => drills.list(routerId),
+    'drill.get': async ({ id }) => drills.get(id),
+    'drill.export': async ({ id, format }) => drills.export(id, format),
     'inventory.export': async () => routers.exportInventory(),
     'inventory.import': async ({ file }) => routers.importInventory(file),
   };
@@ -171,10 +197,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     routers,
     connections,
     monitor,
+    drills,
     secrets,
     log,
     async close() {
-      // Probes first, so none is left running on a router; then connections, then the data.
+      // Probes first, so none is left running on a router; a drill's own timer on the router
+      // ends a drill cut short here. Then connections, then the data.
       await monitor.stopAll();
       await connections.closeAll();
       db.close();

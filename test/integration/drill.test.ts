@@ -1,0 +1,166 @@
+// The failover drill on a real lab router through the contract: refused while failover is off;
+// then a trial fails eth1 on the router, the report's numbers agree with the router's own log
+// and with an independent 10 Hz ping from the LAN client, open connections are counted, and
+// the router is left exactly as before. The timer on the router ends a drill by itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import { outageAfter, probeRecords } from '../../src/main/core/drill/drill-measure.ts';
+import { drillCommands, drillTable, keyValues } from '../../src/main/core/drill/drill-router-commands.ts';
+import type { DrillProgress, DrillReport } from '../../src/shared/api/drill-schemas.ts';
+import { defaultTracking } from '../../src/shared/failover-defaults.ts';
+import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { labExec } from '../lab/lab.ts';
+import { labFixture } from '../lab/lab-fixture.ts';
+
+const labName = 'dr';
+const lab = labFixture({ name: labName, routers: 1, wans: 2 });
+
+describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
+  let core: Core;
+  let dataDir: string;
+  let routerId: string;
+  const progress: DrillProgress[] = [];
+
+  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
+    const envelope = await core.dispatcher.dispatch(method, params);
+    if (!envelope.ok) throw Object.assign(new Error(`${method}: ${envelope.error.message}`), { code: envelope.error.code });
+    return envelope.result as T;
+  };
+  const failure = (method: string, params: unknown) => core.dispatcher.dispatch(method, params).then((e) => (e.ok ? null : e.error));
+  const router = (...argv: string[]) => labExec(labName, 'r01', argv, { allowFailure: true });
+
+  function policy(): FailoverPolicy {
+    const info = lab.info();
+    return {
+      mode: 'failover',
+      forcedRefreshStreams: true,
+      wans: info.routers[0]!.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: [info.probeTargets.icmp[i]!] } })),
+    };
+  }
+
+  async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = await check();
+      if (value !== undefined) return value;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sy-drill-'));
+    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
+    core.events.on('onDidDrillProgress', (p) => {
+      progress.push(p);
+      if (process.env.DRILL_TEST_VERBOSE) console.log(new Date(p.atMs).toISOString(), p.phase, p.message);
+    });
+    const r = lab.info().routers[0]!;
+    const site = await call<{ id: string }>('sites.create', { name: 'Drill shop' });
+    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
+    core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
+    await call('routers.detect', { id: routerId });
+  }, 60_000);
+  afterAll(async () => {
+    await core?.drills.settled();
+    await core?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a drill while failover is not running, and leaves the router alone', async () => {
+    expect(await failure('drill.start', { routerId })).toMatchObject({ code: 'conflict', message: expect.stringMatching(/Enable failover first/) });
+    expect((await router('nft', 'list', 'table', 'inet', drillTable)).exitCode).not.toBe(0);
+    expect(await failure('drill.start', { routerId, trials: 11 })).toMatchObject({ code: 'bad-request' });
+  });
+
+  it('fails the active uplink on the router and measures what the router and a LAN client saw', async () => {
+    await call('failover.apply', { routerId, policy: policy(), revertInSec: 60 });
+    await call('failover.confirm', { routerId });
+    const info = lab.info();
+    const target = info.probeTargets.icmp[1]!;
+    // An open connection from the shop's LAN through eth1, as a card terminal holds one.
+    await labExec(labName, 'lan', ['sh', '-c', `setsid python3 -c 'import socket,time; s=socket.create_connection(("${info.probeTargets.icmp[0]}",80)); time.sleep(40)' </dev/null >/dev/null 2>&1 &`]);
+    await waitFor('the LAN connection', async () => ((await router('conntrack', '-L', '-p', 'tcp', '--state', 'ESTABLISHED')).stdout.includes('dport=80') ? true : undefined), 10_000);
+
+    // The independent witness: the LAN client's own 10 Hz ping, started before the drill.
+    const lanPing = labExec(labName, 'lan', ['ping', '-n', '-D', '-O', '-i', '0.1', '-w', '25', target], { allowFailure: true });
+    await new Promise((r) => setTimeout(r, 500));
+    const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, trials: 1, holdSec: 3, probeTarget: target });
+    const done = await waitFor('the drill to finish', () => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 200_000);
+    expect(done).toMatchObject({ phase: 'done' });
+    expect(progress.filter((p) => p.drillId === drillId).map((p) => p.phase)).toEqual(expect.arrayContaining(['preparing', 'failing', 'waiting-failover', 'holding', 'restoring', 'waiting-failback', 'collecting', 'done']));
+
+    const report = await call<DrillReport>('drill.get', { id: done.reportId });
+    const t = report.trials[0]!;
+    expect(report.predictedFailoverSec).toBe(2.6);
+    expect(t).toMatchObject({ failedWan: 'eth1', backupWan: 'wlan0', endedBy: 'app', problems: [] });
+    // Detection and the switch come from the agent's own log; the probe's gap brackets them.
+    expect(t.detectionSec).toBeGreaterThan(1.5);
+    expect(t.detectionSec).toBeLessThanOrEqual(2.6 + 0.2);
+    expect(t.switchSec).toBeGreaterThanOrEqual(t.detectionSec!);
+    // The agent writes its switch line after it has changed the routes (several `ip` calls, slow
+    // on a busy machine), so traffic may flow a little before the line's time.
+    expect(t.firstBackupReplySec).toBeGreaterThanOrEqual(t.detectionSec!);
+    expect(Math.abs(t.firstBackupReplySec! - t.switchSec!)).toBeLessThan(1);
+    expect(t.probesLost).toBeGreaterThanOrEqual(15);
+    expect(t.backToPrimarySec).toBeGreaterThan(1);
+    expect(t.backToPrimarySec).toBeLessThan(10);
+    expect(t.flowsBefore).toBeGreaterThanOrEqual(1);
+    expect(t.flowsCut).toBe(t.flowsBefore);
+    expect(t.log.some((l) => /^\d+ switch .*"eth1".*"wlan0"/.test(l.text))).toBe(true);
+    expect(report.verdict).toMatchObject({ ok: true, text: expect.stringMatching(/^Card payments stay up: wlan0 carried traffic \d+\.\d s after eth1 failed/) });
+
+    // The LAN client saw the same gap within 0.3 s (same host clock: the lab's namespaces share it).
+    const lanOut = await lanPing;
+    const lan = outageAfter(probeRecords(lanOut.stdout), t.startMs);
+    expect(lan?.firstReplyAfterMs, `LAN ping (drill start ${t.startMs}):\n${lanOut.stdout.slice(0, 4000)}${lanOut.stderr}`).toBeGreaterThan(0);
+    expect(Math.abs((lan!.firstReplyAfterMs! - t.startMs) / 1000 - t.firstBackupReplySec!)).toBeLessThan(0.3);
+
+    // Kept in the router's history; the router is left as it was.
+    expect(await call('drill.list', { routerId })).toMatchObject({ reports: [{ id: report.id, trials: 1 }], running: null });
+    expect((await router('nft', 'list', 'table', 'inet', drillTable)).exitCode).not.toBe(0);
+    expect((await router('sh', '-c', 'ls /run/switchyard-drill; pgrep -af "[p]ing -n -D"')).stdout.trim()).toBe('');
+    expect(await call('failover.status', { routerId })).toMatchObject({ wans: [{ wan: 'eth1', active: true }, { wan: 'wlan0', active: false }] });
+    const events = await call<{ events: Array<{ kind: string; message: string }> }>('history.events', { routerId });
+    expect(events.events.filter((e) => e.kind === 'drill').map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/drill started/), expect.stringMatching(/drill finished: Card payments stay up/)]));
+  }, 300_000);
+
+  it('exports the report as JSON, CSV and HTML', async () => {
+    const [summary] = (await call<{ reports: Array<{ id: string }> }>('drill.list', { routerId })).reports;
+    const json = await call<{ content: string; fileName: string }>('drill.export', { id: summary!.id, format: 'json' });
+    expect(JSON.parse(json.content)).toMatchObject({ id: summary!.id, router: { name: 'r01' } });
+    const csv = await call<{ content: string }>('drill.export', { id: summary!.id, format: 'csv' });
+    expect(csv.content.split('\n')[0]).toMatch(/^trial,failed_wan,backup_wan/);
+    expect(csv.content.split('\n')[1]).toMatch(/^1,eth1,wlan0,/);
+    const html = await call<{ content: string }>('drill.export', { id: summary!.id, format: 'html' });
+    expect(html.content).toContain('<svg');
+    expect(html.content).toContain('Drill shop');
+  });
+
+  it('refuses a second drill while one runs', async () => {
+    const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, holdSec: 1 });
+    expect(await failure('drill.start', { routerId })).toMatchObject({ code: 'conflict', message: expect.stringMatching(/already running/) });
+    await waitFor('the drill to finish', () => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 200_000);
+  }, 240_000);
+
+  it('the timer on the router ends the failure by itself when nobody comes back to end it', async () => {
+    const dir = '/run/switchyard-drill/timer-test';
+    const start = drillCommands().start({ dir, device: 'eth1', probeTarget: lab.info().probeTargets.icmp[1]!, maxSec: 3, preRollSec: 1 });
+    const started = await router('sh', '-c', start.text);
+    expect(started.exitCode).toBe(0);
+    const startMs = Number(keyValues(started.stdout).startMs);
+    expect((await router('nft', 'list', 'table', 'inet', drillTable)).stdout).toContain('oifname "eth1"');
+    // The laptop goes away here: nothing ends the drill but the router itself.
+    await waitFor('the router timer', async () => ((await router('nft', 'list', 'table', 'inet', drillTable)).exitCode !== 0 ? true : undefined), 15_000);
+    const endedAt = Number((await router('cat', `${dir}/ended-by-timer`)).stdout.trim());
+    expect(endedAt - startMs).toBeGreaterThanOrEqual(2_500);
+    expect(endedAt - startMs).toBeLessThan(6_000);
+    const ended = await router('sh', '-c', drillCommands().end(dir).text);
+    expect(keyValues(ended.stdout)).toMatchObject({ endedBy: 'router-timer', endMs: String(endedAt) });
+    await router('sh', '-c', drillCommands().collect(dir).text);
+    expect((await router('sh', '-c', 'ls /run/switchyard-drill; pgrep -af "[p]ing -n -D"')).stdout.trim()).toBe('');
+  }, 60_000);
+});
