@@ -2,6 +2,7 @@
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { appVersion } from '../core/app-core.ts';
 import { UsageError, type CliCommand } from './cli-command.ts';
+import { drillCommands } from './drill-commands.ts';
 import { failoverCommands } from './failover-commands.ts';
 import { inventoryCommands } from './inventory-commands.ts';
 import { monitorCommands } from './monitor-commands.ts';
@@ -66,5 +67,6 @@ export const commands: readonly CliCommand[] = [
   ...routerCommands,
   ...inventoryCommands,
   ...failoverCommands,
+  ...drillCommands,
   ...monitorCommands,
 ];
