@@ -3,6 +3,7 @@
 import { Anchor, Badge, Breadcrumbs, Center, Group, Loader, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useEffect } from 'react';
 import { detectionResultSchema } from '../../shared/detect-schemas.ts';
+import { DrillTab } from '../components/drill/drill-tab.tsx';
 import { EventsTab } from '../components/events/events-tab.tsx';
 import { FailoverTab } from '../components/failover/failover-tab.tsx';
 import { MonitoringTab } from '../components/monitoring/monitoring-tab.tsx';
@@ -16,7 +17,7 @@ import { useMonitoringStore } from '../stores/monitoring-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
 
-const availableTabs: readonly RouterTab[] = ['overview', 'failover', 'monitoring', 'events', 'troubleshoot'];
+const availableTabs: readonly RouterTab[] = ['overview', 'failover', 'monitoring', 'events', 'drill', 'troubleshoot'];
 
 export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab }) {
   const go = useNavigationStore((s) => s.go);
@@ -65,6 +66,7 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
           <Tabs.Tab value="failover">WAN Failover</Tabs.Tab>
           <Tabs.Tab value="monitoring">Monitoring</Tabs.Tab>
           <Tabs.Tab value="events">Events</Tabs.Tab>
+          <Tabs.Tab value="drill">Failover drill</Tabs.Tab>
           <Tabs.Tab value="troubleshoot">Troubleshoot</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
@@ -78,6 +80,9 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
         </Tabs.Panel>
         <Tabs.Panel value="events" pt="md">
           <EventsTab routerId={router.id} routerName={router.name} />
+        </Tabs.Panel>
+        <Tabs.Panel value="drill" pt="md">
+          <DrillTab routerId={router.id} />
         </Tabs.Panel>
         <Tabs.Panel value="troubleshoot" pt="md">
           <RouterTroubleshoot router={router} detection={detection?.success ? detection.data : null} />

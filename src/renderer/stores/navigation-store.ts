@@ -1,7 +1,7 @@
 // Where the user is, mirrored in the URL hash so reload and the back button keep their place.
 import { create } from 'zustand';
 
-export const routerTabs = ['overview', 'failover', 'monitoring', 'events', 'troubleshoot'] as const;
+export const routerTabs = ['overview', 'failover', 'monitoring', 'events', 'drill', 'troubleshoot'] as const;
 export type RouterTab = (typeof routerTabs)[number];
 
 export type View = { kind: 'sites' } | { kind: 'site'; siteId: string } | { kind: 'router'; routerId: string; tab: RouterTab };
