@@ -2,6 +2,7 @@
 // returns the numbers that become the last stdout line with --json. Add yours to `benchmarks`.
 import type { ParseArgsConfig } from 'node:util';
 import { connectBenchmark } from './connect-bench.ts';
+import { drillBenchmark } from './drill-bench.ts';
 import { failoverBenchmark } from './failover-bench.ts';
 import { importBenchmark } from './import-bench.ts';
 import { monitorBenchmark } from './monitor-bench.ts';
@@ -23,4 +24,4 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark];
+export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark, drillBenchmark];
