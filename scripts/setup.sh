@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  chromium                                # UI tests (playwright-core drives it; no browser download)
+  chromium                                # UI tests (playwright-core drives it; no browser download); drill reports to PDF
+  poppler-utils                           # pdftoppm: the drill test looks at the PDF report as an image
   openssh-server openssh-client           # the lab routers' sshd; ssh-keygen
   snmpd snmp                              # the lab routers' SNMP agent; snmpget for lab tests
   iproute2 nftables conntrack             # namespaces, routes, NAT, impairments, flow moves
