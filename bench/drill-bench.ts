@@ -54,10 +54,11 @@ export const drillBenchmark: Benchmark = {
       const rows: Array<{ drillSec: number | null; lanSec: number | null; diffSec: number | null; detectionSec: number | null; switchSec: number | null; backToPrimarySec: number | null }> = [];
       for (let t = 0; t < trials; t++) {
         await waitActive(call, routerId, 'eth1');
-        // The witness starts first and runs long enough to cover the drill's start and failover.
-        const lanPing = labExec(labName, 'lan', ['ping', '-n', '-D', '-O', '-i', '0.1', '-w', '25', probeTarget], { allowFailure: true });
-        await new Promise((r) => setTimeout(r, 300 + Math.random() * 700));
         const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, trials: 1, holdSec: 2, probeTarget });
+        // The witness starts as the router is about to fail eth1 (its start script probes for a
+        // second before the rules go in) and runs well past the failover.
+        await until(() => progress.find((p) => p.drillId === drillId && p.phase === 'failing'), 60_000);
+        const lanPing = labExec(labName, 'lan', ['ping', '-n', '-D', '-O', '-i', '0.1', '-w', '40', probeTarget], { allowFailure: true, timeoutMs: 60_000 });
         const done = await until(() => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 240_000);
         if (done.phase !== 'done') throw new Error(`drill ${t + 1} failed: ${done.message}`);
         const trial = (await call<DrillReport>('drill.get', { id: done.reportId })).trials[0]!;

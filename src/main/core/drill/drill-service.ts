@@ -182,9 +182,14 @@ export class DrillService {
       progress('done', trialCount, report.verdict.text, { reportId: report.id });
     } catch (error) {
       const e = error instanceof SwitchyardError ? error : new SwitchyardError('internal', `The drill stopped: ${(error as Error).message}`);
-      this.#event(routerId, `Failover drill stopped: ${e.message}`);
       this.#lastFailure.set(routerId, { drillId, code: e.code, message: e.message });
       progress('failed', trials.length, e.message, { error: { code: e.code, message: e.message } });
+      // The app may be closing (its database with it): the failure is already announced.
+      try {
+        this.#event(routerId, `Failover drill stopped: ${e.message}`);
+      } catch {
+        /* nothing left to record into */
+      }
     }
   }
 
