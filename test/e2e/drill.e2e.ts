@@ -44,7 +44,7 @@ describe.skipIf(lab.skipReason)('the failover drill in the browser', () => {
     };
     await call('failover.apply', { routerId, policy, revertInSec: 60 });
     await call('failover.confirm', { routerId });
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await session?.core.drills.settled();
     await session?.close();

@@ -33,33 +33,34 @@ describe('probe records from iputils ping -D -O (real capture)', () => {
   });
 });
 
-// Lines as the Switchyard agent writes them (resources/agent/README.md, "Status").
+// The agent's own lines from a lab drill (2026-12-05 07:01 UTC, the report's log), plus one
+// line that is not an event.
 const agentLog = [
-  '1796451900000 status {"wan":"eth1","from":"online","to":"disconnecting","reason":"loss"}',
-  '1796451902400 status {"wan":"eth1","from":"disconnecting","to":"offline","reason":"loss"}',
-  '1796451902500 switch {"from":["eth1"],"to":["wlan0"],"reason":"failure"}',
-  '1796451902560 flows-moved {"wan":"eth1","address":"100.64.1.2","deleted":3,"reason":"failure"}',
+  '1796454070288 status {"wan":"eth1","from":"disconnecting","to":"offline","reason":"probes"}',
+  '1796454071908 switch {"from":["eth1"],"to":["wlan0"],"reason":"failure"}',
+  '1796454072338 flows-moved {"wan":"eth1","address":"100.64.1.2","deleted":2,"reason":"failure"}',
   'garbage line',
-  '1796451909000 switch {"from":["wlan0"],"to":["eth1"],"reason":"recovery"}',
+  '1796454088188 status {"wan":"eth1","from":"connecting","to":"online","reason":"probes"}',
+  '1796454089438 switch {"from":["wlan0"],"to":["eth1"],"reason":"recovery"}',
 ].join('\n');
 
 describe('the agent event log', () => {
   const events = agentEventLines(agentLog);
   it('keeps well-formed lines only, with their text', () => {
-    expect(events.map((e) => e.kind)).toEqual(['status', 'status', 'switch', 'flows-moved', 'switch']);
-    expect(events[2]!.line).toBe('1796451902500 switch {"from":["eth1"],"to":["wlan0"],"reason":"failure"}');
+    expect(events.map((e) => e.kind)).toEqual(['status', 'switch', 'flows-moved', 'status', 'switch']);
+    expect(events[1]!.line).toBe('1796454071908 switch {"from":["eth1"],"to":["wlan0"],"reason":"failure"}');
   });
   it('finds detection, the switch away and the switch back', () => {
-    expect(detectionEvent(events, 'eth1', 1796451899000)?.tMs).toBe(1796451902400);
-    expect(switchAwayEvent(events, 'eth1', 1796451899000)?.data.to).toEqual(['wlan0']);
-    expect(switchBackEvent(events, 'eth1', 1796451905000)?.tMs).toBe(1796451909000);
+    expect(detectionEvent(events, 'eth1', 1796454067000)?.tMs).toBe(1796454070288);
+    expect(switchAwayEvent(events, 'eth1', 1796454067000)?.data.to).toEqual(['wlan0']);
+    expect(switchBackEvent(events, 'eth1', 1796454080000)?.tMs).toBe(1796454089438);
     expect(detectionEvent(events, 'wlan0', 0)).toBeNull();
-    expect(switchAwayEvent(events, 'eth1', 1796451903000)).toBeNull();
+    expect(switchAwayEvent(events, 'eth1', 1796454072000)).toBeNull();
   });
 });
 
 describe('conntrack flows', () => {
-  // conntrack v1.4.7 `conntrack -L -p tcp` lines from the lab router.
+  // Synthetic lines in the format of `conntrack -L -p tcp` (conntrack-tools 1.4), addresses of the lab.
   const before = [
     'tcp      6 431995 ESTABLISHED src=100.96.1.100 dst=203.0.113.10 sport=41234 dport=80 src=203.0.113.10 dst=100.64.1.2 sport=80 dport=41234 [ASSURED] mark=0 use=1',
     'tcp      6 431999 ESTABLISHED src=198.51.100.8 dst=198.51.100.9 sport=50000 dport=22 src=198.51.100.9 dst=198.51.100.8 sport=22 dport=50000 [ASSURED] mark=0 use=1',
