@@ -78,11 +78,16 @@ echo "$(date +%s) $INTERFACE $STATUS" >> "$ev"
 [ "$(uci -q get kmwan.global.switchyard_frs)" = 1 ] || exit 0
 mode=$(uci -q get kmwan.global.mode)
 [ "\${mode:-failover}" = failover ] || exit 0
-up=$(uci -q get "kmwan.$INTERFACE.metric")
+# The member's section; a modem's kernel node may carry netifd's _4 name (inferred).
+me=$INTERFACE
+uci -q get "kmwan.$me" >/dev/null || me=\${INTERFACE%_4}
+# An IPv6 twin coming back says nothing about IPv4 traffic.
+[ "$(uci -q get "kmwan.$me.addr_type")" != 6 ] || exit 0
+up=$(uci -q get "kmwan.$me.metric")
 case "$up" in ''|*[!0-9]*) exit 0 ;; esac
 flushed=
 for m in $(uci -q show kmwan | sed -n 's/^kmwan\\.\\([A-Za-z0-9_]*\\)=member$/\\1/p'); do
-  [ "$m" != "$INTERFACE" ] || continue
+  [ "$m" != "$me" ] || continue
   [ "$(uci -q get "kmwan.$m.addr_type")" != 6 ] || continue
   metric=$(uci -q get "kmwan.$m.metric")
   case "$metric" in ''|*[!0-9]*) continue ;; esac

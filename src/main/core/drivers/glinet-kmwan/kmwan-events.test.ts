@@ -32,5 +32,8 @@ describe('kmwan events from the hotplug hook', () => {
       execFileSync(shell[0]!, [...shell.slice(1), '-c', readEventsCommand().text]);
     }
     expect(frsHookText).toContain(`ev=${kmwanEventsPath}`);
+    // Moves only IPv4 flows, only for an IPv4 member's return, and only from lower-priority uplinks.
+    expect(frsHookText).toContain('[ "$(uci -q get "kmwan.$me.addr_type")" != 6 ] || exit 0');
+    expect(frsHookText).toContain('[ "$metric" -gt "$up" ] || continue');
   });
 });
