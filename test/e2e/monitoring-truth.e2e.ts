@@ -51,7 +51,7 @@ describe.skipIf(lab.skipReason)('monitoring tells the truth about the router', {
     await session?.close();
   });
 
-  it('shows loss 0 % and a latency for every healthy uplink within 5 s of opening Monitoring', async () => {
+  it('shows loss 0 % and a latency for every healthy uplink once Monitoring opens (time printed; target 5 s)', async () => {
     const { page } = session;
     const openedMs = Date.now();
     await show('monitoring');
@@ -64,7 +64,7 @@ describe.skipIf(lab.skipReason)('monitoring tells the truth about the router', {
     expect(await page.getByTestId('uplink-scope').count()).toBe(0);
   });
 
-  it('shows eth1 offline and wlan0 carrying traffic within 1 s of the router switching', async () => {
+  it('shows eth1 offline and wlan0 carrying traffic after the router switched (lag printed; target 1 s)', async () => {
     await show('failover');
     await card('eth1').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
     const impairedAtMs = Date.now();
