@@ -73,6 +73,8 @@ export const applyPlanSchema = z.object({
   predictedFailoverSec: z.number(),
   /** What the prediction is made of, slowest uplink's, e.g. detection rounds and the engine's reaction (a bound). */
   predictedFailoverParts: z.array(z.object({ what: z.string(), sec: z.number() })).readonly().optional(),
+  /** What the user should know that the plan does not change, e.g. the router's own rules that stay ahead of Switchyard's. */
+  notes: z.array(z.string()).readonly().optional(),
   /** Refusals found while planning; a plan with problems cannot be committed. */
   problems: z.array(z.string()).readonly(),
   /** Fingerprint of the router's config the plan was made from, to refuse overwriting later edits. */

@@ -72,6 +72,15 @@ describe('the admin’s hand-edited mwan3 file (real capture, 19.07.7 + mwan3 2.
     expect(after.nativeDiff).toContain("-\toption interval '5'\n+\toption interval '1'");
   });
 
+  it('names the router’s rules that stay ahead of Switchyard’s and send traffic elsewhere (the stock sticky https rule, the admin’s voip rule)', async () => {
+    const plan = await createOpenwrtMwan3Driver(createStagingShell(router({ mwan3: before, network })), { facts }).plan(policy);
+    expect(plan.notes).toEqual([
+      expect.stringContaining('The router\'s rule "voip" (UDP, to 203.0.113.99) comes before Switchyard\'s and sends that traffic to mwan3 policy "wanb_wan", not along your uplink order.'),
+      expect.stringContaining('The router\'s rule "https" (TCP, to port 443, sticky) comes before Switchyard\'s and sends that traffic to mwan3 policy "balanced"'),
+    ]);
+    expect(plan.nativeDiff).toContain("# rules ahead of Switchyard's (left as they are)");
+  });
+
   it('the old install re-serialised the whole file (what the capture shows): this is what no longer happens', () => {
     const old = readFixture(real, 'mwan3.after-s3-apply');
     expect(old).not.toContain('# hand-edited');

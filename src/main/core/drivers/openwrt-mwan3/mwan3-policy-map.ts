@@ -288,6 +288,38 @@ export function policyToMwan3(pkg: UciPackage, policy: FailoverPolicy, opts: Mwa
   return { ops, after: applyUciBatchOps(pkg, ops) };
 }
 
+/**
+ * The router's own rules that match before Switchyard's and send their traffic to another mwan3
+ * policy (e.g. the stock `https` rule, sticky on `balanced`): that traffic does not follow the
+ * user's uplink order. One sentence each, for the plan (issue 16 item 8).
+ */
+export function rulesAheadOfSwitchyard(pkg: UciPackage): string[] {
+  const at = findUciSectionIndex(pkg, switchyardRule);
+  if (at === -1) return [];
+  const out: string[] = [];
+  pkg.sections.slice(0, at).forEach((s, i) => {
+    if (s.type !== 'rule') return;
+    const get = (o: string): string | undefined => {
+      const v = findUciOption(s, o);
+      return v ? (v.kind === 'option' ? v.value : v.values.join(' ')) : undefined;
+    };
+    const policy = get('use_policy');
+    if (!policy || policy.startsWith(switchyardPrefix)) return;
+    const match = [
+      get('proto') && get('proto') !== 'all' ? get('proto')!.toUpperCase() : null,
+      get('src_ip') ? `from ${get('src_ip')}` : null,
+      get('src_port') ? `from port ${get('src_port')}` : null,
+      get('dest_ip') && get('dest_ip') !== '0.0.0.0/0' ? `to ${get('dest_ip')}` : null,
+      get('dest_port') ? `to port ${get('dest_port')}` : null,
+      get('family') && get('family') !== 'any' ? get('family') : null,
+    ].filter((x): x is string => x !== null);
+    const name = s.anonymous || s.name === null ? `@rule[${pkg.sections.slice(0, i).filter((x) => x.type === 'rule').length}]` : s.name;
+    const where = policy === 'default' ? 'the main routing table' : policy === 'unreachable' || policy === 'blackhole' ? `nowhere (${policy})` : `mwan3 policy "${policy}"`;
+    out.push(`The router's rule "${name}" (${match.length ? match.join(', ') : 'all traffic'}${truthy.has(get('sticky') ?? '') ? ', sticky' : ''}) comes before Switchyard's and sends that traffic to ${where}, not along your uplink order. Switchyard leaves it as it is; to make it follow your order, disable it or move it below Switchyard's rule in LuCI (Network → MultiWAN Manager → Rules).`);
+  });
+  return out;
+}
+
 /** The uplink a user forced, or null when mwan3 chooses (the rule uses sy_policy). */
 export function readForcedWan(pkg: UciPackage): string | null {
   const rule = findUciSection(pkg, switchyardRule);

@@ -15,6 +15,7 @@ import {
   policyToMwan3,
   predictPolicyFailover,
   readForcedWan,
+  rulesAheadOfSwitchyard,
   switchyardForcedPolicy,
   switchyardMember,
   switchyardPolicy,
@@ -350,7 +351,17 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
         baseTrailerLine('network', networkText),
       ].join('\n');
       const prediction = predictPolicyFailover(policy, after);
-      return { platform: 'openwrt-mwan3', policy, changes, nativeDiff, predictedFailoverSec: prediction.sec, predictedFailoverParts: prediction.parts, problems };
+      const notes = rulesAheadOfSwitchyard(after);
+      return {
+        platform: 'openwrt-mwan3',
+        policy,
+        changes,
+        nativeDiff: notes.length ? `${nativeDiff}\n\n# rules ahead of Switchyard's (left as they are)\n${notes.map((n) => `# ${n}`).join('\n')}` : nativeDiff,
+        predictedFailoverSec: prediction.sec,
+        predictedFailoverParts: prediction.parts,
+        ...(notes.length ? { notes } : {}),
+        problems,
+      };
     },
 
     async commit(plan: ApplyPlan, opts: { revertInSec: number }): Promise<CommitResult> {
