@@ -1,0 +1,193 @@
+// The technician's walk (issue 12): a lab router at 1366×768 in Chromium, as a person at a shop
+// goes through it. Open → site → router with the keyboard only → detection done without a click →
+// failover enabled with no gateway typed → reorder with the keyboard → apply → confirm →
+// blackhole eth1 (banner, red offline, event) → clear (new connections back on eth1) → force
+// wlan0 → automatic → remove. Each step asserts what a person sees (texts, roles, the colour role
+// of status) and saves a screenshot under test-results/walk/ for a reviewer to look at.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { impair, labExec } from '../lab/lab.ts';
+import { labFixture } from '../lab/lab-fixture.ts';
+import { openBrowserSession, type BrowserSession } from './browser-session.ts';
+import { addSite } from './ui-steps.ts';
+
+const labName = 'e2ewalk';
+const lab = labFixture({ name: labName, routers: 1, wans: 4 });
+const shotsDir = resolve(import.meta.dirname, '../../test-results/walk');
+/** Per step: each waits on the router over SSH, and a busy 2-core machine makes that slow. */
+const stepTimeoutMs = 240_000;
+
+describe.skipIf(lab.skipReason)('the technician’s walk', () => {
+  let session: BrowserSession;
+  let step = 0;
+  const shot = async (name: string) => {
+    step++;
+    await session.page.screenshot({ path: `${shotsDir}/${String(step).padStart(2, '0')}-${name}.png`, fullPage: true });
+  };
+  const card = (wan: string) => session.page.locator(`[data-testid="wan-card"][data-wan="${wan}"]`);
+  const order = async () => session.page.locator('[data-testid="wan-card"]').evaluateAll((cards) => cards.map((c) => c.getAttribute('data-wan')));
+  const stateOf = (wan: string) => card(wan).getByTestId('wan-state');
+  /** Tab until the focused element matches, as a keyboard user would; fails after `max` presses. */
+  const tabTo = async (matches: string, max = 25) => {
+    const { page } = session;
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab');
+      if (await page.evaluate((m) => document.activeElement?.matches(m) ?? false, matches)) return;
+    }
+    throw new Error(`${max} presses of Tab never reached ${matches}`);
+  };
+
+  beforeAll(async () => {
+    mkdirSync(shotsDir, { recursive: true });
+    session = await openBrowserSession({ viewport: { width: 1366, height: 768 } });
+    await session.page.context().grantPermissions(['notifications'], { origin: new URL(session.server.url).origin });
+  });
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('the router is added and trusted; the LAN port is not an uplink', async () => {
+    const { page } = session;
+    const router = lab.info().routers[0]!;
+    await addSite(page, 'Corner Bakery');
+    await page.getByRole('button', { name: 'Add router' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name').fill('Shop router');
+    await dialog.getByLabel('Address').fill(router.ssh.host);
+    await dialog.getByLabel('User').fill('root');
+    await dialog.getByText('Key file').click();
+    await dialog.getByLabel('Private key file').fill(router.ssh.rootKeyPath);
+    await dialog.getByRole('button', { name: 'Save and connect' }).click();
+    expect(await page.getByTestId('offered-fingerprint').textContent()).toBe(router.ssh.hostKeyFingerprint);
+    await page.getByRole('button', { name: 'Trust this key' }).click();
+    await page.getByTestId('detection-summary').waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Open the router' }).click();
+    await shot('router-added');
+  }, stepTimeoutMs);
+
+  it('open → site → router with the keyboard only, with a visible focus ring', async () => {
+    const { page } = session;
+    await page.goto(session.server.url); // the app as it opens: the sites page
+    const siteCard = page.getByTestId('site-card').filter({ hasText: 'Corner Bakery' });
+    await siteCard.getByTestId('router-health').waitFor({ timeout: 20_000 });
+    await tabTo('[data-testid="site-card"]');
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+    expect(ring).toBe('solid');
+    await shot('sites-page-focused');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Corner Bakery' }).waitFor();
+    await page.getByRole('link', { name: 'Shop router' }).waitFor();
+    await tabTo('a[href^="#/routers/"]');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Shop router');
+    await shot('site-page-router-focused');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Shop router' }).waitFor();
+  }, stepTimeoutMs);
+
+  it('detection is done without a click: gateways found, eth0 (the LAN) not offered', async () => {
+    const { page } = session;
+    const summary = page.getByTestId('detection-summary');
+    await summary.waitFor({ timeout: 30_000 });
+    const rows = summary.getByTestId('uplink-row');
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
+    const text = await summary.textContent();
+    expect(text).not.toContain('eth0');
+    for (const wan of lab.info().routers[0]!.wans) expect(text).toContain(wan.gateway);
+    expect(text).toContain('answered a ping on this link');
+    await page.getByTestId('router-health').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('health-failover').textContent()).toBe('Failover off');
+    await shot('overview-detected');
+  }, stepTimeoutMs);
+
+  it('enables failover with no gateway typed, and reorders with the keyboard', async () => {
+    const { page } = session;
+    const info = lab.info();
+    await page.getByRole('tab', { name: 'WAN Failover' }).click();
+    await page.getByTestId('enable-failover').click({ timeout: 30_000 });
+    expect(await order()).toEqual(['eth1', 'wlan0', 'usb0', 'wwan0']);
+    for (const wan of info.routers[0]!.wans) expect(await card(wan.name).textContent()).toContain(`gateway ${wan.gateway}`);
+    expect(await page.locator('[data-testid="wan-card"][data-wan="eth0"]').count()).toBe(0);
+    // Targets the lab can reach (the suggested public ones cannot be reached from the lab).
+    for (const [i, wan] of info.routers[0]!.wans.entries()) {
+      await card(wan.name).getByRole('button', { name: /^Settings of/ }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('Targets', { exact: true }).fill(info.probeTargets.icmp[i % info.probeTargets.icmp.length]!);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'detached' });
+    }
+    expect(await page.getByText(/New connections go back to the primary once it passes its checks again/).count()).toBe(1);
+    await card('wwan0').getByTestId('wan-drag-handle').focus();
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Space');
+    await expect.poll(order).toEqual(['eth1', 'wlan0', 'wwan0', 'usb0']);
+    await shot('draft-reordered');
+  }, stepTimeoutMs);
+
+  it('applies, shows On while waiting for confirmation, and confirms', async () => {
+    const { page } = session;
+    await page.getByTestId('apply-button').click();
+    await page.getByTestId('plan-diff').waitFor({ timeout: 30_000 });
+    await shot('plan');
+    await page.getByTestId('apply-now-button').click();
+    await page.getByTestId('revert-countdown').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('failover-enabled').textContent()).toBe('On · failover');
+    await page.getByTestId('health-pending').first().waitFor({ timeout: 5_000 }).catch(() => {});
+    await shot('pending-confirm');
+    await page.getByTestId('confirm-button').click();
+    await page.getByText('Confirmed', { exact: true }).waitFor({ timeout: 20_000 });
+    expect(await page.getByText(/WAN failover is off/).count()).toBe(0);
+    await card('eth1').getByTestId('wan-active').waitFor({ timeout: 15_000 });
+    await shot('confirmed');
+  }, stepTimeoutMs);
+
+  it('blackholed eth1: a banner, eth1 offline in red, traffic and the event on wlan0', async () => {
+    const { page } = session;
+    await impair(labName, 'r01', 'eth1', { kind: 'blackhole' });
+    await card('wlan0').getByTestId('wan-active').waitFor({ timeout: 20_000 });
+    const banner = page.getByTestId('failover-banner').getByRole('alert');
+    await banner.first().waitFor({ timeout: 10_000 });
+    expect(await banner.first().textContent()).toMatch(/eth1 offline/);
+    await expect.poll(() => stateOf('eth1').getAttribute('data-state'), { timeout: 10_000 }).toBe('offline');
+    expect(await stateOf('eth1').getAttribute('data-color')).toBe('red');
+    expect(await page.getByTestId('health-offline').first().textContent()).toBe('eth1 offline');
+    await page.getByText(/Traffic moved from eth1 to wlan0/).first().waitFor({ timeout: 10_000 });
+    await shot('failover-banner');
+  }, stepTimeoutMs);
+
+  it('cleared eth1: new connections back on eth1', async () => {
+    await impair(labName, 'r01', 'eth1', { kind: 'clear' });
+    await card('eth1').getByTestId('wan-active').waitFor({ timeout: 60_000 });
+    await expect.poll(() => stateOf('eth1').getAttribute('data-state'), { timeout: 20_000 }).toBe('online');
+    // The router agrees: a new connection from the LAN leaves through eth1.
+    const target = lab.info().probeTargets.icmp[0]!;
+    const route = await labExec(labName, 'r01', ['ip', '-4', 'route', 'get', target, 'from', lab.info().routers[0]!.lan.clientAddress, 'iif', 'eth0']);
+    expect(route.stdout).toMatch(/dev eth1/);
+    await shot('back-on-eth1');
+  }, stepTimeoutMs);
+
+  it('forces wlan0, then back to automatic', async () => {
+    const { page } = session;
+    await card('wlan0').getByRole('button', { name: 'Use this link now' }).click();
+    await card('wlan0').getByTestId('wan-active').waitFor({ timeout: 15_000 });
+    await card('wlan0').getByTestId('wan-forced').waitFor();
+    await shot('forced-wlan0');
+    await page.getByRole('button', { name: 'Back to automatic' }).click();
+    await page.getByRole('button', { name: 'Back to automatic' }).waitFor({ state: 'detached', timeout: 15_000 });
+    await card('eth1').getByTestId('wan-active').waitFor({ timeout: 15_000 });
+    await shot('automatic');
+  }, stepTimeoutMs);
+
+  it('removes failover: Off at once, and the router as it was', async () => {
+    const { page } = session;
+    await page.getByRole('button', { name: 'Remove WAN failover' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Remove and restore' }).click();
+    await expect.poll(() => page.getByTestId('failover-enabled').textContent(), { timeout: 30_000 }).toBe('Off');
+    await page.getByTestId('enable-failover').waitFor({ timeout: 30_000 });
+    const agent = await labExec(labName, 'r01', ['ls', '/usr/local/sbin/switchyard-agent'], { allowFailure: true });
+    expect(agent.exitCode).not.toBe(0);
+    await shot('removed');
+    expect(session.problems).toEqual([]);
+  }, stepTimeoutMs);
+});
