@@ -2,11 +2,13 @@
 import { createCore } from '../core/app-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { consoleLogger } from '../core/logger.ts';
+import { installProcessGuard } from '../core/process-guard.ts';
 import { openNodeSecretStore } from '../core/secrets/open-secret-store.ts';
 import { runCli } from './cli.ts';
 
 const argv = process.argv.slice(2);
 const log = consoleLogger('cli');
+installProcessGuard(log);
 
 const code = await runCli(
   argv,

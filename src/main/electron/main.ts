@@ -4,6 +4,7 @@ import { app, BrowserWindow, ipcMain, Notification, protocol, safeStorage, sessi
 import { join } from 'node:path';
 import { createCore } from '../core/app-core.ts';
 import { consoleLogger } from '../core/logger.ts';
+import { installProcessGuard } from '../core/process-guard.ts';
 import { EncryptedSecretStore } from '../core/secrets/encrypted-secret-store.ts';
 import { registerAppProtocol } from './app-protocol.ts';
 import { hardenSession, hardenWebContents } from './harden.ts';
@@ -15,6 +16,9 @@ protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standar
 app.enableSandbox();
 
 if (!app.requestSingleInstanceLock()) app.quit();
+
+// Installed before anything runs, so no router's misbehaviour can take the window down with it.
+installProcessGuard(consoleLogger('main'));
 
 app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
 

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { createCore, type Core } from '../core/app-core.ts';
 import { defaultDataDir } from '../core/data-dir.ts';
 import { consoleLogger } from '../core/logger.ts';
+import { installProcessGuard } from '../core/process-guard.ts';
 import { openNodeSecretStore } from '../core/secrets/open-secret-store.ts';
 import { isLoopback, startServeServer } from './serve-server.ts';
 
@@ -32,6 +33,7 @@ if (!isLoopback(values.host)) {
 }
 
 const log = consoleLogger('serve');
+installProcessGuard(log);
 let core: Core;
 try {
   core = await createCore({

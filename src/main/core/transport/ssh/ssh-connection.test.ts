@@ -381,6 +381,33 @@ describe.skipIf(unavailable !== undefined)('SshConnection against a real sshd', 
       expect((await c.run(['echo', 'back'])).stdout).toBe('back\n');
     });
 
+    it('notices the drop at once: no command is refused with "Not connected" while the link is dead, and runs wait for the reconnect', async () => {
+      for (let trial = 0; trial < 3; trial++) {
+        const c = await connect({ reconnect: { baseDelayMs: 100, maxDelayMs: 400, maxAttempts: 20 } });
+        expect((await c.run(['true'])).exitCode).toBe(0);
+        sshd.killConnections();
+        // Commands issued right after the router dropped the session, as a caller would: a command
+        // that was never sent must not fail; it waits for the new link within its own timeout.
+        const outcomes: string[] = [];
+        const started = Date.now();
+        const runs: Array<Promise<void>> = [];
+        while (Date.now() - started < 1_000) {
+          runs.push(
+            c.run(['echo', 'back'], { timeoutMs: 15_000 }).then(
+              (r) => void outcomes.push(r.stdout),
+              (e: SwitchyardError) => void outcomes.push(`${e.code}: ${e.message}`),
+            ),
+          );
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        await Promise.all(runs);
+        expect(outcomes.filter((o) => /Not connected/.test(o))).toEqual([]);
+        // Those already on their way when the drop was noticed may be lost; most must come back.
+        expect(outcomes.filter((o) => o === 'back\n').length).toBeGreaterThan(outcomes.length / 2);
+        expect((await c.run(['echo', 'ok'])).stdout).toBe('ok\n');
+      }
+    });
+
     it('keeps retrying while the router is down, then comes back', async () => {
       const own = await startTestSshd();
       try {

@@ -359,6 +359,12 @@ async function openLink(o: SshConnectOptions, log: SshLog): Promise<Link> {
   });
 }
 
+/** Whether ssh2 would still send on this link (its socket's writable side is open). */
+function linkWritable(link: Link): boolean {
+  const sock = (link.client as unknown as { _sock?: { writable?: boolean; destroyed?: boolean } })._sock;
+  return sock !== undefined && sock.writable === true && sock.destroyed !== true;
+}
+
 /**
  * Opens an exec channel. OpenSSH frees a closed session a moment after confirming the close, so
  * an open right at the cap can be refused; that refusal is retried until the deadline.
@@ -470,10 +476,25 @@ export class SshConnection {
       this.#log('warn', `${this.#target.host}:${this.#target.port} connection lost`);
       void this.#reconnect(err);
     };
+    // The first sign wins: 'end' (the router closed its side) and a socket or keepalive error come
+    // before 'close', and in between ssh2 refuses every request with "Not connected".
     link.client.on('close', onDrop);
-    link.client.on('error', (err: Ssh2Error) => this.#log('debug', `connection error: ${err.level ?? ''} ${err.message}`));
-    if (link.jump) link.jump.client.on('close', onDrop);
+    link.client.on('end', onDrop);
+    link.client.on('error', (err: Ssh2Error) => {
+      this.#log('debug', `connection error: ${err.level ?? ''} ${err.message}`);
+      if (err.level === 'client-socket' || err.level === 'client-timeout' || err.level === 'protocol') onDrop();
+    });
+    if (link.jump) {
+      link.jump.client.on('close', onDrop);
+      link.jump.client.on('end', onDrop);
+    }
+    this.#dropLink = (dead) => {
+      if (dead === link) onDrop();
+    };
   }
+
+  /** Drops a link found dead before its events arrived (set by #adopt for the current link). */
+  #dropLink: (link: Link) => void = () => {};
 
   // A method, not a field read: TypeScript would otherwise keep a narrowing across awaits.
   #isClosed(): boolean {
@@ -520,7 +541,11 @@ export class SshConnection {
   /** The live link, waiting through a reconnect until the deadline. */
   async #linkBy(deadlineMs: number, what: string, timeoutMs: number): Promise<Link> {
     for (;;) {
-      if (this.#link && this.#state === 'ready') return this.#link;
+      if (this.#link && this.#state === 'ready') {
+        if (linkWritable(this.#link)) return this.#link;
+        this.#dropLink(this.#link);
+        continue;
+      }
       if (this.#state === 'closed') throw new ConnectionLostError(this.#target, 'the connection was closed');
       if (this.#state === 'failed') throw this.#lastError ?? new ConnectionLostError(this.#target, 'reconnecting gave up');
       const left = deadlineMs - Date.now();
@@ -613,6 +638,16 @@ export class SshConnection {
         } catch (err) {
           opening = false;
           rel();
+          // ssh2 throws "Not connected" before sending anything when its socket is gone: the link
+          // is dead though its close has not arrived. Nothing ran, so the command waits for the
+          // reconnect and goes again, within its own deadline.
+          if (/^Not connected$/.test((err as Error).message) && !settled) {
+            this.#dropLink(link);
+            return void this.#rerun(command, options, deadlineMs).then(
+              (result) => finish(undefined, result),
+              (e: unknown) => finish(e instanceof SwitchyardError ? e : new ConnectionLostError(this.#target, String(e))),
+            );
+          }
           return finish(new ConnectionLostError(this.#target, `the router refused to open a channel: ${(err as Error).message}`));
         }
         if (settled) return;
@@ -621,6 +656,13 @@ export class SshConnection {
         else ch.end();
       })().catch((err: unknown) => finish(err instanceof SwitchyardError ? err : new ConnectionLostError(this.#target, String(err))));
     });
+  }
+
+  /** The same command again with what is left of its time (after a link found dead before sending). */
+  #rerun(command: ShellCommand, options: RunOptions, deadlineMs: number): Promise<RunResult> {
+    const left = deadlineMs - Date.now();
+    if (left <= 0) return Promise.reject(new TimeoutError(`The router command "${command.program}"`, options.timeoutMs ?? DEFAULTS.runTimeoutMs, 'The router was not reachable meanwhile.'));
+    return this.run(command, { ...options, timeoutMs: left });
   }
 
   /**
