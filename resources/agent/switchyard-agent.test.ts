@@ -75,7 +75,7 @@ describe('switchyard-agent script', () => {
     const r = await run(['shellcheck', '-s', 'sh', SCRIPT]);
     expect(r.stdout + r.stderr).toBe('');
     expect(r.code).toBe(0);
-  });
+  }, 60_000);
 });
 
 describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', (shellName: string) => {
@@ -195,7 +195,7 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     expect((await agent.cli(['validate', join(topo.workDir, 'good.conf')])).code).toBe(0);
   }, 120_000);
 
-  it('fails over on blackhole within 3 s and, with Forced Refresh Streams off, stays on the backup', async () => {
+  it('fails over on blackhole and, with Forced Refresh Streams off, sends new connections back to the recovered primary', async () => {
     agent = makeAgent();
     expect((await agent.apply(config({ refresh: 0 }))).code).toBe(0);
     await agent.start();
@@ -206,18 +206,39 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     // The bound itself is measured by agent-measure.test.ts and the failover benchmark; here a
     // busy CI machine gets slack.
     expect(gap).toBeLessThanOrEqual(3 + loadSlackSec);
-    expect(await activeIs('wanb')).toBe(true);
+    await waitFor(() => activeIs('wanb'), 5000);
     expect(await activeRouteDevice()).toBe('wlan0');
+    // A flow running on the backup, as conntrack holds it.
+    const r = await topo.exec(topo.router, ['conntrack', '-I', '-p', 'tcp', '-s', '192.0.2.10', '-d', '203.0.113.100', '-r', '203.0.113.100', '-q', '100.64.2.2',
+      '--sport', '42002', '--dport', '443', '--reply-port-src', '443', '--reply-port-dst', '42002', '--state', 'ESTABLISHED', '-t', '600', '-u', 'SEEN_REPLY']);
+    expect(r.code, r.stderr).toBe(0);
+    await topo.blackhole(1, false);
+    // Once eth1 passes its up-count, new connections take it again...
+    await waitFor(() => activeIs('wan'), 8000);
+    expect(await activeRouteDevice()).toBe('eth1');
+    // ...and the connection still running on the backup is left alone.
+    expect((await topo.exec(topo.router, ['conntrack', '-L', '-p', 'tcp'])).stdout).toMatch(/sport=42002/);
+    const s = await agent.status();
+    expect(s.events.filter((e) => e.kind === 'switch').map((e) => e.data['reason'])).toEqual(['startup', 'failure', 'recovery']);
+  }, 120_000);
+
+  it('with stayOnBackup stays on the backup until switched back by hand', async () => {
+    agent = makeAgent();
+    expect((await agent.apply(config({ extra: 'stayOnBackup=1\n' }))).code).toBe(0);
+    await agent.start();
+    await waitFor(() => activeIs('wan'), 5000);
+    await topo.blackhole(1, true);
+    await waitFor(() => activeIs('wanb'), 6000);
     await topo.blackhole(1, false);
     await waitFor(async () => (await agent.status()).state?.uplinks[0]?.status === 'online', 8000);
     await sleep(1000);
     expect(await activeIs('wanb')).toBe(true);
-    // Only when the backup fails does traffic go back.
-    await topo.blackhole(2, true);
-    await waitFor(() => activeIs('wan'), 6000);
-    const s = await agent.status();
-    const switches = s.events.filter((e) => e.kind === 'switch').map((e) => e.data['reason']);
-    expect(switches).toEqual(['startup', 'failure', 'failure']);
+    // By hand: force the primary, then automatic again.
+    expect((await agent.cli(['force', 'wan'])).code).toBe(0);
+    await waitFor(() => activeIs('wan'), 3000);
+    expect((await agent.cli(['force', 'auto'])).code).toBe(0);
+    await sleep(1000);
+    expect(await activeIs('wan')).toBe(true);
   }, 120_000);
 
   it('with Forced Refresh Streams on returns to the primary and deletes only the backup link\'s flows', async () => {
@@ -362,6 +383,42 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     await waitFor(() => activeIs('wan'), 15_000);
     expect((await agent.status()).pending).toBeNull();
   }, 120_000);
+
+  it('starts the revert window when the change is in place, reports the deadline in its clock and refuses a late confirm', async () => {
+    agent = makeAgent();
+    expect((await agent.apply(config())).code).toBe(0);
+    await agent.start();
+    await waitFor(() => activeIs('wan'), 5000);
+    const r = await agent.apply(config({ priorities: [2, 1] }), 6);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { token: string; nowMs: number; deadlineMs: number; daemonLoaded: boolean };
+    expect(out.daemonLoaded).toBe(true);
+    const s = await agent.status();
+    const applied = s.events.find((e) => e.kind === 'apply' && e.data['token'] === out.token);
+    const loaded = s.events.find((e) => e.kind === 'config-loaded' && e.data['token'] === out.token);
+    // The deadline counts from the load (routes in place), not from when apply started.
+    expect(out.deadlineMs).toBe(s.pending?.deadlineMs);
+    expect(out.deadlineMs).toBeGreaterThanOrEqual((loaded?.tMs ?? Infinity) + 6000);
+    expect(out.deadlineMs).toBeGreaterThanOrEqual((applied?.tMs ?? Infinity) + 6000);
+    expect(out.nowMs).toBeLessThan(out.deadlineMs);
+    // Whoever reverts (timer or daemon) does so at the deadline, not before it.
+    await waitFor(async () => (await agent.status()).pending === null, 12_000);
+    const revert = (await agent.status()).events.find((e) => e.kind === 'revert' && e.data['token'] === out.token);
+    expect(revert?.tMs).toBeGreaterThanOrEqual(out.deadlineMs);
+
+    // A confirm that arrives after the deadline (daemon and timer stopped, so nobody reverted yet) is refused.
+    await agent.stop();
+    const late = JSON.parse((await agent.apply(config({ priorities: [2, 1] }), 2)).stdout) as { token: string; deadlineMs: number };
+    const timers = (): string[] => readdirSync(agent.dirs.run).filter((n) => n.startsWith('timer.'));
+    await waitFor(async () => timers().length > 0, 2000);
+    for (const f of timers()) process.kill(Number(readFileSync(join(agent.dirs.run, f), 'utf8')), 'SIGKILL');
+    await sleep(Math.max(0, late.deadlineMs - Date.now() + 300));
+    const c = await agent.cli(['confirm', late.token]);
+    expect(c.code).toBe(1);
+    expect(c.stderr).toMatch(/too late, the revert deadline passed/);
+    expect((await agent.status()).pending).toBeNull();
+    expect(readFileSync(join(agent.dirs.etc, 'agent.conf'), 'utf8')).toBe(config());
+  }, 90_000);
 
   it('keeps a confirmed apply and leaves no timer behind', async () => {
     agent = makeAgent();

@@ -51,6 +51,8 @@ export const routerStatusSchema = z.object({
   wans: z.array(wanStatusSchema).readonly(),
   /** A commit is waiting for confirmation; the router reverts at this time. */
   pendingRevertAtMs: z.number().nullable(),
+  /** The router's clock against this computer's (router − local), measured over a round trip. */
+  routerClock: z.object({ offsetMs: z.number(), uncertaintyMs: z.number() }).optional(),
   events: z.array(z.object({ atMs: z.number(), kind: z.string(), wan: z.string().optional(), message: z.string() })).readonly(),
 });
 export type RouterStatus = Readonly<z.infer<typeof routerStatusSchema>>;

@@ -57,8 +57,12 @@ export const failoverModes = ['failover', 'balance'] as const;
 export const failoverPolicySchema = z.object({
   mode: z.enum(failoverModes),
   wans: z.array(wanSchema).min(1).max(8),
-  /** Return to the higher-priority link when it recovers and move the flows still on the backup. */
+  /** When the higher-priority link recovers, also move the connections still running on the
+   * backup (new connections return to it either way, unless `stayOnBackup`). */
   forcedRefreshStreams: z.boolean(),
+  /** Stay on the backup after the higher-priority link recovers, until switched back by hand.
+   * Absent or false: new connections return to the higher-priority link once it is up again. */
+  stayOnBackup: z.boolean().optional(),
 });
 export type FailoverPolicy = Readonly<z.infer<typeof failoverPolicySchema>>;
 

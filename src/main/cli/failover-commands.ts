@@ -5,11 +5,42 @@ import { writeFileSync } from 'node:fs';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
 import { failoverPolicySchema, type FailoverPolicy } from '../../shared/model.ts';
-import { UsageError, type CliCommand, type CliContext } from './cli-command.ts';
+import { CliApiError, UsageError, type CliCommand, type CliContext } from './cli-command.ts';
 import { maxPolicyFileBytes, readCappedTextFile } from './read-capped-file.ts';
 import { resolveRouter } from './router-arg.ts';
+import { quoteArg } from '../core/transport/ssh/shell-quote.ts';
 
 type Status = ResponseOf<'failover.status'>;
+
+/**
+ * A connection lost after a change went out leaves the router with an unconfirmed change that
+ * it undoes by itself: the error says so (from the core), and here which commands to run.
+ */
+async function withNextSteps<T>(router: string, call: () => Promise<T>, knownRevertAtMs: number | null = null): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof CliApiError) || error.error.code !== 'connection-lost') throw error;
+    const details = error.error.details ?? {};
+    const revertAtMs = typeof details.revertAtMs === 'number' ? details.revertAtMs : knownRevertAtMs;
+    if (revertAtMs === null) throw error;
+    const quoted = quoteArg(router);
+    const head = details.unconfirmedChange
+      ? error.error.message
+      : `The connection to the router dropped while confirming. The router may still hold the new settings unconfirmed; if so it restores the previous ones by itself at ${new Date(revertAtMs).toLocaleTimeString('en-GB', { hour12: false })}. (${error.error.message})`;
+    throw new CliApiError({
+      ...error.error,
+      message: [
+        head,
+        `Once the router answers again (before ${new Date(revertAtMs).toLocaleTimeString('en-GB', { hour12: false })}):`,
+        `  switchyard failover status ${quoted}      # what it runs now, and whether a change waits`,
+        `  switchyard failover confirm ${quoted}     # keep the new settings`,
+        `  switchyard failover rollback ${quoted}    # go back to the previous ones now`,
+      ].join('\n'),
+      details: { ...details, revertAtMs },
+    });
+  }
+}
 
 export const failoverCommands: readonly CliCommand[] = [
   {
@@ -52,9 +83,10 @@ export const failoverCommands: readonly CliCommand[] = [
       const revertInSec = ctx.options['revert-in'] === undefined ? 60 : Number(ctx.options['revert-in']);
       const plan = await ctx.call('failover.plan', { routerId, policy });
       if (plan.problems.length) return { applied: false, plan, result: null, confirmed: false };
-      const result = await ctx.call('failover.apply', { routerId, policy, revertInSec });
+      const router = ctx.positionals[0] ?? routerId;
+      const result = await withNextSteps(router, () => ctx.call('failover.apply', { routerId, policy, revertInSec }));
       const confirmed = Boolean(ctx.options.confirm) && result.verification.ok;
-      if (confirmed) await ctx.call('failover.confirm', { routerId });
+      if (confirmed) await withNextSteps(router, () => ctx.call('failover.confirm', { routerId }), result.revertAtMs);
       return { applied: true, plan, result, confirmed };
     },
     format: (r: { applied: boolean; plan: ResponseOf<'failover.plan'>; result: ResponseOf<'failover.apply'> | null; confirmed: boolean }) => {

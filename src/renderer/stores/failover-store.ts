@@ -164,6 +164,9 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
     if (status.pendingRevertAtMs !== null) {
       if (phase.kind === 'connection-lost') {
         patch(routerId, { phase: { kind: 'pending-confirm', revertAtMs: status.pendingRevertAtMs, verification: null, busy: null, error: null } });
+      } else if (phase.revertAtMs === null || status.pendingRevertAtMs < phase.revertAtMs) {
+        // Each reading of the router's deadline can only bring the countdown earlier, never later.
+        patch(routerId, { phase: { ...phase, revertAtMs: status.pendingRevertAtMs } });
       }
       return;
     }
@@ -356,8 +359,11 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
         const error = toApiError(e);
         if (isConnectionLoss(error)) {
           // The commit may have landed and cut the path back to us: the router then reverts by
-          // itself once its timer runs out, which started no later than now.
-          patch(routerId, { phase: { kind: 'connection-lost', during: 'applying', revertAtMs: Date.now() + state.revertInSec * 1000, error, busy: null } });
+          // itself once its timer runs out. Its window started no earlier than the click, so the
+          // countdown from there never promises more time than the router gives.
+          const fromCore = error.details?.revertAtMs;
+          const revertAtMs = typeof fromCore === 'number' ? fromCore : startedAtMs + state.revertInSec * 1000;
+          patch(routerId, { phase: { kind: 'connection-lost', during: 'applying', revertAtMs, error, busy: null } });
         } else {
           patch(routerId, { phase: { kind: 'error', during: 'applying', error } });
         }

@@ -40,6 +40,8 @@ export interface RouterEvent {
 
 export interface CommitResult {
   readonly revertAtMs: number | null;
+  /** The router's status read in the same round trip as the commit, when the driver has it. */
+  readonly status?: RouterStatus;
 }
 
 export interface RouterDriver {
@@ -51,8 +53,9 @@ export interface RouterDriver {
   readStatus(): Promise<RouterStatus>;
   plan(desired: FailoverPolicy): Promise<ApplyPlan>;
   commit(plan: ApplyPlan, options: { revertInSec: number }): Promise<CommitResult>;
-  confirm(): Promise<void>;
-  rollback(): Promise<void>;
+  /** Resolves with the router's status after the confirm when the driver read it on the way. */
+  confirm(): Promise<RouterStatus | void>;
+  rollback(): Promise<RouterStatus | void>;
   forceFailover(wan: string | 'auto'): Promise<void>;
   /** Restore the router exactly as it was before Switchyard enabled failover. */
   remove(): Promise<void>;

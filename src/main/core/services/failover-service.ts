@@ -6,6 +6,7 @@ import { SwitchyardError } from '../../../shared/errors.ts';
 import type { FailoverPolicy, LinkEvent, PlatformId } from '../../../shared/model.ts';
 import type { RouterDriver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/driver-registry.ts';
+import { revertSecondsLeft, tooLateToConfirm } from '../../../shared/revert-clock.ts';
 import type { ConnectionService } from './connection-service.ts';
 import type { RoutersService } from './routers-service.ts';
 
@@ -18,12 +19,15 @@ export interface Verification {
 
 const verifyTimeoutMs = 8_000;
 const verifyPollMs = 500;
+/** How long a revert deadline read from the router counts as current for the confirm check. */
+const pendingFreshMs = 10_000;
 
 export class FailoverService {
   readonly #routers: RoutersService;
   readonly #connections: ConnectionService;
   readonly #drivers: Partial<Record<PlatformId, DriverFactory>>;
   readonly #record: (event: LinkEvent) => void;
+  readonly #pending = new Map<string, { revertAtMs: number | null; readAtMs: number }>();
 
   /** `record` keeps an event in the history and announces it (apply, confirm, manual failover …). */
   constructor(deps: { routers: RoutersService; connections: ConnectionService; drivers: Partial<Record<PlatformId, DriverFactory>>; record: (event: LinkEvent) => void }) {
@@ -60,24 +64,61 @@ export class FailoverService {
     if (plan.problems.length) {
       throw new SwitchyardError('invalid-input', `Nothing was changed on the router: ${plan.problems.join(' ')}`, { problems: [...plan.problems] });
     }
-    const { revertAtMs } = await driver.commit(plan, { revertInSec });
+    const sentMs = Date.now();
+    let committed: { revertAtMs: number | null; status?: RouterStatus };
+    try {
+      committed = await driver.commit(plan, { revertInSec });
+    } catch (error) {
+      // The change may have reached the router before the link dropped: say what it then does.
+      if (error instanceof SwitchyardError && error.code === 'connection-lost' && revertInSec > 0) throw lostAfterCommit(error, 'maybe', sentMs + revertInSec * 1000, Date.now() + revertInSec * 1000);
+      throw error;
+    }
     this.#event(routerId, 'apply', `Applied a new failover policy (${policy.mode}); the router reverts by itself unless confirmed.`);
-    const { verification, status } = await this.#verify(driver, policy);
+    let verified: { verification: Verification; status: RouterStatus };
+    try {
+      verified = await this.#verify(driver, policy, committed.status);
+    } catch (error) {
+      if (error instanceof SwitchyardError && error.code === 'connection-lost' && committed.revertAtMs !== null) throw lostAfterCommit(error, 'yes', committed.revertAtMs, committed.revertAtMs);
+      throw error;
+    }
+    const { verification, status } = verified;
+    this.#notePending(routerId, status);
+    // The latest reading of the router's own deadline wins (its clock, measured offset).
+    const revertAtMs = status.pendingRevertAtMs !== null && committed.revertAtMs !== null ? Math.min(status.pendingRevertAtMs, committed.revertAtMs) : committed.revertAtMs;
     return { revertAtMs, verification, status };
   }
 
   async confirm(routerId: string): Promise<RouterStatus> {
     const driver = await this.driver(routerId);
-    await driver.confirm();
+    // The deadline last read from the router (apply and status polls keep it fresh); read it
+    // now only when Switchyard has not heard from the router lately.
+    const known = this.#pending.get(routerId);
+    const pendingRevertAtMs = known && Date.now() - known.readAtMs < pendingFreshMs ? known.revertAtMs : this.#notePending(routerId, await driver.readStatus()).pendingRevertAtMs;
+    if (pendingRevertAtMs !== null && tooLateToConfirm(pendingRevertAtMs, Date.now())) {
+      const before = { pendingRevertAtMs };
+      const leftSec = revertSecondsLeft(before.pendingRevertAtMs, Date.now());
+      throw new SwitchyardError(
+        'conflict',
+        `Too late to confirm: the router restores the previous settings ${leftSec > 0 ? `in ${leftSec} s` : 'now'} (at ${clockTime(before.pendingRevertAtMs)}), and a confirmation sent now could arrive after that. Nothing was sent. Wait until it has restored them, then apply again if you want the new settings.`,
+        { revertAtMs: before.pendingRevertAtMs },
+      );
+    }
+    const after = await driver.confirm();
     this.#event(routerId, 'confirm', 'Confirmed the new failover policy.');
-    return driver.readStatus();
+    return this.#notePending(routerId, after ?? (await driver.readStatus()));
   }
 
   async rollback(routerId: string): Promise<RouterStatus> {
     const driver = await this.driver(routerId);
-    await driver.rollback();
+    const after = await driver.rollback();
     this.#event(routerId, 'rollback', 'Rolled back to the previous failover policy.');
-    return driver.readStatus();
+    return this.#notePending(routerId, after ?? (await driver.readStatus()));
+  }
+
+  /** Remembers the router's revert deadline from a status just read, and passes it on. */
+  #notePending(routerId: string, status: RouterStatus): RouterStatus {
+    this.#pending.set(routerId, { revertAtMs: status.pendingRevertAtMs, readAtMs: Date.now() });
+    return status;
   }
 
   async force(routerId: string, wan: string): Promise<RouterStatus> {
@@ -88,7 +129,7 @@ export class FailoverService {
   }
 
   async status(routerId: string): Promise<RouterStatus> {
-    return (await this.driver(routerId)).readStatus();
+    return this.#notePending(routerId, await (await this.driver(routerId)).readStatus());
   }
 
   async remove(routerId: string): Promise<boolean> {
@@ -99,10 +140,10 @@ export class FailoverService {
   }
 
   /** Reachable (the status read worked), the intended uplink active, its tracking passing. */
-  async #verify(driver: RouterDriver, policy: FailoverPolicy): Promise<{ verification: Verification; status: RouterStatus }> {
+  async #verify(driver: RouterDriver, policy: FailoverPolicy, first?: RouterStatus): Promise<{ verification: Verification; status: RouterStatus }> {
     const started = Date.now();
     const expected = expectedActive(policy);
-    let status = await driver.readStatus();
+    let status = first ?? (await driver.readStatus());
     for (;;) {
       const active = status.wans.filter((w) => w.active).map((w) => w.wan);
       const problems = verificationProblems(policy, status, expected);
@@ -117,6 +158,28 @@ export class FailoverService {
   #event(routerId: string, kind: 'apply' | 'confirm' | 'rollback' | 'manual-failover' | 'remove', message: string, wan?: string): void {
     this.#record({ id: crypto.randomUUID(), routerId, atMs: Date.now(), kind, message, ...(wan && { wan }) });
   }
+}
+
+/** HH:MM:SS on this computer's clock, the one the user reads. */
+function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString('en-GB', { hour12: false });
+}
+
+/**
+ * The link dropped after the change was sent: the router may hold (or holds) an unconfirmed
+ * change, which it undoes by itself. Say so, when, and how to confirm or roll back once back.
+ */
+export function lostAfterCommit(error: SwitchyardError, reached: 'yes' | 'maybe', earliestRevertMs: number, latestRevertMs: number): SwitchyardError {
+  const when = latestRevertMs - earliestRevertMs < 1500 ? `at ${clockTime(earliestRevertMs)}` : `between ${clockTime(earliestRevertMs)} and ${clockTime(latestRevertMs)}`;
+  const head =
+    reached === 'yes'
+      ? `The connection to the router dropped after the change was applied. The router holds the new settings unconfirmed and restores the previous ones by itself ${when}.`
+      : `The connection to the router dropped while the change was being sent. If it reached the router, the router holds it unconfirmed and restores the previous settings by itself ${when}.`;
+  return new SwitchyardError(
+    'connection-lost',
+    `${head} If the router answers again before then, you can still confirm (keep the new settings) or roll back (go back now). If the new settings cut this computer off, do nothing: the router undoes them by itself. (${error.message})`,
+    { ...error.details, unconfirmedChange: reached, revertAtMs: earliestRevertMs, revertLatestAtMs: latestRevertMs },
+  );
 }
 
 /** In failover mode the best-priority enabled uplink should carry traffic if it is online. */

@@ -8,7 +8,8 @@ import { useNavigationStore } from '../../stores/navigation-store.ts';
 import { canApply, isDirty, useFailoverStore, type RouterFailover, type Verification } from '../../stores/failover-store.ts';
 import { errorAdvice } from './error-advice.ts';
 import { PlanDiff } from './plan-diff.tsx';
-import { RevertCountdown } from './revert-countdown.tsx';
+import { tooLateToConfirm } from '../../../shared/revert-clock.ts';
+import { RevertCountdown, useNowMs } from './revert-countdown.tsx';
 import { clockTime, uplinkLabel } from './uplink-label.ts';
 
 const revertChoices = [
@@ -20,6 +21,7 @@ const revertChoices = [
 
 export function ApplyPanel({ routerId, state }: { routerId: string; state: RouterFailover }) {
   const store = useFailoverStore.getState();
+  const nowMs = useNowMs();
   const { phase } = state;
   const issueCount = Object.keys(state.issues).length;
   // Read off the draft rather than the issue wording: a probing uplink with no targets yet.
@@ -117,7 +119,7 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
             <Title order={4}>Applying…</Title>
             <Progress value={100} animated striped aria-label="Applying" />
             <Text size="sm">
-              The router arms its revert timer ({phase.revertInSec} s), takes the new settings, and Switchyard then checks the uplinks. Keep this window open.
+              The router takes the new settings with its revert timer armed, and Switchyard then checks the uplinks. Your {phase.revertInSec} s to confirm start when the new settings are in place on the router. Keep this window open.
             </Text>
           </Stack>
         </Card>
@@ -129,7 +131,7 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
           <Stack gap="sm">
             <Title order={4}>Keep the new settings?</Title>
             {phase.revertAtMs !== null ? (
-              <RevertCountdown revertAtMs={phase.revertAtMs} totalSec={state.revertInSec} />
+              <RevertCountdown revertAtMs={phase.revertAtMs} totalSec={state.revertInSec} nowMs={nowMs} />
             ) : (
               <Text size="sm">The router keeps the new settings until you revert them.</Text>
             )}
@@ -141,7 +143,13 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
             )}
             {phase.error && <ErrorWithNextStep error={phase.error} routerId={routerId} />}
             <Group gap="xs">
-              <Button color="teal" data-testid="confirm-button" loading={phase.busy === 'confirming'} disabled={phase.busy !== null} onClick={() => void store.confirm(routerId)}>
+              <Button
+                color="teal"
+                data-testid="confirm-button"
+                loading={phase.busy === 'confirming'}
+                disabled={phase.busy !== null || (phase.revertAtMs !== null && tooLateToConfirm(phase.revertAtMs, nowMs))}
+                onClick={() => void store.confirm(routerId)}
+              >
                 Confirm
               </Button>
               <Button variant="default" color="red" data-testid="revert-button" loading={phase.busy === 'reverting'} disabled={phase.busy !== null} onClick={() => void store.rollback(routerId)}>
@@ -167,9 +175,15 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
                 </Text>
               </Stack>
             </Alert>
-            <RevertCountdown revertAtMs={phase.revertAtMs} />
+            <RevertCountdown revertAtMs={phase.revertAtMs} nowMs={nowMs} />
             <Group gap="xs">
-              <Button color="teal" data-testid="confirm-button" loading={phase.busy === 'confirming'} disabled={phase.busy !== null} onClick={() => void store.confirm(routerId)}>
+              <Button
+                color="teal"
+                data-testid="confirm-button"
+                loading={phase.busy === 'confirming'}
+                disabled={phase.busy !== null || tooLateToConfirm(phase.revertAtMs, nowMs)}
+                onClick={() => void store.confirm(routerId)}
+              >
                 Try to confirm again
               </Button>
               <Button variant="default" color="red" data-testid="revert-button" loading={phase.busy === 'reverting'} disabled={phase.busy !== null} onClick={() => void store.rollback(routerId)}>

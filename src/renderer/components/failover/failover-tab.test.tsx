@@ -206,14 +206,45 @@ describe('apply', () => {
   });
 
   it('counts down to the router’s own revert, shows the verification, and confirms', async () => {
+    vi.useFakeTimers({ now: new Date(2026, 0, 5, 14, 3, 0), toFake: ['Date'] });
     await toPendingConfirm(Date.now() + 60_000);
-    expect(screen.getByTestId('revert-countdown').textContent).toMatch(/restores the previous settings in (60|59) s \(at \d\d:\d\d:\d\d\) unless you confirm/);
+    expect(screen.getByTestId('revert-countdown').textContent).toMatch(/If you do not confirm, the router restores the previous settings by itself at 14:04:00 \(in 60 s\)\./);
     expect(screen.getByTestId('verification').getAttribute('data-ok')).toBe('true');
     handlers['failover.confirm'] = () => status({ enabled: true });
     fireEvent.click(screen.getByTestId('confirm-button'));
     expect((await screen.findByTestId('apply-result')).textContent).toMatch(/Confirmed/);
     expect(calls.map((c) => c.method)).toContain('failover.confirm');
   });
+
+  it('never shows more time than the router gives: seconds round down', async () => {
+    vi.useFakeTimers({ now: new Date(2026, 0, 5, 14, 3, 0), toFake: ['Date'] });
+    await toPendingConfirm(Date.now() + 9_950);
+    // 9.95 s left is "9 s", not "10 s".
+    expect(screen.getByTestId('revert-countdown').getAttribute('data-seconds-left')).toBe('9');
+    expect(screen.getByTestId('revert-countdown').textContent).toContain('(in 9 s)');
+  }, 60_000);
+
+  it('refuses Confirm in the last seconds and says why', async () => {
+    vi.useFakeTimers({ now: new Date(2026, 0, 5, 14, 3, 0), toFake: ['Date'] });
+    await toPendingConfirm(Date.now() + 2_500);
+    expect((screen.getByTestId('confirm-button') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('confirm-too-late').textContent).toMatch(/Too late to confirm: with less than 3 s left/);
+    // Revert stays possible.
+    expect((screen.getByTestId('revert-button') as HTMLButtonElement).disabled).toBe(false);
+  }, 60_000);
+
+  it('moves the countdown earlier when the router reports an earlier deadline, never later', async () => {
+    const first = Date.now() + 60_000;
+    await toPendingConfirm(first);
+    const shown = () => Number(screen.getByTestId('revert-countdown').getAttribute('data-revert-at-ms'));
+    expect(shown()).toBe(first);
+    handlers['failover.status'] = () => status({ enabled: true, pendingRevertAtMs: first - 4_000 });
+    await act(() => useFailoverStore.getState().pollStatus('r1'));
+    await waitFor(() => expect(shown()).toBe(first - 4_000));
+    handlers['failover.status'] = () => status({ enabled: true, pendingRevertAtMs: first + 9_000 });
+    await act(() => useFailoverStore.getState().pollStatus('r1'));
+    expect(shown()).toBe(first - 4_000);
+  }, 60_000);
 
   it('reverts on request', async () => {
     await toPendingConfirm(Date.now() + 60_000);

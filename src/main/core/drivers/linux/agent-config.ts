@@ -15,7 +15,10 @@ const noLossLimitPct = 100;
 
 export function renderAgentConfig(policy: FailoverPolicy): string {
   const lines = ['# Written by Switchyard; edits by hand are replaced on the next apply.', 'version=1', `mode=${policy.mode}`, `forcedRefreshStreams=${policy.forcedRefreshStreams ? 1 : 0}`];
-  for (const wan of [...policy.wans].sort((a, b) => a.priority - b.priority)) {
+  if (policy.stayOnBackup) lines.push('stayOnBackup=1');
+  // A stable order (by name), not the priority order: an uplink keeps its index (routing table,
+  // probe streams and counts on the router) when only the priorities change.
+  for (const wan of [...policy.wans].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     const key = (name: string, value: string | number) => lines.push(`wan.${wan.name}.${name}=${value}`);
     key('device', wan.device);
     key('gateway', wan.gateway ?? '');
@@ -97,7 +100,8 @@ export function parseAgentConfig(text: string, kindOf: (device: string) => Wan['
     };
   });
   if (wans.length === 0) return null;
-  return { mode: values.get('mode') === 'balance' ? 'balance' : 'failover', forcedRefreshStreams: values.get('forcedRefreshStreams') === '1', wans };
+  wans.sort((a, b) => a.priority - b.priority);
+  return { mode: values.get('mode') === 'balance' ? 'balance' : 'failover', forcedRefreshStreams: values.get('forcedRefreshStreams') === '1', ...(values.get('stayOnBackup') === '1' && { stayOnBackup: true }), wans };
 }
 
 /** At most 3 decimals, no exponent: the agent's pattern for seconds. */

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { RouterStatus } from '../../../../shared/failover-schemas.ts';
 import { SwitchyardError } from '../../../../shared/errors.ts';
+import { routerDeadlineToLocal, type ClockReading } from '../../../../shared/revert-clock.ts';
 
 const targetSchema = z.object({ target: z.string(), status: z.string(), rttMs: z.number().nullable().optional(), latencyMs: z.number().nullable().optional() }).passthrough();
 const uplinkSchema = z
@@ -12,6 +13,7 @@ const uplinkSchema = z
     status: z.enum(['online', 'disconnecting', 'offline', 'connecting', 'disabled']),
     active: z.boolean(),
     score: z.number().nullable().optional(),
+    priority: z.number().nullable().optional(),
     targets: z.array(targetSchema).optional(),
   })
   .passthrough();
@@ -49,22 +51,25 @@ export function parseAgentStatus(stdout: string): AgentStatus {
 
 /**
  * The agent's times are the router's clock; the UI counts down on the laptop's. The pending
- * deadline is carried over as "so many ms from now" to stay right when the two clocks differ.
+ * deadline is translated with a measured clock reading (offset ± half the round trip) to the
+ * earliest local moment it can be, so the countdown never shows more time than the router gives.
  */
-export function toRouterStatus(status: AgentStatus, laptopNowMs: number): RouterStatus {
+export function toRouterStatus(status: AgentStatus, clock: ClockReading): RouterStatus {
   const state = status.running ? status.state : null;
   return {
     enabled: status.configured && status.running,
     mode: state?.mode ?? null,
     forced: state?.forced ?? 'auto',
-    wans: (state?.uplinks ?? []).map((u) => ({
+    // In priority order (the agent lists them in its config's order, which is by name).
+    wans: [...(state?.uplinks ?? [])].sort((a, b) => priorityOf(a) - priorityOf(b)).map((u) => ({
       wan: u.name,
       state: u.status,
       active: u.active,
       ...(typeof u.score === 'number' && { score: u.score }),
       targets: (u.targets ?? []).map((t) => ({ target: t.target, up: t.status === 'up', ...(typeof t.rttMs === 'number' && { rttMs: t.rttMs }) })),
     })),
-    pendingRevertAtMs: status.pending ? laptopNowMs + (status.pending.deadlineMs - status.nowMs) : null,
+    pendingRevertAtMs: status.pending ? routerDeadlineToLocal(status.pending.deadlineMs, clock) : null,
+    routerClock: { offsetMs: Math.round(clock.offsetMs), uncertaintyMs: Math.ceil(clock.uncertaintyMs) },
     events: status.events.map((e) => ({
       atMs: e.tMs,
       kind: e.kind,
@@ -72,6 +77,10 @@ export function toRouterStatus(status: AgentStatus, laptopNowMs: number): Router
       message: describeEvent(e.kind, e.data ?? {}),
     })),
   };
+}
+
+function priorityOf(uplink: { priority?: number | null | undefined }): number {
+  return typeof uplink.priority === 'number' ? uplink.priority : Number.MAX_SAFE_INTEGER;
 }
 
 function describeEvent(kind: string, data: Record<string, unknown>): string {

@@ -3,8 +3,10 @@
 // quoting layer; config and the agent itself travel on stdin, never inside a command line.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import type { ApplyPlan, RouterStatus, WanCandidate } from '../../../../shared/failover-schemas.ts';
 import { SwitchyardError } from '../../../../shared/errors.ts';
+import { readClock, routerDeadlineToLocal, type ClockReading } from '../../../../shared/revert-clock.ts';
 import { predictFailoverSec } from '../../../../shared/failover-defaults.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
 import { runDetection } from '../../detect/run-detection.ts';
@@ -63,32 +65,65 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     );
   }
 
-  /** Installs the agent when it is missing, differs from the one this Switchyard ships, or its
-   * service is not running (install is idempotent: it upgrades or restarts in place). */
-  async function ensureAgent(): Promise<void> {
+  /** Uploads and installs (or upgrades in place) the agent this Switchyard ships. */
+  async function installAgent(): Promise<void> {
     const script = readFileSync(options.agentScriptPath);
-    const sha256 = createHash('sha256').update(script).digest('hex');
-    const current = await shell.run(asRoot(['sha256sum', agentPath]), { expectExit: 'any', timeoutMs: 10_000 });
-    if (current.exitCode === 0 && current.stdout.startsWith(sha256) && (await agentRunning())) return;
     const upload = `/tmp/switchyard-agent.${randomBytes(6).toString('hex')}`;
     await shell.run(sh.redirect(shellCommand(['cat']), { stdout: upload }), { stdin: script, timeoutMs: 30_000 });
     try {
       // The agent checks its own checksum before installing: a damaged upload is refused.
-      await shell.run(asRoot(['sh', upload, 'install', '--sha256', sha256]), { timeoutMs: 30_000 });
+      await shell.run(asRoot(['sh', upload, 'install', '--sha256', shippedAgentSha256()]), { timeoutMs: 30_000 });
     } finally {
       await shell.run(shellCommand(['rm', '-f', upload]), { expectExit: 'any', timeoutMs: 10_000 });
     }
   }
 
-  /** A late confirm must not look like success when the router already reverted by itself. */
-  async function requirePending(verb: string): Promise<void> {
-    if ((await driver.readStatus()).pendingRevertAtMs !== null) return;
-    throw new SwitchyardError('not-found', `Nothing is waiting for confirmation, so there is nothing to ${verb}: the router may already have restored the previous settings by itself. Check the current settings.`);
+  function shippedAgentSha256(): string {
+    return createHash('sha256').update(readFileSync(options.agentScriptPath)).digest('hex');
   }
 
-  async function agentRunning(): Promise<boolean> {
-    const result = await shell.run(agent('status', '0'), { expectExit: 'any', timeoutMs: 10_000 });
-    return result.exitCode === 0 && /"running":true/.test(result.stdout);
+  function nothingPending(verb: string): SwitchyardError {
+    return new SwitchyardError('not-found', `Nothing is waiting for confirmation, so there is nothing to ${verb}: the router may already have restored the previous settings by itself. Check the current settings.`);
+  }
+
+  /** An agent command and then its status, in one round trip. */
+  async function agentThenStatus(args: readonly string[], timeoutMs: number): Promise<{ result: { exitCode: number; stdout: string; stderr: string }; status: RouterStatus | undefined }> {
+    const nonce = randomBytes(8).toString('hex');
+    const sentMs = now();
+    const result = await shell.run(asRoot(['sh', '-c', thenStatusScript, 'sh', agentPath, nonce, ...args]), { expectExit: 'any', timeoutMs });
+    const receivedMs = now();
+    const out = splitMarked(result.stdout, nonce);
+    let status: RouterStatus | undefined;
+    if (out.marker === 'status') {
+      try {
+        const parsed = parseAgentStatus(out.after);
+        status = toRouterStatus(parsed, noteClock(readClock(parsed.nowMs, sentMs, receivedMs)));
+      } catch {
+        status = undefined;
+      }
+    }
+    return { result: { exitCode: result.exitCode ?? -1, stdout: out.before, stderr: result.stderr }, status };
+  }
+
+  // The best recent reading of the router's clock: the one with the shortest round trip in the
+  // last minute (a status read on a busy link can take seconds; a quick one is exact to ms).
+  let clock: ClockReading | null = null;
+  function noteClock(reading: ClockReading): ClockReading {
+    if (!clock || reading.uncertaintyMs <= clock.uncertaintyMs || reading.measuredAtMs - clock.measuredAtMs > clockReadingMaxAgeMs) clock = reading;
+    return clock;
+  }
+
+  /** The deadline apply reports in the router's clock, as the earliest local moment it can be.
+   * Without a clock reading the apply's own round trip bounds it (it started no earlier than
+   * `sentMs`); an older agent that prints no deadline gets `sentMs + revertInSec`. */
+  function applyDeadline(stdout: string, sentMs: number, receivedMs: number, revertInSec: number): number {
+    const lastLine = stdout.trim().split('\n').at(-1) ?? '';
+    const parsed = agentApplySchema.safeParse(safeJson(lastLine));
+    if (!parsed.success || parsed.data.deadlineMs === null || parsed.data.deadlineMs === undefined) return sentMs + revertInSec * 1000;
+    const { nowMs, deadlineMs } = parsed.data;
+    const own = readClock(nowMs, sentMs, receivedMs);
+    const reading = clock && receivedMs - clock.measuredAtMs <= clockReadingMaxAgeMs && clock.uncertaintyMs < own.uncertaintyMs ? clock : own;
+    return routerDeadlineToLocal(deadlineMs, reading);
   }
 
   async function agentInstalled(): Promise<boolean> {
@@ -118,11 +153,14 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     },
 
     async readStatus() {
+      const sentMs = now();
       // 30 s: on a 2-core machine at load 19 one status read was measured above 10 s.
       const result = await shell.run(agent('status', '50'), { expectExit: 'any', timeoutMs: 30_000 });
+      const receivedMs = now();
       if (result.exitCode === 127 || /not found|No such file/.test(result.stderr)) return disabledStatus;
       if (result.exitCode !== 0) throw new SwitchyardError('command-failed', `switchyard-agent status failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
-      return toRouterStatus(parseAgentStatus(result.stdout), now());
+      const status = parseAgentStatus(result.stdout);
+      return toRouterStatus(status, noteClock(readClock(status.nowMs, sentMs, receivedMs)));
     },
 
     async readRouterEvents(sinceMs) {
@@ -161,34 +199,58 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     },
 
     async commit(plan, { revertInSec }) {
-      const currentText = await readConfigText();
-      if (plan.basedOn !== undefined && sha256(currentText) !== plan.basedOn) {
-        throw new SwitchyardError('conflict', `The failover settings on the router changed since this plan was made (edited by hand, or by another Switchyard). Nothing was applied. Review the new plan.\n${lineDiff(currentText, renderAgentConfig(plan.policy), agentConfigPath)}`);
-      }
-      await ensureAgent();
-      const file = `/tmp/switchyard-conf.${randomBytes(6).toString('hex')}`;
-      await shell.run(sh.redirect(shellCommand(['cat']), { stdout: file }), { stdin: renderAgentConfig(plan.policy), timeoutMs: 10_000 });
-      try {
-        const result = await shell.run(agent('apply', file, '--revert-in', String(revertInSec)), { expectExit: 'any', timeoutMs: 20_000 });
+      const config = renderAgentConfig(plan.policy);
+      const agentSha256 = shippedAgentSha256();
+      for (let attempt = 0; ; attempt++) {
+        // One round trip: agent current and running, config unchanged since the plan, the new
+        // config into a temp file (removed by a trap whatever happens), apply, then status.
+        const nonce = randomBytes(8).toString('hex');
+        const sentMs = now();
+        const result = await shell.run(asRoot(['sh', '-c', commitScript, 'sh', agentPath, agentSha256, String(revertInSec), plan.basedOn ?? '-', agentConfigPath, nonce]), {
+          stdin: config,
+          expectExit: 'any',
+          timeoutMs: 30_000,
+        });
+        const receivedMs = now();
+        const out = splitMarked(result.stdout, nonce);
+        if (out.marker === 'needs-install') {
+          if (attempt > 0) throw new SwitchyardError('command-failed', 'The agent was installed but does not run on the router. Check `switchyard-agent status` there, or remove failover and enable it again.');
+          await installAgent();
+          continue;
+        }
+        if (out.marker === 'conflict') {
+          throw new SwitchyardError('conflict', `The failover settings on the router changed since this plan was made (edited by hand, or by another Switchyard). Nothing was applied. Review the new plan.\n${lineDiff(out.after, config, agentConfigPath)}`);
+        }
         if (result.exitCode === 2) {
           const reasons = result.stderr.split('\n').filter((l) => l.startsWith('error:')).map((l) => l.replace(/^error:\s*/, ''));
           throw new SwitchyardError('invalid-input', `The router refused the settings, nothing changed: ${reasons.join('; ')}`, { reasons });
         }
-        if (result.exitCode !== 0) throw new SwitchyardError('command-failed', `switchyard-agent apply failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
-      } finally {
-        await shell.run(shellCommand(['rm', '-f', file]), { expectExit: 'any', timeoutMs: 10_000 });
+        if (result.exitCode !== 0 || out.marker !== 'status') throw new SwitchyardError('command-failed', `switchyard-agent apply failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+        const revertAtMs = revertInSec > 0 ? applyDeadline(out.before, sentMs, receivedMs, revertInSec) : null;
+        let status: RouterStatus | undefined;
+        try {
+          const parsed = parseAgentStatus(out.after);
+          status = toRouterStatus(parsed, noteClock(readClock(parsed.nowMs, sentMs, receivedMs)));
+        } catch {
+          status = undefined; // verification reads it again
+        }
+        return { revertAtMs, ...(status && { status }) };
       }
-      return { revertAtMs: revertInSec > 0 ? now() + revertInSec * 1000 : null };
     },
 
     async confirm() {
-      await requirePending('confirm');
-      await shell.run(agent('confirm'), { timeoutMs: 10_000 });
+      const { result, status } = await agentThenStatus(['confirm'], 15_000);
+      if (result.exitCode !== 0) throw new SwitchyardError('conflict', `The router did not keep the new settings: ${result.stderr.replace(/^switchyard-agent: /, '').trim() || `exit ${result.exitCode}`}. Check the current settings.`);
+      // A late confirm must not look like success when the router already reverted by itself.
+      if (/"confirmed":null/.test(result.stdout)) throw nothingPending('confirm');
+      return status;
     },
 
     async rollback() {
-      await requirePending('roll back');
-      await shell.run(agent('rollback'), { timeoutMs: 20_000 });
+      const { result, status } = await agentThenStatus(['rollback'], 25_000);
+      if (result.exitCode !== 0) throw new SwitchyardError('command-failed', `switchyard-agent rollback failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+      if (/"reverted":false/.test(result.stdout)) throw nothingPending('roll back');
+      return status;
     },
 
     async forceFailover(wan) {
@@ -216,6 +278,60 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
 }
 
 const forceSettleMs = 2_000;
+
+/**
+ * The commit in one round trip (a constant script; every value is a positional argument):
+ * $1 agent path, $2 sha256 the installed agent must have, $3 revert seconds, $4 sha256 of the
+ * config the plan was made from ("-": no check), $5 config path, $6 a nonce for the markers
+ * (so text a login shell prints cannot pose as them). The new config arrives on stdin. Temp
+ * files of earlier sessions that were cut off (older than 10 minutes) are removed on the way.
+ */
+const commitScript = `n=$6
+find /tmp -maxdepth 1 -name 'switchyard-conf.*' -mmin +10 -exec rm -f {} + 2>/dev/null
+sum=$(sha256sum "$1" 2>/dev/null); sum=\${sum%% *}
+if [ "$sum" != "$2" ] || ! "$1" status 0 2>/dev/null | grep -q '"running":true'; then echo "@@SY:$n:needs-install@@"; exit 0; fi
+if [ "$4" != - ]; then
+  cur=$(cat "$5" 2>/dev/null | sha256sum); cur=\${cur%% *}
+  if [ "$cur" != "$4" ]; then echo "@@SY:$n:conflict@@"; cat "$5" 2>/dev/null; exit 0; fi
+fi
+f=$(mktemp /tmp/switchyard-conf.XXXXXX) || exit 1
+trap 'rm -f "$f"' EXIT
+trap 'exit 129' HUP INT TERM PIPE
+cat > "$f" || exit 1
+"$1" apply "$f" --revert-in "$3"; rc=$?
+[ $rc -eq 0 ] || exit $rc
+echo "@@SY:$n:status@@"
+"$1" status 50
+exit 0
+`;
+
+/** $1 agent path, $2 nonce, the rest the agent command; then the status after a marker. */
+const thenStatusScript = `a=$1; n=$2; shift 2
+"$a" "$@"; rc=$?
+echo "@@SY:$n:status@@"
+"$a" status 50
+exit $rc
+`;
+
+/** stdout split at the last marker line with this nonce: what came before, the marker, what after. */
+function splitMarked(stdout: string, nonce: string): { before: string; marker: string | null; after: string } {
+  const re = new RegExp(`^@@SY:${nonce}:([a-z-]+)@@$`, 'gm');
+  let last: RegExpExecArray | null = null;
+  for (let m = re.exec(stdout); m; m = re.exec(stdout)) last = m;
+  if (!last) return { before: stdout, marker: null, after: '' };
+  return { before: stdout.slice(0, last.index), marker: last[1] ?? null, after: stdout.slice(last.index + last[0].length + 1) };
+}
+const clockReadingMaxAgeMs = 60_000;
+
+const agentApplySchema = z.object({ ok: z.literal(true), token: z.string(), nowMs: z.number(), deadlineMs: z.number().nullable().optional() }).passthrough();
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

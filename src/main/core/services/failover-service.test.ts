@@ -1,0 +1,75 @@
+// The safe-apply sequence's words when things go wrong around the router's revert timer. The
+// driver here is scripted (what it answers is the point, not how); the lab tests drive the real one.
+import { describe, expect, it } from 'vitest';
+import { SwitchyardError } from '../../../shared/errors.ts';
+import type { FailoverPolicy } from '../../../shared/model.ts';
+import { defaultTracking } from '../../../shared/failover-defaults.ts';
+import type { RouterDriver, RouterStatus } from '../drivers/driver.ts';
+import type { ConnectionService } from './connection-service.ts';
+import { FailoverService } from './failover-service.ts';
+import type { RoutersService } from './routers-service.ts';
+
+const policy: FailoverPolicy = {
+  mode: 'failover',
+  forcedRefreshStreams: false,
+  wans: [{ name: 'eth1', device: 'eth1', kind: 'ethernet', gateway: '100.64.1.1', priority: 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: ['203.0.113.10'] } }],
+};
+
+const pendingStatus = (pendingRevertAtMs: number | null): RouterStatus => ({ enabled: true, mode: 'failover', forced: 'auto', wans: [{ wan: 'eth1', state: 'online', active: true }], pendingRevertAtMs, events: [] });
+
+function service(driver: Partial<RouterDriver>): { failover: FailoverService; calls: string[] } {
+  const calls: string[] = [];
+  const full = {
+    platform: 'linux',
+    plan: async (p: FailoverPolicy) => ({ platform: 'linux', policy: p, changes: [], nativeDiff: '', predictedFailoverSec: 2.6, problems: [] }),
+    confirm: async () => void calls.push('confirm'),
+    ...driver,
+  } as unknown as RouterDriver;
+  const routers = { record: () => ({ name: 'r01', platform: 'linux', facts: null }) } as unknown as RoutersService;
+  const connections = { connection: async () => ({}) } as unknown as ConnectionService;
+  return { failover: new FailoverService({ routers, connections, drivers: { linux: async () => full }, record: () => {} }), calls };
+}
+
+const lost = () => new SwitchyardError('connection-lost', 'The SSH connection to r01 was lost (closed).');
+
+describe('FailoverService around the revert timer', () => {
+  it('says the router holds an unconfirmed change that reverts by itself at a time, when the link drops after the commit', async () => {
+    const revertAtMs = new Date(2026, 0, 5, 14, 4, 0).getTime();
+    const { failover } = service({
+      commit: async () => ({ revertAtMs }),
+      readStatus: async () => {
+        throw lost();
+      },
+    });
+    const error = (await failover.apply('r1', policy, 60).catch((e: unknown) => e)) as SwitchyardError;
+    expect(error.code).toBe('connection-lost');
+    expect(error.message).toMatch(/dropped after the change was applied\. The router holds the new settings unconfirmed and restores the previous ones by itself at 14:04:00\./);
+    expect(error.message).toMatch(/you can still confirm .* or roll back/);
+    expect(error.details).toMatchObject({ unconfirmedChange: 'yes', revertAtMs });
+  });
+
+  it('says the change may have reached the router when the link drops during the commit', async () => {
+    const { failover } = service({
+      commit: async () => {
+        throw lost();
+      },
+    });
+    const error = (await failover.apply('r1', policy, 60).catch((e: unknown) => e)) as SwitchyardError;
+    expect(error.message).toMatch(/dropped while the change was being sent\. If it reached the router, the router holds it unconfirmed and restores the previous settings by itself (at|between) \d\d:\d\d:\d\d/);
+    expect(error.details).toMatchObject({ unconfirmedChange: 'maybe' });
+  });
+
+  it('refuses to confirm in the last seconds before the router reverts, and sends nothing', async () => {
+    const { failover, calls } = service({ readStatus: async () => pendingStatus(Date.now() + 2_000) });
+    const error = (await failover.confirm('r1').catch((e: unknown) => e)) as SwitchyardError;
+    expect(error.code).toBe('conflict');
+    expect(error.message).toMatch(/^Too late to confirm: the router restores the previous settings in [12] s \(at \d\d:\d\d:\d\d\)/);
+    expect(calls).toEqual([]);
+  });
+
+  it('confirms while there is time', async () => {
+    const { failover, calls } = service({ readStatus: async () => pendingStatus(Date.now() + 30_000) });
+    await failover.confirm('r1');
+    expect(calls).toEqual(['confirm']);
+  });
+});
