@@ -157,11 +157,7 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     await shot('failover-banner');
   }, stepTimeoutMs);
 
-  // Waits for issue 12 item 3 in the agent (new connections go back to the primary once it
-  // passes its checks). On main as of 2026-12-05 08:15 UTC this step fails: after the clear the
-  // router keeps traffic on wlan0 for 60 s+ (and so wlan0 cannot be forced, it is already active).
-  // Turn both steps back on (it.skip → it) when that lands.
-  it.skip('cleared eth1: new connections back on eth1', async () => {
+  it('cleared eth1: new connections back on eth1', async () => {
     await impair(labName, 'r01', 'eth1', { kind: 'clear' });
     await card('eth1').getByTestId('wan-active').waitFor({ timeout: 60_000 });
     await expect.poll(() => stateOf('eth1').getAttribute('data-state'), { timeout: 20_000 }).toBe('online');
@@ -172,7 +168,7 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     await shot('back-on-eth1');
   }, stepTimeoutMs);
 
-  it.skip('forces wlan0, then back to automatic', async () => {
+  it('forces wlan0, then back to automatic', async () => {
     const { page } = session;
     await card('wlan0').getByRole('button', { name: 'Use this link now' }).click();
     await card('wlan0').getByTestId('wan-active').waitFor({ timeout: 15_000 });
