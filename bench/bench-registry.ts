@@ -1,6 +1,7 @@
 // The named benchmarks `bench/run.ts` knows. Each one prints human lines through `log` and
 // returns the numbers that become the last stdout line with --json. Add yours to `benchmarks`.
 import type { ParseArgsConfig } from 'node:util';
+import { applyBenchmark } from './apply-bench.ts';
 import { connectBenchmark } from './connect-bench.ts';
 import { drillBenchmark } from './drill-bench.ts';
 import { failoverBenchmark } from './failover-bench.ts';
@@ -24,4 +25,4 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark, drillBenchmark];
+export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, applyBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark, drillBenchmark];

@@ -133,7 +133,10 @@ export const conformanceScenarios: readonly ConformanceScenario[] = [
       const { driver, nowMs } = await h.committing();
       const plan = await driver.plan(h.samplePolicy);
       const result = await driver.commit(plan, { revertInSec: 60 });
-      assert.equal(result.revertAtMs, nowMs + 60_000);
+      // Never later than asked (the screen must not promise more time than the router gives);
+      // a live router's window starts when the change is in place, so it may read a little less.
+      assert.ok(result.revertAtMs !== null && result.revertAtMs <= nowMs + 60_000, `revert at ${String(result.revertAtMs)}, asked for ${nowMs + 60_000}`);
+      assert.ok(result.revertAtMs >= nowMs + 50_000, `revert at ${result.revertAtMs}: most of the 60 s window is gone`);
     },
   },
   {

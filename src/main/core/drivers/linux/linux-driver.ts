@@ -240,6 +240,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
 
     async confirm() {
       const { result, status } = await agentThenStatus(['confirm'], 15_000);
+      if (result.exitCode === agentMissingExit) throw nothingPending('confirm');
       if (result.exitCode !== 0) throw new SwitchyardError('conflict', `The router did not keep the new settings: ${result.stderr.replace(/^switchyard-agent: /, '').trim() || `exit ${result.exitCode}`}. Check the current settings.`);
       // A late confirm must not look like success when the router already reverted by itself.
       if (/"confirmed":null/.test(result.stdout)) throw nothingPending('confirm');
@@ -248,6 +249,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
 
     async rollback() {
       const { result, status } = await agentThenStatus(['rollback'], 25_000);
+      if (result.exitCode === agentMissingExit) throw nothingPending('roll back');
       if (result.exitCode !== 0) throw new SwitchyardError('command-failed', `switchyard-agent rollback failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
       if (/"reverted":false/.test(result.stdout)) throw nothingPending('roll back');
       return status;
@@ -306,6 +308,8 @@ exit 0
 `;
 
 /** $1 agent path, $2 nonce, the rest the agent command; then the status after a marker. */
+/** The shell's exit code for a command it cannot find: here, no agent installed, so nothing pending. */
+const agentMissingExit = 127;
 const thenStatusScript = `a=$1; n=$2; shift 2
 "$a" "$@"; rc=$?
 echo "@@SY:$n:status@@"
