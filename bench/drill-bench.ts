@@ -12,6 +12,7 @@ import type { DrillProgress, DrillReport } from '../src/shared/api/drill-schemas
 import { defaultTracking } from '../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../src/shared/model.ts';
 import { labDown, labExec, labUp } from '../test/lab/lab.ts';
+import { addLabRouter, contractCaller } from './bench-lab-router.ts';
 import type { Benchmark } from './bench-registry.ts';
 import { round, summarize } from './bench-stats.ts';
 
@@ -30,17 +31,10 @@ export const drillBenchmark: Benchmark = {
     const core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
     const progress: DrillProgress[] = [];
     core.events.on('onDidDrillProgress', (p) => progress.push(p));
-    const call = async <T>(method: string, params: unknown): Promise<T> => {
-      const envelope = await core.dispatcher.dispatch(method, params);
-      if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-      return envelope.result as T;
-    };
+    const call = contractCaller(core);
     try {
       const router = lab.routers[0]!;
-      const site = await call<{ id: string }>('sites.create', { name: 'Bench' });
-      const { id: routerId } = await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: router.ssh.host, port: router.ssh.port, username: 'root', auth: { kind: 'key', keyPath: router.ssh.rootKeyPath } });
-      core.routers.pinHostKey(routerId, router.ssh.hostKeyType, router.ssh.hostKeyFingerprint);
-      await call('routers.detect', { id: routerId });
+      const routerId = await addLabRouter(core, call, router);
       const targets = lab.probeTargets.icmp;
       const policy: FailoverPolicy = {
         mode: 'failover',

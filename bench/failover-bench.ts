@@ -11,6 +11,7 @@ import { createCore, type Core } from '../src/main/core/app-core.ts';
 import { defaultTracking } from '../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../src/shared/model.ts';
 import { impair, labDown, labExec, labUp, type LabInfo } from '../test/lab/lab.ts';
+import { addLabRouter, contractCaller } from './bench-lab-router.ts';
 import type { Benchmark } from './bench-registry.ts';
 import { round, summarize } from './bench-stats.ts';
 
@@ -57,16 +58,9 @@ interface Bench {
 }
 
 async function setUp(core: Core, lab: LabInfo): Promise<Bench> {
-  const call = async <T>(method: string, params: unknown): Promise<T> => {
-    const envelope = await core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-    return envelope.result as T;
-  };
+  const call = contractCaller(core);
   const router = lab.routers[0]!;
-  const site = await call<{ id: string }>('sites.create', { name: 'Bench' });
-  const { id } = await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: router.ssh.host, port: router.ssh.port, username: 'root', auth: { kind: 'key', keyPath: router.ssh.rootKeyPath } });
-  core.routers.pinHostKey(id, router.ssh.hostKeyType, router.ssh.hostKeyFingerprint);
-  await call('routers.detect', { id });
+  const id = await addLabRouter(core, call, router);
   const targets = lab.probeTargets.icmp;
   // Two targets per uplink, none shared: the default profile as a user would enable it.
   const policy: FailoverPolicy = {

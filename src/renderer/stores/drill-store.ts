@@ -5,6 +5,7 @@ import type { DrillProgress, DrillReport, DrillSummary, drillExportFormats } fro
 import type { ApiError } from '../../shared/errors.ts';
 import { api } from '../api/api.ts';
 import { toApiError } from './failover-store.ts';
+import { downloadFile } from '../download-file.ts';
 
 export type DrillExportFormat = (typeof drillExportFormats)[number];
 
@@ -83,7 +84,7 @@ export const useDrillStore = create<DrillState>()((set, get) => {
       patch(routerId, { exporting: format, error: null });
       try {
         const file = await api.call('drill.export', { id: report.id, format });
-        saveFile(file.fileName, file.mimeType, file.encoding === 'base64' ? Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0)) : file.content);
+        downloadFile(file.fileName, file.encoding === 'base64' ? Uint8Array.from(atob(file.content), (c) => c.charCodeAt(0)) : file.content, file.mimeType);
       } catch (error) {
         patch(routerId, { error: toApiError(error) });
       } finally {
@@ -92,16 +93,3 @@ export const useDrillStore = create<DrillState>()((set, get) => {
     },
   };
 });
-
-/** A Blob behind a temporary <a download>; text or bytes (the PDF). */
-function saveFile(fileName: string, type: string, content: string | Uint8Array<ArrayBuffer>): void {
-  const url = URL.createObjectURL(new Blob([content], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = fileName;
-  a.style.display = 'none';
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
