@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
-import { addSite } from './ui-steps.ts';
+import { addTrustedRouterByKeyFile } from './ui-steps.ts';
 
 const labName = 'e2ewalk';
 const lab = labFixture({ name: labName, routers: 1, wans: 4 });
@@ -49,20 +49,7 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
 
   it('the router is added and trusted; the LAN port is not an uplink', async () => {
     const { page } = session;
-    const router = lab.info().routers[0]!;
-    await addSite(page, 'Corner Bakery');
-    await page.getByRole('button', { name: 'Add router' }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel('Name').fill('Shop router');
-    await dialog.getByLabel('Address').fill(router.ssh.host);
-    await dialog.getByLabel('User').fill('root');
-    await dialog.getByText('Key file').click();
-    await dialog.getByLabel('Private key file').fill(router.ssh.rootKeyPath);
-    await dialog.getByRole('button', { name: 'Save and connect' }).click();
-    expect(await page.getByTestId('offered-fingerprint').textContent()).toBe(router.ssh.hostKeyFingerprint);
-    await page.getByRole('button', { name: 'Trust this key' }).click();
-    await page.getByTestId('detection-summary').waitFor({ timeout: 30_000 });
-    await page.getByRole('button', { name: 'Open the router' }).click();
+    await addTrustedRouterByKeyFile(page, lab.info().routers[0]!, { site: 'Corner Bakery', router: 'Shop router' });
     await shot('router-added');
   }, stepTimeoutMs);
 

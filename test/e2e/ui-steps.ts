@@ -20,3 +20,31 @@ export async function fillRouterConnection(page: Page, router: LabRouter, name: 
   await dialog.locator('input[type="password"]').fill(password);
   await dialog.getByRole('button', { name: 'Save and connect' }).click();
 }
+
+/**
+ * From the sites page: a new site with a lab router added by root's key file, its offered host key
+ * checked against the lab's record and trusted, detection waited for, and the router page opened.
+ */
+export async function addTrustedRouterByKeyFile(
+  page: Page,
+  router: LabRouter,
+  names: { site: string; router: string },
+  detectionTimeoutMs = 30_000,
+): Promise<void> {
+  await addSite(page, names.site);
+  await page.getByRole('button', { name: 'Add router' }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel('Name').fill(names.router);
+  await dialog.getByLabel('Address').fill(router.ssh.host);
+  await dialog.getByLabel('User').fill('root');
+  await dialog.getByText('Key file').click();
+  await dialog.getByLabel('Private key file').fill(router.ssh.rootKeyPath);
+  await dialog.getByRole('button', { name: 'Save and connect' }).click();
+  const offered = await page.getByTestId('offered-fingerprint').textContent();
+  if (offered !== router.ssh.hostKeyFingerprint) {
+    throw new Error(`the offered host key ${offered} is not the lab router's ${router.ssh.hostKeyFingerprint}`);
+  }
+  await page.getByRole('button', { name: 'Trust this key' }).click();
+  await page.getByTestId('detection-summary').waitFor({ timeout: detectionTimeoutMs });
+  await page.getByRole('button', { name: 'Open the router' }).click();
+}
