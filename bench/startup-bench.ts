@@ -15,6 +15,7 @@ import type { Page } from 'playwright-core';
 import { labDown, labUp } from '../test/lab/lab.ts';
 import { openBrowserSession } from '../test/e2e/browser-session.ts';
 import { ensureBuilt } from '../scripts/cached-build.ts';
+import { addLabRouter, contractCaller } from './bench-lab-router.ts';
 import type { Benchmark } from './bench-registry.ts';
 import { summarize } from './bench-stats.ts';
 
@@ -46,15 +47,7 @@ export const startupBenchmark: Benchmark = {
     const firstSampleMs: number[] = [];
     try {
       const { core, page, server } = session;
-      const call = async (method: string, params: unknown) => {
-        const r = await core.dispatcher.dispatch(method as never, params as never);
-        if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-        return r.result as { id: string };
-      };
-      const site = await call('sites.create', { name: 'Startup bench' });
-      const { id } = await call('routers.create', { siteId: site.id, name: 'Lab router', host: router.ssh.host, port: router.ssh.port, username: router.ssh.rootUser, auth: { kind: 'key', keyPath: router.ssh.rootKeyPath } });
-      core.routers.pinHostKey(id, router.ssh.hostKeyType, router.ssh.hostKeyFingerprint);
-      await call('routers.detect', { id });
+      const id = await addLabRouter(core, contractCaller(core), router);
       const uplinks = router.wans.length;
       ctx.log(`router ${router.ssh.host} registered and detected; ${runs} cold runs of each span`);
 

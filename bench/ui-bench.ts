@@ -14,6 +14,7 @@ import type { MonitorSample, MonitorStatus } from '../src/shared/api/monitor-sch
 import type { LinkEvent } from '../src/shared/model.ts';
 import { HistoryStore, type MinuteRollup } from '../src/main/core/store/history-store.ts';
 import { openBrowserSession, type BrowserSession } from '../test/e2e/browser-session.ts';
+import { contractCaller } from './bench-lab-router.ts';
 import type { Benchmark } from './bench-registry.ts';
 import { ensureBuilt } from '../scripts/cached-build.ts';
 import { startMainThreadTrace } from './main-thread-trace.ts';
@@ -189,13 +190,9 @@ export const uiBenchmark: Benchmark = {
     const session = await openBrowserSession();
     try {
       const { core, page, server } = session;
-      const call = async (method: string, params: unknown) => {
-        const r = await core.dispatcher.dispatch(method as never, params as never);
-        if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-        return r.result as { id: string };
-      };
-      const site = await call('sites.create', { name: 'Bench shop' });
-      const router = await call('routers.create', { siteId: site.id, name: 'Bench router', host: '192.0.2.1', username: 'root', auth: { kind: 'agent' } });
+      const call = contractCaller(core);
+      const site = await call<{ id: string }>('sites.create', { name: 'Bench shop' });
+      const router = await call<{ id: string }>('routers.create', { siteId: site.id, name: 'Bench router', host: '192.0.2.1', username: 'root', auth: { kind: 'agent' } });
       const store = new HistoryStore(core.db);
       const rows = prefillHistory(store, router.id, Date.now(), windowHours);
       ctx.log(`history: ${rows} synthetic 1 s samples (1 h × ${wans.length} uplinks)${windowHours > 1 ? `, minute roll-ups for ${windowHours} h` : ''} and 3 events stored`);
