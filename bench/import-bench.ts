@@ -9,6 +9,7 @@ import { WebSocket } from 'ws';
 import { createCore } from '../src/main/core/app-core.ts';
 import { startServeServer } from '../src/main/server/serve-server.ts';
 import { tradeServeToken } from '../test/contract/contract-clients.ts';
+import { syntheticInventory } from '../test/contract/synthetic-inventory.ts';
 import type { Benchmark } from './bench-registry.ts';
 import { summarize } from './bench-stats.ts';
 
@@ -18,30 +19,6 @@ export const importBenchmark: Benchmark = {
   options: { trials: { type: 'string' } },
   run: (ctx) => importBench({ trials: Number(ctx.options.trials ?? 5), log: (line) => ctx.log(line) }),
 };
-
-function inventory(sites: number, perSite: number): unknown {
-  return {
-    format: 'switchyard-inventory',
-    version: 1,
-    exportedMs: 0,
-    sites: Array.from({ length: sites }, (_, s) => ({
-      name: `Shop ${s}`,
-      notes: '',
-      routers: Array.from({ length: perSite }, (_, r) => ({
-        name: `router-${r}`,
-        host: `10.${s}.${r >> 8}.${r & 255}`,
-        port: 22,
-        username: 'root',
-        authKind: 'password',
-        keyPath: null,
-        jumpRouter: null,
-        hostKey: { type: 'ssh-ed25519', fingerprint: `SHA256:${'A'.repeat(43)}`, pinnedMs: 1 },
-        snmp: null,
-        notes: '',
-      })),
-    })),
-  };
-}
 
 /** A minimal contract client: one call at a time is all this needs. */
 function caller(socket: WebSocket): (method: string, params: unknown) => Promise<{ ok: boolean }> {
@@ -75,7 +52,7 @@ async function oneTrial(sites: number, perSite: number): Promise<{ importMs: num
   try {
     const callImport = caller(importer);
     const callOther = caller(other);
-    const text = inventory(sites, perSite);
+    const text = syntheticInventory(sites, perSite);
     let importing = true;
     let worstWaitMs = 0;
     const watcher = (async () => {

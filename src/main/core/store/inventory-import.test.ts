@@ -6,6 +6,7 @@
 import type { StatementSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InventoryFile } from '../../../shared/api/inventory-schemas.ts';
+import { syntheticInventory } from '../../../../test/contract/synthetic-inventory.ts';
 import { createCore, type Core } from '../app-core.ts';
 
 let core: Core;
@@ -30,29 +31,7 @@ beforeEach(async () => {
 });
 afterEach(async () => core.close());
 
-function inventory(sites: number, perSite: number, tag = 'Shop'): InventoryFile {
-  return {
-    format: 'switchyard-inventory',
-    version: 1,
-    exportedMs: 0,
-    sites: Array.from({ length: sites }, (_, s) => ({
-      name: `${tag} ${s}`,
-      notes: '',
-      routers: Array.from({ length: perSite }, (_, r) => ({
-        name: `router-${r}`,
-        host: `10.${s}.${r >> 8}.${r & 255}`,
-        port: 22,
-        username: 'root',
-        authKind: 'password' as const,
-        keyPath: null,
-        jumpRouter: r > 0 ? { site: `${tag} ${s}`, router: 'router-0' } : null,
-        hostKey: { type: 'ssh-ed25519', fingerprint: `SHA256:${'A'.repeat(43)}`, pinnedMs: 1 },
-        snmp: null,
-        notes: '',
-      })),
-    })),
-  };
-}
+const inventory = (sites: number, perSite: number, tag = 'Shop'): InventoryFile => syntheticInventory(sites, perSite, { tag, jumpHosts: true });
 
 const importFile = (file: InventoryFile) => core.dispatcher.dispatch('inventory.import', { file });
 
