@@ -2,32 +2,22 @@
 // "Status") as platform-neutral RouterEvents: what the router did, when the router says it did,
 // translated to the laptop's clock with an offset measured on the same read.
 import { z } from 'zod';
-import { SwitchyardError } from '../../../../shared/errors.ts';
 import type { RouterEvent, RouterEventKind } from '../driver.ts';
+import { agentEventSchema, parseAgentJson } from './agent-json.ts';
 
 /** Only what the event log needs: a half-written `state` (another read's business) cannot hide it. */
 const agentLogSchema = z
   .object({
     agent: z.literal('switchyard-agent'),
     nowMs: z.number(),
-    events: z.array(z.object({ tMs: z.number(), kind: z.string(), data: z.record(z.string(), z.unknown()).optional() }).passthrough()),
+    events: z.array(agentEventSchema),
   })
   .passthrough();
 type AgentEvent = z.infer<typeof agentLogSchema>['events'][number];
 
 /** The log part of `switchyard-agent status N` output. */
 export function parseAgentLog(stdout: string): z.infer<typeof agentLogSchema> {
-  let value: unknown;
-  try {
-    value = JSON.parse(stdout);
-  } catch {
-    throw new SwitchyardError('command-failed', `switchyard-agent status did not print JSON (it printed: ${JSON.stringify(stdout.slice(0, 120))}). Reinstall the agent from the WAN Failover tab.`);
-  }
-  const parsed = agentLogSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new SwitchyardError('command-failed', `switchyard-agent status printed an event log of an unexpected shape (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}).`);
-  }
-  return parsed.data;
+  return parseAgentJson(stdout, agentLogSchema, 'an event log');
 }
 
 /** Bookkeeping of the agent itself, not something that happened to the failover. */

@@ -3,7 +3,7 @@
 // names what was expected, never a crash.
 import { z } from 'zod';
 import type { RouterStatus } from '../../../../shared/failover-schemas.ts';
-import { SwitchyardError } from '../../../../shared/errors.ts';
+import { agentEventSchema, parseAgentJson } from './agent-json.ts';
 import { routerDeadlineToLocal, type ClockReading } from '../../../../shared/revert-clock.ts';
 
 const targetSchema = z.object({ target: z.string(), status: z.string(), rttMs: z.number().nullable().optional(), latencyMs: z.number().nullable().optional() }).passthrough();
@@ -30,23 +30,13 @@ export const agentStatusSchema = z
       .object({ mode: z.enum(['failover', 'balance']), forced: z.string().nullable(), active: z.array(z.string()), uplinks: z.array(uplinkSchema) })
       .passthrough()
       .nullable(),
-    events: z.array(z.object({ tMs: z.number(), kind: z.string(), data: z.record(z.string(), z.unknown()).optional() }).passthrough()),
+    events: z.array(agentEventSchema),
   })
   .passthrough();
 export type AgentStatus = z.infer<typeof agentStatusSchema>;
 
 export function parseAgentStatus(stdout: string): AgentStatus {
-  let value: unknown;
-  try {
-    value = JSON.parse(stdout);
-  } catch {
-    throw new SwitchyardError('command-failed', `switchyard-agent status did not print JSON (it printed: ${JSON.stringify(stdout.slice(0, 120))}). Reinstall the agent from the WAN Failover tab.`);
-  }
-  const parsed = agentStatusSchema.safeParse(value);
-  if (!parsed.success) {
-    throw new SwitchyardError('command-failed', `switchyard-agent status printed JSON of an unexpected shape (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}). Is the agent on the router older than this Switchyard?`);
-  }
-  return parsed.data;
+  return parseAgentJson(stdout, agentStatusSchema, 'JSON', 'Is the agent on the router older than this Switchyard?');
 }
 
 /**
