@@ -10,6 +10,8 @@ export const driverCapabilitiesSchema = z.object({
   supportsRevertTimer: z.boolean(),
   supportsForcedRefreshStreams: z.boolean(),
   supportsManualFailover: z.boolean(),
+  /** The engine can stay on the backup after the primary recovers, until switched back by hand (policy `stayOnBackup`). */
+  supportsStayOnBackup: z.boolean().optional(),
   maxWans: z.int().min(1),
   /** Switchyard can only watch this router (e.g. a firmware whose files it does not know). */
   readOnly: z.boolean(),

@@ -81,6 +81,8 @@ interface FailoverState {
   discard(routerId: string): void;
   setMode(routerId: string, mode: FailoverPolicy['mode']): void;
   setForcedRefreshStreams(routerId: string, on: boolean): void;
+  /** Off is spelled as absent, as the router reports it, so turning it on and off again leaves no change. */
+  setStayOnBackup(routerId: string, on: boolean): void;
   updateWan(routerId: string, wanName: string, patch: Partial<Omit<Wan, 'name' | 'tracking' | 'priority'>>): void;
   updateTracking(routerId: string, wanName: string, patch: Partial<Tracking>): void;
   resetWan(routerId: string, wanName: string): void;
@@ -262,6 +264,13 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
 
     setForcedRefreshStreams(routerId, on) {
       editDraft(routerId, (draft) => ({ ...draft, forcedRefreshStreams: on }));
+    },
+
+    setStayOnBackup(routerId, on) {
+      editDraft(routerId, (draft) => {
+        const { stayOnBackup: _was, ...rest } = draft;
+        return on ? { ...rest, stayOnBackup: true } : rest;
+      });
     },
 
     updateWan(routerId, wanName, change) {

@@ -37,6 +37,7 @@ export function snapshot(overrides: Partial<ResponseOf<'failover.get'>> = {}): R
       supportsRevertTimer: true,
       supportsForcedRefreshStreams: true,
       supportsManualFailover: true,
+      supportsStayOnBackup: true,
       maxWans: 8,
       readOnly: false,
     },

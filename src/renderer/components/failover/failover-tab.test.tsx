@@ -75,7 +75,8 @@ describe('views', () => {
     expect(within(card('wwan')).queryByTestId('wan-active')).toBeNull();
     expect(within(card('wwan')).getByTestId('wan-state').getAttribute('data-state')).toBe('unknown');
     expect(within(card('wan')).getByText(/route metric 10/)).toBeTruthy();
-    expect(screen.getByTestId('routing-order').textContent).toBe('Order: Ethernet (wan) (metric 10) → Cellular (wwan) (metric 40)');
+    // The order is the priority; the router's current metrics are not the order (issue 12 item 9).
+    expect(screen.getByTestId('routing-order').textContent).toBe('Order: 1. Ethernet (wan) → 2. Cellular (wwan)');
     // No change yet: no apply bar at all.
     expect(screen.queryByTestId('apply-button')).toBeNull();
   });
@@ -190,7 +191,7 @@ describe('apply', () => {
     await screen.findByTestId('plan-diff');
     const rows = screen.getAllByTestId('plan-change');
     expect(rows.map((r) => r.textContent)).toEqual(['changeCellular (wwan0) priority21', 'addEthernet (eth1) tracking target—203.0.113.200']);
-    expect(screen.getByText(/When the active uplink fails, traffic moves within about 2.6 s/)).toBeTruthy();
+    expect(screen.getByText(/When the uplink in use fails, traffic moves to the next within about 2.6 s/)).toBeTruthy();
     fireEvent.click(screen.getByText('Show the router’s config change'));
     expect(screen.getByTestId('native-diff').textContent).toContain('+WAN_1=eth1');
     expect(calls.find((c) => c.method === 'failover.plan')!.params).toMatchObject({ routerId: 'r1', policy: { forcedRefreshStreams: true } });
@@ -276,6 +277,43 @@ describe('modes and manual failover', () => {
     expect(within(card('wan')).getByTestId('wan-share').textContent).toBe('75 % of new connections');
     expect(within(card('wwan')).getByTestId('wan-share').textContent).toBe('25 % of new connections');
     expect(screen.getByTestId('routing-order').textContent).toBe('Shares: Ethernet (wan) 75 %, Cellular (wwan) 25 %');
+  });
+
+  it('load balance has no order to drag and a plan in ratios and shares, with no failover wording (issue 12 item 9)', async () => {
+    await openEditor();
+    expect(screen.getAllByTestId('wan-drag-handle')).toHaveLength(2);
+    fireEvent.click(screen.getByText('Load balance'));
+    expect(screen.queryAllByTestId('wan-drag-handle')).toHaveLength(0);
+    expect(screen.queryByText(/Drag a card/)).toBeNull();
+    fireEvent.change(within(card('wan')).getByLabelText('Ratio of Ethernet (wan)'), { target: { value: '3' } });
+    fireEvent.click(applyButton());
+    const outcome = await screen.findByTestId('plan-outcome');
+    expect(outcome.textContent).toContain('New connections are spread by ratio: Ethernet (wan) ratio 3 (75 %), Cellular (wwan) ratio 1 (25 %).');
+    expect(outcome.textContent).toContain('the others take its share of new connections within about');
+    expect(screen.getByTestId('plan-diff').textContent).not.toMatch(/active uplink|priority order|metric/i);
+  });
+
+  it('says in words what happens when the primary comes back, with Stay on the backup as its own option', async () => {
+    await openEditor();
+    expect(screen.getByTestId('return-to-primary-words').textContent).toBe(
+      "New connections go back to the primary once it passes its checks; Forced Refresh Streams also moves the connections still running on the backup; 'Stay on the backup until I switch back' is its own option.",
+    );
+    const stay = within(screen.getByTestId('stay-on-backup-switch').closest('.mantine-Switch-root')!).getByRole('switch');
+    expect(screen.getByText('Stay on the backup until I switch back')).toBeTruthy();
+    fireEvent.click(stay);
+    fireEvent.click(applyButton());
+    await screen.findByTestId('plan-diff');
+    const planned = calls.filter((c) => c.method === 'failover.plan').at(-1)!.params.policy as { stayOnBackup?: boolean };
+    expect(planned.stayOnBackup).toBe(true);
+  });
+
+  it('offers Stay on the backup only where the router can do it', async () => {
+    handlers['failover.get'] = () => {
+      const s = snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover' }) });
+      return { ...s, platform: 'openwrt-mwan3', capabilities: { ...s.capabilities, supportsStayOnBackup: false } };
+    };
+    await openEditor();
+    expect(screen.queryByTestId('stay-on-backup-switch')).toBeNull();
   });
 
   it('puts traffic on one link now, and back to automatic', async () => {

@@ -111,7 +111,7 @@ function FailoverEditor({ routerId, state, snapshot }: { routerId: string; state
     <Stack data-testid="failover-tab" data-view="editor">
       <Header routerId={routerId} state={state} snapshot={snapshot} />
       <ApplyPanel routerId={routerId} state={state} />
-      <PolicyOptions routerId={routerId} draft={draft} capabilities={snapshot.capabilities} candidates={snapshot.candidates} issues={state.issues} locked={locked} />
+      <PolicyOptions routerId={routerId} draft={draft} capabilities={snapshot.capabilities} issues={state.issues} locked={locked} />
       <Group justify="space-between" align="baseline">
         <Title order={4}>Uplinks</Title>
         <Text size="sm" c="dimmed">

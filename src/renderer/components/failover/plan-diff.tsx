@@ -3,7 +3,8 @@
 import { Alert, Badge, Button, Code, Collapse, List, Stack, Table, Text } from '@mantine/core';
 import { useState } from 'react';
 import type { ApplyPlan, PlanChange } from '../../../shared/failover-schemas.ts';
-import { formatSeconds } from './uplink-label.ts';
+import { balanceShares } from './policy-issues.ts';
+import { formatSeconds, uplinkLabel } from './uplink-label.ts';
 
 const changeWords: Readonly<Record<PlanChange['kind'], { label: string; color: string }>> = {
   add: { label: 'add', color: 'teal' },
@@ -52,7 +53,7 @@ export function PlanDiff({ plan }: { plan: ApplyPlan }) {
           </Table.Tbody>
         </Table>
       )}
-      <Text size="sm">When the active uplink fails, traffic moves within about {formatSeconds(plan.predictedFailoverSec)} (worst case).</Text>
+      <PlanOutcome plan={plan} />
       {plan.nativeDiff && (
         <div>
           <Button variant="subtle" size="xs" px={0} onClick={() => setShowNative((v) => !v)} aria-expanded={showNative}>
@@ -65,6 +66,29 @@ export function PlanDiff({ plan }: { plan: ApplyPlan }) {
           </Collapse>
         </div>
       )}
+    </Stack>
+  );
+}
+
+/** What the uplinks will do after Apply, in the mode's own words: an order for Failover, shares for Load balance. */
+function PlanOutcome({ plan }: { plan: ApplyPlan }) {
+  const enabled = plan.policy.wans.filter((w) => w.enabled).toSorted((a, b) => a.priority - b.priority);
+  const within = formatSeconds(plan.predictedFailoverSec);
+  if (plan.policy.mode === 'balance') {
+    const shares = balanceShares(plan.policy);
+    return (
+      <Stack gap={4} data-testid="plan-outcome">
+        <Text size="sm">
+          New connections are spread by ratio: {enabled.map((w) => `${uplinkLabel(w)} ratio ${w.weight} (${shares.get(w.name) ?? 0} %)`).join(', ')}.
+        </Text>
+        <Text size="sm">If one of them stops passing its checks, the others take its share of new connections within about {within} (worst case).</Text>
+      </Stack>
+    );
+  }
+  return (
+    <Stack gap={4} data-testid="plan-outcome">
+      <Text size="sm">Priority order: {enabled.map((w, i) => `${i + 1}. ${uplinkLabel(w)}`).join(' → ')}.</Text>
+      <Text size="sm">When the uplink in use fails, traffic moves to the next within about {within} (worst case).</Text>
     </Stack>
   );
 }

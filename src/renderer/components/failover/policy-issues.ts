@@ -166,6 +166,7 @@ export function validatePolicy(policy: FailoverPolicy, context: PolicyContext): 
   if (policy.mode === 'balance' && !capabilities.supportsLoadBalance) issues.mode = 'This router cannot load-balance; choose Failover.';
   else if (policy.mode === 'balance' && enabled.length < 2) issues.mode = 'Load balance needs at least two uplinks turned on.';
   if (policy.forcedRefreshStreams && !capabilities.supportsForcedRefreshStreams) issues.mode = 'This router cannot force streams back; turn Forced Refresh Streams off.';
+  if (policy.stayOnBackup && !capabilities.supportsStayOnBackup) issues.mode = 'This router always goes back to the primary once it passes its checks; turn "Stay on the backup until I switch back" off.';
 
   const targetOwners = new Map<string, Wan[]>();
   for (const wan of enabled) {

@@ -40,19 +40,19 @@ export function UplinkCard(props: UplinkCardProps) {
   return (
     <Card withBorder padding="sm" data-testid="wan-card" data-wan={wan.name} opacity={wan.enabled ? 1 : 0.7} style={issues.length ? { borderColor: 'var(--mantine-color-red-6)' } : undefined}>
       <Group align="flex-start" wrap="nowrap" gap="sm">
-        <Box
-          {...props.dragHandleProps}
-          aria-label={`Move ${label}, priority ${index + 1} of ${total}`}
-          style={{ cursor: locked ? 'default' : 'grab', paddingTop: 4, display: 'flex', alignItems: 'center', gap: 4 }}
-          data-testid="wan-drag-handle"
-        >
-          <IconGripVertical size={18} aria-hidden />
-          {mode === 'failover' && (
+        {mode === 'failover' && (
+          <Box
+            {...props.dragHandleProps}
+            aria-label={`Move ${label}, priority ${index + 1} of ${total}`}
+            style={{ cursor: locked ? 'default' : 'grab', paddingTop: 4, display: 'flex', alignItems: 'center', gap: 4 }}
+            data-testid="wan-drag-handle"
+          >
+            <IconGripVertical size={18} aria-hidden />
             <Badge variant="filled" color={wan.enabled ? 'blue' : 'gray'} circle size="lg" aria-hidden>
               {index + 1}
             </Badge>
-          )}
-        </Box>
+          </Box>
+        )}
         <UplinkSummary name={wan.name} kind={wan.kind} device={wan.device} gateway={wan.gateway} candidate={props.candidate} status={props.status} forced={props.forced} />
         <Group gap="xs" wrap="nowrap">
           {props.canForce && !props.forced && !locked && !(props.status?.active && !props.anyForced) && (

@@ -138,6 +138,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
       supportsRevertTimer: true,
       supportsForcedRefreshStreams: true,
       supportsManualFailover: true,
+      supportsStayOnBackup: true,
       maxWans: 8,
       readOnly: false,
     },
