@@ -1,5 +1,6 @@
 // What a router's monitor is given and what it reports: the uplinks to watch, the injected
 // capabilities (shell, status reader, event sink, notifier) and the detection record benches use.
+import type { DesktopNotice } from '../notifications/failover-notification.ts';
 import type { LinkEvent, PlatformId } from '../../../shared/model.ts';
 import type { RouterShell, RouterStatus } from '../drivers/driver.ts';
 import type { Logger } from '../logger.ts';
@@ -45,7 +46,8 @@ export interface MonitorEmit {
   (event: 'onDidRouterStatus', payload: RouterStatusPush): void;
 }
 
-export type Notify = (title: string, body: string) => void;
+/** Shows a failover on the desktop (Electron); the words come from notifications/failover-notification.ts. */
+export type Notify = (notice: DesktopNotice) => void;
 
 /** When the monitor decided an uplink stopped answering, and when a router-side rule could have. */
 export interface LossDetection {

@@ -85,7 +85,7 @@ async function setup(extra: Partial<ConstructorParameters<typeof RouterMonitor>[
       if (event === 'onDidSample') batches.push(payload as SampleBatch);
       else events.push(payload as LinkEvent);
     }) as never,
-    notify: (title, body) => notes.push(`${title}: ${body}`),
+    notify: (n) => notes.push(`${n.title} | ${n.body}`),
     onDidDetect: (d) => detections.push(d),
     newId: () => `e${++n}`,
     ...extra,
@@ -232,7 +232,7 @@ describe('RouterMonitor', () => {
       ['state', 'wan', 'online', 'offline'],
       ['active', undefined, 'wan', 'wwan'],
     ]);
-    expect(ctx.notes).toEqual(['Failover on Shop: traffic moved from wan to wwan']);
+    expect(ctx.notes).toEqual(['Shop: traffic moved to wwan | Traffic moved from wan to wwan']);
     expect(ctx.monitor.status().routerStatus).toMatchObject({ ok: true });
     await ctx.monitor.stop();
   });

@@ -1,6 +1,7 @@
 // Watches one router: a probe stream per uplink, throughput, the driver's status; once a second
 // it writes every uplink's last complete second to history and emits ONE onDidSample batch.
 // Loss is decided by the tracker's timer; a run of lost probes becomes a 'monitor' LinkEvent.
+import { failoverNotification } from '../notifications/failover-notification.ts';
 import { randomUUID } from 'node:crypto';
 import type { LinkEvent } from '../../../shared/model.ts';
 import { silentLogger, type Logger } from '../logger.ts';
@@ -427,7 +428,7 @@ export class RouterMonitor {
     const fresh = events.filter((e) => isFailover(e) && Date.now() - e.atMs < 60_000);
     for (const e of fresh) {
       try {
-        this.#o.notify?.(`Failover on ${this.#o.routerName ?? this.#o.routerId}`, e.message);
+        this.#o.notify?.(failoverNotification(this.#o.routerName ?? this.#o.routerId, e));
       } catch {
         // A notification that cannot be shown must not stop monitoring.
       }
@@ -445,7 +446,7 @@ export class RouterMonitor {
     this.#events.push(event);
     if (failover) {
       try {
-        this.#o.notify?.(`Failover on ${this.#o.routerName ?? this.#o.routerId}`, event.message);
+        this.#o.notify?.(failoverNotification(this.#o.routerName ?? this.#o.routerId, event));
       } catch {
         // A notification that cannot be shown must not stop monitoring.
       }
