@@ -1,7 +1,7 @@
 // The tracking profile Switchyard proposes per platform, and the predicted worst-case time
 // from a link failing to traffic moving, as each platform's engine counts. Pure, so the UI
 // can update the prediction live as the user types.
-import type { PlatformId, Tracking } from './model.ts';
+import type { Dampening, FailoverPolicy, PlatformId, Tracking } from './model.ts';
 
 /**
  * Linux agent: every target is probed every 0.2 s; an uplink goes down after 10 consecutive
@@ -137,4 +137,29 @@ function linuxDetectionSec({ intervalSec, failureIntervalSec, timeoutSec, downCo
 
 function round(sec: number): number {
   return Math.round(sec * 10) / 10;
+}
+
+/**
+ * Flap dampening, on by default: an uplink that fails 3 times within 2 minutes is left unused
+ * for 60 s after its latest failure, so traffic stays on the backup. Two failures in 2 minutes
+ * are still followed back at once (a real outage and its repair, or one hiccup); the third says
+ * the link is unstable. 60 s is long enough to outlast a link toggling every few seconds and
+ * short enough that a repaired primary is back within about a minute.
+ */
+export const defaultDampening: Dampening = { enabled: true, flaps: 3, windowSec: 120, holdSec: 60 };
+
+/** The dampening a policy asks for (its own, or the default when it names none). */
+export function policyDampening(policy: Pick<FailoverPolicy, 'dampening'>): Dampening {
+  return policy.dampening ?? defaultDampening;
+}
+
+/** The dampening rule in the plan's plain words. */
+export function describeDampening(d: Dampening): string {
+  if (!d.enabled) return 'off (traffic follows every recovery at once)';
+  return `after ${d.flaps} failures of an uplink within ${durationWords(d.windowSec)}, keep traffic off it for ${durationWords(d.holdSec)}`;
+}
+
+function durationWords(sec: number): string {
+  if (sec >= 120 && sec % 60 === 0) return `${sec / 60} min`;
+  return `${sec} s`;
 }

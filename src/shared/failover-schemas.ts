@@ -15,6 +15,8 @@ export const driverCapabilitiesSchema = z.object({
   maxWans: z.int().min(1),
   /** Switchyard can only watch this router (e.g. a firmware whose files it does not know). */
   readOnly: z.boolean(),
+  /** The engine can hold a flapping uplink down as the policy's `dampening` asks (absent: it cannot; the plan says what it does instead). */
+  supportsDampening: z.boolean().optional(),
 });
 export type DriverCapabilities = Readonly<z.infer<typeof driverCapabilitiesSchema>>;
 

@@ -5,7 +5,7 @@
 import type { FailoverPolicy, PlatformId, Wan, WanKind } from './model.ts';
 import { wanSchema } from './model.ts';
 import type { DriverCapabilities, WanCandidate } from './failover-schemas.ts';
-import { defaultTracking } from './failover-defaults.ts';
+import { defaultDampening, defaultTracking } from './failover-defaults.ts';
 
 /** Cable before Wi-Fi before a phone before metered cellular: cost and stability, in that order. */
 export const kindOrder: Readonly<Record<WanKind, number>> = { ethernet: 0, repeater: 1, tethering: 2, cellular: 3 };
@@ -39,5 +39,5 @@ export function initialPolicy(platform: PlatformId, candidates: readonly WanCand
       enabled: true,
     };
   });
-  return { mode: 'failover', wans, forcedRefreshStreams: false };
+  return { mode: 'failover', wans, forcedRefreshStreams: false, dampening: defaultDampening };
 }

@@ -53,6 +53,20 @@ export const wanSchema = z.object({
 });
 export type Wan = Readonly<z.infer<typeof wanSchema>>;
 
+/**
+ * Flap dampening (hold-down): an uplink that fails `flaps` times within `windowSec` is kept out
+ * of use for `holdSec` after its latest failure, so traffic stays on the backup instead of
+ * switching (and flushing connections) at every flap. The first failovers are not slowed: only
+ * the return to a flapping uplink waits.
+ */
+export const dampeningSchema = z.object({
+  enabled: z.boolean(),
+  flaps: z.int().min(2).max(100),
+  windowSec: z.int().min(10).max(86_400),
+  holdSec: z.int().min(5).max(86_400),
+});
+export type Dampening = Readonly<z.infer<typeof dampeningSchema>>;
+
 export const failoverModes = ['failover', 'balance'] as const;
 export const failoverPolicySchema = z.object({
   mode: z.enum(failoverModes),
@@ -63,6 +77,8 @@ export const failoverPolicySchema = z.object({
   /** Stay on the backup after the higher-priority link recovers, until switched back by hand.
    * Absent or false: new connections return to the higher-priority link once it is up again. */
   stayOnBackup: z.boolean().optional(),
+  /** Absent: Switchyard's default dampening (on; `defaultDampening` in failover-defaults.ts). */
+  dampening: dampeningSchema.optional(),
 });
 export type FailoverPolicy = Readonly<z.infer<typeof failoverPolicySchema>>;
 
