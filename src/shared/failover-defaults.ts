@@ -159,7 +159,20 @@ export function describeDampening(d: Dampening): string {
   return `after ${d.flaps} failures of an uplink within ${durationWords(d.windowSec)}, keep traffic off it for ${durationWords(d.holdSec)}`;
 }
 
-function durationWords(sec: number): string {
+/** What the dampening does, in plain words for the plan's notes (an engine that holds uplinks down). */
+export function explainDampening(d: Dampening): string {
+  if (!d.enabled) return 'Flap dampening is off: traffic returns to a recovered uplink every time, however often it fails (each return moves connections).';
+  return (
+    `Flap dampening: an uplink that fails ${d.flaps} times within ${durationWords(d.windowSec)} is held — traffic stays on the backup until ${durationWords(d.holdSec)} have passed since its latest failure, ` +
+    `instead of switching back (and cutting connections) at every flap; the router logs when it starts and ends. ` +
+    `The first ${d.flaps - 1} failure${d.flaps === 2 ? ' is' : 's are'} followed back at once, and failing over is never slowed: only the return to a flapping uplink waits.`
+  );
+}
+
+/** "2 min" for whole minutes from 2 up, else "60 s"; "? s" for what is not a number. */
+export function durationWords(value: unknown): string {
+  const sec = typeof value === 'number' ? value : Number(value);
+  if (!Number.isFinite(sec)) return '? s';
   if (sec >= 120 && sec % 60 === 0) return `${sec / 60} min`;
   return `${sec} s`;
 }

@@ -1,7 +1,8 @@
 // Switchyard's policy as the on-router agent's config file (resources/agent/README.md,
 // "Config format") and back. Values are written in the agent's own strict patterns, so a file
 // this module writes always passes the agent's parser.
-import type { FailoverPolicy, Tracking, Wan } from '../../../../shared/model.ts';
+import { defaultDampening, policyDampening } from '../../../../shared/failover-defaults.ts';
+import type { Dampening, FailoverPolicy, Tracking, Wan } from '../../../../shared/model.ts';
 
 /** Names the agent accepts for uplinks. */
 export const agentWanName = /^[A-Za-z0-9_]{1,15}$/;
@@ -16,6 +17,9 @@ const noLossLimitPct = 100;
 export function renderAgentConfig(policy: FailoverPolicy): string {
   const lines = ['# Written by Switchyard; edits by hand are replaced on the next apply.', 'version=1', `mode=${policy.mode}`, `forcedRefreshStreams=${policy.forcedRefreshStreams ? 1 : 0}`];
   if (policy.stayOnBackup) lines.push('stayOnBackup=1');
+  // Always written, so the file (and the plan's diff of it) says what the router will do.
+  const d = policyDampening(policy);
+  lines.push(`dampening=${d.enabled ? 1 : 0}`, `dampenFlaps=${d.flaps}`, `dampenWindowSec=${d.windowSec}`, `dampenHoldSec=${d.holdSec}`);
   // A stable order (by name), not the priority order: an uplink keeps its index (routing table,
   // probe streams and counts on the router) when only the priorities change.
   for (const wan of [...policy.wans].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
@@ -101,7 +105,21 @@ export function parseAgentConfig(text: string, kindOf: (device: string) => Wan['
   });
   if (wans.length === 0) return null;
   wans.sort((a, b) => a.priority - b.priority);
-  return { mode: values.get('mode') === 'balance' ? 'balance' : 'failover', forcedRefreshStreams: values.get('forcedRefreshStreams') === '1', ...(values.get('stayOnBackup') === '1' && { stayOnBackup: true }), wans };
+  // The agent's own defaults are Switchyard's; a policy naming none means them, so it reads back as none.
+  const dampening: Dampening = {
+    enabled: values.get('dampening') !== '0',
+    flaps: num('dampenFlaps', defaultDampening.flaps),
+    windowSec: num('dampenWindowSec', defaultDampening.windowSec),
+    holdSec: num('dampenHoldSec', defaultDampening.holdSec),
+  };
+  const isDefault = (Object.keys(defaultDampening) as Array<keyof Dampening>).every((k) => dampening[k] === defaultDampening[k]);
+  return {
+    mode: values.get('mode') === 'balance' ? 'balance' : 'failover',
+    forcedRefreshStreams: values.get('forcedRefreshStreams') === '1',
+    ...(values.get('stayOnBackup') === '1' && { stayOnBackup: true }),
+    ...(!isDefault && { dampening }),
+    wans,
+  };
 }
 
 /** At most 3 decimals, no exponent: the agent's pattern for seconds. */

@@ -2,6 +2,7 @@
 // "Status") as platform-neutral RouterEvents: what the router did, when the router says it did,
 // translated to the laptop's clock with an offset measured on the same read.
 import { z } from 'zod';
+import { durationWords } from '../../../../shared/failover-defaults.ts';
 import type { RouterEvent, RouterEventKind } from '../driver.ts';
 import { agentEventSchema, parseAgentJson } from './agent-json.ts';
 
@@ -73,9 +74,21 @@ function describe(kind: string, data: Record<string, unknown>): Pick<RouterEvent
         : { kind: 'force', wan: str(data.target), to: str(data.target), message: `Traffic forced onto ${str(data.target)}` };
     case 'flows-moved':
       return { kind: 'other', wan: str(data.wan), message: `Moved ${str(data.deleted ?? 0)} open connections off ${str(data.wan)}${reason}` };
+    case 'dampen': {
+      // "eth1 flapped 3 times in 2 min: staying on wlan0 for 60 s"
+      const wan = str(data.wan);
+      return { kind: 'dampening', wan, to: list(data.on), message: `${wan} flapped ${str(data.flaps)} times in ${durationWords(data.windowSec)}: staying on ${list(data.on)} for ${durationWords(data.holdSec)}` };
+    }
+    case 'dampen-end': {
+      const wan = str(data.wan);
+      return data.reason === 'stable'
+        ? { kind: 'dampening', wan, message: `${wan} has not failed for ${durationWords(data.holdSec)}: in use again` }
+        : { kind: 'dampening', wan, message: `${wan} is no longer held${reason}` };
+    }
     case 'install':
       return { kind: 'other', message: data.upgrade === true ? `Switchyard agent ${str(data.version)} installed over an older one` : `Switchyard agent ${str(data.version)} installed` };
     default:
       return { kind: 'other', ...(typeof data.wan === 'string' && { wan: data.wan }), message: `${kind.replace(/-/g, ' ')}${reason}` };
   }
 }
+

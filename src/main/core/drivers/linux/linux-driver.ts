@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { ApplyPlan, RouterStatus, WanCandidate } from '../../../../shared/failover-schemas.ts';
 import { SwitchyardError } from '../../../../shared/errors.ts';
 import { readClock, routerDeadlineToLocal, type ClockReading } from '../../../../shared/revert-clock.ts';
-import { predictFailoverSec } from '../../../../shared/failover-defaults.ts';
+import { explainDampening, policyDampening, predictFailoverSec } from '../../../../shared/failover-defaults.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
 import { runDetection } from '../../detect/run-detection.ts';
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
@@ -139,6 +139,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
       supportsForcedRefreshStreams: true,
       supportsManualFailover: true,
       supportsStayOnBackup: true,
+      supportsDampening: true,
       maxWans: 8,
       readOnly: false,
     },
@@ -194,6 +195,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
         changes: describeChanges(current, desired),
         nativeDiff: lineDiff(currentText, nextText, agentConfigPath),
         predictedFailoverSec: predictions.length ? Math.max(...predictions) : 0,
+        notes: [explainDampening(policyDampening(desired))],
         problems,
         basedOn: sha256(currentText),
       } satisfies ApplyPlan;

@@ -1,18 +1,23 @@
 // The apply preview in two forms: the change in the user's words ("Cellular (wwan0) priority
 // 3 → 2"), and the config file's own line diff for the expert view.
 import type { PlanChange } from '../../../../shared/failover-schemas.ts';
+import { describeDampening, policyDampening } from '../../../../shared/failover-defaults.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
 
 export function describeChanges(current: FailoverPolicy | null, next: FailoverPolicy): PlanChange[] {
   const changes: PlanChange[] = [];
   if (!current) {
     changes.push({ kind: 'add', subject: 'Switchyard failover', to: `${next.mode} over ${next.wans.filter((w) => w.enabled).map(label).join(', ')}` });
+    changes.push({ kind: 'add', subject: 'Flap dampening', to: describeDampening(policyDampening(next)) });
     return changes;
   }
   if (current.mode !== next.mode) changes.push({ kind: 'change', subject: 'Mode', from: current.mode, to: next.mode });
   if (current.forcedRefreshStreams !== next.forcedRefreshStreams) {
     changes.push({ kind: 'change', subject: 'Forced Refresh Streams', from: onOff(current.forcedRefreshStreams), to: onOff(next.forcedRefreshStreams) });
   }
+  const dampFrom = describeDampening(policyDampening(current));
+  const dampTo = describeDampening(policyDampening(next));
+  if (dampFrom !== dampTo) changes.push({ kind: 'change', subject: 'Flap dampening', from: dampFrom, to: dampTo });
   const before = new Map(current.wans.map((w) => [w.name, w]));
   for (const wan of next.wans) {
     const old = before.get(wan.name);
