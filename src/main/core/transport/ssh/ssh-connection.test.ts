@@ -357,6 +357,22 @@ describe.skipIf(unavailable !== undefined)('SshConnection against a real sshd', 
       expect(c.openChannels).toBe(0);
     });
 
+    it('stop() right after the stream opens leaves no process behind, also one that prints nothing', async () => {
+      // sshd confirms the exec as soon as it has forked; until the child has made the pty its
+      // terminal, neither the KILL (sent to its process group) nor the hangup reaches it, and a
+      // loop stopped in that window ran on forever (seen in CI with a monitor started and stopped at once).
+      const c = await connect();
+      const marker = 'quick-stop-marker-913';
+      await Promise.all(
+        Array.from({ length: 48 }, async () => {
+          const h = await c.stream(shellCommand(['sh', '-c', 'while :; do sleep 0.2; done', marker]), { onLine: () => {} });
+          expect((await h.stop()).reason).toBe('stopped');
+        }),
+      );
+      expect(await waitFor(() => sshd.userProcesses(marker).length === 0, 5_000), JSON.stringify(sshd.userProcesses(marker))).toBe(true);
+      expect(c.openChannels).toBe(0);
+    });
+
     it('reports a probe that ends by itself', async () => {
       const c = await connect();
       const lines: string[] = [];

@@ -235,6 +235,14 @@ function mapConnectError(err: Ssh2Error, target: SshTarget, username: string, tr
   return new ConnectionLostError(target, err.message);
 }
 
+/**
+ * Printed by the remote shell before a stream's command. sshd confirms an exec as soon as it has
+ * forked, before the child has made the pty its controlling terminal; a stop in that window reaches
+ * nothing (the KILL goes to a process group that does not exist yet, the hangup to no session) and
+ * the command then runs forever. Once the marker is read, the shell holds its terminal.
+ */
+const streamReadyMarker = 'switchyard-stream-ready';
+
 /** Sends a signal even after stdin EOF: ssh2 1.17 drops signals once EOF was sent (its PR #1510). */
 function sendSignal(ch: ClientChannel, name: string): void {
   const c = ch as unknown as { outgoing?: { state?: string; id?: number }; _client?: { _protocol?: { signal?: (id: number, sig: string) => void } } };
@@ -682,8 +690,19 @@ export class SshConnection {
     let resolveDone!: (e: StreamExit) => void;
     const done = new Promise<StreamExit>((r) => (resolveDone = r));
     let ended = false;
+    // The stream counts as open once the remote shell has printed the marker (see streamReadyMarker).
+    let ready = false;
+    let markReady!: () => void;
+    const readyToStop = new Promise<void>((r) => (markReady = r));
     const splitter = new LineSplitter((line) => {
       if (ended) return;
+      if (!ready) {
+        if (line.trim() === streamReadyMarker) {
+          ready = true;
+          markReady();
+        }
+        return;
+      }
       try {
         options.onLine(line);
       } catch (e) {
@@ -694,6 +713,7 @@ export class SshConnection {
       if (ended) return;
       splitter.end();
       ended = true;
+      markReady();
       this.#ops.delete(op);
       release();
       const exit: StreamExit = { reason, exitCode, signal };
@@ -723,7 +743,7 @@ export class SshConnection {
     try {
       ch = await openExec(
         link.client,
-        command.text,
+        `echo ${streamReadyMarker}; ${command.text}`,
         // A pty: closing the channel hangs up the process; 'dumb' discourages colour codes.
         { pty: { term: 'dumb', cols: 1000, rows: 24, width: 0, height: 0 } },
         deadlineMs,
@@ -735,21 +755,29 @@ export class SshConnection {
       throw new ConnectionLostError(this.#target, `the router refused to open a channel: ${(err as Error).message}`);
     }
     this.#log('debug', `stream ${command.program}`);
-
-    return {
-      done,
-      stop: () => {
-        if (!ended) {
-          reason = 'stopped';
-          // The whole remote process group goes; the pty hangup covers servers that ignore signals.
-          sendSignal(ch, 'KILL');
-          ch.close();
-          const t = setTimeout(end, DEFAULTS.closeGraceMs);
-          void done.then(() => clearTimeout(t));
-        }
-        return done;
-      },
+    const stop = (): Promise<StreamExit> => {
+      if (!ended) {
+        reason = 'stopped';
+        // The whole remote process group goes; the pty hangup covers servers that ignore signals.
+        sendSignal(ch, 'KILL');
+        ch.close();
+        const t = setTimeout(end, DEFAULTS.closeGraceMs);
+        void done.then(() => clearTimeout(t));
+      }
+      return done;
     };
+    const openedInTime = await Promise.race([
+      readyToStop.then(() => true),
+      new Promise<false>((r) => {
+        const t = setTimeout(() => r(false), Math.max(0, deadlineMs - Date.now()));
+        void readyToStop.then(() => clearTimeout(t));
+      }),
+    ]);
+    if (!openedInTime) {
+      await stop();
+      throw new TimeoutError(what, timeoutMs, 'The router accepted the command but its shell did not start in time.');
+    }
+    return { done, stop };
   }
 
   /** Stops a command on the router: kill its process group, close the channel, free the slot. */
