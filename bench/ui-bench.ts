@@ -276,7 +276,7 @@ export const uiBenchmark: Benchmark = {
       ctx.log(`per update, batch applied → end of its task (main thread): median ${task.median} ms, p95 ${task.p95} ms, max ${task.max} ms (n=${task.n})`);
       ctx.log(`per update, batch applied → React commit: median ${commit.median} ms, p95 ${commit.p95} ms, max ${commit.max} ms`);
       ctx.log(`all main-thread work (CDP TaskDuration, includes style, layout, paint, GC): ${mainThread.taskMs} ms in ${round(wallSec, 1)} s = ${perUpdate} ms per update on average (script ${mainThread.scriptMs}, layout ${mainThread.layoutMs}, style ${mainThread.recalcStyleMs})`);
-      ctx.log(`long tasks (> 50 ms): ${timings.longTasks.length}; monitor.stop on leaving the tab: ${stoppedOnClose ? 'yes' : 'NO'}`);
+      ctx.log(`long tasks (> 50 ms): ${timings.longTasks.length}; core monitor on leaving the tab: ${stoppedOnClose ? 'STOPPED (history would have gaps)' : 'kept recording'}`);
       if (session.problems.length) ctx.log(`page problems: ${session.problems.join(' | ')}`);
       const cpuPerUpdate = summarize(cpu.updateTaskCpuMs);
       ctx.log(`per update task, main-thread CPU time (Chromium trace): median ${cpuPerUpdate.median} ms, p95 ${cpuPerUpdate.p95} ms, max ${cpuPerUpdate.max} ms (n=${cpuPerUpdate.n}); all main-thread CPU ${round(cpu.totalCpuMs, 0)} ms = ${round(cpu.totalCpuMs / Math.max(1, wallSec), 1)} ms per second`);

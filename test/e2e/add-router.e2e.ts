@@ -39,14 +39,28 @@ describe.skipIf(lab.skipReason)('adding the lab router in the UI', () => {
     expect(session.problems).toEqual([]);
   });
 
-  it('explains a wrong password in plain words', async () => {
+  it('warns about the same router twice, explains a wrong password, and keeps nothing of the failed add', async () => {
     const { page } = session;
+    const router = lab.info().routers[0]!;
     await page.getByRole('link', { name: 'Corner Bakery' }).click();
     await fillConnection('not-the-password', 'Back office');
+    const duplicate = page.getByTestId('duplicate-host');
+    await duplicate.waitFor();
+    expect(await duplicate.textContent()).toContain(`Shop router at Corner Bakery already uses ${router.ssh.host} port ${router.ssh.port}`);
+    await page.getByTestId('add-anyway').click();
     // Pins are per router, so the second router's key is offered again; the login fails after.
     await page.getByRole('button', { name: 'Trust this key' }).click();
     const alert = page.getByText('Switchyard could not connect');
     await alert.waitFor({ timeout: 20_000 });
     expect(await page.getByRole('dialog').textContent()).toMatch(/password|refused|log in/i);
+    expect(await page.getByTestId('not-kept-note').textContent()).toContain('Back office is not kept');
+
+    // Closed without "Keep it anyway": the site shows only the router that works, as the core has it.
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="router-row"]').length === 1`, undefined, { timeout: 20_000 });
+    expect(await page.getByTestId('router-row').allTextContents()).toEqual([expect.stringContaining('Shop router')]);
+    expect((await session.core.routers.list()).map((r) => r.name)).toEqual(['Shop router']);
+    expect(session.problems).toEqual([]);
   });
 });

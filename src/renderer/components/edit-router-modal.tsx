@@ -39,7 +39,7 @@ export function EditRouterModal({ router, opened, onClose }: { router: Router; o
   return (
     <Modal opened={opened} onClose={close} title={step === 'form' ? `Edit ${router.name}` : `Trust the key of ${router.name}`} size="xl">
       {opened && step === 'form' && <RouterConnectionForm mode={{ kind: 'edit', router, onSubmit: (patch) => void save(patch) }} busy={busy} error={error} onCancel={close} />}
-      {opened && step === 'trust' && <TrustHostKeyStep routerId={router.id} onTrusted={close} onBack={() => setStep('form')} />}
+      {opened && step === 'trust' && <TrustHostKeyStep routerId={router.id} routerName={router.name} onTrusted={close} onBack={() => setStep('form')} />}
     </Modal>
   );
 }

@@ -5,12 +5,14 @@ import { IconPencil, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { Router } from '../../shared/api/routers-schemas.ts';
 import type { DetectionResult } from '../../shared/detect-schemas.ts';
-import { api, errorMessage } from '../api/api.ts';
+import type { ApiError } from '../../shared/errors.ts';
+import { api, ApiCallError, errorMessage } from '../api/api.ts';
 import { useNavigationStore } from '../stores/navigation-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { ConfirmButton } from './confirm-button.tsx';
 import { DetectionSummary } from './detection-summary.tsx';
 import { EditRouterModal } from './edit-router-modal.tsx';
+import { hostKeyMismatch, RepinHostKeyButton } from './repin-host-key.tsx';
 
 const authLabels: Record<Router['authKind'], string> = { password: 'password', 'keyboard-interactive': 'keyboard-interactive', key: 'key file', agent: 'SSH agent' };
 
@@ -20,7 +22,7 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
   const jumpRouter = useRoutersStore((s) => s.routers.find((r) => r.id === router.jumpRouterId));
   const [editing, setEditing] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
 
   // Detection runs by itself the first time a trusted router is opened: the user should not have
   // to find a "Detect" button to learn what the router is.
@@ -36,11 +38,12 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
     try {
       await api.call('routers.detect', { id: router.id });
     } catch (e) {
-      setError(errorMessage(e));
+      setError(e instanceof ApiCallError ? e.error : { code: 'internal', message: errorMessage(e) });
     } finally {
       setBusy(false);
     }
   };
+  const mismatch = error?.code === 'host-key-mismatch' ? hostKeyMismatch(error.details) : null;
 
   return (
     <Stack>
@@ -92,8 +95,13 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
         </Card>
       </SimpleGrid>
       {error && (
-        <Alert color="red" data-testid="overview-error">
-          {error}
+        <Alert color="red" data-testid="overview-error" title={mismatch ? 'The router’s identity has changed' : undefined}>
+          <Text size="sm">{error.message}</Text>
+          {mismatch && (
+            <Group mt="sm">
+              <RepinHostKeyButton routerId={router.id} routerName={router.name} mismatch={mismatch} onReplaced={() => void detect()} />
+            </Group>
+          )}
         </Alert>
       )}
       {detection && <DetectionSummary detection={detection} />}

@@ -4,13 +4,19 @@ import { Alert, Button, Code, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../shared/api/contract.ts';
+import type { ApiError } from '../../shared/errors.ts';
 import { api, ApiCallError, errorMessage } from '../api/api.ts';
+import { hostKeyMismatch, RepinHostKeyButton } from './repin-host-key.tsx';
 
 type Test = ResponseOf<'routers.testConnection'>;
 
-export function TrustHostKeyStep({ routerId, onTrusted, onBack }: { routerId: string; onTrusted: () => void; onBack: () => void }) {
+/**
+ * `onKeep`: while adding, a router that could not be reached is not kept unless the user asks
+ * for it; this offers that choice (absent when editing a router already in the inventory).
+ */
+export function TrustHostKeyStep({ routerId, routerName, onTrusted, onBack, onKeep }: { routerId: string; routerName: string; onTrusted: () => void; onBack: () => void; onKeep?: () => void }) {
   const [test, setTest] = useState<Test | null>(null);
-  const [error, setError] = useState<{ code: string; message: string } | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
 
   const connect = async () => {
@@ -31,12 +37,24 @@ export function TrustHostKeyStep({ routerId, onTrusted, onBack }: { routerId: st
   }, [routerId]);
 
   if (error) {
+    const mismatch = error.code === 'host-key-mismatch' ? hostKeyMismatch(error.details) : null;
     return (
-      <Stack>
+      <Stack data-testid="connect-failed" data-code={error.code}>
         <Alert color="red" icon={<IconAlertTriangle />} title={error.code === 'host-key-mismatch' ? 'The router’s identity has changed' : 'Switchyard could not connect'}>
           <Text size="sm">{error.message}</Text>
         </Alert>
+        {onKeep && (
+          <Text size="sm" data-testid="not-kept-note">
+            {routerName} is not kept unless you choose “Keep it anyway”: change the connection, try again, or close this window to add nothing.
+          </Text>
+        )}
         <Group justify="flex-end">
+          {mismatch && <RepinHostKeyButton routerId={routerId} routerName={routerName} mismatch={mismatch} onReplaced={() => void connect()} />}
+          {onKeep && (
+            <Button variant="subtle" onClick={onKeep} data-testid="keep-anyway">
+              Keep it anyway
+            </Button>
+          )}
           <Button variant="default" onClick={onBack}>
             Change the connection
           </Button>

@@ -1,6 +1,8 @@
-// Live monitoring of one router while its Monitoring tab is open: monitor.start on open, the
-// window's history, then onDidSample batches appended (immutably, at most once a second, in the
-// window's point width) and trimmed to the window; on close, unsubscribe and monitor.stop.
+// Live monitoring of one router while its page is open: monitor.start on open, the window's
+// history, then onDidSample batches appended (immutably, at most once a second, in the window's
+// point width) and trimmed to the window; on close, unsubscribe. The core's monitor keeps
+// running after the page closes, so the 1 h and 24 h views have no gaps; it stops when the
+// router is removed or the app quits (the core does both).
 import { create } from 'zustand';
 import type { HistoryPoint, HistoryQueryResult, MonitorSample, MonitorStatus, SampleBatch } from '../../shared/api/monitor-schemas.ts';
 import type { ApiError } from '../../shared/errors.ts';
@@ -374,10 +376,8 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
     if (--session.users > 0) return;
     session.dispose();
     sessions.delete(routerId);
+    // 'stopped' is this view's state: the core keeps recording history (no monitor.stop here).
     patch(routerId, { monitor: 'stopped' });
-    void api.call('monitor.stop', { routerId }).catch(() => {
-      // Nothing to show: the view is gone, and the core stops every monitor when it quits.
-    });
   }
 });
 

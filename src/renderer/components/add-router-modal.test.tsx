@@ -1,0 +1,154 @@
+// @vitest-environment happy-dom
+// Adding a router against a mocked contract: a failed add (not SSH, a wrong password, a changed
+// host key) keeps nothing unless the user chooses "Keep it anyway"; the same host and port twice
+// is warned about; a changed key can be replaced only through a confirmation naming both keys.
+import { MantineProvider } from '@mantine/core';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MethodName } from '../../shared/api/contract.ts';
+import type { Router } from '../../shared/api/routers-schemas.ts';
+import type { ApiError } from '../../shared/errors.ts';
+import { ApiCallError } from '../api/api.ts';
+import { routeApiCalls } from '../api/route-api-calls.test-util.ts';
+import { useRoutersStore } from '../stores/routers-store.ts';
+import { useSitesStore } from '../stores/sites-store.ts';
+import { theme } from '../theme.ts';
+import { AddRouterModal } from './add-router-modal.tsx';
+import { savedRouter } from './router-fixtures.test-util.ts';
+
+vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
+
+type Handler = (params: Record<string, unknown>) => unknown;
+let handlers: Partial<Record<MethodName, Handler>>;
+let calls: { method: string; params: Record<string, unknown> }[];
+let routers: Router[];
+const offered = `SHA256:${'N'.repeat(43)}`;
+const pinned = `SHA256:${'P'.repeat(43)}`;
+const fail = (error: ApiError) => () => {
+  throw new ApiCallError(error);
+};
+
+beforeEach(() => {
+  routers = [savedRouter({ id: 'r-old', name: 'Till router', host: '192.0.2.50' })];
+  calls = [];
+  handlers = {
+    'routers.list': () => ({ routers }),
+    'routers.create': (p) => {
+      const created = savedRouter({ id: 'r-new', name: p.name as string, host: p.host as string, port: (p.port as number) ?? 22, hostKey: null });
+      routers = [...routers, created];
+      return created;
+    },
+    'routers.remove': (p) => {
+      routers = routers.filter((r) => r.id !== p.id);
+      return { removed: true };
+    },
+    'routers.testConnection': () => ({ status: 'unknown-host-key', keyType: 'ssh-ed25519', fingerprint: offered }),
+    'routers.trustHostKey': (p) => savedRouter({ id: p.id as string, hostKey: { type: 'ssh-ed25519', fingerprint: p.fingerprint as string, pinnedMs: 2 } }),
+  };
+  routeApiCalls(handlers, calls);
+  useRoutersStore.setState({ routers, status: 'ready', error: null });
+  useSitesStore.setState({ sites: [{ id: 's1', name: 'Bakery', notes: '', routerCount: 1, createdMs: 1, updatedMs: 1 }], status: 'ready', error: null });
+});
+afterEach(cleanup);
+
+function renderModal() {
+  const onClose = vi.fn();
+  render(
+    <MantineProvider theme={theme}>
+      <AddRouterModal siteId="s1" opened onClose={onClose} />
+    </MantineProvider>,
+  );
+  return onClose;
+}
+
+const type = (label: string, value: string) => fireEvent.change(screen.getByLabelText(label, { selector: 'input:not([type=radio])' }), { target: { value } });
+function submit(host = '192.0.2.7') {
+  type('Name', 'Backroom router');
+  type('Address', host);
+  type('Password', 'not-the-password');
+  fireEvent.click(screen.getByRole('button', { name: 'Save and connect' }));
+}
+const closeModal = () => fireEvent.click(within(screen.getByRole('dialog')).getAllByRole('button').find((b) => b.classList.contains('mantine-Modal-close'))!);
+
+describe('a failed add keeps nothing', () => {
+  for (const [what, error] of [
+    ['a not-SSH answer', { code: 'not-ssh', message: '192.0.2.7:22 answered, but not with SSH (it sent "HTTP/1.1 400").' }],
+    ['a wrong password', { code: 'auth-failed', message: 'The router refused the password for root.' }],
+    ['a changed host key', { code: 'host-key-mismatch', message: 'The host key of 192.0.2.7:22 has changed.', details: { keyType: 'ssh-ed25519', expectedFingerprint: pinned, offeredFingerprint: offered } }],
+  ] as const) {
+    it(`removes the router after ${what} when the window is closed`, async () => {
+      handlers['routers.testConnection'] = fail(error);
+      const onClose = renderModal();
+      submit();
+      await screen.findByTestId('connect-failed');
+      expect(screen.getByTestId('not-kept-note').textContent).toContain('Backroom router is not kept unless you choose “Keep it anyway”');
+      closeModal();
+      expect(onClose).toHaveBeenCalled();
+      await waitFor(() => expect(calls.filter((c) => c.method === 'routers.remove').map((c) => c.params.id)).toEqual(['r-new']));
+      expect(routers.map((r) => r.name)).toEqual(['Till router']);
+    });
+  }
+
+  it('keeps the router when the user chooses "Keep it anyway", and never pins a key the user did not confirm', async () => {
+    handlers['routers.testConnection'] = fail({ code: 'auth-failed', message: 'The router refused the password for root.' });
+    const onClose = renderModal();
+    submit();
+    fireEvent.click(await screen.findByTestId('keep-anyway'));
+    expect(onClose).toHaveBeenCalled();
+    expect(calls.some((c) => c.method === 'routers.remove')).toBe(false);
+    expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);
+    expect(routers.find((r) => r.name === 'Backroom router')?.hostKey).toBeNull();
+  });
+
+  it('removes the router when the user cancels at the host key instead of trusting it', async () => {
+    const onClose = renderModal();
+    submit();
+    await screen.findByTestId('offered-fingerprint');
+    closeModal();
+    expect(onClose).toHaveBeenCalled();
+    await waitFor(() => expect(routers.map((r) => r.name)).toEqual(['Till router']));
+    expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);
+  });
+});
+
+describe('the same router twice', () => {
+  it('warns before adding a host and port already in the inventory, and adds only when asked', async () => {
+    renderModal();
+    submit('192.0.2.50');
+    const warning = await screen.findByTestId('duplicate-host');
+    expect(warning.textContent).toContain('Till router at Bakery already uses 192.0.2.50 port 22');
+    expect(calls.some((c) => c.method === 'routers.create')).toBe(false);
+    fireEvent.click(screen.getByTestId('add-anyway'));
+    await screen.findByTestId('offered-fingerprint');
+    expect(calls.filter((c) => c.method === 'routers.create')).toHaveLength(1);
+  });
+
+  it('does not warn for the same address on another port', async () => {
+    renderModal();
+    type('SSH port', '2222');
+    submit('192.0.2.50');
+    await screen.findByTestId('offered-fingerprint');
+    expect(screen.queryByTestId('duplicate-host')).toBeNull();
+  });
+});
+
+describe('a changed host key', () => {
+  it('offers to replace it, showing the old and the new fingerprint before anything is pinned', async () => {
+    let attempts = 0;
+    handlers['routers.testConnection'] = () => {
+      if (++attempts === 1) fail({ code: 'host-key-mismatch', message: 'The host key has changed.', details: { keyType: 'ssh-ed25519', expectedFingerprint: pinned, offeredFingerprint: offered } })();
+      return { status: 'trusted', keyType: 'ssh-ed25519', fingerprint: offered, connectMs: 5 };
+    };
+    handlers['routers.detect'] = () => new Promise(() => {});
+    renderModal();
+    submit();
+    fireEvent.click(await screen.findByTestId('repin-button'));
+    const confirm = await screen.findByTestId('repin-confirm');
+    expect(within(confirm).getByTestId('repin-old').textContent).toBe(pinned);
+    expect(within(confirm).getByTestId('repin-new').textContent).toBe(offered);
+    expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);
+    fireEvent.click(within(confirm).getByRole('button', { name: 'Replace the key' }));
+    await waitFor(() => expect(calls.find((c) => c.method === 'routers.trustHostKey')?.params).toEqual({ id: 'r-new', keyType: 'ssh-ed25519', fingerprint: offered, replace: true }));
+    await screen.findByText('Looking at the router…');
+  });
+});
