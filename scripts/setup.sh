@@ -9,6 +9,7 @@ packages=(
   chromium                                # UI tests (playwright-core drives it; no browser download); drill reports to PDF
   poppler-utils                           # pdftoppm: the drill test looks at the PDF report as an image
   openssh-server openssh-client           # the lab routers' sshd; ssh-keygen
+  dropbear-bin                            # a real dropbear (OpenWrt's SSH server) for the SSH transport's tests
   snmpd snmp                              # the lab routers' SNMP agent; snmpget for lab tests
   iproute2 nftables conntrack             # namespaces, routes, NAT, impairments, flow moves
   iputils-ping arping httping busybox dash  # probes (Habets arping: it conflicts with iputils-arping), the shells the agent runs under

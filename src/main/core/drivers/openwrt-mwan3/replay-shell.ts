@@ -4,7 +4,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { shellCommand } from '../../transport/ssh/shell-quote.ts';
 import { CommandError } from '../../transport/ssh/ssh-errors.ts';
-import type { Command, RunOptions, RunResult, StreamHandle, StreamOptions } from '../../transport/ssh/ssh-connection.ts';
+import { maxCommandBytes, type Command, type RunOptions, type RunResult, type StreamHandle, type StreamOptions } from '../../transport/ssh/ssh-connection.ts';
 import type { RouterShell } from '../driver.ts';
 
 export type Recording = { readonly stdout: string; readonly stderr?: string; readonly exitCode: number };
@@ -66,6 +66,8 @@ export function createReplayShell(map: ReplayMap, ownScripts: readonly OwnScript
     unused: () => Object.keys(map).filter((k) => !served.has(k)),
     async run(command: Command, options: RunOptions = {}): Promise<RunResult> {
       const text = textOf(command);
+      // What a real router's dropbear would do to a longer command line: end the session.
+      if (Buffer.byteLength(text) > maxCommandBytes) throw new Error(`ReplayShell: a ${Buffer.byteLength(text)}-byte command line; dropbear ends the session over 9000 bytes (Switchyard's limit is ${maxCommandBytes}). Send data on stdin:\n${text.slice(0, 200)}…`);
       const stdin = options.stdin === undefined ? undefined : String(options.stdin);
       const own = ownScripts.find((o) => text.startsWith(o.startsWith));
       if (own) (scripts[own.label] ??= []).push(text);

@@ -10,7 +10,9 @@ import { isShellCommand, shellCommand, type ShellCommand } from './shell-quote.t
 import { authAttempts, makeAuthHandler, secretsOf, type SshAuth } from './ssh-auth.ts';
 import {
   AuthError,
+  ChannelRefusedError,
   CommandError,
+  CommandTooLongError,
   ConnectionLostError,
   ConnectionRefusedError,
   HostKeyMismatchError,
@@ -131,7 +133,7 @@ export function backoffDelayMs(attempt: number, baseDelayMs: number, maxDelayMs:
 
 /** A counting semaphore whose waiters can give up. */
 class Slots {
-  readonly #max: number;
+  #max: number;
   #used = 0;
   #peak = 0;
   readonly #waiters: (() => void)[] = [];
@@ -143,6 +145,10 @@ class Slots {
   }
   get peak(): number {
     return this.#peak;
+  }
+  /** Lowers the cap (never raises it): for a server that takes fewer channels than asked. */
+  limit(max: number): void {
+    this.#max = Math.min(this.#max, max);
   }
   /** Resolves with a release function that is safe to call twice. */
   acquire(deadlineMs: number, onTimeout: () => Error): Promise<() => void> {
@@ -374,8 +380,48 @@ function linkWritable(link: Link): boolean {
 }
 
 /**
+ * dropbear ends the whole session ("String too long") for a command line over its MAX_CMD_LEN of
+ * 9000 bytes (seen on a real dropbear 2022.83 at 9010 bytes); data travels on stdin instead.
+ */
+export const maxCommandBytes = 8192;
+
+function commandTooLong(command: ShellCommand): CommandTooLongError | undefined {
+  const bytes = Buffer.byteLength(command.text, 'utf8');
+  return bytes > maxCommandBytes ? new CommandTooLongError(command.program, bytes, maxCommandBytes) : undefined;
+}
+
+/** The SSH server's software from its greeting (e.g. `dropbear_2019.78`, `OpenSSH_9.2p1`). */
+function serverSoftware(client: ssh2.Client): string | undefined {
+  const v = (client as unknown as { _remoteVer?: unknown })._remoteVer;
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * ssh2's words for a channel request the server failed or left unanswered when it closed the
+ * channel: either way the server never started the command, so opening again is safe.
+ */
+const refusedBeforeStart = /^Unable to (?:exec|request a pseudo-terminal)$/;
+/** A refusal of that kind is tried this many times in all, within the command's deadline. */
+const maxRefusedAttempts = 12;
+/**
+ * Session channels Switchyard keeps open at once on a dropbear server. With 8, a real dropbear
+ * 2022.83 sometimes ended the whole session (`Failed assertion (common-channel.c:705):
+ * !channel->sent_close`); with 4 it did not in 600 runs (ssh-dropbear.test.ts).
+ */
+export const dropbearMaxChannels = 4;
+
+/** dropbear: the SSH server of OpenWrt, RutOS and GL.iNet. */
+export const isDropbear = (software: string | undefined): boolean => /dropbear/i.test(software ?? '');
+
+/**
  * Opens an exec channel. OpenSSH frees a closed session a moment after confirming the close, so
  * an open right at the cap can be refused; that refusal is retried until the deadline.
+ * dropbear closes a new session channel that has no command yet whenever its loop wakes for
+ * another channel (another command's output or exit) between the channel's open and its exec
+ * request, one round trip later; ssh2 then reports "Unable to exec" (or "Unable to request a
+ * pseudo-terminal"). Seen on a real dropbear 2022.83 as soon as two channels turn over at once
+ * (issue 16 item 9). The command never ran, so opening again is safe: it is retried with backoff,
+ * and named (with the server's software) when it persists.
  */
 function openExec(
   client: ssh2.Client,
@@ -386,23 +432,38 @@ function openExec(
   // Called synchronously on open: exit status and close can arrive in the same packet burst,
   // before any promise continuation would run.
   attach: (ch: ClientChannel) => void,
+  refused: (reason: string, attempts: number, server: string | undefined) => Error,
+  log: SshLog,
 ): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     let delayMs = 20;
+    let refusals = 0;
     const attempt = (): void => {
-      client.exec(text, opts, (err, ch) => {
+      const answered = (err: Error | undefined, ch: ClientChannel | undefined): void => {
         if (!err) {
-          attach(ch);
-          return resolve(ch);
+          attach(ch!);
+          return resolve(ch!);
         }
         const reason = (err as Error & { reason?: number }).reason;
         // OpenSSH answers "no more sessions" with CONNECT_FAILED; others use 1 or 4.
         const busy = reason === 1 || reason === 2 || reason === 4;
-        if (busy && !isCancelled() && Date.now() + delayMs < deadlineMs) {
+        const notStarted = refusedBeforeStart.test(err.message);
+        if (notStarted) {
+          refusals += 1;
+          log('debug', `${serverSoftware(client) ?? 'the SSH server'} refused a new channel before its command started (${err.message}), attempt ${refusals}`);
+        }
+        const again = busy || (notStarted && refusals < maxRefusedAttempts);
+        if (again && !isCancelled() && Date.now() + delayMs < deadlineMs) {
           setTimeout(attempt, delayMs);
           delayMs = Math.min(delayMs * 2, 500);
-        } else reject(err);
-      });
+        } else reject(notStarted ? refused(err.message, refusals, serverSoftware(client)) : err);
+      };
+      try {
+        client.exec(text, opts, answered);
+      } catch (err) {
+        // ssh2 throws "Not connected" when the socket is already gone; nothing was sent.
+        reject(err as Error);
+      }
     };
     attempt();
   });
@@ -474,6 +535,7 @@ export class SshConnection {
 
   #adopt(link: Link): void {
     this.#link = link;
+    if (isDropbear(serverSoftware(link.client))) this.#slots.limit(dropbearMaxChannels);
     const onDrop = (): void => {
       if (this.#link !== link) return;
       this.#link = undefined;
@@ -578,6 +640,8 @@ export class SshConnection {
     } catch (err) {
       return Promise.reject(err as Error);
     }
+    const tooLong = commandTooLong(command);
+    if (tooLong) return Promise.reject(tooLong);
     const timeoutMs = options.timeoutMs ?? DEFAULTS.runTimeoutMs;
     const maxOutputBytes = options.maxOutputBytes ?? DEFAULTS.maxOutputBytes;
     const expectExit = options.expectExit ?? [0];
@@ -642,10 +706,11 @@ export class SshConnection {
         };
         let ch: ClientChannel;
         try {
-          ch = await openExec(link.client, command.text, {}, deadlineMs, () => settled, attach);
+          ch = await openExec(link.client, command.text, {}, deadlineMs, () => settled, attach, (reason, attempts, server) => new ChannelRefusedError(this.#target, command.program, { reason, attempts, server }), this.#log);
         } catch (err) {
           opening = false;
           rel();
+          if (err instanceof SwitchyardError) return finish(err);
           // ssh2 throws "Not connected" before sending anything when its socket is gone: the link
           // is dead though its close has not arrived. Nothing ran, so the command waits for the
           // reconnect and goes again, within its own deadline.
@@ -679,6 +744,8 @@ export class SshConnection {
    */
   async stream(cmd: Command, options: StreamOptions): Promise<StreamHandle> {
     const command = toCommand(cmd);
+    const tooLong = commandTooLong(command);
+    if (tooLong) throw tooLong;
     const timeoutMs = options.openTimeoutMs ?? this.#o.readyTimeoutMs ?? DEFAULTS.readyTimeoutMs;
     const deadlineMs = Date.now() + timeoutMs;
     const what = `Starting "${command.program}" on the router`;
@@ -749,9 +816,12 @@ export class SshConnection {
         deadlineMs,
         () => false,
         attach,
+        (reason, attempts, server) => new ChannelRefusedError(this.#target, command.program, { reason, attempts, server }),
+        this.#log,
       );
     } catch (err) {
       release();
+      if (err instanceof SwitchyardError) throw err;
       throw new ConnectionLostError(this.#target, `the router refused to open a channel: ${(err as Error).message}`);
     }
     this.#log('debug', `stream ${command.program}`);

@@ -109,6 +109,36 @@ export class ConnectionLostError extends SwitchyardError {
   }
 }
 
+/**
+ * The router's SSH server would not start a command on a new channel (ssh2: "Unable to exec",
+ * "Unable to request a pseudo-terminal"): it answered the request with a failure, or closed the
+ * channel before answering. Either way the command never ran. Named after what was seen.
+ */
+export class ChannelRefusedError extends SwitchyardError {
+  constructor(target: SshTarget, program: string, detail: { readonly reason: string; readonly attempts: number; readonly server: string | undefined }) {
+    const dropbear = detail.server !== undefined && /dropbear/i.test(detail.server);
+    super(
+      'command-failed',
+      `The SSH server of ${where(target)}${detail.server ? ` (${detail.server})` : ''} refused to start "${program}" on a new channel ${detail.attempts === 1 ? 'once' : `${detail.attempts} times in a row`} (${detail.reason}); the command did not run. ` +
+        (dropbear
+          ? 'dropbear closes a channel that opens while another one is closing; Switchyard keeps its channels within that and retried. Try again; if it keeps happening, the router may be short of memory or processes (check `free` and `ps` on it).'
+          : 'Try again; if it keeps happening, check the SSH server on the router (its log says why).'),
+      { host: target.host, port: target.port, attempts: detail.attempts, ...(detail.server ? { server: detail.server } : {}) },
+    );
+  }
+}
+
+/** A command line longer than the router's SSH server takes (dropbear closes the whole connection). */
+export class CommandTooLongError extends SwitchyardError {
+  constructor(program: string, bytes: number, maxBytes: number) {
+    super(
+      'internal',
+      `The router command "${program}" is ${bytes} bytes long, over the ${maxBytes} bytes Switchyard sends as one command line: dropbear (the SSH server of OpenWrt, RutOS and GL.iNet) drops the whole connection for a command over 9000 bytes. Nothing was sent. This is a bug in Switchyard: data belongs on standard input.`,
+      { bytes, maxBytes },
+    );
+  }
+}
+
 export class ConnectionRefusedError extends SwitchyardError {
   constructor(target: SshTarget) {
     super(
