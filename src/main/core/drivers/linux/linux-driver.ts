@@ -12,12 +12,13 @@ import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
 import { runDetection } from '../../detect/run-detection.ts';
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { probeArgv } from '../../probes/probe-command.ts';
-import { sh, shellCommand } from '../../transport/ssh/shell-quote.ts';
+import { shellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { RouterDriver, RouterShell } from '../driver.ts';
 import { agentWanName, parseAgentConfig, renderAgentConfig } from './agent-config.ts';
 import { agentRouterEvents, parseAgentLog } from './agent-events.ts';
 import { parseAgentStatus, toRouterStatus } from './agent-status.ts';
 import { describeChanges, lineDiff } from './policy-diff.ts';
+import { routerTempTemplates, sweepStaleTempScript } from './router-temp-files.ts';
 
 export const agentPath = '/usr/local/sbin/switchyard-agent';
 export const agentConfigPath = '/etc/switchyard/agent.conf';
@@ -34,11 +35,21 @@ export interface LinuxDriverOptions {
 
 const disabledStatus: RouterStatus = { enabled: false, mode: null, forced: 'auto', wans: [], pendingRevertAtMs: null, events: [] };
 
+/** Connections whose router was already swept of stale temp files (a driver is made per use). */
+const sweptShells = new WeakSet<RouterShell>();
+
 export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOptions): RouterDriver {
   const now = options.nowMs ?? Date.now;
   const needsSudo = (options.facts?.facts as { isRoot?: boolean | null } | undefined)?.isRoot === false;
   const asRoot = (argv: readonly string[]) => shellCommand(needsSudo ? ['sudo', '-n', ...argv] : argv);
   const agent = (...args: string[]) => asRoot([agentPath, ...args]);
+
+  // On a new connection: remove the temp files an earlier session could not (killed, link lost).
+  // Not awaited: nothing the user waits for depends on it, and it never fails a command.
+  if (!sweptShells.has(shell)) {
+    sweptShells.add(shell);
+    shell.run(asRoot(['sh', '-c', sweepStaleTempScript]), { expectExit: 'any', timeoutMs: 30_000 }).catch(() => undefined);
+  }
 
   async function readConfigText(): Promise<string> {
     const result = await shell.run(asRoot(['cat', agentConfigPath]), { expectExit: 'any', timeoutMs: 10_000 });
@@ -65,17 +76,12 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     );
   }
 
-  /** Uploads and installs (or upgrades in place) the agent this Switchyard ships. */
+  /** Uploads and installs (or upgrades in place) the agent this Switchyard ships, in one round
+   * trip whose upload a trap removes however the script ends. The agent checks its own checksum
+   * before installing: a damaged or cut-off upload is refused. */
   async function installAgent(): Promise<void> {
     const script = readFileSync(options.agentScriptPath);
-    const upload = `/tmp/switchyard-agent.${randomBytes(6).toString('hex')}`;
-    await shell.run(sh.redirect(shellCommand(['cat']), { stdout: upload }), { stdin: script, timeoutMs: 30_000 });
-    try {
-      // The agent checks its own checksum before installing: a damaged upload is refused.
-      await shell.run(asRoot(['sh', upload, 'install', '--sha256', shippedAgentSha256()]), { timeoutMs: 30_000 });
-    } finally {
-      await shell.run(shellCommand(['rm', '-f', upload]), { expectExit: 'any', timeoutMs: 10_000 });
-    }
+    await shell.run(asRoot(['sh', '-c', installScript, 'sh', routerTempTemplates.agentUpload, shippedAgentSha256()]), { stdin: script, timeoutMs: 60_000 });
   }
 
   function shippedAgentSha256(): string {
@@ -288,18 +294,18 @@ const forceSettleMs = 2_000;
  * The commit in one round trip (a constant script; every value is a positional argument):
  * $1 agent path, $2 sha256 the installed agent must have, $3 revert seconds, $4 sha256 of the
  * config the plan was made from ("-": no check), $5 config path, $6 a nonce for the markers
- * (so text a login shell prints cannot pose as them). The new config arrives on stdin. Temp
- * files of earlier sessions that were cut off (older than 10 minutes) are removed on the way.
+ * (so text a login shell prints cannot pose as them). The new config arrives on stdin. Stale temp
+ * files of earlier sessions that were cut off are removed on the way (router-temp-files.ts).
  */
 const commitScript = `n=$6
-find /tmp -maxdepth 1 -name 'switchyard-conf.*' -mmin +10 -exec rm -f {} + 2>/dev/null
+${sweepStaleTempScript}
 sum=$(sha256sum "$1" 2>/dev/null); sum=\${sum%% *}
 if [ "$sum" != "$2" ] || ! "$1" status 0 2>/dev/null | grep -q '"running":true'; then echo "@@SY:$n:needs-install@@"; exit 0; fi
 if [ "$4" != - ]; then
   cur=$(cat "$5" 2>/dev/null | sha256sum); cur=\${cur%% *}
   if [ "$cur" != "$4" ]; then echo "@@SY:$n:conflict@@"; cat "$5" 2>/dev/null; exit 0; fi
 fi
-f=$(mktemp /tmp/switchyard-conf.XXXXXX) || exit 1
+f=$(mktemp ${routerTempTemplates.config}) || exit 1
 trap 'rm -f "$f"' EXIT
 trap 'exit 129' HUP INT TERM PIPE
 cat > "$f" || exit 1
@@ -308,6 +314,14 @@ cat > "$f" || exit 1
 echo "@@SY:$n:status@@"
 "$1" status 50
 exit 0
+`;
+
+/** $1 mktemp template of the upload, $2 the sha256 the agent must have; the agent on stdin. */
+const installScript = `f=$(mktemp "$1") || exit 1
+trap 'rm -f "$f"' EXIT
+trap 'exit 129' HUP INT TERM PIPE
+cat > "$f" || exit 1
+sh "$f" install --sha256 "$2"
 `;
 
 /** $1 agent path, $2 nonce, the rest the agent command; then the status after a marker. */
