@@ -7,7 +7,8 @@ import { routerInputSchema, routerPatchSchema } from '../../../shared/api/router
 import { SwitchyardError } from '../../../shared/errors.ts';
 import type { EventHub } from '../api/event-hub.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-import { inTransaction, type Database } from '../store/database.ts';
+import type { Database } from '../store/database.ts';
+import { InventoryImporter } from '../store/inventory-import.ts';
 import type { RouterRecord, RouterRepository } from '../store/router-repository.ts';
 import type { SiteRepository } from '../store/site-repository.ts';
 import type { z } from 'zod';
@@ -26,18 +27,18 @@ export const secretRefs = {
 };
 
 export class RoutersService {
-  readonly #db: Database;
   readonly #routers: RouterRepository;
   readonly #sites: SiteRepository;
   readonly #secrets: SecretStore;
   readonly #events: EventHub;
+  readonly #importer: InventoryImporter;
 
   constructor(deps: { db: Database; routers: RouterRepository; sites: SiteRepository; secrets: SecretStore; events: EventHub }) {
-    this.#db = deps.db;
     this.#routers = deps.routers;
     this.#sites = deps.sites;
     this.#secrets = deps.secrets;
     this.#events = deps.events;
+    this.#importer = new InventoryImporter(deps.db);
   }
 
   async list(siteId?: string): Promise<Router[]> {
@@ -179,61 +180,15 @@ export class RoutersService {
     };
   }
 
-  /** All or nothing: one conflict and nothing is imported. */
   /**
-   * All or nothing, in time linear in the file: sites and router names are looked up once into
-   * maps, and the routers go in through one prepared statement (it used to list every router of
-   * the site for each one, and 4,000 routers held the core, and every other client, for 10 s).
+   * All or nothing, in time linear in the file, and without holding the core: other clients are
+   * answered while it is planned and staged (store/inventory-import.ts). It used to list every
+   * router of the site for each one added, and 4,000 routers held every client for 10 s.
    */
-  importInventory(file: InventoryFile): { sites: number; routers: number } {
-    const key = (siteName: string, routerName: string) => `${siteName.toLowerCase()}\u0000${routerName.toLowerCase()}`;
-    let routerCount = 0;
-    inTransaction(this.#db, () => {
-      const existingSites = new Map(this.#sites.list().map((s) => [s.name.toLowerCase(), s.id] as const));
-      const siteIds = new Map<string, string>();
-      for (const site of file.sites) {
-        const name = site.name.toLowerCase();
-        if (siteIds.has(name)) continue;
-        siteIds.set(name, existingSites.get(name) ?? this.#sites.create({ name: site.name, notes: site.notes }).id);
-      }
-      const taken = new Set(this.#routers.namesBySite().map((r) => `${r.siteId}\u0000${r.name.toLowerCase()}`));
-      const rows: Parameters<RouterRepository['insertMany']>[0][number][] = [];
-      const order: string[] = [];
-      for (const site of file.sites) {
-        const siteId = siteIds.get(site.name.toLowerCase())!;
-        for (const r of site.routers) {
-          const nameKey = `${siteId}\u0000${r.name.toLowerCase()}`;
-          // Checked here rather than left to the repository, to name the site and say that the
-          // whole import was refused, not just this router.
-          if (taken.has(nameKey)) {
-            throw new SwitchyardError('conflict', `A router named "${r.name}" already exists at site "${site.name}" — nothing was imported.`, { site: site.name, router: r.name });
-          }
-          taken.add(nameKey);
-          rows.push({
-            fields: { siteId, name: r.name, host: r.host, port: r.port, username: r.username, authKind: r.authKind, keyPath: r.keyPath, snmp: r.snmp, notes: r.notes },
-            hostKey: r.hostKey ? { type: r.hostKey.type, fingerprint: r.hostKey.fingerprint } : null,
-          });
-          order.push(key(site.name, r.name));
-        }
-      }
-      const ids = this.#routers.insertMany(rows);
-      const created = new Map(order.map((k, i) => [k, ids[i]!] as const));
-      const jumps: Array<{ id: string; jumpRouterId: string }> = [];
-      for (const site of file.sites) {
-        for (const r of site.routers) {
-          if (!r.jumpRouter) continue;
-          const jumpId = created.get(key(r.jumpRouter.site, r.jumpRouter.router));
-          if (!jumpId) throw new SwitchyardError('invalid-input', `Router "${r.name}" uses jump host "${r.jumpRouter.router}" at "${r.jumpRouter.site}", which is not in the file — nothing was imported.`);
-          const id = created.get(key(site.name, r.name))!;
-          if (id === jumpId) throw new SwitchyardError('invalid-input', `Router "${r.name}" at "${site.name}" names itself as its jump host — nothing was imported.`);
-          jumps.push({ id, jumpRouterId: jumpId });
-        }
-      }
-      this.#routers.setJumpHosts(jumps);
-      routerCount = ids.length;
-    });
+  async importInventory(file: InventoryFile): Promise<{ sites: number; routers: number }> {
+    const result = await this.#importer.import(file);
     this.#changed(null);
-    return { sites: file.sites.length, routers: routerCount };
+    return result;
   }
 
   async #writeSecrets(id: string, auth: AuthInput | undefined, snmp: SnmpInput | undefined): Promise<void> {

@@ -106,35 +106,6 @@ export class RouterRepository {
     return this.get(id);
   }
 
-  /**
-   * Many routers at once, for an import: one prepared statement for all, no read-back, so a
-   * thousand routers cost a thousand inserts and nothing more. The caller runs it inside a
-   * transaction and has checked the sites and names (the UNIQUE constraint still guards them).
-   */
-  insertMany(items: ReadonlyArray<{ fields: Omit<RouterFields, 'jumpRouterId'>; hostKey: { type: string; fingerprint: string } | null }>): string[] {
-    const now = this.#nowMs();
-    const insert = this.#db.prepare(
-      `INSERT INTO routers (id, site_id, name, host, port, username, auth_kind, key_path, snmp, notes, host_key_type, host_key_fingerprint, host_key_pinned_ms, created_ms, updated_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    return items.map(({ fields, hostKey }) => {
-      const id = randomUUID();
-      insert.run(id, fields.siteId, fields.name, fields.host, fields.port, fields.username, fields.authKind, fields.keyPath, fields.snmp ? JSON.stringify(fields.snmp) : null, fields.notes, hostKey?.type ?? null, hostKey?.fingerprint ?? null, hostKey ? now : null, now, now);
-      return id;
-    });
-  }
-
-  /** Sets jump hosts of routers made by insertMany (ids known to exist, none its own). */
-  setJumpHosts(pairs: ReadonlyArray<{ id: string; jumpRouterId: string }>): void {
-    const update = this.#db.prepare('UPDATE routers SET jump_router_id = ? WHERE id = ?');
-    for (const { id, jumpRouterId } of pairs) update.run(jumpRouterId, id);
-  }
-
-  /** Every router's site and name, for checking many new names at once. */
-  namesBySite(): Array<{ siteId: string; name: string }> {
-    return (this.#db.prepare('SELECT site_id, name FROM routers').all() as Array<{ site_id: string; name: string }>).map((r) => ({ siteId: r.site_id, name: r.name }));
-  }
-
   pinHostKey(id: string, type: string, fingerprint: string): RouterRecord {
     this.get(id);
     this.#db.prepare('UPDATE routers SET host_key_type = ?, host_key_fingerprint = ?, host_key_pinned_ms = ?, updated_ms = ? WHERE id = ?').run(type, fingerprint, this.#nowMs(), this.#nowMs(), id);
