@@ -176,3 +176,80 @@ export function durationWords(value: unknown): string {
   if (sec >= 120 && sec % 60 === 0) return `${sec / 60} min`;
   return `${sec} s`;
 }
+
+/**
+ * The parts of predictFailoverSec, in the words a preset shows; they add up to the prediction
+ * (rounded to 0.1 s). null where predictFailoverSec is null.
+ */
+export function failoverParts(platform: PlatformId, tracking: Tracking): FailoverTimePart[] | null {
+  switch (platform) {
+    case 'linux': {
+      if (tracking.method === 'none') return [{ what: 'carrier loss seen at the next agent tick', sec: linkStateSec }];
+      const { intervalSec, failureIntervalSec, timeoutSec, downCount } = tracking;
+      if (failureIntervalSec >= intervalSec) {
+        return [
+          { what: `a probe counts as lost ${timeoutSec} s after it was due (timeout)`, sec: timeoutSec },
+          { what: `${downCount} lost probe${downCount === 1 ? '' : 's'} in a row: ${intervalSec} s, then ${downCount - 1} × ${failureIntervalSec} s`, sec: intervalSec + (downCount - 1) * failureIntervalSec },
+          { what: `the agent's ${agentTickSec} s tick: a reply seen one tick late, the check once per tick`, sec: 2 * agentTickSec },
+        ];
+      }
+      return [
+        { what: `the first lost probe: up to ${intervalSec} s until it is due, then its ${timeoutSec} s timeout`, sec: intervalSec + timeoutSec },
+        { what: `probing speeds up to every ${failureIntervalSec} s: the first fast probe's timeout`, sec: timeoutSec },
+        { what: `${Math.max(0, downCount - 2)} more lost probe${downCount - 2 === 1 ? '' : 's'} × ${failureIntervalSec} s`, sec: Math.max(0, downCount - 2) * failureIntervalSec },
+        { what: `the agent's ${agentTickSec} s tick, three times (reply seen late, check, restart of the probes)`, sec: 3 * agentTickSec },
+      ];
+    }
+    case 'glinet-kmwan':
+      if (tracking.method === 'none' || tracking.targets.length === 0) return null;
+      return [
+        { what: `sensitivity: a probe unanswered for ${tracking.timeoutSec} s`, sec: tracking.timeoutSec },
+        { what: `kmwan's kernel poll (every ${tracking.intervalSec} s)`, sec: tracking.intervalSec },
+      ];
+    case 'openwrt-mwan3':
+      return mwan3FailoverParts(tracking);
+    case 'routeros':
+    case 'unknown':
+      return null;
+  }
+}
+
+/**
+ * Worst case from the failed uplink answering again to new connections going back to it, with
+ * its parts, or null where the engine has no model here. The agent counts upCount answers in a
+ * row, probing every failureIntervalSec while the uplink is not online; kmwan returns a member
+ * on its first answer; mwan3 may be inside a failing round (every target its timeout), then
+ * needs `up` good rounds failure_interval apart, then rebuilds its rules.
+ */
+export function failbackParts(platform: PlatformId, tracking: Tracking): FailoverTimePart[] | null {
+  if (tracking.method === 'none') return platform === 'linux' ? [{ what: 'carrier back, seen at the next agent tick', sec: linkStateSec }] : null;
+  const { failureIntervalSec, timeoutSec, upCount } = tracking;
+  switch (platform) {
+    case 'linux':
+      return [
+        { what: `the next probe (every ${failureIntervalSec} s while down) and its answer (≤ ${timeoutSec} s timeout)`, sec: failureIntervalSec + timeoutSec },
+        { what: `${upCount - 1} more answer${upCount - 1 === 1 ? '' : 's'} in a row × ${failureIntervalSec} s (up count ${upCount})`, sec: (upCount - 1) * failureIntervalSec },
+        { what: `the agent's ${agentTickSec} s tick: a reply seen one tick late, the check once per tick`, sec: 2 * agentTickSec },
+      ];
+    case 'glinet-kmwan':
+      if (tracking.targets.length === 0) return null;
+      return [{ what: `kmwan's next poll (every ${tracking.intervalSec} s): the first answer brings the uplink back`, sec: tracking.intervalSec }];
+    case 'openwrt-mwan3': {
+      const t = tracking.targets.length;
+      if (t === 0) return null;
+      return [
+        { what: `a round already running when the uplink returns: ${t} target${t === 1 ? '' : 's'} × ${timeoutSec} s timeout`, sec: t * timeoutSec },
+        { what: `${upCount} good round${upCount === 1 ? '' : 's'}, ${failureIntervalSec} s apart`, sec: upCount * failureIntervalSec },
+        { what: "mwan3's reaction: tracker → hotplug → rules (bound for the router's own CPU)", sec: mwan3ReactionSec },
+      ];
+    }
+    case 'routeros':
+    case 'unknown':
+      return null;
+  }
+}
+
+/** A list of parts as one number, rounded as the predictions are. */
+export function sumParts(parts: readonly FailoverTimePart[]): number {
+  return round(parts.reduce((sum, p) => sum + p.sec, 0));
+}

@@ -27,12 +27,13 @@ export const trackingSchema = z.object({
   targets: z.array(ipv4).max(8),
   /** How many targets must answer for a round to count as up. */
   reliability: z.int().min(1).max(8),
-  intervalSec: z.number().min(0.2).max(3600),
-  timeoutSec: z.number().min(0.2).max(60),
+  /** 0.1 s is the Linux agent's floor (the Fast preset); mwan3 and kmwan need whole seconds (their drivers say so). */
+  intervalSec: z.number().min(0.1).max(3600),
+  timeoutSec: z.number().min(0.1).max(60),
   downCount: z.int().min(1).max(100),
   upCount: z.int().min(1).max(100),
   /** Faster probing while a link is suspect or down. */
-  failureIntervalSec: z.number().min(0.2).max(3600),
+  failureIntervalSec: z.number().min(0.1).max(3600),
   latencyThresholdMs: z.number().min(1).max(60_000).optional(),
   lossThresholdPct: z.number().min(1).max(100).optional(),
 });

@@ -1,0 +1,173 @@
+// Timing presets (issue 14 item 3): Fast, Balanced and Cellular saver as each platform's engine can
+// hold them, with the predicted worst-case failover and failback time, the parts of those bounds,
+// and what the probes cost in data per uplink and month. Pure, so the editor can show it live.
+import { defaultTracking, failbackParts, failoverParts, sumParts, type FailoverTimePart } from './failover-defaults.ts';
+import { kmwanDetectionSec, kmwanPollSec } from './kmwan-sensitivity.ts';
+import type { FailoverPolicy, PlatformId, Tracking, Wan, WanKind } from './model.ts';
+
+export const presetIds = ['fast', 'balanced', 'cellular-saver'] as const;
+export type PresetId = (typeof presetIds)[number];
+
+export const presetLabels: Readonly<Record<PresetId, string>> = { fast: 'Fast', balanced: 'Balanced', 'cellular-saver': 'Cellular saver' };
+
+/** The failover time each preset promises on an engine that can hold it. */
+export const presetGoalSec: Readonly<Record<PresetId, number>> = { fast: 1, balanced: 3, 'cellular-saver': 3 };
+
+/** Kinds billed by the byte: a phone's tethering or a cellular modem. */
+export function isMetered(kind: WanKind): boolean {
+  return kind === 'cellular' || kind === 'tethering';
+}
+
+/**
+ * One ICMP echo as ping sends it by default (56 data bytes + 8 ICMP + 20 IPv4 header = 84 bytes),
+ * once out and once back; mwan3 (`size 56`) and the agent send the same. What a carrier bills.
+ */
+export const echoRoundTripBytes = 2 * 84;
+/** A month as carriers bill it here: 30 days. */
+export const monthSec = 30 * 86_400;
+
+/** Bytes a month the probes of one uplink cost while it is online, or null for an unknown method. */
+export function probeBytesPerMonth(tracking: Tracking): number | null {
+  if (tracking.method === 'none') return 0;
+  if (tracking.method !== 'ping') return null;
+  return Math.round((tracking.targets.length * echoRoundTripBytes * monthSec) / tracking.intervalSec);
+}
+
+export interface PresetUplink {
+  readonly name: string;
+  readonly role: 'primary' | 'backup';
+  readonly metered: boolean;
+  readonly tracking: Tracking;
+  /** null: httping/arping, whose size Switchyard does not model. */
+  readonly probeBytesPerMonth: number | null;
+  /** Worst case for this uplink's own failure to be noticed (a dead backup is skipped after it). */
+  readonly detectionSec: number | null;
+}
+
+export interface PresetTime {
+  readonly totalSec: number;
+  readonly parts: readonly FailoverTimePart[];
+}
+
+export interface PresetPlan {
+  readonly preset: PresetId;
+  readonly platform: PlatformId;
+  readonly goalSec: number;
+  /** The primary's failure to traffic on a backup; null when the platform has no model. */
+  readonly failover: PresetTime | null;
+  /** The primary answering again to new connections back on it. */
+  readonly failback: PresetTime | null;
+  /** Within the goal on this platform's engine. */
+  readonly reachable: boolean;
+  /** Why not, and what the engine can do instead, in words; null when reachable. */
+  readonly limit: string | null;
+  /** Things to know that do not stop it (cost of fast probing on a metered primary, ...). */
+  readonly notes: readonly string[];
+  readonly uplinks: readonly PresetUplink[];
+}
+
+/**
+ * Linux agent (resources/agent/README.md): 0.1 s is its floor for intervals and its tick.
+ * Fast primary: 10 probes a second, offline after 4 lost in a row with a 0.2 s timeout: a false
+ * failover needs every target silent for 0.6 s (≥ 5 echoes lost per target: at 10 % loss
+ * 1e-5 per target, 1e-10 for two, ~3e-7 in 5 minutes of 3000 slots); worst case 0.8 s.
+ */
+const linuxFastPrimary: Partial<Tracking> = { intervalSec: 0.1, failureIntervalSec: 0.1, timeoutSec: 0.2, downCount: 4, upCount: 10 };
+/** Backups under Fast: every 2 s while online (their cost), every 0.2 s once suspect or down. */
+const linuxSlowBackup: Partial<Tracking> = { intervalSec: 2, failureIntervalSec: 0.2, timeoutSec: 0.5, downCount: 5, upCount: 10 };
+/** Metered backups under Cellular saver: one echo a minute per target, 0.5 s apart once suspect. */
+const linuxRareBackup: Partial<Tracking> = { intervalSec: 60, failureIntervalSec: 0.5, timeoutSec: 1, downCount: 4, upCount: 6 };
+/** mwan3: whole seconds; metered backups once a minute, 1 s rounds once suspect. */
+const mwan3RareBackup: Partial<Tracking> = { intervalSec: 60, failureIntervalSec: 1, timeoutSec: 1, downCount: 2, upCount: 3 };
+
+/** The policy's primary: the enabled uplink preferred first (lowest priority number). */
+function primaryName(wans: readonly Wan[]): string | undefined {
+  return [...wans].filter((w) => w.enabled).sort((a, b) => a.priority - b.priority)[0]?.name;
+}
+
+function trackingFor(platform: PlatformId, preset: PresetId, wan: Wan, role: 'primary' | 'backup'): Tracking {
+  const base: Tracking = { ...defaultTracking(platform), targets: wan.tracking.targets, reliability: Math.min(wan.tracking.reliability, Math.max(1, wan.tracking.targets.length)) };
+  const method = wan.tracking.method === 'none' ? 'none' : 'ping';
+  const withBase = (over: Partial<Tracking>): Tracking => ({ ...base, ...over, method });
+  const metered = isMetered(wan.kind);
+  switch (platform) {
+    case 'linux':
+      if (preset === 'fast') return withBase(role === 'primary' ? linuxFastPrimary : linuxSlowBackup);
+      if (preset === 'cellular-saver' && role === 'backup' && metered) return withBase(linuxRareBackup);
+      return withBase({});
+    case 'openwrt-mwan3':
+      // Fast cannot go below mwan3's whole-second rounds: its fastest safe profile is the default.
+      if (preset === 'cellular-saver' && role === 'backup' && metered) return withBase(mwan3RareBackup);
+      return withBase({});
+    case 'glinet-kmwan':
+      // One sensitivity for every uplink: high (1 s) for Fast, GL's medium (3 s) otherwise.
+      return withBase(preset === 'fast' ? { timeoutSec: 1 } : {});
+    case 'routeros':
+    case 'unknown':
+      return withBase({});
+  }
+}
+
+function time(parts: readonly FailoverTimePart[] | null): PresetTime | null {
+  return parts ? { totalSec: sumParts(parts), parts } : null;
+}
+
+const formatBytes = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${(bytes / 1e6).toFixed(1)} MB`);
+
+/** What `preset` means for these uplinks on this platform (targets and methods are kept). */
+export function planPreset(platform: PlatformId, preset: PresetId, wans: readonly Wan[]): PresetPlan {
+  const primary = primaryName(wans);
+  const uplinks = wans.map((wan): PresetUplink => {
+    const role = wan.name === primary ? 'primary' : 'backup';
+    const tracking = trackingFor(platform, preset, wan, role);
+    const parts = failoverParts(platform, tracking);
+    return { name: wan.name, role, metered: isMetered(wan.kind), tracking, probeBytesPerMonth: probeBytesPerMonth(tracking), detectionSec: parts ? sumParts(parts) : null };
+  });
+  const main = uplinks.find((u) => u.role === 'primary');
+  const failover = main ? time(failoverParts(platform, main.tracking)) : null;
+  const failback = main ? time(failbackParts(platform, main.tracking)) : null;
+  const goalSec = presetGoalSec[preset];
+  const notes: string[] = [];
+  let limit: string | null = null;
+  if (!main) limit = 'No enabled uplink: there is nothing to time.';
+  else if (failover === null) limit = `Switchyard has no timing model for ${platform} routers, so it cannot predict this preset there.`;
+  else if (failover.totalSec > goalSec) limit = limitText(platform, preset, failover.totalSec, goalSec);
+  if (main && main.metered && preset === 'fast' && main.probeBytesPerMonth !== null) {
+    notes.push(`${main.name} is metered: probing it ${1 / main.tracking.intervalSec} times a second costs ${formatBytes(main.probeBytesPerMonth)} a month. Fast is meant for a wired primary.`);
+  }
+  if (preset === 'cellular-saver') {
+    for (const u of uplinks.filter((x) => x.role === 'backup' && x.metered && x.detectionSec !== null && x.detectionSec > goalSec)) {
+      notes.push(`${u.name} is checked every ${u.tracking.intervalSec} s: if it dies while idle, Switchyard's engine notices within ${u.detectionSec} s, and a failover in that window waits for it.`);
+    }
+    if (platform === 'glinet-kmwan') notes.push("kmwan probes every uplink every second whatever the preset; Switchyard cannot slow it, so this preset saves no data on GL.iNet.");
+  }
+  return { preset, platform, goalSec, failover, failback, reachable: limit === null, limit, notes, uplinks };
+}
+
+function limitText(platform: PlatformId, preset: PresetId, predictedSec: number, goalSec: number): string {
+  const label = presetLabels[preset];
+  switch (platform) {
+    case 'openwrt-mwan3':
+      return `${label} needs ≤ ${goalSec} s; mwan3 counts whole seconds and asks its targets one after the other, so its fastest safe rounds (1 s interval and timeout, 2 strikes) give ${predictedSec} s here. Not reachable on mwan3.`;
+    case 'glinet-kmwan':
+      return `${label} needs ≤ ${goalSec} s; kmwan polls every ${kmwanPollSec} s and its most sensitive level (high, 1 s) notices an outage within ${kmwanDetectionSec(1000)} s, so this gives ${predictedSec} s. Not reachable on GL.iNet.`;
+    default:
+      return `${label} needs ≤ ${goalSec} s; these settings give ${predictedSec} s.`;
+  }
+}
+
+/** The policy with each uplink's tracking from the plan (targets, names and order untouched). */
+export function applyPreset(policy: FailoverPolicy, plan: PresetPlan): FailoverPolicy {
+  return { ...policy, wans: policy.wans.map((w) => ({ ...w, tracking: plan.uplinks.find((u) => u.name === w.name)?.tracking ?? w.tracking })) };
+}
+
+/** Which preset a policy's tracking is, if it is exactly one of them; else null (custom). */
+export function matchPreset(platform: PlatformId, policy: FailoverPolicy): PresetId | null {
+  const keys = ['method', 'reliability', 'intervalSec', 'timeoutSec', 'downCount', 'upCount', 'failureIntervalSec', 'latencyThresholdMs', 'lossThresholdPct'] as const;
+  const same = (a: Tracking, b: Tracking) => keys.every((k) => a[k] === b[k]) && a.targets.join() === b.targets.join();
+  for (const preset of presetIds) {
+    const plan = planPreset(platform, preset, policy.wans);
+    if (policy.wans.every((w) => same(w.tracking, plan.uplinks.find((u) => u.name === w.name)!.tracking))) return preset;
+  }
+  return null;
+}
