@@ -16,6 +16,7 @@ import { builtInDrivers, type DriverFactory } from './drivers/driver-registry.ts
 import { chromiumPdfPrinter } from './drill/chromium-pdf.ts';
 import { DrillService, type PdfPrinter } from './drill/drill-service.ts';
 import { DrillStore } from './drill/drill-store.ts';
+import { QualifyService } from './qualify/qualify-service.ts';
 import { FailoverService } from './services/failover-service.ts';
 import { monitorSetup } from './services/monitor-setup.ts';
 import { MonitorService } from './monitor/monitor-service.ts';
@@ -118,6 +119,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     ...(printPdf && { printPdf }),
   });
 
+  const qualify = new QualifyService({
+    shell: (routerId) => connections.connection(routerId),
+    isRoot: (routerId) => (routers.record(routerId).facts as { facts?: { isRoot?: boolean | null } } | null)?.facts?.isRoot ?? null,
+  });
+
   /** Before a router leaves the inventory: no probe left on it, no history, no open connection. */
   const releaseRouter = async (routerId: string) => {
     await monitor.stop(routerId);
@@ -186,6 +192,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'drill.list': async ({ routerId }) => drills.list(routerId),
     'drill.get': async ({ id }) => drills.get(id),
     'drill.export': async ({ id, format }) => drills.export(id, format),
+    'failover.qualifyTargets': async ({ routerId, policy, candidates }) => qualify.qualify(routerId, policy, candidates),
     'inventory.export': async () => routers.exportInventory(),
     'inventory.import': async ({ file }) => routers.importInventory(file),
   };

@@ -124,13 +124,13 @@ describe('validation', () => {
   });
 
   it('refuses intervals, timeouts and counts out of range, and empty numbers', () => {
-    store().updateTracking(id, 'wan', { intervalSec: 0.1 });
-    expect(issue('wan', 'intervalSec')).toBe('The interval must be from 0.2 to 3600 s.');
+    store().updateTracking(id, 'wan', { intervalSec: 0.05 });
+    expect(issue('wan', 'intervalSec')).toBe('The interval must be from 0.1 to 3600 s.');
     store().updateTracking(id, 'wan', { intervalSec: Number.NaN });
     expect(issue('wan', 'intervalSec')).toBe('The interval: enter a number.');
     store().updateTracking(id, 'wan', { intervalSec: 1, timeoutSec: 61, downCount: 2.5, upCount: 0 });
     expect(issue('wan', 'intervalSec')).toBeUndefined();
-    expect(issue('wan', 'timeoutSec')).toBe('The timeout must be from 0.2 to 60 s.');
+    expect(issue('wan', 'timeoutSec')).toBe('The timeout must be from 0.1 to 60 s.');
     expect(issue('wan', 'downCount')).toBe('Down after must be a whole number from 1 to 100 failed checks.');
     expect(issue('wan', 'upCount')).toBe('Up after must be from 1 to 100 good checks.');
   });

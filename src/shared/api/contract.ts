@@ -10,6 +10,7 @@ import { applyPlanSchema, driverCapabilitiesSchema, routerStatusSchema, wanCandi
 import { drillEvents, drillMethods } from './drill-schemas.ts';
 import { inventoryFileSchema } from './inventory-schemas.ts';
 import { monitorEvents, monitorMethods } from './monitor-schemas.ts';
+import { qualifyMethods } from './qualify-schemas.ts';
 import { routerInputSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
 import { siteInputSchema, sitePatchSchema, siteSchema } from './sites-schemas.ts';
 
@@ -130,6 +131,7 @@ export const contract = {
   },
   ...monitorMethods,
   ...drillMethods,
+  ...qualifyMethods,
   'inventory.export': {
     request: empty,
     response: inventoryFileSchema,

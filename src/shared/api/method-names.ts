@@ -33,6 +33,7 @@ export const methodNames = [
   'drill.list',
   'drill.get',
   'drill.export',
+  'failover.qualifyTargets',
   'inventory.export',
   'inventory.import',
 ] as const;

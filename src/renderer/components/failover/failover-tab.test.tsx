@@ -164,7 +164,7 @@ describe('the uplink dialog', () => {
     fireEvent.change(field('Gateway interface'), { target: { value: 'eth1' } });
 
     fireEvent.change(field('Timeout (s)'), { target: { value: '90' } });
-    expect(within(dialog).getByText('The timeout must be from 0.2 to 60 s.')).toBeTruthy();
+    expect(within(dialog).getByText('The timeout must be from 0.1 to 60 s.')).toBeTruthy();
     expect(within(dialog).getByTestId('predicted-failover').textContent).toMatch(/Fix the fields above/);
 
     fireEvent.change(field('Loss threshold (%)'), { target: { value: '150' } });
