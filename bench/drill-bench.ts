@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { createCore } from '../src/main/core/app-core.ts';
 import { outageAfter, probeRecords } from '../src/main/core/drill/drill-measure.ts';
 import type { DrillProgress, DrillReport } from '../src/shared/api/drill-schemas.ts';
-import { defaultTracking } from '../src/shared/failover-defaults.ts';
+import { defaultDampening, defaultTracking } from '../src/shared/failover-defaults.ts';
 import { applyPreset, planPreset, presetIds, type PresetId } from '../src/shared/failover-presets.ts';
 import type { FailoverPolicy } from '../src/shared/model.ts';
 import { labDown, labExec, labUp } from '../test/lab/lab.ts';
@@ -42,6 +42,8 @@ export const drillBenchmark: Benchmark = {
       const base: FailoverPolicy = {
         mode: 'failover',
         forcedRefreshStreams: true,
+        // Trials fail the primary again and again on purpose: dampening would hold it down after the third.
+        dampening: { ...defaultDampening, enabled: false },
         wans: router.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: targets.slice(2 * i, 2 * i + 2) } })),
       };
       const plan = planPreset('linux', (profile ?? 'balanced') as PresetId, base.wans);

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../src/main/core/app-core.ts';
-import { defaultTracking } from '../src/shared/failover-defaults.ts';
+import { defaultDampening, defaultTracking } from '../src/shared/failover-defaults.ts';
 import { applyPreset, monthSec, planPreset, presetGoalSec, presetIds, type PresetId, type PresetPlan } from '../src/shared/failover-presets.ts';
 import type { FailoverPolicy } from '../src/shared/model.ts';
 import { impair, labDown, labExec, labUp, type LabInfo } from '../test/lab/lab.ts';
@@ -79,6 +79,8 @@ async function setUp(core: Core, lab: LabInfo, preset: PresetId | undefined): Pr
   const base: FailoverPolicy = {
     mode: 'failover',
     forcedRefreshStreams: true,
+    // Trials fail the primary again and again on purpose: dampening would hold it down after the third.
+    dampening: { ...defaultDampening, enabled: false },
     wans: router.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: targets.slice(2 * i, 2 * i + 2) } })),
   };
   const plan = preset ? planPreset('linux', preset, base.wans) : null;
