@@ -1,10 +1,13 @@
 // CPU time of the page's main thread from a Chromium trace. Wall-clock times of a task include
 // the time the thread waited for a core, which on a shared 2-core machine is most of it; the
-// trace's thread time (`tdur`) of each task is what the page itself cost.
+// trace's thread time (`tdur`) of each task is what the page itself cost. The same trace says
+// what kind of work that CPU time was (script, style, layout, paint, GC), so a slow update can
+// be blamed on the right thing.
 import type { CDPSession, Page } from 'playwright-core';
 
 /** One mark set in the page ties its performance.now() to the trace's clock. */
 const calibrationMark = 'switchyard-trace-calibration';
+const taskEvent = 'ThreadControllerImpl::RunTask';
 
 interface TraceEvent {
   name: string;
@@ -17,11 +20,48 @@ interface TraceEvent {
   tdur?: number;
 }
 
+/** Trace events (devtools.timeline) by the kind of main-thread work they are. */
+const kindOf: Readonly<Record<string, WorkKind>> = {
+  FunctionCall: 'script',
+  EvaluateScript: 'script',
+  TimerFire: 'script',
+  FireAnimationFrame: 'script',
+  EventDispatch: 'script',
+  RunMicrotasks: 'script',
+  'v8.run': 'script',
+  'V8.Execute': 'script',
+  UpdateLayoutTree: 'style',
+  ScheduleStyleRecalculation: 'style',
+  Layout: 'layout',
+  PrePaint: 'paint',
+  Paint: 'paint',
+  PaintImage: 'paint',
+  Layerize: 'paint',
+  Commit: 'paint',
+  UpdateLayer: 'paint',
+  RasterTask: 'paint',
+  'Canvas2DLayerBridge::Flush': 'paint',
+  MinorGC: 'gc',
+  MajorGC: 'gc',
+  BlinkGC: 'gc',
+  'BlinkGC.AtomicPhase': 'gc',
+  'V8.GCScavenger': 'gc',
+  'V8.GCFinalizeMC': 'gc',
+  'V8.GCIncrementalMarking': 'gc',
+  'V8.GC_MC_BACKGROUND_MARKING': 'gc',
+  HitTest: 'other',
+  ParseHTML: 'other',
+};
+export type WorkKind = 'script' | 'style' | 'layout' | 'paint' | 'gc' | 'other';
+const workKinds: readonly WorkKind[] = ['script', 'style', 'layout', 'paint', 'gc', 'other'];
+
 export interface MainThreadCpu {
   /** Per moment given to stop(): thread time of the main-thread task running then (ms). */
   updateTaskCpuMs: number[];
   /** Thread time of every task on the page's main thread while tracing (ms). */
   totalCpuMs: number;
+  /** The same total by kind of work (ms): each event's own time, its children's taken out. */
+  cpuMsByKind: Record<WorkKind, number>;
 }
 
 /**
@@ -32,9 +72,9 @@ export interface MainThreadCpu {
 export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise<{ stop(pageTimesMs: readonly number[]): Promise<MainThreadCpu> }> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (data) => {
-    for (const e of data.value as unknown as TraceEvent[]) if (e.name === 'ThreadControllerImpl::RunTask' || e.name === calibrationMark) events.push(e);
+    for (const e of data.value as unknown as TraceEvent[]) if (e.name === taskEvent || e.name === calibrationMark || (e.ph === 'X' && e.name in kindOf)) events.push(e);
   });
-  await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing,devtools.timeline,v8', transferMode: 'ReportEvents' });
   const calibrationPageMs = await page.evaluate((name) => performance.mark(name).startTime, calibrationMark);
   return {
     async stop(pageTimesMs) {
@@ -43,7 +83,8 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
       await done;
       const main = events.find((e) => e.name === calibrationMark);
       if (!main) throw new Error('the trace has no calibration mark: cannot find the page in it');
-      const tasks = events.filter((e) => e.name === 'ThreadControllerImpl::RunTask' && e.ph === 'X' && e.pid === main.pid && e.tid === main.tid).sort((a, b) => a.ts - b.ts);
+      const onMain = events.filter((e) => e.ph === 'X' && e.pid === main.pid && e.tid === main.tid).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+      const tasks = onMain.filter((e) => e.name === taskEvent);
       const updateTaskCpuMs: number[] = [];
       for (const pageMs of pageTimesMs) {
         const ts = main.ts + (pageMs - calibrationPageMs) * 1000;
@@ -51,7 +92,30 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
         if (task?.tdur !== undefined) updateTaskCpuMs.push(task.tdur / 1000);
       }
       const totalCpuMs = tasks.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / 1000;
-      return { updateTaskCpuMs, totalCpuMs };
+      return { updateTaskCpuMs, totalCpuMs, cpuMsByKind: selfTimeByKind(onMain) };
     },
   };
+}
+
+/**
+ * Each event's own thread time (its tdur less its direct children's), summed by kind; a task's
+ * own time that no timeline event covers is 'other'. Events are sorted by start, outer first.
+ */
+function selfTimeByKind(sorted: readonly TraceEvent[]): Record<WorkKind, number> {
+  const out = Object.fromEntries(workKinds.map((k) => [k, 0])) as Record<WorkKind, number>;
+  const stack: { e: TraceEvent; childTdur: number }[] = [];
+  const pop = () => {
+    const top = stack.pop()!;
+    const self = Math.max(0, (top.e.tdur ?? 0) - top.childTdur);
+    out[kindOf[top.e.name] ?? 'other'] += self / 1000;
+  };
+  for (const e of sorted) {
+    if (e.tdur === undefined) continue;
+    while (stack.length && e.ts >= stack.at(-1)!.e.ts + (stack.at(-1)!.e.dur ?? 0)) pop();
+    if (stack.length) stack.at(-1)!.childTdur += e.tdur;
+    stack.push({ e, childTdur: 0 });
+  }
+  while (stack.length) pop();
+  for (const k of workKinds) out[k] = Math.round(out[k]);
+  return out;
 }

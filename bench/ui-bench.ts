@@ -280,6 +280,8 @@ export const uiBenchmark: Benchmark = {
       if (session.problems.length) ctx.log(`page problems: ${session.problems.join(' | ')}`);
       const cpuPerUpdate = summarize(cpu.updateTaskCpuMs);
       ctx.log(`per update task, main-thread CPU time (Chromium trace): median ${cpuPerUpdate.median} ms, p95 ${cpuPerUpdate.p95} ms, max ${cpuPerUpdate.max} ms (n=${cpuPerUpdate.n}); all main-thread CPU ${round(cpu.totalCpuMs, 0)} ms = ${round(cpu.totalCpuMs / Math.max(1, wallSec), 1)} ms per second`);
+      const cpuPerSecondByKind = Object.fromEntries(Object.entries(cpu.cpuMsByKind).map(([k, ms]) => [k, round(ms / Math.max(1, wallSec), 1)]));
+      ctx.log(`main-thread CPU per second by kind of work: ${Object.entries(cpuPerSecondByKind).map(([k, ms]) => `${k} ${ms} ms`).join(', ')}`);
       const load = loadavg();
       ctx.log(`machine load average (1/5/15 min): ${load.map((l) => round(l, 2)).join(' / ')} on ${availableParallelism()} cores`);
       const budgetMs = wans.length > 4 ? 33 : 16;
@@ -296,6 +298,7 @@ export const uiBenchmark: Benchmark = {
         commitMs: commit,
         cpuMsPerUpdateTask: cpuPerUpdate,
         mainThreadCpuMsPerSecond: round(cpu.totalCpuMs / Math.max(1, wallSec), 1),
+        mainThreadCpuMsPerSecondByKind: cpuPerSecondByKind,
         loadAverage1m: round(load[0]!, 2),
         mainThreadMsPerUpdate: perUpdate,
         mainThread,

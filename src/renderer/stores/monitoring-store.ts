@@ -15,9 +15,9 @@ import { toApiError } from './failover-store.ts';
  * The windows, and how many points each asks for: the history store rounds the point width up
  * to whole seconds (minutes past 5.5 h), so 301 gives 1 s points, 901 gives 4 s and 721 gives
  * 2 min. About one point per 1.5 px of a full-width chart: finer is invisible and costs
- * recharts main-thread time on every update (measured by `npm run bench -- ui`). The charts'
- * time axis moves in steps of `slideMs` (about 1.5 % of the window), not every second: a moved
- * axis makes recharts recompute every chart (~10 ms each), new points alone do not.
+ * main-thread time on every update (measured by `npm run bench -- ui`). The charts' time axis
+ * moves in steps of `slideMs` (about 1.5 % of the window), not every second: a moved axis
+ * redraws every chart's axes and series at once, new points only their own uplink's series.
  */
 export const monitorWindows = {
   '5m': { label: '5 min', ms: 5 * 60_000, maxPoints: 301, slideMs: 5000 },

@@ -1,6 +1,6 @@
-// Turns an uplink's history points into the flat rows recharts draws: gaps become explicit null
-// rows (so lines and the band break there), and the median is split into one series per loss
-// bucket, Smokeping's loss-coloured median, without any per-point SVG element.
+// Turns an uplink's history points into the flat rows the charts draw: gaps become explicit null
+// rows (so lines and the band break there); the loss buckets colour the median (Smokeping's
+// loss-coloured median).
 import type { HistoryPoint } from '../../../shared/api/monitor-schemas.ts';
 
 /** Loss buckets of the median line: 0 %, under 5 %, under 20 %, 20 % and more. */
@@ -77,37 +77,6 @@ export function chartRows(points: readonly HistoryPoint[], stepMs: number): Char
     if (next && next.atMs - p.atMs > stepMs) rows.push(gapRow(p.atMs + stepMs));
   }
   return rows;
-}
-
-export interface GradientStop {
-  readonly offset: number;
-  readonly color: string;
-}
-
-/**
- * Hard colour stops along the time axis for the median line: the segment that ends at a point
- * takes that point's loss colour (Smokeping's loss-coloured median) with one SVG path and a
- * handful of stops, instead of one series per colour that recharts would walk point by point.
- */
-export function lossStops(rows: readonly ChartRow[], fromMs: number, toMs: number): GradientStop[] {
-  const span = toMs - fromMs;
-  const offset = (t: number) => Math.min(1, Math.max(0, (t - fromMs) / span));
-  const colorOf = (row: ChartRow) => lossBuckets[lossBucketIndex(row.loss)].color;
-  const first = rows[0];
-  if (!first || !(span > 0)) return [{ offset: 0, color: lossBuckets[0].color }];
-  let color = colorOf(first);
-  const stops: GradientStop[] = [{ offset: 0, color }];
-  for (let i = 1; i < rows.length; i++) {
-    const row = rows[i]!;
-    if (row.med === null) continue;
-    const next = colorOf(row);
-    if (next === color) continue;
-    const at = offset(rows[i - 1]!.t);
-    stops.push({ offset: at, color }, { offset: at, color: next });
-    color = next;
-  }
-  stops.push({ offset: 1, color });
-  return stops;
 }
 
 /** Tick positions at round clock times, so the axis needs no "nice number" search. */

@@ -1,24 +1,34 @@
-// Link events as vertical lines on a chart, coloured by kind, each with its message on hover.
-import { ReferenceLine } from 'recharts';
+// Link events as dashed vertical lines over a chart's plot, coloured by kind, each with its
+// message on hover. An SVG over the series canvas: only the lines take the pointer.
+import { memo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
 import { eventKindCssColor } from '../events/event-kind.ts';
+import type { PlotArea } from './chart-geometry.ts';
 
-interface LineCoordinates {
-  x1?: number;
-  x2?: number;
-  y1?: number;
-  y2?: number;
+interface Props {
+  width: number;
+  height: number;
+  plot: PlotArea;
+  fromMs: number;
+  toMs: number;
+  events: readonly LinkEvent[];
 }
 
-function marker(event: LinkEvent, at: LineCoordinates) {
+export const EventMarkers = memo(function EventMarkers({ width, height, plot, fromMs, toMs, events }: Props) {
+  const span = toMs - fromMs || 1;
+  const shown = events.filter((e) => e.atMs >= fromMs && e.atMs <= toMs);
+  if (!shown.length) return null;
   return (
-    <g data-testid="event-marker" data-kind={event.kind}>
-      <title>{event.message}</title>
-      <line x1={at.x1} x2={at.x2} y1={at.y1} y2={at.y2} stroke={eventKindCssColor(event.kind)} strokeWidth={1.5} strokeDasharray="4 3" />
-    </g>
+    <svg width={width} height={height} style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }}>
+      {shown.map((e) => {
+        const x = plot.x + ((e.atMs - fromMs) / span) * plot.width;
+        return (
+          <g key={e.id} data-testid="event-marker" data-kind={e.kind} style={{ pointerEvents: 'visibleStroke' }}>
+            <title>{e.message}</title>
+            <line x1={x} x2={x} y1={plot.y} y2={plot.y + plot.height} stroke={eventKindCssColor(e.kind)} strokeWidth={1.5} strokeDasharray="4 3" />
+          </g>
+        );
+      })}
+    </svg>
   );
-}
-
-export function eventMarkers(events: readonly LinkEvent[], yAxisId: string | number = 0) {
-  return events.map((e) => <ReferenceLine key={e.id} x={e.atMs} yAxisId={yAxisId} ifOverflow="hidden" shape={(at: LineCoordinates) => marker(e, at)} />);
-}
+});

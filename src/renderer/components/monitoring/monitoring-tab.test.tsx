@@ -1,14 +1,14 @@
 // @vitest-environment happy-dom
 // The Monitoring tab against a mocked contract: start on mount and stop on unmount, the window
-// buttons, per-uplink status lines, the empty and error states, and a chart's SVG: the latency
-// band, the loss-coloured median and the event markers.
+// buttons, per-uplink status lines, the empty and error states, and a chart's frame: its axes,
+// its series canvas and the event markers (the series' shapes: chart-geometry.test.ts).
 import { MantineProvider } from '@mantine/core';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../../api/api.ts';
 import { useMonitoringStore } from '../../stores/monitoring-store.ts';
 import { theme } from '../../theme.ts';
-import { chartRows, lossBuckets, timeTicks } from './chart-rows.ts';
+import { chartRows, timeTicks } from './chart-rows.ts';
 import { LatencyChart } from './latency-chart.tsx';
 import { fakeApi, linkEvent, monitorStatus, point, type FakeApi } from './monitoring-fixtures.test-util.ts';
 import { MonitoringTab } from './monitoring-tab.tsx';
@@ -103,7 +103,7 @@ describe('the Monitoring tab', () => {
 });
 
 describe('the latency chart', () => {
-  it('draws the min–max band, the median coloured by loss, gaps, and one marker per event', () => {
+  it('draws its axes, one marker per event in the window, and its series on a canvas over the plot', () => {
     const toMs = now;
     const fromMs = toMs - 300_000;
     const points = [point(toMs - 12_000), point(toMs - 8000, { lossPct: 10 }), point(toMs - 4000), point(toMs - 60_000 + 0, {})].sort((a, b) => a.atMs - b.atMs);
@@ -113,7 +113,7 @@ describe('the latency chart', () => {
         <LatencyChart
           wan="wan"
           rows={rows}
-          events={[linkEvent(toMs - 10_000), linkEvent(toMs - 5000, { id: 'x', kind: 'manual-failover', wan: undefined, message: 'forced onto wwan' })]}
+          events={[linkEvent(toMs - 10_000), linkEvent(toMs - 5000, { id: 'x', kind: 'manual-failover', wan: undefined, message: 'forced onto wwan' }), linkEvent(fromMs - 1000, { id: 'old' })]}
           window={{ fromMs, toMs, ticks: timeTicks(fromMs, toMs, 300_000) }}
           width={600}
         />
@@ -121,36 +121,14 @@ describe('the latency chart', () => {
     );
     const chart = screen.getByTestId('latency-chart');
     expect(chart.getAttribute('data-wan')).toBe('wan');
-    // Each series is drawn in slices of time that join or overlap: what counts is the runs they
-    // cover. Two runs (the lone point a minute ago, then the last three), apart at the gap.
-    expect(coveredRuns(container, 'latency-band')).toHaveLength(2);
-    expect(coveredRuns(container, 'latency-median')).toHaveLength(2);
-    expect(container.querySelectorAll('g.latency-band path').length).toBeGreaterThanOrEqual(2);
-    expect(container.querySelector('g.latency-median')!.getAttribute('stroke')).toMatch(/^url\(#loss-/);
-    const stops = [...container.querySelectorAll('linearGradient stop')].map((s) => s.getAttribute('stop-color'));
-    expect(stops).toContain(lossBuckets[2].color);
-    expect(stops).toContain(lossBuckets[0].color);
+    expect([...container.querySelectorAll('[data-axis="left"] text')].map((t) => t.textContent)).toEqual(['0\u00a0ms', '25\u00a0ms', '50\u00a0ms']);
+    expect(container.querySelectorAll('[data-axis="time"] text').length).toBeGreaterThanOrEqual(4);
+    const canvas = chart.querySelector('canvas')!;
+    expect(canvas.getAttribute('data-rows')).toBe(String(rows.length));
+    // The canvas covers the plot exactly: 52 px of axis on the left, 60 on the right.
+    expect([canvas.style.left, canvas.style.width]).toEqual(['52px', '488px']);
     const markers = screen.getAllByTestId('event-marker');
     expect(markers.map((m) => m.getAttribute('data-kind'))).toEqual(['state', 'manual-failover']);
     expect(markers[1]!.querySelector('title')!.textContent).toBe('forced onto wwan');
   });
 });
-
-/** The x ranges a layer's sub-paths cover, touching or overlapping ones merged, left to right. */
-function coveredRuns(container: HTMLElement, layer: string): [number, number][] {
-  const spans = [...container.querySelectorAll(`g.${layer} path`)]
-    .flatMap((p) => p.getAttribute('d')!.split('M').filter(Boolean))
-    .map((sub) => {
-      const xs = [...sub.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => Number(m[1]));
-      const sliver = /h([\d.]+)/.exec(sub);
-      return [Math.min(...xs), Math.max(...xs) + (sliver ? Number(sliver[1]) : 0)] as [number, number];
-    })
-    .sort((a, b) => a[0] - b[0]);
-  const runs: [number, number][] = [];
-  for (const [from, to] of spans) {
-    const last = runs.at(-1);
-    if (last && from <= last[1]) last[1] = Math.max(last[1], to);
-    else runs.push([from, to]);
-  }
-  return runs;
-}

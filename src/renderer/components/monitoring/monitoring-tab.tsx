@@ -13,7 +13,7 @@ import { monitorWindows, uplinkOrder, useMonitoringStore, useRouterMonitoring, t
 import { errorAdvice } from '../failover/error-advice.ts';
 import { timeTicks } from './chart-rows.ts';
 import { useCommitTiming } from './chart-timing.ts';
-import type { TimeWindow } from './time-axis.tsx';
+import type { TimeWindow } from './chart-axes.tsx';
 import { UplinkCharts } from './uplink-charts.tsx';
 import { throughputSourceLabel } from './uplink-status-line.tsx';
 

@@ -9,7 +9,7 @@ import { chartRows, formatBps, formatClock, formatMs, formatPct, lossBuckets, ty
 import { LatencyChart } from './latency-chart.tsx';
 import { LossJitterChart } from './loss-jitter-chart.tsx';
 import { ThroughputChart } from './throughput-chart.tsx';
-import { chartMargin, valueAxisWidth, type TimeWindow } from './time-axis.tsx';
+import { chartMargin, valueAxisWidth, type TimeWindow } from './chart-axes.tsx';
 import { UplinkStatusLine } from './uplink-status-line.tsx';
 
 interface Props {
@@ -112,7 +112,7 @@ function nearest(rows: readonly ChartRow[], t: number): ChartRow | null {
   return before && Math.abs(before.t - t) < Math.abs(rows[lo]!.t - t) ? before : rows[lo]!;
 }
 
-/** Static HTML legend: cheaper than recharts' Legend and readable without colour. */
+/** Static HTML legend, readable without colour. */
 const LossLegend = memo(function LossLegend() {
   return (
     <Group gap="md" px={valueAxisWidth} wrap="wrap">

@@ -1,0 +1,40 @@
+// One monitoring chart: the static axes (SVG), the series (canvas) and the event markers (SVG),
+// stacked over the same pixels. A new second re-renders only the canvas; the axes and markers
+// are memoised on the window, the axis maxima and the events.
+import { memo, useMemo } from 'react';
+import type { LinkEvent } from '../../../shared/model.ts';
+import { ChartAxes, plotAreaOf, type TimeWindow, type ValueAxis } from './chart-axes.tsx';
+import type { ChartRow } from './chart-rows.ts';
+import { EventMarkers } from './event-markers.tsx';
+import { SeriesCanvas, type SeriesLayer } from './series-canvas.tsx';
+
+interface Props {
+  testId: string;
+  label: string;
+  wan: string;
+  rows: readonly ChartRow[];
+  events: readonly LinkEvent[];
+  window: TimeWindow;
+  width: number;
+  height: number;
+  timeLabels: boolean;
+  left: ValueAxis;
+  right?: ValueAxis;
+  grid?: boolean;
+  /** Drawn in order; each against the left axis, or the right one when `onRight[i]`. */
+  layers: readonly SeriesLayer[];
+  onRight?: readonly boolean[];
+}
+
+export const SeriesChart = memo(function SeriesChart(props: Props) {
+  const { width, height, window, left, right, onRight } = props;
+  const plot = useMemo(() => plotAreaOf(width, height, props.timeLabels), [width, height, props.timeLabels]);
+  const domains = useMemo(() => props.layers.map((_, i) => ({ min: 0, max: (onRight?.[i] && right ? right : left).max })), [props.layers, onRight, left, right]);
+  return (
+    <div data-testid={props.testId} data-wan={props.wan} role="img" aria-label={props.label} style={{ position: 'relative', width, height }}>
+      <ChartAxes width={width} height={height} plot={plot} window={window} timeLabels={props.timeLabels} left={left} right={right} grid={props.grid} />
+      <SeriesCanvas rows={props.rows} fromMs={window.fromMs} toMs={window.toMs} plot={plot} domains={domains} layers={props.layers} />
+      <EventMarkers width={width} height={height} plot={plot} fromMs={window.fromMs} toMs={window.toMs} events={props.events} />
+    </div>
+  );
+});
