@@ -5,6 +5,7 @@ import { applyBenchmark } from './apply-bench.ts';
 import { connectBenchmark } from './connect-bench.ts';
 import { drillBenchmark } from './drill-bench.ts';
 import { failoverBenchmark } from './failover-bench.ts';
+import { flapBenchmark } from './flap-bench.ts';
 import { importBenchmark } from './import-bench.ts';
 import { monitorBenchmark } from './monitor-bench.ts';
 import { startupBenchmark } from './startup-bench.ts';
@@ -25,4 +26,4 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, applyBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark, drillBenchmark];
+export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, applyBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark, drillBenchmark, flapBenchmark];

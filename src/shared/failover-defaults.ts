@@ -169,6 +169,21 @@ export function explainDampening(d: Dampening): string {
   );
 }
 
+/**
+ * The plan's note on an engine with no hold-down (mwan3, kmwan): the dampening asked for cannot
+ * be set there, and what the engine does with a flapping uplink instead. `returns` lists each
+ * uplink's return as the engine will count it ("wan after 3 good rounds 1 s apart, ≈ 3 s").
+ * Null when dampening is off (nothing asked, nothing missing).
+ */
+export function dampeningUnreachable(engine: string, d: Dampening, returns: readonly string[], instead: string): string | null {
+  if (!d.enabled) return null;
+  return (
+    `Flap dampening (${describeDampening(d)}) cannot be set on ${engine}: it has no hold-down, so a flapping uplink is taken back at every recovery` +
+    (returns.length ? ` (${returns.join('; ')})` : '') +
+    `. ${instead}`
+  );
+}
+
 /** "2 min" for whole minutes from 2 up, else "60 s"; "? s" for what is not a number. */
 export function durationWords(value: unknown): string {
   const sec = typeof value === 'number' ? value : Number(value);

@@ -195,6 +195,13 @@ describe('a real Flint 2 (4.9.1)', () => {
     expect(plan.nativeDiff).toContain("set network.secondwan.metric='1'");
     expect(plan.nativeDiff).toContain('# then, as GL.iNet\'s firmware applies it\nubus send kmwan.status \'{"failover_chg":true}\'\nubus call network reload\n. /lib/functions/kmwan.sh && sync_route_netcell');
     expect(plan.predictedFailoverSec).toBe(4);
+    // kmwan has no hold-down: the default dampening is named as not reachable, and nothing is written for it.
+    expect(plan.notes).toEqual([
+      "Flap dampening (after 3 failures of an uplink within 2 min, keep traffic off it for 60 s) cannot be set on GL.iNet's kmwan: it has no hold-down, so a flapping uplink is taken back at every recovery (secondwan on its first answered probe; wan on its first answered probe). " +
+        'Nothing in its settings lengthens a return, so Switchyard changes nothing for it; with Forced Refresh Streams on, each return also moves connections.',
+    ]);
+    expect(plan.nativeDiff).not.toMatch(/dampen|hold/i);
+    expect((await d.plan({ ...desired, dampening: { enabled: false, flaps: 3, windowSec: 120, holdSec: 60 } })).notes).toBeUndefined();
     expect(await d.commit(plan, { revertInSec: 60 })).toEqual({ revertAtMs: now + 60_000 });
     const install = shell.scripts['<install script>']![0]!;
     expect(install).toContain("{ ubus call network reload; } && { . /lib/functions/kmwan.sh && sync_route_netcell; } && { [ ! -x /usr/bin/gen_weight_route ] || /usr/bin/gen_weight_route; } && { [ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed; }");

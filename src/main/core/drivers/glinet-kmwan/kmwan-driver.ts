@@ -3,6 +3,7 @@
 // effect the way it applies them (kmwan-apply.ts), inside Switchyard's safe apply: plan → diff →
 // commit with a revert timer on the router → verify → confirm.
 import { SwitchyardError } from '../../../../shared/errors.ts';
+import { dampeningUnreachable, policyDampening } from '../../../../shared/failover-defaults.ts';
 import type { PlanChange } from '../../../../shared/failover-schemas.ts';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
 import { shellCommand } from '../../transport/ssh/shell-quote.ts';
@@ -215,12 +216,20 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       const changes: PlanChange[] = w.ops.length ? describeChanges(current, planned).filter((c) => !c.subject.endsWith('probe timeout (s)')) : [];
       if (afterConfig.sensitivityMs !== config.sensitivityMs) changes.push({ kind: 'change', subject: 'Sensitivity (all uplinks)', from: describeSensitivity(config.sensitivityMs), to: describeSensitivity(afterConfig.sensitivityMs) });
       const steps = kmwanApplySteps(w, afterConfig.mode);
+      // kmwan takes a member back on its first answered probe and has no setting that waits longer.
+      const dampeningNote = dampeningUnreachable(
+        "GL.iNet's kmwan",
+        policyDampening(desired),
+        planned.wans.filter((x) => x.enabled && x.tracking.method !== 'none').map((x) => `${x.name} on its first answered probe`),
+        'Nothing in its settings lengthens a return, so Switchyard changes nothing for it; with Forced Refresh Streams on, each return also moves connections.',
+      );
       return {
         platform: 'glinet-kmwan',
         policy: planned,
         changes,
         nativeDiff: planText(w, pkgs, after, steps, config.notes, texts),
         predictedFailoverSec: planned.wans.some((x) => x.tracking.method !== 'none') ? kmwanDetectionSec(afterConfig.sensitivityMs) : 0,
+        ...(dampeningNote && { notes: [dampeningNote] }),
         problems: w.problems,
       };
     },

@@ -77,6 +77,7 @@ describe('the admin’s hand-edited mwan3 file (real capture, 19.07.7 + mwan3 2.
     expect(plan.notes).toEqual([
       expect.stringContaining('The router\'s rule "voip" (UDP, to 203.0.113.99) comes before Switchyard\'s and sends that traffic to mwan3 policy "wanb_wan", not along your uplink order.'),
       expect.stringContaining('The router\'s rule "https" (TCP, to port 443, sticky) comes before Switchyard\'s and sends that traffic to mwan3 policy "balanced"'),
+      expect.stringContaining('Flap dampening'),
     ]);
     expect(plan.nativeDiff).toContain("# rules ahead of Switchyard's (left as they are)");
   });

@@ -215,6 +215,19 @@ describe('plan', () => {
     expect(plan.predictedFailoverParts!.map((p) => p.sec)).toEqual([5, 12, 4, 1]);
   });
 
+  it('says that mwan3 cannot hold a flapping uplink down, with each return as the recorded router will count it, and writes nothing for it (issue 17 item 15)', async () => {
+    const plan = await createOpenwrtMwan3Driver(createReplayShell(labRouter()), { facts: labFacts }).plan(desired);
+    // The recorded config keeps its own recovery_interval of 3 s on wan; wanb's follows its interval (5 s).
+    expect(plan.notes?.at(-1)).toBe(
+      'Flap dampening (after 3 failures of an uplink within 2 min, keep traffic off it for 60 s) cannot be set on mwan3: it has no hold-down, so a flapping uplink is taken back at every recovery (wan after 3 good rounds 3 s apart, ≈ 9 s; wanb after 3 good rounds 5 s apart, ≈ 15 s). ' +
+        "Raising an uplink's 'up after' (mwan3's up) or its recovery_interval makes every return slower, not only a flapping link's, so Switchyard leaves them as set; each return moves connections only with Forced Refresh Streams on.",
+    );
+    expect(plan.nativeDiff).not.toMatch(/dampen|hold/i);
+    const off = await createOpenwrtMwan3Driver(createReplayShell(labRouter()), { facts: labFacts }).plan({ ...desired, dampening: { enabled: false, flaps: 3, windowSec: 120, holdSec: 60 } });
+    expect(off.notes).toEqual(plan.notes?.slice(0, -1));
+    expect(off.nativeDiff.replace(/^# switchyard-base.*$/gm, '')).toBe(plan.nativeDiff.replace(/^# switchyard-base.*$/gm, ''));
+  });
+
   it('plans nothing when the router already has the policy', async () => {
     const plan = await createOpenwrtMwan3Driver(createReplayShell(managed()), { facts: labFacts }).plan(desired);
     expect(plan.changes).toEqual([]);

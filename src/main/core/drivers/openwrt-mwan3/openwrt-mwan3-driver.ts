@@ -1,13 +1,14 @@
 // The openwrt-mwan3 driver: reads uplinks from netifd and failover from mwan3, plans a policy into
 // a uci batch, and applies it with a revert job on the router (napalm's candidate/commit/confirm).
 import { SwitchyardError } from '../../../../shared/errors.ts';
-import type { FailoverPolicy, TrackMethod } from '../../../../shared/model.ts';
+import { dampeningUnreachable, policyDampening } from '../../../../shared/failover-defaults.ts';
+import type { Dampening, FailoverPolicy, TrackMethod } from '../../../../shared/model.ts';
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { RunOptions, RunResult } from '../../transport/ssh/ssh-connection.ts';
 import type { ApplyPlan, CommitResult, DriverCapabilities, PlanChange, RouterDriver, RouterEvent, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
 import { appliedCopy, fileRemoveScript, installExit, md5sumLine, noOriginalExit, routerPaths, type ServiceAction } from './mwan3-apply-script.ts';
-import { readMwan3Config, validateMwan3Config } from './mwan3-config.ts';
+import { readMwan3Config, validateMwan3Config, type Mwan3Interface } from './mwan3-config.ts';
 import {
   checkPolicyForMwan3,
   mwan3ToPolicy,
@@ -351,12 +352,14 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
         baseTrailerLine('network', networkText),
       ].join('\n');
       const prediction = predictPolicyFailover(policy, after);
-      const notes = rulesAheadOfSwitchyard(after);
+      const ahead = rulesAheadOfSwitchyard(after);
+      const dampening = mwan3DampeningNote(policy, policyDampening(desired), readMwan3Config(after).config.interfaces);
+      const notes = dampening ? [...ahead, dampening] : ahead;
       return {
         platform: 'openwrt-mwan3',
         policy,
         changes,
-        nativeDiff: notes.length ? `${nativeDiff}\n\n# rules ahead of Switchyard's (left as they are)\n${notes.map((n) => `# ${n}`).join('\n')}` : nativeDiff,
+        nativeDiff: ahead.length ? `${nativeDiff}\n\n# rules ahead of Switchyard's (left as they are)\n${ahead.map((n) => `# ${n}`).join('\n')}` : nativeDiff,
         predictedFailoverSec: prediction.sec,
         predictedFailoverParts: prediction.parts,
         ...(notes.length ? { notes } : {}),
@@ -530,4 +533,24 @@ export function describeChanges(before: FailoverPolicy | null, after: FailoverPo
   const weightsChanged = after.wans.some((w) => before.wans.find((x) => x.name === w.name)?.weight !== w.weight);
   if (after.mode === 'balance' && (before.mode !== 'balance' || weightsChanged)) out.push({ kind: 'change', subject: 'Share of new connections (Load Balance)', ...(before.mode === 'balance' ? { from: balanceShares(before) } : {}), to: balanceShares(after) });
   return out;
+}
+
+/**
+ * (The dampening asked comes from the user's policy: mwan3's normalised one does not carry it.)
+ * mwan3 has no hold-down: an uplink is used again once it passed `up` good rounds, `recovery_interval`
+ * apart, every time. Only those two can lengthen a return, and they lengthen every return, not only
+ * a flapping link's; the note says so with the numbers this plan leaves on the router.
+ */
+function mwan3DampeningNote(policy: FailoverPolicy, asked: Dampening, interfaces: readonly Pick<Mwan3Interface, 'name' | 'up' | 'recoveryIntervalSec'>[]): string | null {
+  const returns = policy.wans
+    .filter((w) => w.enabled && w.tracking.method !== 'none')
+    .map((w) => interfaces.find((i) => i.name === w.name))
+    .filter((i) => i !== undefined)
+    .map((i) => `${i.name} after ${i.up} good round${i.up === 1 ? '' : 's'} ${i.recoveryIntervalSec} s apart, ≈ ${i.up * i.recoveryIntervalSec} s`);
+  return dampeningUnreachable(
+    'mwan3',
+    asked,
+    returns,
+    "Raising an uplink's 'up after' (mwan3's up) or its recovery_interval makes every return slower, not only a flapping link's, so Switchyard leaves them as set; each return moves connections only with Forced Refresh Streams on.",
+  );
 }
