@@ -65,13 +65,16 @@ async function stop(code: number): Promise<never> {
 }
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
 
+// The lab's probe targets are the lab's "internet": "Fill in suggested targets" tries them first,
+// as configuration (the product knows no lab address), then checks them from the router.
+const trackTargets = lab.probeTargets.icmp;
 try {
-  const core = await createCore({ dataDir, transport: 'websocket', log });
+  const core = await createCore({ dataDir, transport: 'websocket', log, trackTargets });
   await registerLab(core, lab);
   console.log(`Registered the lab router as the site "Demo shop" (host key pinned) after ${seconds()}.`);
   if (useElectron) {
     await core.close();
-    const app = spawn(electronBinary, [join(root, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir } });
+    const app = spawn(electronBinary, [join(root, 'out/main/index.js')], { stdio: 'inherit', env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_TRACK_TARGETS: trackTargets.join(',') } });
     stopApp = async () => void app.kill('SIGTERM');
     app.on('exit', (code) => void stop(code ?? 0));
   } else {

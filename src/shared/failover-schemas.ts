@@ -87,3 +87,14 @@ export const applyPlanSchema = z.object({
   basedOn: z.string().optional(),
 });
 export type ApplyPlan = Readonly<z.infer<typeof applyPlanSchema>>;
+
+/** A tracking-target suggestion for one uplink, tested from the router (failover.suggestTargets). */
+export const targetSuggestionSchema = z.object({
+  wan: z.string(),
+  targets: z.array(z.string()),
+  /** through-uplink: answered through this uplink; through-other-uplink: it has no path of its own yet; none-answered: nothing to suggest. */
+  checked: z.enum(['through-uplink', 'through-other-uplink', 'none-answered']),
+  /** What was found and, when nothing answered, what to do, in words. */
+  message: z.string(),
+});
+export type TargetSuggestion = z.infer<typeof targetSuggestionSchema>;

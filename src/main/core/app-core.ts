@@ -6,6 +6,7 @@ import packageJson from '../../../package.json' with { type: 'json' };
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import type { LinkEvent, PlatformId } from '../../shared/model.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './api/dispatcher.ts';
+import { suggestTargets } from './services/target-suggestions.ts';
 import { EventHub } from './api/event-hub.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
@@ -42,6 +43,11 @@ export interface CoreOptions {
   agentScriptPath?: string;
   /** Drivers by platform; default: every platform Switchyard supports. */
   drivers?: Partial<Record<PlatformId, DriverFactory>>;
+  /**
+   * Tracking targets to try first when suggesting targets (a site's own servers, a lab's probe
+   * targets); default: SWITCHYARD_TRACK_TARGETS, comma-separated. Public resolvers follow them.
+   */
+  trackTargets?: readonly string[];
   /** Desktop notifications (Electron); absent in serve mode and the CLI. */
   notify?: Notify;
   /** Opens the secret store once the database exists; default: memory only. */
@@ -131,6 +137,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     await connections.forget(routerId);
   };
 
+  const trackTargets = options.trackTargets ?? (process.env.SWITCHYARD_TRACK_TARGETS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   const handlers: Handlers = {
     'app.info': async () => ({ name: 'Switchyard', version: appVersion, transport: options.transport, secretStorage: secrets.kind }),
     'sites.list': async () => ({ sites: sites.list() }),
@@ -173,6 +180,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'failover.rollback': async ({ routerId }) => failover.rollback(routerId),
     'failover.force': async ({ routerId, wan }) => failover.force(routerId, wan),
     'failover.status': async ({ routerId }) => failover.status(routerId),
+    'failover.suggestTargets': async ({ routerId, wans }) => suggestTargets(await connections.connection(routerId), wans, trackTargets),
     'failover.remove': async ({ routerId }) => {
       // Removing the agent deletes its log: keep the router's record in history first.
       await monitor.backfill(routerId);

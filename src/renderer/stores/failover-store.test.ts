@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../shared/api/contract.ts';
 import type { ApiError } from '../../shared/errors.ts';
 import { api, ApiCallError } from '../api/api.ts';
-import { appliedPolicy, plan, snapshot, status } from '../components/failover/failover-fixtures.test-util.ts';
+import { appliedPolicy, plan, snapshot, status, suggestedTargets } from '../components/failover/failover-fixtures.test-util.ts';
 import { balanceShares, wanIssueKey } from '../components/failover/policy-issues.ts';
 import { canApply, statusPollMs, useFailoverStore, type RouterFailover } from './failover-store.ts';
 import { routeApiCalls } from '../api/route-api-calls.test-util.ts';
@@ -45,9 +45,35 @@ describe('loading and enabling', () => {
     expect(slice().draft!.wans.map((w) => w.name)).toEqual(['wan', 'wlan', 'usb', 'wwan']);
     // Default tracking has no targets: that is the one thing left for the user to fill in.
     expect(slice().issues[wanIssueKey('wan', 'targets')]).toMatch(/Add at least one address/);
-    store().suggestTargets(id);
+    handlers['failover.suggestTargets'] = suggestedTargets;
+    await store().suggestTargets(id);
     expect(slice().issues).toEqual({});
     expect(new Set(slice().draft!.wans.flatMap((w) => w.tracking.targets)).size).toBe(8);
+    // The router is asked about exactly the uplinks that need targets, with their devices.
+    expect(calls.find((c) => c.method === 'failover.suggestTargets')!.params.wans).toEqual([
+      expect.objectContaining({ name: 'wan', device: 'eth1' }),
+      expect.objectContaining({ name: 'wlan', device: 'wlan0' }),
+      expect.objectContaining({ name: 'usb', device: 'usb0' }),
+      expect.objectContaining({ name: 'wwan', device: 'wwan0' }),
+    ]);
+  });
+
+  it('fills only what the router found, keeps its words for the uplinks with nothing, and keeps a failure', async () => {
+    handlers['failover.get'] = () => snapshot();
+    await store().open(id);
+    store().enable(id);
+    const silent = 'None of 1.1.1.1, 8.8.8.8 answered through wwan0 (its gateway 203.0.113.129 answers). Type a target its provider answers.';
+    handlers['failover.suggestTargets'] = (p) => {
+      const found = suggestedTargets(p);
+      return { ...found, wans: found.wans.map((w) => (w.wan === 'wwan' ? { wan: 'wwan', targets: [], checked: 'none-answered' as const, message: silent } : w)) };
+    };
+    await store().suggestTargets(id);
+    expect(slice().draft!.wans.find((w) => w.name === 'wwan')!.tracking.targets).toEqual([]);
+    expect(slice().issues[wanIssueKey('wwan', 'targets')]).toBeTruthy();
+    expect(slice().suggestions!.find((s) => s.wan === 'wwan')!.message).toBe(silent);
+    handlers['failover.suggestTargets'] = fail({ code: 'connection-lost', message: 'The SSH connection closed.' });
+    await store().suggestTargets(id);
+    expect(slice()).toMatchObject({ suggesting: false, suggestError: { code: 'connection-lost' } });
   });
 
   it('keeps the error code of a failed first load', async () => {

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import type { ErrorCode, ApiError } from '../../shared/errors.ts';
-import type { ApplyPlan, RouterStatus } from '../../shared/failover-schemas.ts';
+import type { ApplyPlan, RouterStatus, TargetSuggestion } from '../../shared/failover-schemas.ts';
 import type { FailoverPolicy, Tracking, Wan } from '../../shared/model.ts';
 import { api, ApiCallError } from '../api/api.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
@@ -40,6 +40,10 @@ export interface RouterFailover {
   /** A manual failover in flight ('auto' for back to automatic), and its failure. */
   forcing: string | null;
   forceError: ApiError | null;
+  /** "Fill in suggested targets": running, what the router found per uplink, or why it failed. */
+  suggesting: boolean;
+  suggestions: readonly TargetSuggestion[] | null;
+  suggestError: ApiError | null;
 }
 
 export const emptyRouterFailover: RouterFailover = {
@@ -54,6 +58,9 @@ export const emptyRouterFailover: RouterFailover = {
   revertInSec: 60,
   forcing: null,
   forceError: null,
+  suggesting: false,
+  suggestions: null,
+  suggestError: null,
 };
 
 /** The codes that mean "the router may have cut us off", not "the router said no". */
@@ -90,7 +97,8 @@ interface FailoverState {
   reorder(routerId: string, from: number, to: number): void;
   addWan(routerId: string, candidateName: string): void;
   removeWan(routerId: string, wanName: string): void;
-  suggestTargets(routerId: string): void;
+  /** Asks the router which targets answer from where it is, and fills the uplinks that have none. */
+  suggestTargets(routerId: string): Promise<void>;
   setRevertInSec(routerId: string, sec: number): void;
   plan(routerId: string): Promise<void>;
   apply(routerId: string): Promise<void>;
@@ -102,15 +110,6 @@ interface FailoverState {
   clearForceError(routerId: string): void;
   remove(routerId: string): Promise<void>;
 }
-
-/** Well-known anycast resolvers, two per uplink and never shared, so one dead target cannot
- * take two links down together. Offered, never applied silently. */
-const suggestedTargetPairs: readonly (readonly [string, string])[] = [
-  ['1.1.1.1', '8.8.8.8'],
-  ['1.0.0.1', '8.8.4.4'],
-  ['9.9.9.9', '208.67.222.222'],
-  ['149.112.112.112', '208.67.220.220'],
-];
 
 function sortedByPriority(policy: FailoverPolicy): FailoverPolicy {
   return { ...policy, wans: [...policy.wans].sort((a, b) => a.priority - b.priority).map((w, i) => ({ ...w, priority: i + 1 })) };
@@ -323,19 +322,33 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       editDraft(routerId, (draft) => ({ ...draft, wans: draft.wans.filter((w) => w.name !== wanName).map((w, i) => ({ ...w, priority: i + 1 })) }));
     },
 
-    suggestTargets(routerId) {
-      editDraft(routerId, (draft) => {
-        const taken = new Set(draft.wans.flatMap((w) => w.tracking.targets));
-        const free = suggestedTargetPairs.filter((pair) => !pair.some((t) => taken.has(t)));
-        return {
-          ...draft,
-          wans: draft.wans.map((w) => {
-            if (w.tracking.method === 'none' || w.tracking.targets.length > 0) return w;
-            const pair = free.shift();
-            return pair ? { ...w, tracking: { ...w.tracking, targets: [...pair] } } : w;
+    async suggestTargets(routerId) {
+      const state = current(routerId);
+      const draft = state.draft;
+      if (!draft || state.suggesting) return;
+      const wanting = draft.wans.filter((w) => w.tracking.method !== 'none' && w.tracking.targets.length === 0);
+      if (wanting.length === 0) return;
+      const gatewayOf = (w: Wan) => w.gateway ?? state.snapshot?.candidates.find((c) => c.device === w.device)?.gateway;
+      patch(routerId, { suggesting: true, suggestError: null, suggestions: null });
+      try {
+        const wans = wanting.map((w) => {
+          const gateway = gatewayOf(w);
+          return { name: w.name, device: w.device, ...(gateway && /^\d+\.\d+\.\d+\.\d+$/.test(gateway) && { gateway }) };
+        });
+        const result = await api.call('failover.suggestTargets', { routerId, wans });
+        const found = new Map(result.wans.map((s) => [s.wan, s.targets] as const));
+        editDraft(routerId, (d) => ({
+          ...d,
+          wans: d.wans.map((w) => {
+            const targets = found.get(w.name);
+            // Only uplinks still without targets: anything typed meanwhile stays.
+            return targets && targets.length > 0 && w.tracking.method !== 'none' && w.tracking.targets.length === 0 ? { ...w, tracking: { ...w.tracking, targets: [...targets] } } : w;
           }),
-        };
-      });
+        }));
+        patch(routerId, { suggesting: false, suggestions: result.wans });
+      } catch (error) {
+        patch(routerId, { suggesting: false, suggestError: toApiError(error) });
+      }
     },
 
     setRevertInSec(routerId, sec) {

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { apiErrorSchema } from '../errors.ts';
 import { failoverPolicySchema, idSchema, linkEventSchema, platformIdSchema } from '../model.ts';
 import { detectionResultSchema } from '../detect-schemas.ts';
-import { applyPlanSchema, driverCapabilitiesSchema, routerStatusSchema, wanCandidateSchema } from '../failover-schemas.ts';
+import { applyPlanSchema, driverCapabilitiesSchema, routerStatusSchema, targetSuggestionSchema, wanCandidateSchema } from '../failover-schemas.ts';
 import { drillEvents, drillMethods } from './drill-schemas.ts';
 import { inventoryFileSchema } from './inventory-schemas.ts';
 import { monitorEvents, monitorMethods } from './monitor-schemas.ts';
@@ -124,6 +124,18 @@ export const contract = {
   'failover.status': {
     request: z.object({ routerId: idSchema }).strict(),
     response: routerStatusSchema,
+  },
+  'failover.suggestTargets': {
+    request: z
+      .object({
+        routerId: idSchema,
+        wans: z
+          .array(z.object({ name: z.string().min(1).max(32), device: z.string().min(1).max(15).regex(/^[A-Za-z0-9_.@-]+$/), gateway: z.ipv4().optional() }).strict())
+          .min(1)
+          .max(8),
+      })
+      .strict(),
+    response: z.object({ tried: z.array(z.string()), wans: z.array(targetSuggestionSchema) }),
   },
   'failover.remove': {
     request: z.object({ routerId: idSchema }).strict(),

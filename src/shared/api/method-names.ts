@@ -23,6 +23,7 @@ export const methodNames = [
   'failover.force',
   'failover.status',
   'failover.remove',
+  'failover.suggestTargets',
   'monitor.start',
   'monitor.stop',
   'monitor.status',

@@ -6,7 +6,7 @@ import type { FailoverPolicy } from '../../../shared/model.ts';
 import { defaultTracking } from '../../../shared/failover-defaults.ts';
 import type { RouterDriver, RouterStatus } from '../drivers/driver.ts';
 import type { ConnectionService } from './connection-service.ts';
-import { FailoverService } from './failover-service.ts';
+import { FailoverService, noUplinkPassesProblem } from './failover-service.ts';
 import type { RoutersService } from './routers-service.ts';
 
 const policy: FailoverPolicy = {
@@ -71,5 +71,21 @@ describe('FailoverService around the revert timer', () => {
     const { failover, calls } = service({ readStatus: async () => pendingStatus(Date.now() + 30_000) });
     await failover.confirm('r1');
     expect(calls).toEqual(['confirm']);
+  });
+});
+
+describe('verification when no uplink passes its checks (issue 12 item 8)', () => {
+  it('names each silent uplink with its targets and says what to do', () => {
+    const twoWans: FailoverPolicy = {
+      ...policy,
+      wans: [
+        { ...policy.wans[0]!, tracking: { ...policy.wans[0]!.tracking, targets: ['1.1.1.1', '8.8.8.8'] } },
+        { ...policy.wans[0]!, name: 'wlan0', device: 'wlan0', priority: 2, tracking: { ...policy.wans[0]!.tracking, targets: ['9.9.9.9'] } },
+      ],
+    };
+    const status: RouterStatus = { ...pendingStatus(null), wans: [{ wan: 'eth1', state: 'offline', active: true }, { wan: 'wlan0', state: 'offline', active: false }] };
+    const problem = noUplinkPassesProblem(twoWans, status);
+    expect(problem).toContain('eth1 got no answer from 1.1.1.1, 8.8.8.8; wlan0 got no answer from 9.9.9.9');
+    expect(problem).toContain('use “Fill in suggested targets” (it keeps only targets the router reaches)');
   });
 });

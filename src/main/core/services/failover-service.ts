@@ -182,6 +182,17 @@ export function lostAfterCommit(error: SwitchyardError, reached: 'yes' | 'maybe'
   );
 }
 
+/** Which uplinks got no answer from which targets, and what to do: not just "nothing passes". */
+export function noUplinkPassesProblem(policy: FailoverPolicy, status: RouterStatus): string {
+  const silent = policy.wans
+    .filter((w) => w.enabled && status.wans.some((s) => s.wan === w.name && s.state !== 'online'))
+    .map((w) => (w.tracking.method === 'none' ? `${w.device} (no checks)` : `${w.device} got no answer from ${w.tracking.targets.join(', ') || 'no target'}`));
+  return (
+    `No uplink passes its tracking checks: ${silent.join('; ') || 'none reports online'}. ` +
+    'If the internet works from the router, these targets do not answer from where it is: use “Fill in suggested targets” (it keeps only targets the router reaches) or type targets your providers answer, then apply again.'
+  );
+}
+
 /** In failover mode the best-priority enabled uplink should carry traffic if it is online. */
 function expectedActive(policy: FailoverPolicy): string | null {
   const enabled = policy.wans.filter((w) => w.enabled).sort((a, b) => a.priority - b.priority);
@@ -192,7 +203,7 @@ function verificationProblems(policy: FailoverPolicy, status: RouterStatus, expe
   const problems: string[] = [];
   if (!status.enabled) problems.push('The router does not report failover as running.');
   const online = status.wans.filter((w) => w.state === 'online').map((w) => w.wan);
-  if (online.length === 0) problems.push('No uplink passes its tracking checks.');
+  if (online.length === 0) problems.push(noUplinkPassesProblem(policy, status));
   const active = status.wans.filter((w) => w.active).map((w) => w.wan);
   if (policy.mode === 'failover' && expected && online.includes(expected) && !active.includes(expected)) {
     problems.push(`${expected} is online but does not carry the traffic yet.`);

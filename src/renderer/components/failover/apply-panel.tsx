@@ -63,14 +63,16 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
             )}
             {needsTargets && (
               <Group gap="xs">
-                <Button variant="light" size="xs" onClick={() => store.suggestTargets(routerId)}>
+                <Button variant="light" size="xs" loading={state.suggesting} onClick={() => void store.suggestTargets(routerId)}>
                   Fill in suggested targets
                 </Button>
                 <Text size="xs" c="dimmed">
-                  Two public DNS servers per uplink (Cloudflare, Google, Quad9, OpenDNS), none shared between uplinks. You can change them in each uplink’s settings.
+                  The router tries your configured targets, its own DNS servers, then public ones, through each uplink, and keeps only those that answer, none shared between uplinks. You can change
+                  them in each uplink’s settings.
                 </Text>
               </Group>
             )}
+            <TargetSuggestions state={state} />
             {state.issues.policy && (
               <Text size="sm" c="red">
                 {state.issues.policy}
@@ -297,5 +299,26 @@ export function ErrorWithNextStep({ error, routerId, context = 'apply', onRetry 
         </Group>
       </Stack>
     </Alert>
+  );
+}
+
+/** What "Fill in suggested targets" found on the router, per uplink; the ones with nothing in red. */
+function TargetSuggestions({ state }: { state: RouterFailover }) {
+  if (state.suggestError) {
+    return (
+      <Text size="sm" c="red" data-testid="target-suggestions-error">
+        Switchyard could not ask the router which targets answer: {state.suggestError.message}
+      </Text>
+    );
+  }
+  if (!state.suggestions) return null;
+  return (
+    <Stack gap={2} data-testid="target-suggestions">
+      {state.suggestions.map((s) => (
+        <Text key={s.wan} size="sm" c={s.checked === 'none-answered' ? 'red' : undefined} data-testid="target-suggestion" data-checked={s.checked}>
+          {s.wan}: {s.message}
+        </Text>
+      ))}
+    </Stack>
   );
 }

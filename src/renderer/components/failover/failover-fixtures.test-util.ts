@@ -74,3 +74,12 @@ export function plan(policy: FailoverPolicy, overrides: Partial<ApplyPlan> = {})
     ...overrides,
   };
 }
+
+/** failover.suggestTargets as a router that answers through every uplink: two targets each, none shared. */
+export function suggestedTargets(params: Record<string, unknown>): ResponseOf<'failover.suggestTargets'> {
+  const wans = params.wans as Array<{ name: string; device: string }>;
+  return {
+    tried: wans.flatMap((_, i) => [`203.0.113.${10 + 2 * i}`, `203.0.113.${11 + 2 * i}`]),
+    wans: wans.map((w, i) => ({ wan: w.name, targets: [`203.0.113.${10 + 2 * i}`, `203.0.113.${11 + 2 * i}`], checked: 'through-uplink' as const, message: `answered through ${w.device}.` })),
+  };
+}

@@ -10,7 +10,7 @@ import { ApiCallError } from '../../api/api.ts';
 import { useFailoverStore } from '../../stores/failover-store.ts';
 import { useNavigationStore } from '../../stores/navigation-store.ts';
 import { theme } from '../../theme.ts';
-import { appliedPolicy, plan, snapshot, status } from './failover-fixtures.test-util.ts';
+import { appliedPolicy, plan, snapshot, status, suggestedTargets } from './failover-fixtures.test-util.ts';
 import { FailoverTab } from './failover-tab.tsx';
 import { routeApiCalls } from '../../api/route-api-calls.test-util.ts';
 
@@ -28,6 +28,7 @@ beforeEach(() => {
     'failover.get': () => snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover' }) }),
     'failover.status': () => status({ enabled: true, mode: 'failover' }),
     'failover.plan': (p) => plan(p.policy as never),
+    'failover.suggestTargets': suggestedTargets,
   };
   calls.length = 0;
   routeApiCalls(handlers, calls);
@@ -101,7 +102,8 @@ describe('views', () => {
     expect(applyButton().disabled).toBe(true);
     expect(screen.getByTestId('apply-blocked').textContent).toMatch(/Fix the 4 problems/);
     fireEvent.click(screen.getByText('Fill in suggested targets'));
-    expect(applyButton().disabled).toBe(false);
+    await waitFor(() => expect(applyButton().disabled).toBe(false));
+    expect(screen.getAllByTestId('target-suggestion').map((s) => s.textContent)).toEqual(['wan: answered through eth1.', 'wlan: answered through wlan0.', 'usb: answered through usb0.', 'wwan: answered through wwan0.']);
   });
 
   it('shows an empty slot when fewer than two uplinks exist', async () => {
@@ -351,6 +353,7 @@ describe('the screen never contradicts the router (issue 11 item 8) and a notice
     renderTab();
     fireEvent.click(await screen.findByTestId('enable-failover'));
     fireEvent.click(screen.getByText('Fill in suggested targets'));
+    await waitFor(() => expect(applyButton().disabled).toBe(false));
     fireEvent.click(applyButton());
     await screen.findByTestId('plan-diff');
     handlers['failover.apply'] = () => ({ revertAtMs, verification: { ok: true, activeWans: ['wan'], problems: [], checkedMs: 700 }, status: status({ enabled: true, mode: 'failover', pendingRevertAtMs: revertAtMs }) });

@@ -1,0 +1,91 @@
+// "Fill in suggested targets" on the lab (issue 12 item 8): the suggestions are targets that
+// answer from where the router is, checked by the router itself; when none answers, the message
+// names the targets, the uplink, whether its gateway answers, and what to do. The lab's targets
+// reach the core as configuration (as the demo passes them), never from product code.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetSuggestion } from '../../src/shared/failover-schemas.ts';
+import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import { labExec } from '../lab/lab.ts';
+import { labFixture } from '../lab/lab-fixture.ts';
+
+const labName = 'targets';
+const lab = labFixture({ name: labName, routers: 1, wans: 4 });
+
+describe.skipIf(lab.skipReason)('suggested tracking targets on the lab router', () => {
+  const dirs: string[] = [];
+  const cores: Core[] = [];
+  afterAll(async () => {
+    for (const core of cores) await core.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** A core with the lab router registered, its key pinned from the lab's record, detected. */
+  async function coreWith(trackTargets: readonly string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-targets-'));
+    dirs.push(dir);
+    const core = await createCore({ dataDir: dir, transport: 'direct', knownHostsFiles: [], trackTargets });
+    cores.push(core);
+    const call = async <T,>(method: string, params: unknown): Promise<T> => {
+      const envelope = await core.dispatcher.dispatch(method, params);
+      if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
+      return envelope.result as T;
+    };
+    const r = lab.info().routers[0]!;
+    const site = await call<{ id: string }>('sites.create', { name: 'Lab' });
+    const { id } = await call<{ id: string }>('routers.create', { siteId: site.id, name: 'Shop router', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } });
+    core.routers.pinHostKey(id, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
+    const { detection } = await call<{ detection: { uplinks: Array<{ name: string; device: string; gateway?: string }> } }>('routers.detect', { id });
+    const wans = detection.uplinks.map((u) => ({ name: u.name, device: u.device, ...(u.gateway && { gateway: u.gateway }) }));
+    return { suggest: () => call<{ tried: string[]; wans: TargetSuggestion[] }>('failover.suggestTargets', { routerId: id, wans }) };
+  }
+
+  /** The router's own answer, outside Switchyard: does TARGET answer a ping through DEVICE? */
+  const routerPings = async (device: string, target: string) => (await labExec(labName, 'r01', ['ping', '-c', '2', '-W', '2', '-I', device, target], { allowFailure: true, timeoutMs: 30_000 })).exitCode === 0;
+
+  let withLabTargets: { tried: string[]; wans: TargetSuggestion[] };
+  beforeAll(async () => {
+    withLabTargets = await (await coreWith(lab.info().probeTargets.icmp)).suggest();
+  });
+
+  it('suggests the configured targets that answer, tested through the uplink that can be, none shared', async () => {
+    const labTargets = lab.info().probeTargets.icmp;
+    const byWan = Object.fromEntries(withLabTargets.wans.map((w) => [w.wan, w]));
+    expect(Object.keys(byWan).sort()).toEqual(['eth1', 'usb0', 'wlan0', 'wwan0']);
+    expect(withLabTargets.tried.slice(0, labTargets.length)).toEqual(labTargets);
+    // eth1 carries the default route: its targets were pinged through it, and the router agrees.
+    expect(byWan.eth1!.checked).toBe('through-uplink');
+    expect(byWan.eth1!.targets.length).toBeGreaterThan(0);
+    for (const t of byWan.eth1!.targets) {
+      expect(labTargets).toContain(t);
+      expect(await routerPings('eth1', t), `${t} through eth1`).toBe(true);
+    }
+    // The backups have no route of their own before failover is applied: said, not pretended.
+    for (const wan of ['wlan0', 'usb0', 'wwan0']) {
+      expect(byWan[wan]!.checked, wan).toBe('through-other-uplink');
+      expect(byWan[wan]!.message).toContain(`${wan} has no route of its own until failover is applied`);
+      expect(byWan[wan]!.targets.length, wan).toBeGreaterThan(0);
+      for (const t of byWan[wan]!.targets) expect(labTargets).toContain(t);
+    }
+    const all = withLabTargets.wans.flatMap((w) => w.targets);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('says which targets did not answer, through which uplink, and what to do, when none does', async () => {
+    const publicOnly = await (await coreWith([])).suggest();
+    const eth1 = publicOnly.wans.find((w) => w.wan === 'eth1')!;
+    const gateway = lab.info().routers[0]!.wans.find((w) => w.name === 'eth1')!.gateway;
+    // The lab has no way to the real internet: the router itself confirms 1.1.1.1 is silent.
+    expect(await routerPings('eth1', '1.1.1.1')).toBe(false);
+    expect(eth1.checked).toBe('none-answered');
+    expect(eth1.targets).toEqual([]);
+    // Every target tried is named, the router's own resolvers first, then the public ones.
+    expect(eth1.message).toContain(`None of ${publicOnly.tried.join(', ')} answered`);
+    expect(publicOnly.tried).toEqual(expect.arrayContaining(['1.1.1.1', '8.8.8.8']));
+    expect(eth1.message).toContain(`answered through eth1 (its gateway ${gateway} answers)`);
+    expect(eth1.message).toContain('type a target it answers');
+    for (const w of publicOnly.wans) expect(w.targets).toEqual([]);
+  });
+});
