@@ -30,6 +30,8 @@ export function plotAreaOf(width: number, height: number, timeLabels: boolean): 
 export interface ValueAxis {
   readonly max: number;
   readonly format: (v: number) => string;
+  /** Written at the top of the axis when the ticks do not carry it ("bit/s" over "20k"). */
+  readonly unit?: string;
 }
 
 const tickFont = { fontSize: 11, fill: 'var(--mantine-color-dimmed)' } as const;
@@ -63,6 +65,11 @@ export const ChartAxes = memo(function ChartAxes({ width, height, plot, window, 
         </g>
       )}
       <line x1={plot.x} x2={plot.x + plot.width} y1={bottom} y2={bottom} stroke={axisStroke} />
+      {left.unit && (
+        <text {...tickFont} x={plot.x + 4} y={plot.y + 10} textAnchor="start" data-testid="axis-unit">
+          {left.unit}
+        </text>
+      )}
       <g {...tickFont} textAnchor="end" data-axis="left">
         {valueTicks(left).map(({ v, y }) => (
           <text key={v} x={plot.x - 8} y={y} dy="0.355em">

@@ -1,8 +1,10 @@
 // Link events as dashed vertical lines over a chart's plot, coloured by kind, each with its
-// message on hover. An SVG over the series canvas: only the lines take the pointer.
+// message on hover and, on the chart that asks for it, its kind written at the top (where two
+// would overlap only the first is written). An SVG over the series canvas: only the lines take
+// the pointer.
 import { memo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
-import { eventKindCssColor } from '../events/event-kind.ts';
+import { eventKindCssColor, eventKindLabel } from '../events/event-kind.ts';
 import type { PlotArea } from './chart-geometry.ts';
 
 interface Props {
@@ -12,20 +14,35 @@ interface Props {
   fromMs: number;
   toMs: number;
   events: readonly LinkEvent[];
+  /** Write each marker's kind ("Offline", "Traffic moved") at the top of its line. */
+  labels?: boolean;
 }
 
-export const EventMarkers = memo(function EventMarkers({ width, height, plot, fromMs, toMs, events }: Props) {
+/** Pixels a label may take before the next one is left out. */
+const labelGapPx = 84;
+
+export const EventMarkers = memo(function EventMarkers({ width, height, plot, fromMs, toMs, events, labels }: Props) {
   const span = toMs - fromMs || 1;
   const shown = events.filter((e) => e.atMs >= fromMs && e.atMs <= toMs);
   if (!shown.length) return null;
+  let lastLabelX = Number.NEGATIVE_INFINITY;
   return (
     <svg width={width} height={height} style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }}>
       {shown.map((e) => {
         const x = plot.x + ((e.atMs - fromMs) / span) * plot.width;
+        const labelled = labels && x - lastLabelX >= labelGapPx;
+        if (labelled) lastLabelX = x;
+        // Near the right edge the label reads leftwards, so it stays inside the plot.
+        const leftwards = x > plot.x + plot.width - labelGapPx;
         return (
           <g key={e.id} data-testid="event-marker" data-kind={e.kind} style={{ pointerEvents: 'visibleStroke' }}>
             <title>{e.message}</title>
             <line x1={x} x2={x} y1={plot.y} y2={plot.y + plot.height} stroke={eventKindCssColor(e.kind)} strokeWidth={1.5} strokeDasharray="4 3" />
+            {labelled && (
+              <text x={leftwards ? x - 3 : x + 3} y={plot.y + 10} fontSize={10} fill={eventKindCssColor(e.kind)} textAnchor={leftwards ? 'end' : 'start'} data-testid="event-marker-label">
+                {eventKindLabel(e.kind)}
+              </text>
+            )}
           </g>
         );
       })}

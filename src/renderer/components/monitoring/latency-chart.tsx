@@ -35,6 +35,7 @@ export const LatencyChart = memo(function LatencyChart(props: { wan: string; row
       height={props.height ?? 170}
       timeLabels
       grid
+      markerLabels
       left={left}
       layers={layers}
     />

@@ -10,6 +10,7 @@ import { useMonitoringStore } from '../../stores/monitoring-store.ts';
 import { theme } from '../../theme.ts';
 import { chartRows, timeTicks } from './chart-rows.ts';
 import { LatencyChart } from './latency-chart.tsx';
+import { ThroughputChart } from './throughput-chart.tsx';
 import { fakeApi, linkEvent, monitorStatus, point, type FakeApi } from './monitoring-fixtures.test-util.ts';
 import { MonitoringTab } from './monitoring-tab.tsx';
 
@@ -130,5 +131,25 @@ describe('the latency chart', () => {
     const markers = screen.getAllByTestId('event-marker');
     expect(markers.map((m) => m.getAttribute('data-kind'))).toEqual(['state', 'manual-failover']);
     expect(markers[1]!.querySelector('title')!.textContent).toBe('forced onto wwan');
+    // Dashed markers say what they are (issue 12 item 10); two 5 s apart here are 8 px apart, so
+    // only the first is written and the second keeps its hover text.
+    expect(screen.getAllByTestId('event-marker-label').map((l) => l.textContent)).toEqual(['Link state']);
+  });
+
+  it('writes every marker that has room, and the throughput axis says its unit', () => {
+    const toMs = now;
+    const fromMs = toMs - 300_000;
+    const rows = chartRows([point(toMs - 200_000), point(toMs - 4000)], 4000);
+    const window = { fromMs, toMs, ticks: timeTicks(fromMs, toMs, 300_000) };
+    const events = [linkEvent(toMs - 200_000, { id: 'a', kind: 'offline' }), linkEvent(toMs - 100_000, { id: 'b', kind: 'switch', message: 'Traffic moved from eth1 to wlan0' })];
+    render(
+      <MantineProvider theme={theme}>
+        <LatencyChart wan="wan" rows={rows} events={events} window={window} width={600} />
+        <ThroughputChart wan="wan" rows={rows} events={events} window={window} width={600} />
+      </MantineProvider>,
+    );
+    expect(screen.getAllByTestId('event-marker-label').map((l) => l.textContent)).toEqual(['Offline', 'Traffic moved']);
+    const throughput = screen.getByTestId('throughput-chart');
+    expect(throughput.querySelector('[data-testid="axis-unit"]')!.textContent).toBe('bit/s');
   });
 });

@@ -24,6 +24,8 @@ interface Props {
   /** Drawn in order; each against the left axis, or the right one when `onRight[i]`. */
   layers: readonly SeriesLayer[];
   onRight?: readonly boolean[];
+  /** Write the event markers' kinds (one chart per uplink does, so they are read once). */
+  markerLabels?: boolean;
 }
 
 export const SeriesChart = memo(function SeriesChart(props: Props) {
@@ -34,7 +36,7 @@ export const SeriesChart = memo(function SeriesChart(props: Props) {
     <div data-testid={props.testId} data-wan={props.wan} role="img" aria-label={props.label} style={{ position: 'relative', width, height }}>
       <ChartAxes width={width} height={height} plot={plot} window={window} timeLabels={props.timeLabels} left={left} right={right} grid={props.grid} />
       <SeriesCanvas rows={props.rows} fromMs={window.fromMs} toMs={window.toMs} plot={plot} domains={domains} layers={props.layers} />
-      <EventMarkers width={width} height={height} plot={plot} fromMs={window.fromMs} toMs={window.toMs} events={props.events} />
+      <EventMarkers width={width} height={height} plot={plot} fromMs={window.fromMs} toMs={window.toMs} events={props.events} labels={props.markerLabels} />
     </div>
   );
 });

@@ -16,7 +16,7 @@ const layers: readonly SeriesLayer[] = [
 
 export const ThroughputChart = memo(function ThroughputChart(props: { wan: string; rows: readonly ChartRow[]; events: readonly LinkEvent[]; window: TimeWindow; width: number }) {
   const top = useMemo(() => niceMax(maxOf(props.rows, rx, tx), 1000), [props.rows]);
-  const left = useMemo(() => ({ max: top, format: formatBpsTick }), [top]);
+  const left = useMemo(() => ({ max: top, format: formatBpsTick, unit: 'bit/s' }), [top]);
   return (
     <SeriesChart
       testId="throughput-chart"
