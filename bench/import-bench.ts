@@ -2,6 +2,9 @@
 // while a second client keeps asking `app.info`: how long the import takes, and how long the
 // other client waits at worst meanwhile (the core is one event loop: a long synchronous import
 // freezes every client). Sizes: 1,000 routers in one site, and 4 sites of 1,000. No lab needed.
+// The bound: another client's worst wait stays within a pause a person barely notices (p95 of the
+// trials, per size). What still blocks is the 1 MiB frame's JSON.parse and zod check and the
+// import's one final copy into the routers table; the rest runs in chunks (store/inventory-import.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +15,9 @@ import { tradeServeToken } from '../test/contract/contract-clients.ts';
 import { syntheticInventory } from '../test/contract/synthetic-inventory.ts';
 import type { Benchmark } from './bench-registry.ts';
 import { summarize } from './bench-stats.ts';
+
+const otherClientGoalMs = 250;
+type Spread = ReturnType<typeof summarize>;
 
 export const importBenchmark: Benchmark = {
   name: 'import',
@@ -80,7 +86,7 @@ async function oneTrial(sites: number, perSite: number): Promise<{ importMs: num
 }
 
 async function importBench(options: { trials: number; log: (line: string) => void }): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, { importMs: Spread; otherClientWorstWaitMs: Spread }> = {};
   for (const [sites, perSite, label] of [[1, 1000, 'routers1000'], [4, 1000, 'routers4x1000']] as const) {
     const importMs: number[] = [];
     const waitMs: number[] = [];
@@ -92,5 +98,7 @@ async function importBench(options: { trials: number; log: (line: string) => voi
     }
     out[label] = { importMs: summarize(importMs), otherClientWorstWaitMs: summarize(waitMs) };
   }
-  return out;
+  const p95s = Object.values(out).map((o) => o.otherClientWorstWaitMs.p95);
+  options.log(`goal: another client's worst wait p95 ≤ ${otherClientGoalMs} ms; measured ${p95s.map((p) => `${Math.round(p ?? NaN)} ms`).join(', ')}`);
+  return { ...out, goalsMs: { otherClientWorstWaitP95: otherClientGoalMs }, withinGoals: p95s.every((p) => p !== null && p <= otherClientGoalMs) };
 }
