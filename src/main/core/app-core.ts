@@ -29,6 +29,7 @@ import type { Database } from './store/database.ts';
 import { openStore } from './store/open-store.ts';
 import { RouterRepository } from './store/router-repository.ts';
 import { SiteRepository } from './store/site-repository.ts';
+import { TroubleshootService } from './troubleshoot/troubleshoot-service.ts';
 
 export type TransportKind = ResponseOf<'app.info'>['transport'];
 export type SecretStorageKind = ResponseOf<'app.info'>['secretStorage'];
@@ -129,6 +130,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     shell: (routerId) => connections.connection(routerId),
     isRoot: (routerId) => (routers.record(routerId).facts as { facts?: { isRoot?: boolean | null } } | null)?.facts?.isRoot ?? null,
   });
+  const troubleshoot = new TroubleshootService({
+    router: (routerId) => routers.record(routerId),
+    driver: (routerId) => failover.driver(routerId),
+    shell: (routerId) => connections.connection(routerId),
+  });
 
   /** Before a router leaves the inventory: no probe left on it, no history, no open connection. */
   const releaseRouter = async (routerId: string) => {
@@ -201,6 +207,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'drill.get': async ({ id }) => drills.get(id),
     'drill.export': async ({ id, format }) => drills.export(id, format),
     'failover.qualifyTargets': async ({ routerId, policy, candidates }) => qualify.qualify(routerId, policy, candidates),
+    'troubleshoot.run': async (request) => troubleshoot.run(request),
     'inventory.export': async () => routers.exportInventory(),
     'inventory.import': async ({ file }) => routers.importInventory(file),
   };

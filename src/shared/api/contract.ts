@@ -13,6 +13,7 @@ import { monitorEvents, monitorMethods } from './monitor-schemas.ts';
 import { qualifyMethods } from './qualify-schemas.ts';
 import { routerInputSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
 import { siteInputSchema, sitePatchSchema, siteSchema } from './sites-schemas.ts';
+import { troubleshootMethods } from './troubleshoot-schemas.ts';
 
 const empty = z.object({}).strict();
 
@@ -144,6 +145,7 @@ export const contract = {
   ...monitorMethods,
   ...drillMethods,
   ...qualifyMethods,
+  ...troubleshootMethods,
   'inventory.export': {
     request: empty,
     response: inventoryFileSchema,

@@ -35,6 +35,7 @@ export const methodNames = [
   'drill.get',
   'drill.export',
   'failover.qualifyTargets',
+  'troubleshoot.run',
   'inventory.export',
   'inventory.import',
 ] as const;
