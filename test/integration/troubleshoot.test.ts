@@ -2,9 +2,10 @@
 // route of its own, and that is said rather than probed; with failover on, a blackholed uplink is
 // named with the check that fails and what to do, the healthy one passes, IPv6 on one uplink only
 // is flagged; and troubleshooting never changes the router (routes, rules, nft, links, addresses).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/main/core/app-core.ts';
 import type { TroubleshootReport, UplinkTroubleshoot } from '../../src/shared/api/troubleshoot-schemas.ts';
@@ -12,7 +13,7 @@ import { defaultTracking } from '../../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
-import { waitUntil } from '../lab/wait-until.ts';
+import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
 
 const labName = 'tsh';
 const lab = labFixture({ name: labName, routers: 1, wans: 2 });
@@ -141,4 +142,28 @@ describe.skipIf(lab.skipReason)('troubleshooting on the lab', () => {
       await router('ip', '-6', 'addr', 'del', '2001:db8:65::2/64', 'dev', 'wlan0');
     }
   }, 120_000);
+
+  it('from a terminal: switchyard troubleshoot names the failing check, its fix and the router’s lines', () => {
+    const r = lab.info().routers[0]!;
+    const switchyard = (...args: string[]) => {
+      const result = spawnSync(resolve(import.meta.dirname, '../../bin/switchyard'), [...args, '--data-dir', join(dataDir, 'cli')], { encoding: 'utf8', env: { ...process.env, SWITCHYARD_NO_KEYRING: '1' }, timeout: 3 * busyDeadlineMs });
+      return { code: result.status, out: result.stdout, err: result.stderr };
+    };
+    const site = JSON.parse(switchyard('sites', 'add', 'Lab', '--json').out) as { id: string };
+    expect(switchyard('routers', 'add', site.id, 'shop', r.ssh.host, '--user', 'root', '--key', r.ssh.rootKeyPath).code).toBe(0);
+    expect(switchyard('routers', 'trust', 'shop', '--fingerprint', r.ssh.hostKeyFingerprint).code).toBe(0);
+    expect(switchyard('routers', 'detect', 'shop').code).toBe(0);
+    const text = switchyard('troubleshoot', 'shop', '--uplink', 'eth1', '--target', lab.info().probeTargets.icmp[0]!);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/^eth1: FAIL — The DNS server \S+ did not answer through eth1\./);
+    expect(text.out).toMatch(/\n {2}ok {3}Link state +eth1 is up with carrier/);
+    expect(text.out).toMatch(/\n {2}FAIL DNS through this uplink +The DNS server/);
+    expect(text.out).toMatch(/\n {9}fix: If the target check passes/);
+    expect(text.out).toMatch(/\n {9}\| \$ nslookup example\.com /);
+    const json = JSON.parse(switchyard('troubleshoot', 'shop', '--uplink', 'eth1', '--json').out) as TroubleshootReport;
+    expect(json.uplinks.map((u) => u.device)).toEqual(['eth1']);
+    const wrong = switchyard('troubleshoot', 'shop', '--uplink', 'wwan0');
+    expect(wrong.code).toBe(1);
+    expect(wrong.err).toMatch(/shop has no uplink "wwan0"\. Its uplinks: eth1, wlan0\./);
+  }, 240_000);
 });

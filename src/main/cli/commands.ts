@@ -7,6 +7,7 @@ import { failoverCommands } from './failover-commands.ts';
 import { inventoryCommands } from './inventory-commands.ts';
 import { monitorCommands } from './monitor-commands.ts';
 import { routerCommands } from './router-commands.ts';
+import { troubleshootCommands } from './troubleshoot-commands.ts';
 
 export const commands: readonly CliCommand[] = [
   {
@@ -69,4 +70,5 @@ export const commands: readonly CliCommand[] = [
   ...failoverCommands,
   ...drillCommands,
   ...monitorCommands,
+  ...troubleshootCommands,
 ];
