@@ -5,8 +5,12 @@
 //      traffic, any offline: the header's badges, read from the router over SSH);
 //   3. opening its Monitoring tab → a live sample (taken after the tab opened) shown for every
 //      uplink.
-// Spans 2 and 3 are cold: before each run the page is loaded afresh and the core's SSH
-// connections are closed, as right after the app started. --runs N (default 20) each; median, p95 and max.
+// Spans 2 and 3 are cold: before each run the page is loaded afresh on a page that reads nothing
+// from the router (an empty site: the sites list would read every router's status and warm the
+// page), and the core's SSH connections are closed, as right after the app started.
+// Where a cold span goes is measured in the core too, without the browser: the SSH connect, the
+// first status read on the fresh connection, and monitor.start → a live sample of every uplink.
+// --runs N (default 20) each; median, p95 and max.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,20 +49,29 @@ export const startupBenchmark: Benchmark = {
     const session = await openBrowserSession();
     const statusMs: number[] = [];
     const firstSampleMs: number[] = [];
+    const core = { connectMs: [] as number[], statusReadMs: [] as number[], monitorStartMs: [] as number[], firstSampleMs: [] as number[] };
     try {
-      const { core, page, server } = session;
-      const id = await addLabRouter(core, contractCaller(core), router);
+      const { page, server } = session;
+      const call = contractCaller(session.core);
+      const id = await addLabRouter(session.core, call, router);
+      const away = await call<{ id: string }>('sites.create', { name: 'Elsewhere (no routers)' });
+      const awayHash = `#/sites/${encodeURIComponent(away.id)}`;
       const uplinks = router.wans.length;
       ctx.log(`router ${router.ssh.host} registered and detected; ${runs} cold runs of each span`);
 
       for (let i = 0; i < runs; i++) {
-        await leaveRouter(page, server.origin, core);
+        const spans = await coreSpans(session.core, id, uplinks);
+        for (const k of Object.keys(core) as (keyof typeof core)[]) core[k].push(spans[k]);
+        await leaveRouter(page, server.origin, awayHash, session.core);
         statusMs.push(await openUntil(page, `#/routers/${encodeURIComponent(id)}/overview`, { kind: 'status' }));
-        await leaveRouter(page, server.origin, core);
+        await leaveRouter(page, server.origin, awayHash, session.core);
         firstSampleMs.push(await openUntil(page, `#/routers/${encodeURIComponent(id)}/monitoring`, { kind: 'samples', uplinks }));
-        ctx.log(`  run ${i + 1}: status ${Math.round(statusMs.at(-1)!)} ms, a live sample of all ${uplinks} uplinks ${Math.round(firstSampleMs.at(-1)!)} ms`);
+        ctx.log(
+          `  run ${i + 1}: page: status ${Math.round(statusMs.at(-1)!)} ms, a live sample of all ${uplinks} uplinks ${Math.round(firstSampleMs.at(-1)!)} ms; ` +
+            `core: connect ${Math.round(spans.connectMs)} ms, first status read ${Math.round(spans.statusReadMs)} ms, monitor.start ${Math.round(spans.monitorStartMs)} ms, then all samples ${Math.round(spans.firstSampleMs)} ms`,
+        );
       }
-      await leaveRouter(page, server.origin, core);
+      await leaveRouter(page, server.origin, awayHash, session.core);
       if (session.problems.length) ctx.log(`page problems: ${session.problems.join(' | ')}`);
     } finally {
       await session.close();
@@ -66,6 +79,10 @@ export const startupBenchmark: Benchmark = {
     }
     ctx.log(`router page → its health read from the router: ${line(statusMs)}`);
     ctx.log(`Monitoring tab → a live sample for every uplink: ${line(firstSampleMs)}`);
+    ctx.log(`in the core, cold: SSH connect ${line(core.connectMs)}`);
+    ctx.log(`in the core: first status read on the fresh connection ${line(core.statusReadMs)}`);
+    ctx.log(`in the core, cold: monitor.start (connect, probe set-up) ${line(core.monitorStartMs)}`);
+    ctx.log(`in the core: then a live sample of every uplink ${line(core.firstSampleMs)}`);
     const status = summarize(statusMs);
     const firstSample = summarize(firstSampleMs);
     const serve = summarize(serveMs);
@@ -74,6 +91,7 @@ export const startupBenchmark: Benchmark = {
       serveStart: serve,
       routerStatus: status,
       monitoringFirstSample: firstSample,
+      core: { connect: summarize(core.connectMs), firstStatusRead: summarize(core.statusReadMs), monitorStart: summarize(core.monitorStartMs), thenFirstSample: summarize(core.firstSampleMs) },
       goalsMs: { serveStart: serveGoalMs, routerStatus: goalMs, monitoringFirstSample: goalMs },
       withinGoals: (serve.max === null || serve.max <= serveGoalMs) && status.p95 !== null && status.p95 <= goalMs && firstSample.p95 !== null && firstSample.p95 <= goalMs,
     };
@@ -87,18 +105,62 @@ function line(values: readonly number[]): string {
 
 let pageLoads = 0;
 
+type BenchCore = Awaited<ReturnType<typeof openBrowserSession>>['core'];
+
 /**
- * Back to a freshly loaded sites list: the router's tabs unmount (monitoring stops), the page
- * forgets what it had read, and every SSH connection is closed — as after the app started.
+ * Back to a freshly loaded page that reads nothing from the router (`awayHash`, an empty site):
+ * the router's tabs unmount (monitoring stops), the page forgets what it had read, and every SSH
+ * connection is closed — as after the app started.
  */
-async function leaveRouter(page: Page, origin: string, core: { monitor: { runningRouters(): string[] }; connections: { closeAll(): Promise<void> } }): Promise<void> {
+async function leaveRouter(page: Page, origin: string, awayHash: string, core: BenchCore): Promise<void> {
   // A new query string: a URL differing only in its hash would not reload the page.
-  await page.goto(`${origin}/?run=${++pageLoads}#/sites`);
+  await page.goto(`${origin}/?run=${++pageLoads}${awayHash}`);
   await page.waitForFunction("document.querySelector('#root') && document.querySelector('#root').children.length > 0", undefined, { timeout: 60_000 });
-  for (let i = 0; i < 300 && core.monitor.runningRouters().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
-  await core.connections.closeAll();
+  await stopMonitorsAndDisconnect(core);
   // A new second, so the next run's live samples cannot be confused with this run's last ones.
   await new Promise((r) => setTimeout(r, 1500));
+}
+
+async function stopMonitorsAndDisconnect(core: BenchCore): Promise<void> {
+  for (let i = 0; i < 300 && core.monitor.runningRouters().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await core.connections.closeAll();
+}
+
+/**
+ * The cold spans in the core alone: SSH connect; the first failover.status on that connection;
+ * then, disconnected again, monitor.start and the first onDidSample batches until every uplink
+ * has a sample of a second after the start.
+ */
+async function coreSpans(core: BenchCore, routerId: string, uplinks: number): Promise<{ connectMs: number; statusReadMs: number; monitorStartMs: number; firstSampleMs: number }> {
+  await stopMonitorsAndDisconnect(core);
+  const t0 = performance.now();
+  await core.connections.connection(routerId);
+  const t1 = performance.now();
+  const status = await core.dispatcher.dispatch('failover.status', { routerId });
+  if (!status.ok) throw new Error(`failover.status: ${status.error.message}`);
+  const t2 = performance.now();
+  await core.connections.closeAll();
+  const startedWallMs = Date.now();
+  const sampled = new Set<string>();
+  let allSampled!: () => void;
+  const done = new Promise<void>((resolve) => (allSampled = resolve));
+  const off = core.events.on('onDidSample', (batch) => {
+    if (batch.routerId !== routerId) return;
+    for (const s of batch.samples) if (s.atMs >= Math.floor(startedWallMs / 1000) * 1000) sampled.add(s.wan);
+    if (sampled.size >= uplinks) allSampled();
+  });
+  try {
+    const t3 = performance.now();
+    const started = await core.dispatcher.dispatch('monitor.start', { routerId });
+    if (!started.ok) throw new Error(`monitor.start: ${started.error.message}`);
+    const t4 = performance.now();
+    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('no sample of every uplink within 60 s')), 60_000))]);
+    const t5 = performance.now();
+    return { connectMs: t1 - t0, statusReadMs: t2 - t1, monitorStartMs: t4 - t3, firstSampleMs: t5 - t4 };
+  } finally {
+    off();
+    await core.dispatcher.dispatch('monitor.stop', { routerId });
+  }
 }
 
 type Until = { kind: 'status' } | { kind: 'samples'; uplinks: number };
