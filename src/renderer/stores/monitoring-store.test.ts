@@ -105,6 +105,17 @@ describe('live samples', () => {
     expect(slice().series.wan!.map((p) => p.atMs)).toEqual([T - 8000, T - 4000]);
   });
 
+  it('counts a second once when the core sends its newest batch again (a second view subscribed)', async () => {
+    await openRouter();
+    const batch = { routerId: 'r1', atMs: T + 1000, samples: [sample('wan', T, { latencyMs: 10 })] };
+    fake.emit('onDidSample', batch);
+    await vi.advanceTimersByTimeAsync(1000);
+    fake.emit('onDidSample', batch);
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T + 2000, samples: [sample('wan', T + 1000, { latencyMs: 40 })] });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(slice().series.wan!.at(-1)).toMatchObject({ atMs: T, latencyMs: 25, sent: 2 });
+  });
+
   it('renders at most once a second however many batches arrive', async () => {
     await openRouter();
     const version = slice().version;

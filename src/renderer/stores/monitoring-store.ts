@@ -318,6 +318,9 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
         }
         const open = session.openBucket.get(sample.wan);
         if (open && open.atMs === bucketMs) {
+          // The core sends its newest batch again to a view that subscribes (monitor.start of a
+          // running monitor): a second is counted once.
+          if (open.seconds.some((s) => s.atMs === sample.atMs)) continue;
           open.seconds.push(sample);
           points[points.length - 1] = pointOf(bucketMs, open.seconds);
         } else if (!open || bucketMs > open.atMs) {

@@ -60,10 +60,17 @@ export class MonitorService {
     this.#pruneTimer.unref();
   }
 
-  /** Starts watching a router; calling it again while it runs just returns its status. */
+  /**
+   * Starts watching a router. Calling it again while it runs returns its status and sends the
+   * newest sample batch and router status at once: the new view shows numbers without waiting
+   * for the next tick.
+   */
   async start(routerId: string): Promise<MonitorStatus> {
     const running = this.#monitors.get(routerId);
-    if (running) return running.status();
+    if (running) {
+      running.replayLatest();
+      return running.status();
+    }
     const pending = this.#starting.get(routerId);
     if (pending) return pending;
     const starting = (async () => {

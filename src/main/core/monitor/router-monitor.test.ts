@@ -292,4 +292,37 @@ describe('MonitorService', () => {
     expect(service.status('r1').running).toBe(false);
     await service.stopAll();
   });
+
+  it('sends a view that subscribes to a running monitor the newest batch and router status at once, not at the next tick', async () => {
+    const { shell, pingStream } = fakeShell();
+    const db = new DatabaseSync(':memory:');
+    ensureHistorySchema(db);
+    const clock = new FakeProbeClock(T0 + 400);
+    const status: RouterStatus = { enabled: true, mode: 'failover', forced: 'auto', pendingRevertAtMs: null, events: [], wans: [{ wan: 'wan', state: 'online', active: true }] };
+    const emitted: { event: string; payload: unknown }[] = [];
+    const service = new MonitorService({
+      resolve: async (id) => ({ routerName: id, shell, uplinks, readStatus: async () => status }),
+      history: new HistoryStore(db),
+      emit: ((event: string, payload: unknown) => emitted.push({ event, payload })) as never,
+      clock,
+    });
+    await service.start('r1');
+    await flushMicrotasks();
+    for (let seq = 1; seq <= 6; seq++) {
+      for (const dev of ['eth1', 'wwan0']) pingStream(dev)?.line(`64 bytes from 203.0.113.10: icmp_seq=${seq} ttl=63 time=12 ms`);
+      clock.advance(1000);
+      await flushMicrotasks();
+    }
+    const lastOf = (event: string) => emitted.filter((e) => e.event === event).at(-1)?.payload;
+    expect(lastOf('onDidSample')).toBeDefined();
+    expect(lastOf('onDidRouterStatus')).toBeDefined();
+    const before = emitted.length;
+    // Between ticks: no timer runs, yet the second view gets the newest of each right away.
+    await service.start('r1');
+    expect(emitted.slice(before)).toEqual([
+      { event: 'onDidSample', payload: lastOf('onDidSample') },
+      { event: 'onDidRouterStatus', payload: lastOf('onDidRouterStatus') },
+    ]);
+    await service.stopAll();
+  });
 });

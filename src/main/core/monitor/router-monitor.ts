@@ -12,7 +12,7 @@ import { diagnoseProbeExit } from '../probes/probe-tool-diagnosis.ts';
 import { systemProbeClock, type ProbeClock, type ProbeFlavor, type ProbeOutcome } from '../probes/probe-tracker.ts';
 import type { MinuteRollup } from '../store/history-store.ts';
 import { EventPacer } from './event-pacer.ts';
-import type { MonitorSample, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
+import type { MonitorSample, MonitorStatus, RouterStatusPush, SampleBatch } from '../../../shared/api/monitor-schemas.ts';
 import type { MonitorUplink, RouterMonitorOptions } from './monitor-types.ts';
 import type { StreamHandle } from '../transport/ssh/ssh-connection.ts';
 import { isFailover, RouterEventBackfill } from './router-event-backfill.ts';
@@ -84,6 +84,9 @@ export class RouterMonitor {
   #statusHealth: { ok: boolean; message: string | null; atMs: number | null } | null = null;
   #throughputNotes: readonly string[] = [];
   #tickTimer: unknown;
+  /** The newest batch and router status sent, for a viewer that subscribes between ticks. */
+  #lastBatch: SampleBatch | null = null;
+  #lastStatus: RouterStatusPush | null = null;
   #running = false;
   #startedMs: number | null = null;
 
@@ -212,7 +215,8 @@ export class RouterMonitor {
         intervalMs: o.statusIntervalMs ?? 1000,
         engineLog: this.#backfill !== undefined,
         onStatus: (status, atMs) => {
-          o.emit('onDidRouterStatus', { routerId: o.routerId, atMs: Math.round(atMs), status });
+          this.#lastStatus = { routerId: o.routerId, atMs: Math.round(atMs), status };
+          o.emit('onDidRouterStatus', this.#lastStatus);
           // The newest line of the router's log changed: copy what is new into history.
           const newest = status.events.at(-1);
           const key = newest ? `${newest.atMs}|${newest.kind}|${newest.message}` : null;
@@ -239,6 +243,8 @@ export class RouterMonitor {
   async stop(): Promise<void> {
     if (!this.#running) return;
     this.#running = false;
+    this.#lastBatch = null;
+    this.#lastStatus = null;
     if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
     this.#follow.wake?.();
     await Promise.all([
@@ -488,7 +494,20 @@ export class RouterMonitor {
     } catch (error) {
       this.#log.warn(`could not store samples: ${(error as Error).message}`);
     }
-    if (samples.length > 0) this.#o.emit('onDidSample', { routerId: this.#o.routerId, atMs: Math.round(now), samples });
+    if (samples.length === 0) return;
+    this.#lastBatch = { routerId: this.#o.routerId, atMs: Math.round(now), samples };
+    this.#o.emit('onDidSample', this.#lastBatch);
+  }
+
+  /**
+   * A view subscribed to a monitor that was already running: sends it the newest batch and router
+   * status at once instead of leaving it blank until the next tick. Views that already had them
+   * receive them again (the renderer counts a second once).
+   */
+  replayLatest(): void {
+    if (!this.#running) return;
+    if (this.#lastBatch) this.#o.emit('onDidSample', this.#lastBatch);
+    if (this.#lastStatus) this.#o.emit('onDidRouterStatus', this.#lastStatus);
   }
 
   #sample(rt: UplinkRuntime, w: LinkWindowStats): MonitorSample {
