@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import type { ErrorCode, ApiError } from '../../shared/errors.ts';
 import type { ApplyPlan, RouterStatus, TargetSuggestion } from '../../shared/failover-schemas.ts';
-import type { FailoverPolicy, Tracking, Wan } from '../../shared/model.ts';
+import type { Dampening, FailoverPolicy, Tracking, Wan } from '../../shared/model.ts';
 import { api, ApiCallError } from '../api/api.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
 import { validatePolicy, type PolicyIssues } from '../components/failover/policy-issues.ts';
@@ -90,6 +90,7 @@ interface FailoverState {
   setForcedRefreshStreams(routerId: string, on: boolean): void;
   /** Off is spelled as absent, as the router reports it, so turning it on and off again leaves no change. */
   setStayOnBackup(routerId: string, on: boolean): void;
+  setDampening(routerId: string, dampening: Dampening): void;
   updateWan(routerId: string, wanName: string, patch: Partial<Omit<Wan, 'name' | 'tracking' | 'priority'>>): void;
   updateTracking(routerId: string, wanName: string, patch: Partial<Tracking>): void;
   resetWan(routerId: string, wanName: string): void;
@@ -270,6 +271,10 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
         const { stayOnBackup: _was, ...rest } = draft;
         return on ? { ...rest, stayOnBackup: true } : rest;
       });
+    },
+
+    setDampening(routerId, dampening) {
+      editDraft(routerId, (draft) => ({ ...draft, dampening }));
     },
 
     updateWan(routerId, wanName, change) {

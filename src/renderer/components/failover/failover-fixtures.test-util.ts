@@ -38,6 +38,7 @@ export function snapshot(overrides: Partial<ResponseOf<'failover.get'>> = {}): R
       supportsForcedRefreshStreams: true,
       supportsManualFailover: true,
       supportsStayOnBackup: true,
+      supportsDampening: true,
       maxWans: 8,
       readOnly: false,
     },

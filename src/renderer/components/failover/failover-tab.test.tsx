@@ -318,6 +318,35 @@ describe('modes and manual failover', () => {
     expect(screen.queryByTestId('stay-on-backup-switch')).toBeNull();
   });
 
+  it('shows flap dampening with its default values, and sends what the user sets (issue 17 item 15)', async () => {
+    await openEditor();
+    const box = screen.getByTestId('dampening');
+    expect(box.textContent).toContain('Now: after 3 failures of an uplink within 2 min, keep traffic off it for 60 s.');
+    const hold = within(box).getByTestId('dampening-holdSec') as HTMLInputElement;
+    expect(hold.value).toBe('60 s');
+    fireEvent.change(hold, { target: { value: '120' } });
+    expect(screen.getByTestId('dampening').textContent).toContain('keep traffic off it for 2 min');
+    fireEvent.change(within(screen.getByTestId('dampening')).getByTestId('dampening-flaps'), { target: { value: '1' } });
+    expect((await screen.findByTestId('dampening-issue')).textContent).toMatch(/2–100 failures/);
+    expect(applyButton().disabled).toBe(true);
+    fireEvent.change(within(screen.getByTestId('dampening')).getByTestId('dampening-flaps'), { target: { value: '4' } });
+    await waitFor(() => expect(screen.queryByTestId('dampening-issue')).toBeNull());
+    fireEvent.click(applyButton());
+    await screen.findByTestId('plan-diff');
+    const planned = calls.filter((c) => c.method === 'failover.plan').at(-1)!.params.policy as { dampening?: unknown };
+    expect(planned.dampening).toEqual({ enabled: true, flaps: 4, windowSec: 120, holdSec: 120 });
+  });
+
+  it('says so where the engine has no hold-down, instead of a switch that would change nothing', async () => {
+    handlers['failover.get'] = () => {
+      const s = snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover' }) });
+      return { ...s, platform: 'openwrt-mwan3', capabilities: { ...s.capabilities, supportsDampening: false } };
+    };
+    await openEditor();
+    expect(screen.queryByTestId('dampening-switch')).toBeNull();
+    expect(screen.getByTestId('dampening-unavailable').textContent).toMatch(/no hold-down/);
+  });
+
   it('puts traffic on one link now, and back to automatic', async () => {
     await openEditor();
     // The mocked router remembers the force, as the real one does, for the polls that follow.

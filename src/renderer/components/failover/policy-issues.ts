@@ -3,10 +3,10 @@
 // interfaces and subnets, targets shared between uplinks, what this platform can do.
 import { z } from 'zod';
 import type { DriverCapabilities, WanCandidate } from '../../../shared/failover-schemas.ts';
-import { failoverPolicySchema, trackingSchema, wanSchema, type FailoverPolicy, type Tracking, type Wan } from '../../../shared/model.ts';
+import { dampeningSchema, failoverPolicySchema, trackingSchema, wanSchema, type FailoverPolicy, type Tracking, type Wan } from '../../../shared/model.ts';
 import { uplinkLabel } from './uplink-label.ts';
 
-/** Field key → why it is wrong. Keys: `policy`, `mode`, or `wan:<name>:<field>`. */
+/** Field key → why it is wrong. Keys: `policy`, `mode`, `dampening`, or `wan:<name>:<field>`. */
 export type PolicyIssues = Readonly<Record<string, string>>;
 
 export type WanField = 'device' | 'gateway' | 'weight' | 'method' | 'targets' | 'reliability' | NumericTrackingField | 'other';
@@ -168,6 +168,10 @@ export function validatePolicy(policy: FailoverPolicy, context: PolicyContext): 
   if (policy.forcedRefreshStreams && !capabilities.supportsForcedRefreshStreams) issues.mode = 'This router cannot force streams back; turn Forced Refresh Streams off.';
   if (policy.stayOnBackup && !capabilities.supportsStayOnBackup) issues.mode = 'This router always goes back to the primary once it passes its checks; turn "Stay on the backup until I switch back" off.';
 
+  if (policy.dampening && !dampeningSchema.safeParse(policy.dampening).success) {
+    issues.dampening = 'Flap dampening needs whole numbers: 2–100 failures, within 10–86400 s, held for 5–86400 s.';
+  }
+
   const targetOwners = new Map<string, Wan[]>();
   for (const wan of enabled) {
     if (wan.tracking.method === 'none') continue;
@@ -201,6 +205,8 @@ export function validatePolicy(policy: FailoverPolicy, context: PolicyContext): 
       if (wan) {
         const field = String((rest[0] === 'tracking' ? rest[1] : rest[0]) ?? 'other');
         issues[`wan:${wan.name}:${field}`] ??= `${uplinkLabel(wan)}, ${field}: ${issue.message}`;
+      } else if (top === 'dampening') {
+        issues.dampening ??= `Flap dampening: ${issue.message}`;
       } else if (!issues.policy && !issues.mode) {
         issues.policy = issue.message;
       }

@@ -4,6 +4,7 @@ import { Card, Group, SegmentedControl, Stack, Switch, Text, Title, Tooltip } fr
 import type { DriverCapabilities } from '../../../shared/failover-schemas.ts';
 import type { FailoverPolicy } from '../../../shared/model.ts';
 import { useFailoverStore } from '../../stores/failover-store.ts';
+import { DampeningControl } from './dampening-control.tsx';
 import { balanceShares, type PolicyIssues } from './policy-issues.ts';
 import { uplinkLabel } from './uplink-label.ts';
 
@@ -74,6 +75,7 @@ export function PolicyOptions(props: { routerId: string; draft: FailoverPolicy; 
             )}
           </Stack>
         )}
+        <DampeningControl routerId={routerId} draft={draft} capabilities={capabilities} issue={issues.dampening} locked={locked} />
         <Text size="sm" data-testid="routing-order">
           {enabled.length === 0
             ? 'No uplink is turned on.'
