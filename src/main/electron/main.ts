@@ -7,6 +7,7 @@ import { consoleLogger } from '../core/logger.ts';
 import { installProcessGuard } from '../core/process-guard.ts';
 import { EncryptedSecretStore } from '../core/secrets/encrypted-secret-store.ts';
 import { registerAppProtocol } from './app-protocol.ts';
+import { electronPdfPrinter } from './electron-pdf-printer.ts';
 import { desktopNotifier } from './desktop-notifier.ts';
 import { hardenSession, hardenWebContents } from './harden.ts';
 import { registerIpc } from './ipc-adapter.ts';
@@ -32,7 +33,7 @@ void app.whenReady().then(async () => {
   // The notifier is needed before the window exists; a click on it focuses the window once there.
   const shown: { window: BrowserWindow | null } = { window: null };
   const notify = desktopNotifier(() => shown.window);
-  const core = await createCore({ dataDir, transport: 'electron', log, agentScriptPath, notify, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind) });
+  const core = await createCore({ dataDir, transport: 'electron', log, agentScriptPath, notify, openSecrets: (db) => EncryptedSecretStore.open(db, box, kind), printPdf: electronPdfPrinter((options) => new BrowserWindow(options)) });
   hardenSession(session.defaultSession);
   registerAppProtocol(protocol, appScheme, join(import.meta.dirname, '../renderer'));
 
