@@ -1,5 +1,5 @@
 // What a technician checks first when something is off: can we connect, how long it takes,
-// and the evidence detection went by.
+// each uplink checked from the router, and the evidence detection went by.
 import { Alert, Button, Code, Group, List, Stack, Text, Title } from '@mantine/core';
 import { IconPlugConnected } from '@tabler/icons-react';
 import { useState } from 'react';
@@ -7,6 +7,7 @@ import type { ResponseOf } from '../../shared/api/contract.ts';
 import type { Router } from '../../shared/api/routers-schemas.ts';
 import type { DetectionResult } from '../../shared/detect-schemas.ts';
 import { api, ApiCallError, errorMessage } from '../api/api.ts';
+import { UplinkTroubleshoot } from './troubleshoot/uplink-troubleshoot.tsx';
 
 export function RouterTroubleshoot({ router, detection }: { router: Router; detection: DetectionResult | null }) {
   const [result, setResult] = useState<ResponseOf<'routers.testConnection'> | null>(null);
@@ -47,6 +48,7 @@ export function RouterTroubleshoot({ router, detection }: { router: Router; dete
           {error.message}
         </Alert>
       )}
+      {router.hostKey && router.platform && <UplinkTroubleshoot routerId={router.id} />}
       <Title order={4}>What detection went by</Title>
       {detection ? (
         <List size="sm">

@@ -31,7 +31,15 @@ describe('troubleshooting one uplink', () => {
     expect(c.gateway!.evidence).toContain('100.64.1.1 lladdr b2:bd:e6:d1:c4:67 DELAY');
     expect(c.link!.evidence).toContain('    link/ether 1a:e3:62:8c:2c:91 brd ff:ff:ff:ff:ff:ff link-netnsid 1');
     expect(r.status).toBe('fail');
-    expect(r.verdict).toMatch(/^The DNS server 10\.255\.255\.53 did not answer through eth1\. If the target check passes/);
+    expect(r.verdict).toBe('The DNS server 10.255.255.53 did not answer through eth1.');
+  });
+
+  it('everything answering (the lab has no DNS server: its DNS answer is the synthetic layout): the uplink works', () => {
+    const probes = { ...fixture('lab-eth1-probes-healthy.txt'), dns: lines('synthetic-busybox-nslookup-answer.txt').filter(Boolean) };
+    const r = troubleshootUplink(eth1, fixture('lab-eth1-facts-no-agent.txt'), probes);
+    expect(r.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(byId(r.checks).dns!.summary).toBe('example.com resolves to 203.0.113.80 through eth1 (DNS server 10.255.255.53).');
+    expect(r).toMatchObject({ status: 'pass', verdict: 'eth1 works: link, gateway, a target, DNS and HTTP answer through it.' });
   });
 
   it('blackholed beyond the gateway: the gateway answers, the target and HTTP do not, and it says to check the line', () => {

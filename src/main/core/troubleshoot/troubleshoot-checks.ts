@@ -91,7 +91,8 @@ export function troubleshootUplink(ctx: UplinkContext, facts: Sections, probes: 
   checks.push(ipv6Check(ctx, facts));
   const worst = checks.reduce((a, c) => (statusRank[c.status] > statusRank[a.status] ? c : a), checks[0]!);
   const firstBad = checks.find((c) => c.status === 'fail') ?? checks.find((c) => c.status === 'warn');
-  const verdict = firstBad ? `${firstBad.summary}${firstBad.fix ? ` ${firstBad.fix}` : ''}` : `${ctx.device} works: link, gateway, a target, DNS and HTTP answer through it.`;
+  // The headline names the first thing to fix; what to do stays with its check (no repetition).
+  const verdict = firstBad ? firstBad.summary : `${ctx.device} works: link, gateway, a target, DNS and HTTP answer through it.`;
   return { name: ctx.name, device: ctx.device, status: worst.status === 'skip' ? 'pass' : worst.status, verdict, checks };
 }
 

@@ -1,0 +1,90 @@
+// The Troubleshoot tab in Chromium against a lab router with failover on and its backup's line
+// blackholed: checking every uplink shows eth1 working and wlan0 broken at the target check with
+// what to do, the router's own lines behind a toggle; re-checking wlan0 after the line is back
+// shows it working. Screenshots go to test-results/troubleshoot/.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultTracking } from '../../src/shared/failover-defaults.ts';
+import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { impair } from '../lab/lab.ts';
+import { labFixture } from '../lab/lab-fixture.ts';
+import { waitUntil } from '../lab/wait-until.ts';
+import { openBrowserSession, type BrowserSession } from './browser-session.ts';
+
+const labName = 'e2ets';
+const lab = labFixture({ name: labName, routers: 1, wans: 2 });
+const shots = resolve(import.meta.dirname, '../../test-results/troubleshoot');
+
+describe.skipIf(lab.skipReason)('the Troubleshoot tab in the browser', () => {
+  let session: BrowserSession;
+  let routerId: string;
+
+  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
+    const envelope = await session.core.dispatcher.dispatch(method, params);
+    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
+    return envelope.result as T;
+  };
+  const wlan0State = async () => (await call<{ wans: Array<{ wan: string; state: string }> }>('failover.status', { routerId })).wans.find((w) => w.wan === 'wlan0')?.state;
+
+  beforeAll(async () => {
+    mkdirSync(shots, { recursive: true });
+    session = await openBrowserSession({ viewport: { width: 1280, height: 900 } });
+    const info = lab.info();
+    const r = info.routers[0]!;
+    const site = await call<{ id: string }>('sites.create', { name: 'Corner Bakery' });
+    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'Shop router', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
+    session.core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
+    await call('routers.detect', { id: routerId });
+    const policy: FailoverPolicy = {
+      mode: 'failover',
+      forcedRefreshStreams: true,
+      wans: r.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: [info.probeTargets.icmp[i]!] } })),
+    };
+    await call('failover.apply', { routerId, policy, revertInSec: 60 });
+    await call('failover.confirm', { routerId });
+    await impair(labName, 'r01', 'wlan0', { kind: 'blackhole' });
+    await waitUntil(wlan0State, (s) => s === 'offline', { what: 'the agent to mark wlan0 offline' });
+  }, 300_000);
+  afterAll(async () => {
+    await session?.close();
+  });
+
+  it('checks every uplink and says which check fails on the blackholed one and what to do', async () => {
+    const { page } = session;
+    await page.goto(`${session.server.url}#/routers/${routerId}/troubleshoot`);
+    await page.getByRole('button', { name: 'Check every uplink' }).click();
+    const wlan0 = page.locator('[data-testid="uplink-troubleshoot"][data-uplink="wlan0"]');
+    const eth1 = page.locator('[data-testid="uplink-troubleshoot"][data-uplink="eth1"]');
+    await wlan0.waitFor({ timeout: 120_000 });
+    await page.screenshot({ path: join(shots, 'troubleshoot-blackholed-wlan0.png'), fullPage: true });
+
+    expect(await wlan0.getAttribute('data-status')).toBe('fail');
+    expect(await wlan0.getByTestId('check-target').getByTestId('check-status').getAttribute('data-status')).toBe('fail');
+    expect(await wlan0.getByTestId('check-gateway').getByTestId('check-status').getAttribute('data-status')).toBe('pass');
+    expect(await wlan0.getByTestId('uplink-verdict').textContent()).toMatch(/^203\.0\.113\.11 does not answer through wlan0, though the gateway does/);
+    expect(await wlan0.getByTestId('check-target').getByTestId('check-fix').textContent()).toMatch(/^What to do: Check the modem's own status/);
+    // The state is in words too, not colour alone.
+    await expect.poll(() => wlan0.getByTestId('check-target').getByText('Failed').count()).toBe(1);
+    for (const id of ['link', 'gateway', 'target', 'http']) expect(await eth1.getByTestId(`check-${id}`).getByTestId('check-status').getAttribute('data-status')).toBe('pass');
+
+    await wlan0.getByRole('button', { name: 'What the router showed' }).click();
+    const evidence = wlan0.getByTestId('evidence-target');
+    await evidence.waitFor({ timeout: 10_000 });
+    expect(await evidence.textContent()).toMatch(/\$ ping -n -c 3 -W 2 -I wlan0 203\.0\.113\.11[\s\S]*3 packets transmitted, 0 received, 100% packet loss/);
+    await page.screenshot({ path: join(shots, 'troubleshoot-evidence.png'), fullPage: true });
+    expect(session.problems).toEqual([]);
+  }, 240_000);
+
+  it('re-checks one uplink after its line is back: it works', async () => {
+    const { page } = session;
+    await impair(labName, 'r01', 'wlan0', { kind: 'clear' });
+    await waitUntil(wlan0State, (s) => s === 'online', { what: 'wlan0 back online' });
+    const wlan0 = page.locator('[data-testid="uplink-troubleshoot"][data-uplink="wlan0"]');
+    await wlan0.getByRole('button', { name: 'Check wlan0 again' }).click();
+    await expect.poll(() => wlan0.getAttribute('data-status'), { timeout: 120_000 }).not.toBe('fail');
+    expect(await wlan0.getByTestId('check-target').getByTestId('check-status').getAttribute('data-status')).toBe('pass');
+    await page.screenshot({ path: join(shots, 'troubleshoot-wlan0-back.png'), fullPage: true });
+    expect(session.problems).toEqual([]);
+  }, 240_000);
+});
