@@ -126,7 +126,9 @@ export class DrillService {
     const router = this.#deps.router(routerId);
     if (router.platform !== 'linux') {
       const note = platformNotes[router.platform ?? ''] ?? 'Switchyard has not detected what this router runs yet; run detection first.';
-      throw new SwitchyardError('unsupported', `The failover drill runs on plain Linux routers with the Switchyard agent for now. ${router.name} (${router.platform ?? 'not detected'}): ${note}`);
+      // Said before anything runs on the router: no rule, probe or timer is left half-made there.
+      const instead = router.platform ? ' Until then, prove failover by unplugging the primary uplink while the Monitoring tab runs; the Events tab keeps what the router logged.' : '';
+      throw new SwitchyardError('unsupported', `The failover drill runs on plain Linux routers with the Switchyard agent for now. ${router.name} (${router.platform ?? 'not detected'}): ${note}${instead}`);
     }
     return this.#deps.driver(routerId);
   }
