@@ -171,7 +171,9 @@ function syntheticMonitor(session: BrowserSession, store: HistoryStore, routerId
     return was;
   };
   core.monitor.status = () => status();
-  return { batches: () => batches, running: () => startedMs !== null };
+  // The core's monitor now keeps recording after the tab closes: the benchmark stops its own
+  // timer before the database closes.
+  return { batches: () => batches, running: () => startedMs !== null, stop: () => clearTimeout(timer) };
 }
 
 export const uiBenchmark: Benchmark = {
@@ -188,6 +190,7 @@ export const uiBenchmark: Benchmark = {
     wans = allWans.slice(0, uplinkCount);
     if (!ctx.options['no-build']) await ensureBuilt('renderer', { log: ctx.log });
     const session = await openBrowserSession();
+    let stopMonitor = () => {};
     try {
       const { core, page, server } = session;
       const call = contractCaller(core);
@@ -197,6 +200,7 @@ export const uiBenchmark: Benchmark = {
       const rows = prefillHistory(store, router.id, Date.now(), windowHours);
       ctx.log(`history: ${rows} synthetic 1 s samples (1 h × ${wans.length} uplinks)${windowHours > 1 ? `, minute roll-ups for ${windowHours} h` : ''} and 3 events stored`);
       const monitor = syntheticMonitor(session, store, router.id);
+      stopMonitor = monitor.stop;
 
       await page.goto(`${server.origin}/?bench=1#/routers/${encodeURIComponent(router.id)}/monitoring`);
       await page.getByTestId('latency-chart').nth(wans.length - 1).waitFor({ timeout: 60_000 });
@@ -311,6 +315,7 @@ export const uiBenchmark: Benchmark = {
         withinBudget: task.p95 !== null && task.p95 <= budgetMs,
       };
     } finally {
+      stopMonitor();
       await session.close();
     }
   },
