@@ -18,6 +18,7 @@ import { agentWanName, parseAgentConfig, renderAgentConfig } from './agent-confi
 import { agentRouterEvents, parseAgentLog } from './agent-events.ts';
 import { parseAgentStatus, toRouterStatus } from './agent-status.ts';
 import { describeChanges, lineDiff } from './policy-diff.ts';
+import { commitScript } from './commit-script.ts';
 import { routerTempTemplates, sweepStaleTempScript } from './router-temp-files.ts';
 
 export const agentPath = '/usr/local/sbin/switchyard-agent';
@@ -215,7 +216,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
         // config into a temp file (removed by a trap whatever happens), apply, then status.
         const nonce = randomBytes(8).toString('hex');
         const sentMs = now();
-        const result = await shell.run(asRoot(['sh', '-c', commitScript, 'sh', agentPath, agentSha256, String(revertInSec), plan.basedOn ?? '-', agentConfigPath, nonce]), {
+        const result = await shell.run(asRoot(['sh', '-c', commitScript, 'sh', agentPath, agentSha256, String(revertInSec), plan.basedOn ?? '-', agentConfigPath, nonce, sha256(config)]), {
           stdin: config,
           expectExit: 'any',
           timeoutMs: 30_000,
@@ -226,6 +227,9 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
           if (attempt > 0) throw new SwitchyardError('command-failed', 'The agent was installed but does not run on the router. Check `switchyard-agent status` there, or remove failover and enable it again.');
           await installAgent();
           continue;
+        }
+        if (out.marker === 'incomplete') {
+          throw new SwitchyardError('connection-lost', 'The new settings reached the router incomplete (the connection faltered during the upload). Nothing was changed on the router. Apply again.');
         }
         if (out.marker === 'conflict') {
           throw new SwitchyardError('conflict', `The failover settings on the router changed since this plan was made (edited by hand, or by another Switchyard). Nothing was applied. Review the new plan.\n${lineDiff(out.after, config, agentConfigPath)}`);
@@ -289,32 +293,6 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
 }
 
 const forceSettleMs = 2_000;
-
-/**
- * The commit in one round trip (a constant script; every value is a positional argument):
- * $1 agent path, $2 sha256 the installed agent must have, $3 revert seconds, $4 sha256 of the
- * config the plan was made from ("-": no check), $5 config path, $6 a nonce for the markers
- * (so text a login shell prints cannot pose as them). The new config arrives on stdin. Stale temp
- * files of earlier sessions that were cut off are removed on the way (router-temp-files.ts).
- */
-const commitScript = `n=$6
-${sweepStaleTempScript}
-sum=$(sha256sum "$1" 2>/dev/null); sum=\${sum%% *}
-if [ "$sum" != "$2" ] || ! "$1" status 0 2>/dev/null | grep -q '"running":true'; then echo "@@SY:$n:needs-install@@"; exit 0; fi
-if [ "$4" != - ]; then
-  cur=$(cat "$5" 2>/dev/null | sha256sum); cur=\${cur%% *}
-  if [ "$cur" != "$4" ]; then echo "@@SY:$n:conflict@@"; cat "$5" 2>/dev/null; exit 0; fi
-fi
-f=$(mktemp ${routerTempTemplates.config}) || exit 1
-trap 'rm -f "$f"' EXIT
-trap 'exit 129' HUP INT TERM PIPE
-cat > "$f" || exit 1
-"$1" apply "$f" --revert-in "$3"; rc=$?
-[ $rc -eq 0 ] || exit $rc
-echo "@@SY:$n:status@@"
-"$1" status 50
-exit 0
-`;
 
 /** $1 mktemp template of the upload, $2 the sha256 the agent must have; the agent on stdin. */
 const installScript = `f=$(mktemp "$1") || exit 1
