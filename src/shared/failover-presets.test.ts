@@ -20,9 +20,9 @@ describe('timing presets (issue 14 item 3)', () => {
     const plan = planPreset('linux', 'fast', wans('linux'));
     expect(plan.reachable).toBe(true);
     expect(plan.failover!.totalSec).toBeLessThanOrEqual(1);
-    expect(plan.failover!.totalSec).toBe(0.8);
+    expect(plan.failover!.totalSec).toBe(0.7);
     const [primary, backup] = plan.uplinks;
-    expect(primary).toMatchObject({ name: 'eth1', role: 'primary', tracking: { intervalSec: 0.1, timeoutSec: 0.2, downCount: 4 } });
+    expect(primary).toMatchObject({ name: 'eth1', role: 'primary', tracking: { intervalSec: 0.1, timeoutSec: 0.2, downCount: 3 } });
     expect(backup).toMatchObject({ name: 'wwan0', role: 'backup', metered: true, tracking: { intervalSec: 2 } });
     // 10 echoes a second to each of two targets: 168 B × 10 × 2 × 30 days.
     expect(primary!.probeBytesPerMonth).toBe(168 * 10 * 2 * 30 * 86_400);
