@@ -9,6 +9,8 @@ import { ConfirmButton } from '../confirm-button.tsx';
 import { ApplyPanel, ErrorWithNextStep } from './apply-panel.tsx';
 import { FailoverEvents } from './failover-events.tsx';
 import { PolicyOptions } from './policy-options.tsx';
+import { TargetQualification } from './target-qualification.tsx';
+import { TimingPresets } from './timing-presets.tsx';
 import { UplinkList } from './uplink-list.tsx';
 import { UplinkSummary } from './uplink-summary.tsx';
 import { uplinkLabel } from './uplink-label.ts';
@@ -119,6 +121,8 @@ function FailoverEditor({ routerId, state, snapshot }: { routerId: string; state
         </Text>
       </Group>
       <UplinkList routerId={routerId} state={state} locked={locked} />
+      <TimingPresets routerId={routerId} platform={snapshot.platform} draft={draft} locked={locked} />
+      <TargetQualification routerId={routerId} platform={snapshot.platform} draft={draft} locked={locked} />
       {state.status && <FailoverEvents events={state.status.events} />}
     </Stack>
   );
