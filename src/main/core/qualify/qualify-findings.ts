@@ -27,12 +27,14 @@ export function qualifyFindings(policy: FailoverPolicy, probes: readonly TargetP
     const p = probes.find((x) => x.wan === wan && !used.has(x.target) && answersWell(x) && !avoid(x));
     return p ? p.target : null;
   };
-  const fixFor = (wan: Wan, target: string, avoid?: (p: TargetProbe) => boolean): TargetFix | null => {
+  /** A spare that answers instead of `target`; else, when `orRemove`, dropping it (if others answer). */
+  const fixFor = (wan: Wan, target: string, avoid?: (p: TargetProbe) => boolean, orRemove = true): TargetFix | null => {
     const to = spare(wan.name, avoid);
     if (to) {
       used.add(to);
       return { kind: 'replace-target', wan: wan.name, from: target, to };
     }
+    if (!orRemove) return null;
     const others = wan.tracking.targets.filter((t) => t !== target && probe(wan.name, t) && answersWell(probe(wan.name, t)!));
     return others.length > 0 ? { kind: 'remove-target', wan: wan.name, target } : null;
   };
@@ -107,7 +109,7 @@ export function qualifyFindings(policy: FailoverPolicy, probes: readonly TargetP
           wan: w.name,
           target: t,
           text: `${t} answers through ${w.name} in ${Math.round(p.rttMs.avg)} ms on average (up to ${Math.round(p.rttMs.max)} ms), more than half of the ${w.tracking.timeoutSec} s timeout: a slow moment will count as loss. Use a nearer target or a longer timeout.`,
-          fix: fixFor(w, t, (x) => (x.rttMs?.avg ?? Infinity) > (w.tracking.timeoutSec * 1000) / 4),
+          fix: fixFor(w, t, (x) => (x.rttMs?.avg ?? Infinity) > (w.tracking.timeoutSec * 1000) / 4, false),
         });
       }
     }
@@ -132,7 +134,8 @@ export function qualifyFindings(policy: FailoverPolicy, probes: readonly TargetP
         wan: w.name,
         target: null,
         text: `All of ${w.name}'s targets (${targets.join(', ')}) are in ${net}: most likely one network behind one upstream. If it fails, ${w.name} looks down while it works. Use targets run by different providers.`,
-        fix: fixFor(w, targets.at(-1)!, (x) => net24(x.target) === net24(targets[0]!)),
+        // Removing a target would not put the rest on another network: only a replacement fixes it.
+        fix: fixFor(w, targets.at(-1)!, (x) => net24(x.target) === net24(targets[0]!), false),
       });
       continue;
     }
@@ -147,7 +150,7 @@ export function qualifyFindings(policy: FailoverPolicy, probes: readonly TargetP
         wan: w.name,
         target: null,
         text: `Every target of ${w.name} is reached through ${common}: if that router fails, all of them go silent together and ${w.name} looks down. Add a target reached another way.`,
-        fix: fixFor(w, targets.at(-1)!, (x) => x.hops.includes(common)),
+        fix: fixFor(w, targets.at(-1)!, (x) => x.hops.includes(common), false),
       });
     }
   }
