@@ -36,7 +36,10 @@ export const useTroubleshootStore = create<TroubleshootState>()((set, get) => {
         const fresh = await api.call('troubleshoot.run', { routerId, ...(options.uplink && { uplink: options.uplink }), ...(options.target && { target: options.target }) });
         // One uplink re-checked replaces only its own card.
         const previous = get().routers[routerId]?.report;
-        const report = options.uplink && previous ? { ...fresh, uplinks: previous.uplinks.map((u) => fresh.uplinks.find((f) => f.name === u.name) ?? u) } : fresh;
+        const report =
+          options.uplink && previous
+            ? { ...fresh, target: previous.target === fresh.target ? fresh.target : null, uplinks: previous.uplinks.map((u) => fresh.uplinks.find((f) => f.name === u.name) ?? u) }
+            : fresh;
         patch(routerId, { running: false, report });
       } catch (error) {
         patch(routerId, { running: false, error: toApiError(error) });

@@ -85,6 +85,14 @@ describe('troubleshooting one uplink', () => {
     expect(c.http!.status).toBe('skip');
   });
 
+  it('an uplink whose checks pass but DNS could not be asked through it says so instead of "works" for everything', () => {
+    const facts = fixture('lab-wlan0-facts-no-agent.txt');
+    const probes = { ...fixture('lab-eth1-probes-healthy.txt'), dns: [] };
+    const r = troubleshootUplink({ ...wlan0, gateway: '100.64.1.1' }, { ...facts, route: fixture('lab-eth1-facts-no-agent.txt').route! }, probes);
+    expect(byId(r.checks).dns!.status).toBe('skip');
+    expect(r).toMatchObject({ status: 'pass', verdict: 'wlan0 works as far as checked; not checked through it: DNS (see below).' });
+  });
+
   it('IPv6 on the backup only, with an engine that moves IPv4 only: both uplinks say IPv6 does not follow the failover', () => {
     const w = byId(troubleshootUplink(wlan0, fixture('lab-wlan0-facts-ipv6-default.txt'), null).checks).ipv6!;
     expect(w).toMatchObject({ status: 'warn', summary: expect.stringMatching(/^wlan0 has an IPv6 default route, but the Switchyard agent moves IPv4 only/) });

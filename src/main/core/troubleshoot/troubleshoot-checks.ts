@@ -67,6 +67,7 @@ export function planProbes(ctx: UplinkContext, facts: Sections): ProbePlan {
 }
 
 const statusRank = { pass: 0, skip: 1, warn: 2, fail: 3 } as const;
+const checkWords: Record<TroubleshootCheck['id'], string> = { link: 'the link', gateway: 'the gateway', target: 'a target', dns: 'DNS', http: 'HTTP', ipv6: 'IPv6' };
 
 /** Every check of one uplink from its facts and (when the link was usable) its probes. */
 export function troubleshootUplink(ctx: UplinkContext, facts: Sections, probes: Sections | null): UplinkTroubleshoot {
@@ -92,7 +93,8 @@ export function troubleshootUplink(ctx: UplinkContext, facts: Sections, probes: 
   const worst = checks.reduce((a, c) => (statusRank[c.status] > statusRank[a.status] ? c : a), checks[0]!);
   const firstBad = checks.find((c) => c.status === 'fail') ?? checks.find((c) => c.status === 'warn');
   // The headline names the first thing to fix; what to do stays with its check (no repetition).
-  const verdict = firstBad ? firstBad.summary : `${ctx.device} works: link, gateway, a target, DNS and HTTP answer through it.`;
+  const skipped = checks.filter((c) => c.status === 'skip').map((c) => checkWords[c.id]);
+  const verdict = firstBad ? firstBad.summary : skipped.length ? `${ctx.device} works as far as checked; not checked through it: ${skipped.join(', ')} (see below).` : `${ctx.device} works: link, gateway, a target, DNS and HTTP answer through it.`;
   return { name: ctx.name, device: ctx.device, status: worst.status === 'skip' ? 'pass' : worst.status, verdict, checks };
 }
 
