@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../src/main/core/app-core.ts';
 import { outageAfter, probeRecords } from '../../src/main/core/drill/drill-measure.ts';
-import { drillCommands, drillTable, keyValues } from '../../src/main/core/drill/drill-router-commands.ts';
+import { agentEventLog, drillCommands, drillTable, keyValues } from '../../src/main/core/drill/drill-router-commands.ts';
 import type { DrillProgress, DrillReport } from '../../src/shared/api/drill-schemas.ts';
 import { defaultTracking } from '../../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
@@ -131,6 +131,21 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
     expect(await call('failover.status', { routerId })).toMatchObject({ wans: [{ wan: 'eth1', active: true }, { wan: 'wlan0', active: false }] });
     const events = await call<{ events: Array<{ kind: string; message: string }> }>('history.events', { routerId, fromMs: 0, toMs: Date.now() + 1000 });
     expect(events.events.filter((e) => e.kind === 'drill').map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/drill started/), expect.stringMatching(/drill finished: Card payments stay up/)]));
+  }, 300_000);
+
+  it("three trials in a row each fail back: the drill's own failures are not flaps for the dampening (on by default)", async () => {
+    expect(policy().dampening).toBeUndefined();
+    const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, trials: 3, holdSec: 2, probeTarget: lab.info().probeTargets.icmp[1]! });
+    const done = await waitFor('the three trials', () => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 280_000);
+    expect(done, done.message).toMatchObject({ phase: 'done' });
+    const report = await call<DrillReport>('drill.get', { id: done.reportId });
+    expect(report.trials.map((t) => [t.failedWan, t.backToPrimarySec !== null && t.backToPrimarySec < 10])).toEqual([
+      ['eth1', true],
+      ['eth1', true],
+      ['eth1', true],
+    ]);
+    expect((await router('/usr/local/sbin/switchyard-agent', 'status', '0')).stdout).not.toMatch(/"dampenedUntilMs":[1-9]/);
+    expect((await router('cat', agentEventLog)).stdout).not.toMatch(/^\d+ dampen /m);
   }, 300_000);
 
   it('exports the report as JSON, CSV and HTML', async () => {

@@ -11,6 +11,7 @@
 import { shellCommand, type ShellCommand } from '../transport/ssh/shell-quote.ts';
 
 export const drillTable = 'switchyard_drill';
+/** The agent reads `<this>/<id>/active` too: failures during a drill are not counted as flaps. */
 export const drillRunDir = '/run/switchyard-drill';
 export const agentEventLog = '/var/lib/switchyard/events.log';
 /** Same rule as the agent's device names: nothing nft or sh could read as syntax. */
