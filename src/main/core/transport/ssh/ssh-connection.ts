@@ -404,11 +404,14 @@ const refusedBeforeStart = /^Unable to (?:exec|request a pseudo-terminal)$/;
 /** A refusal of that kind is tried this many times in all, within the command's deadline. */
 const maxRefusedAttempts = 12;
 /**
- * Session channels Switchyard keeps open at once on a dropbear server. With 8, a real dropbear
- * 2022.83 sometimes ended the whole session (`Failed assertion (common-channel.c:705):
- * !channel->sent_close`); with 4 it did not in 600 runs (ssh-dropbear.test.ts).
+ * Session channels Switchyard keeps open at once on a dropbear server, and of those, commands
+ * (run) at once. A real dropbear 2022.83 ends the whole session (`Failed assertion
+ * (common-channel.c:705): !channel->sent_close`) when commands turn over concurrently on a busy
+ * machine (with 4, and with 2); one command at a time beside the probe streams did not, and no
+ * channel was refused then either (ssh-dropbear.test.ts).
  */
 export const dropbearMaxChannels = 4;
+export const dropbearMaxRuns = 1;
 
 /** dropbear: the SSH server of OpenWrt, RutOS and GL.iNet. */
 export const isDropbear = (software: string | undefined): boolean => /dropbear/i.test(software ?? '');
@@ -478,6 +481,8 @@ export class SshConnection {
   readonly #target: SshTarget;
   readonly #log: SshLog;
   readonly #slots: Slots;
+  /** Commands at once, apart from streams (lowered for dropbear). */
+  readonly #runSlots: Slots;
   readonly #listeners = new Set<(e: SshStateChange) => void>();
   readonly #ops = new Set<Operation>();
   #state: SshConnectionState = 'connecting';
@@ -491,6 +496,7 @@ export class SshConnection {
     this.#target = { host: o.host, port: o.port ?? DEFAULTS.port };
     this.#log = redactor(allSecrets(o), o.log);
     this.#slots = new Slots(o.maxChannels ?? DEFAULTS.maxChannels);
+    this.#runSlots = new Slots(o.maxChannels ?? DEFAULTS.maxChannels);
   }
 
   /** Connects once; a first failure is thrown as is (no retries: the user is waiting to see it). */
@@ -535,7 +541,10 @@ export class SshConnection {
 
   #adopt(link: Link): void {
     this.#link = link;
-    if (isDropbear(serverSoftware(link.client))) this.#slots.limit(dropbearMaxChannels);
+    if (isDropbear(serverSoftware(link.client))) {
+      this.#slots.limit(dropbearMaxChannels);
+      this.#runSlots.limit(dropbearMaxRuns);
+    }
     const onDrop = (): void => {
       if (this.#link !== link) return;
       this.#link = undefined;
@@ -670,7 +679,17 @@ export class SshConnection {
 
       void (async () => {
         const link = await this.#linkBy(deadlineMs, what, timeoutMs);
-        const rel = await this.#slots.acquire(deadlineMs, () => new TimeoutError(what, timeoutMs, 'All channels to the router stayed busy.'));
+        const busy = (): TimeoutError => new TimeoutError(what, timeoutMs, 'All channels to the router stayed busy.');
+        const runRel = await this.#runSlots.acquire(deadlineMs, busy);
+        if (settled) return runRel();
+        const chanRel = await this.#slots.acquire(deadlineMs, busy).catch((e: unknown) => {
+          runRel();
+          throw e;
+        });
+        const rel = (): void => {
+          chanRel();
+          runRel();
+        };
         if (settled) return rel();
         release = rel;
         this.#log('debug', `run ${command.program}`);
