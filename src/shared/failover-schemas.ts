@@ -98,3 +98,18 @@ export const targetSuggestionSchema = z.object({
   message: z.string(),
 });
 export type TargetSuggestion = z.infer<typeof targetSuggestionSchema>;
+
+/** What Remove would change on the router, shown (and agreed to) before it runs. */
+export const removePlanSchema = z.object({
+  /** One line per change, in the user's words. */
+  changes: z.array(z.string()).readonly(),
+  /** The router's own files, line by line ('' when the platform cannot show them). */
+  nativeDiff: z.string(),
+  /** Options Switchyard manages that someone changed on the router since Switchyard wrote them: kept unless the user asks to put back the original. */
+  adminEdits: z
+    .array(z.object({ package: z.string(), section: z.string(), option: z.string(), original: z.string().nullable(), switchyard: z.string().nullable(), now: z.string().nullable() }))
+    .readonly(),
+  /** Fingerprint of this plan: Remove refuses when the router would now change something else. */
+  basedOn: z.string(),
+});
+export type RemovePlan = Readonly<z.infer<typeof removePlanSchema>>;

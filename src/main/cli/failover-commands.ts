@@ -116,15 +116,37 @@ export const failoverCommands: readonly CliCommand[] = [
   },
   {
     path: ['failover', 'remove'],
-    usage: 'switchyard failover remove ROUTER [--json]',
-    summary: "Remove Switchyard's failover from the router and restore it as it was before.",
-    run: async (ctx) => ctx.call('failover.remove', { routerId: await routerArg(ctx) }),
-    format: () => 'Removed: the router is back as it was before failover was enabled.',
+    usage: 'switchyard failover remove ROUTER [--yes] [--restore-admin-edits] [--json]',
+    summary: "Show what removing Switchyard's failover changes on the router; with --yes, remove it and put back what Switchyard changed.",
+    options: { yes: { type: 'boolean' }, 'restore-admin-edits': { type: 'boolean' } },
+    run: async (ctx) => {
+      const routerId = await routerArg(ctx);
+      const plan = await ctx.call('failover.planRemove', { routerId });
+      const restoreAdminEdits = Boolean(ctx.options['restore-admin-edits']);
+      if (!ctx.options.yes) return { removed: false, plan, router: ctx.positionals[0] ?? routerId, restoreAdminEdits };
+      // The plan just shown is the one agreed to: the core refuses if the router changed since.
+      const r = await ctx.call('failover.remove', { routerId, basedOn: plan.basedOn, ...(restoreAdminEdits && { restoreAdminEdits }) });
+      return { removed: r.removed, plan, router: ctx.positionals[0] ?? routerId, restoreAdminEdits };
+    },
+    format: formatRemove,
   },
 ];
 
 function simple(verb: 'confirm' | 'rollback', summary: string, run: (ctx: CliContext, routerId: string) => Promise<Status>): CliCommand {
   return { path: ['failover', verb], usage: `switchyard failover ${verb} ROUTER [--json]`, summary, run: async (ctx) => run(ctx, await routerArg(ctx)), format: formatStatus };
+}
+
+function formatRemove(r: { removed: boolean; plan: ResponseOf<'failover.planRemove'>; router: string; restoreAdminEdits: boolean }): string {
+  const { plan } = r;
+  const lines = plan.changes.length ? ['Remove changes on the router:', ...plan.changes.map((c) => `  - ${c}`)] : ['Remove changes nothing on the router.'];
+  if (plan.nativeDiff) lines.push('', plan.nativeDiff.trimEnd(), '');
+  if (plan.adminEdits.length) {
+    lines.push(r.restoreAdminEdits ? 'Changed on the router since Switchyard wrote them, and put back to the original (--restore-admin-edits):' : 'Changed on the router since Switchyard wrote them, and kept as they are now (--restore-admin-edits puts back the original):');
+    for (const e of plan.adminEdits) lines.push(`  ${e.package}.${e.section}.${e.option}: now ${e.now ?? 'unset'} (Switchyard wrote ${e.switchyard ?? 'unset'}; before Switchyard ${e.original ?? 'unset'})`);
+  }
+  if (r.removed) lines.push('Removed: what Switchyard changed is back as it was before failover was enabled.');
+  else lines.push(`Nothing was removed. To remove it as shown, run: switchyard failover remove ${quoteArg(r.router)} --yes${r.restoreAdminEdits ? ' --restore-admin-edits' : ''}`);
+  return lines.join('\n');
 }
 
 function formatStatus(s: Status): string {

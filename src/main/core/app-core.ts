@@ -187,10 +187,11 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'failover.force': async ({ routerId, wan }) => failover.force(routerId, wan),
     'failover.status': async ({ routerId }) => failover.status(routerId),
     'failover.suggestTargets': async ({ routerId, wans }) => suggestTargets(await connections.connection(routerId), wans, trackTargets),
-    'failover.remove': async ({ routerId }) => {
+    'failover.planRemove': async ({ routerId }) => failover.planRemove(routerId),
+    'failover.remove': async ({ routerId, basedOn, restoreAdminEdits }) => {
       // Removing the agent deletes its log: keep the router's record in history first.
       await monitor.backfill(routerId);
-      return { removed: await failover.remove(routerId) };
+      return { removed: await failover.remove(routerId, { ...(basedOn !== undefined && { basedOn }), ...(restoreAdminEdits !== undefined && { restoreAdminEdits }) }) };
     },
     'monitor.start': async ({ routerId }) => monitor.start(routerId),
     'monitor.stop': async ({ routerId }) => ({ stopped: await monitor.stop(routerId) }),

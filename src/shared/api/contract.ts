@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { apiErrorSchema } from '../errors.ts';
 import { failoverPolicySchema, idSchema, linkEventSchema, platformIdSchema } from '../model.ts';
 import { detectionResultSchema } from '../detect-schemas.ts';
-import { applyPlanSchema, driverCapabilitiesSchema, routerStatusSchema, targetSuggestionSchema, wanCandidateSchema } from '../failover-schemas.ts';
+import { applyPlanSchema, driverCapabilitiesSchema, removePlanSchema, routerStatusSchema, targetSuggestionSchema, wanCandidateSchema } from '../failover-schemas.ts';
 import { drillEvents, drillMethods } from './drill-schemas.ts';
 import { inventoryFileSchema } from './inventory-schemas.ts';
 import { monitorEvents, monitorMethods } from './monitor-schemas.ts';
@@ -138,8 +138,21 @@ export const contract = {
       .strict(),
     response: z.object({ tried: z.array(z.string()), wans: z.array(targetSuggestionSchema) }),
   },
-  'failover.remove': {
+  /** What Remove would change, to show before asking. */
+  'failover.planRemove': {
     request: z.object({ routerId: idSchema }).strict(),
+    response: removePlanSchema,
+  },
+  'failover.remove': {
+    request: z
+      .object({
+        routerId: idSchema,
+        /** The `basedOn` of the plan the user agreed to: refused when the router would now change something else. */
+        basedOn: z.string().min(1).max(128).optional(),
+        /** Also put back the original of options someone changed on the router since Switchyard wrote them. */
+        restoreAdminEdits: z.boolean().optional(),
+      })
+      .strict(),
     response: z.object({ removed: z.boolean() }),
   },
   ...monitorMethods,

@@ -22,6 +22,7 @@ export const methodNames = [
   'failover.rollback',
   'failover.force',
   'failover.status',
+  'failover.planRemove',
   'failover.remove',
   'failover.suggestTargets',
   'monitor.start',

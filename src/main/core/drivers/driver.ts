@@ -1,7 +1,7 @@
 // The one contract every router platform implements, after napalm's lifecycle: read what the
 // router has, plan a desired policy into a diff, commit it with a revert timer that runs on
 // the router, then confirm or roll back. The failover itself always runs on the router.
-import type { ApplyPlan, DriverCapabilities, RouterStatus, WanCandidate } from '../../../shared/failover-schemas.ts';
+import type { ApplyPlan, DriverCapabilities, RemovePlan, RouterStatus, WanCandidate } from '../../../shared/failover-schemas.ts';
 import type { FailoverPolicy, PlatformId } from '../../../shared/model.ts';
 
 export type { ApplyPlan, DriverCapabilities, PlanChange, RouterStatus, WanCandidate, WanStatus } from '../../../shared/failover-schemas.ts';
@@ -38,6 +38,9 @@ export interface RouterEvent {
   readonly message: string;
 }
 
+/** A remove plan as a driver computes it; the service adds its fingerprint. */
+export type RemovePreview = Omit<RemovePlan, 'basedOn'>;
+
 export interface CommitResult {
   readonly revertAtMs: number | null;
   /** The router's status read in the same round trip as the commit, when the driver has it. */
@@ -57,8 +60,16 @@ export interface RouterDriver {
   confirm(): Promise<RouterStatus | void>;
   rollback(): Promise<RouterStatus | void>;
   forceFailover(wan: string | 'auto'): Promise<void>;
-  /** Restore the router exactly as it was before Switchyard enabled failover. */
-  remove(): Promise<void>;
+  /**
+   * What remove() would change now, for the user to see before agreeing. Absent where the
+   * platform cannot show it yet (the service then says so in words).
+   */
+  planRemove?(): Promise<RemovePreview>;
+  /**
+   * Take out what Switchyard changed. Options someone changed on the router since Switchyard wrote
+   * them stay as they are unless `restoreAdminEdits`.
+   */
+  remove(opts?: { readonly restoreAdminEdits?: boolean }): Promise<void>;
   /**
    * The engine's own event log since `sinceMs` (laptop clock), oldest first. Absent on platforms
    * whose driver cannot read it yet; [] when the engine is not installed or logged nothing since.

@@ -1,7 +1,8 @@
 // Failover on one router, whatever its platform: picks the router's driver from its detected
 // platform and runs the safe-apply sequence — plan, commit with a revert timer on the router,
 // verify, and leave confirm or rollback to the user.
-import type { ApplyPlan, RouterStatus } from '../../../shared/failover-schemas.ts';
+import { createHash } from 'node:crypto';
+import type { ApplyPlan, RemovePlan, RouterStatus } from '../../../shared/failover-schemas.ts';
 import { SwitchyardError } from '../../../shared/errors.ts';
 import type { FailoverPolicy, LinkEvent, PlatformId } from '../../../shared/model.ts';
 import type { RouterDriver } from '../drivers/driver.ts';
@@ -132,9 +133,24 @@ export class FailoverService {
     return this.#notePending(routerId, await (await this.driver(routerId)).readStatus());
   }
 
-  async remove(routerId: string): Promise<boolean> {
+  /** What Remove would change on the router now, with a fingerprint to agree to. */
+  async planRemove(routerId: string): Promise<RemovePlan> {
+    return removePlanOf(await this.driver(routerId));
+  }
+
+  /**
+   * Takes Switchyard's failover off the router. With `basedOn` (the plan the user agreed to), the
+   * plan is made again first and nothing happens when the router would now change something else.
+   */
+  async remove(routerId: string, opts: { readonly basedOn?: string; readonly restoreAdminEdits?: boolean } = {}): Promise<boolean> {
     const driver = await this.driver(routerId);
-    await driver.remove();
+    if (opts.basedOn !== undefined) {
+      const now = await removePlanOf(driver);
+      if (now.basedOn !== opts.basedOn) {
+        throw new SwitchyardError('conflict', 'The router changed since you looked at what Remove would do, so nothing was removed. Look at the plan again and confirm it.', { plan: now });
+      }
+    }
+    await driver.remove(opts.restoreAdminEdits ? { restoreAdminEdits: true } : undefined);
     this.#event(routerId, 'remove', 'Removed Switchyard failover; the router is back as it was.');
     return true;
   }
@@ -158,6 +174,23 @@ export class FailoverService {
   #event(routerId: string, kind: 'apply' | 'confirm' | 'rollback' | 'manual-failover' | 'remove', message: string, wan?: string): void {
     this.#record({ id: crypto.randomUUID(), routerId, atMs: Date.now(), kind, message, ...(wan && { wan }) });
   }
+}
+
+/**
+ * Where a driver cannot preview Remove, the plan says in words what it does, and that no
+ * line-by-line view exists for the platform yet.
+ */
+const removeInWords: Partial<Record<PlatformId, string>> = {
+  linux: "Stop and delete Switchyard's agent (/usr/local/sbin/switchyard-agent, /etc/switchyard, /var/lib/switchyard) and put the routes back from the snapshot the agent took at install.",
+  'glinet-kmwan': "Put /etc/config/kmwan, network and glmodem back as Switchyard recorded them before its first change, and delete its hook in /etc/hotplug.d/kmwan.",
+};
+
+async function removePlanOf(driver: RouterDriver): Promise<RemovePlan> {
+  const preview = driver.planRemove
+    ? await driver.planRemove()
+    : { changes: [removeInWords[driver.platform] ?? "Take Switchyard's failover off the router and put back what it changed.", 'A line-by-line view of these changes is not available for this platform yet.'], nativeDiff: '', adminEdits: [] };
+  const basedOn = createHash('sha256').update(JSON.stringify([driver.platform, preview.changes, preview.nativeDiff, preview.adminEdits])).digest('hex').slice(0, 32);
+  return { changes: [...preview.changes], nativeDiff: preview.nativeDiff, adminEdits: preview.adminEdits.map((e) => ({ ...e })), basedOn };
 }
 
 /** HH:MM:SS on this computer's clock, the one the user reads. */

@@ -2,6 +2,12 @@
 // hand-edited /etc/config/mwan3 goes through plan → apply → remove, and every byte outside
 // Switchyard's sy_* sections and the options it manages stays as the admin left it.
 import { describe, expect, it } from 'vitest';
+import type { SwitchyardError } from '../../../../shared/errors.ts';
+import type { RemovePlan } from '../../../../shared/failover-schemas.ts';
+import type { ConnectionService } from '../../services/connection-service.ts';
+import { FailoverService } from '../../services/failover-service.ts';
+import type { RoutersService } from '../../services/routers-service.ts';
+import type { RouterDriver } from '../driver.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
 import { appliedCopy, readPendingCommand, routerPaths } from './mwan3-apply-script.ts';
 import { createOpenwrtMwan3Driver, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
@@ -170,5 +176,58 @@ describe('status on the real 2.8.16 router', () => {
     const wanb = status.wans.find((w) => w.wan === 'wanb')!;
     expect(wanb.state).toBe('online');
     expect(wanb.targets).toEqual([{ target: '203.0.113.10', up: true }, { target: '203.0.113.11', up: true }]);
+  });
+});
+
+describe('remove shows its plan first and does only what was agreed (issue 16: remove preview)', () => {
+  /** The failover service over one mwan3 router whose files are `states[i]` at the i-th look. */
+  function serviceOver(states: Parameters<typeof router>[0][]): { failover: FailoverService; shells: ReturnType<typeof createStagingShell>[] } {
+    const shells: ReturnType<typeof createStagingShell>[] = [];
+    const routers = { record: () => ({ name: 'shop', platform: 'openwrt-mwan3', facts }) } as unknown as RoutersService;
+    const connections = { connection: async () => ({}) } as unknown as ConnectionService;
+    const factory = async (): Promise<RouterDriver> => {
+      const shell = createStagingShell(router(states[Math.min(shells.length, states.length - 1)]!), [removeOk]);
+      shells.push(shell);
+      return createOpenwrtMwan3Driver(shell, { facts });
+    };
+    return { failover: new FailoverService({ routers, connections, drivers: { 'openwrt-mwan3': factory }, record: () => {} }), shells };
+  }
+
+  it('the plan is the router’s own diff and the words for it; removing with that plan gives back the admin’s file', async () => {
+    const applied = await apply({ mwan3: before, network });
+    const state = { mwan3: applied.mwan3, network, orig: { mwan3: before, network }, applied: { mwan3: applied.mwan3 } };
+    const { failover, shells } = serviceOver([state]);
+    const plan = await failover.planRemove('r1');
+    expect(plan.nativeDiff).toContain("-config rule 'sy_default'");
+    expect(plan.nativeDiff).toContain("-\toption interval '1'\n+\toption interval '5'");
+    expect(plan.changes).toContain("mwan3.sy_policy: remove Switchyard's policy");
+    expect(plan.basedOn).toMatch(/^[0-9a-f]{32}$/);
+    // Looking changes nothing on the router.
+    expect(shells[0]!.scripts['<remove script>']).toBeUndefined();
+    expect(await failover.remove('r1', { basedOn: plan.basedOn })).toBe(true);
+    expect(shells.at(-1)!.staged.mwan3).toBe(before);
+  });
+
+  it('refuses, changing nothing, when the router would now change something other than the plan shown', async () => {
+    const applied = await apply({ mwan3: before, network });
+    const shown = { mwan3: applied.mwan3, network, orig: { mwan3: before, network }, applied: { mwan3: applied.mwan3 } };
+    // Between the look and the click, someone set wan's `up` to 4 on the router.
+    const later = { ...shown, mwan3: applied.mwan3.replace(/(config interface 'wan'\n(?:\t.*\n)*?\toption up )'3'/, "$1'4'") };
+    const { failover, shells } = serviceOver([shown, later]);
+    const plan = await failover.planRemove('r1');
+    const error = (await failover.remove('r1', { basedOn: plan.basedOn }).catch((e: unknown) => e)) as SwitchyardError;
+    expect(error.code).toBe('conflict');
+    expect(error.message).toMatch(/The router changed since you looked at what Remove would do, so nothing was removed/);
+    expect((error.details as { plan: RemovePlan }).plan.adminEdits).toEqual([{ package: 'mwan3', section: 'wan', option: 'up', original: "'8'", switchyard: "'3'", now: "'4'" }]);
+    expect(shells.every((s) => s.scripts['<remove script>'] === undefined && s.staged.mwan3 === undefined)).toBe(true);
+  });
+
+  it('puts back an option the admin changed only when asked', async () => {
+    const applied = await apply({ mwan3: before, network });
+    const edited = { mwan3: applied.mwan3.replace(/(config interface 'wan'\n(?:\t.*\n)*?\toption up )'3'/, "$1'4'"), network, orig: { mwan3: before, network }, applied: { mwan3: applied.mwan3 } };
+    const { failover, shells } = serviceOver([edited]);
+    const plan = await failover.planRemove('r1');
+    await failover.remove('r1', { basedOn: plan.basedOn, restoreAdminEdits: true });
+    expect(shells.at(-1)!.staged.mwan3).toBe(before);
   });
 });

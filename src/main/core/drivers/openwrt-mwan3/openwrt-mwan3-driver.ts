@@ -6,7 +6,7 @@ import type { Dampening, FailoverPolicy, TrackMethod } from '../../../../shared/
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { RunOptions, RunResult } from '../../transport/ssh/ssh-connection.ts';
-import type { ApplyPlan, CommitResult, DriverCapabilities, PlanChange, RouterDriver, RouterEvent, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
+import type { ApplyPlan, CommitResult, DriverCapabilities, PlanChange, RemovePreview, RouterDriver, RouterEvent, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
 import { appliedCopy, fileRemoveScript, installExit, md5sumLine, noOriginalExit, routerPaths, type ServiceAction } from './mwan3-apply-script.ts';
 import { readMwan3Config, validateMwan3Config, type Mwan3Interface } from './mwan3-config.ts';
 import {
@@ -104,14 +104,6 @@ function servicesFor(packages: readonly string[]): ServiceAction[] {
 
 const editFile = (name: string, text: string, ops: readonly UciBatchOp[]): { name: string; baseText: string; newText: string } => ({ name, baseText: text, newText: applyUciOpsToText(text, name, ops) });
 
-/** What Remove will change, shown before it runs. */
-export type RemovePreview = {
-  readonly changes: readonly string[];
-  /** The files' diff, line by line. */
-  readonly nativeDiff: string;
-  /** Options Switchyard manages that the admin changed since Switchyard wrote them: kept unless the user asks. */
-  readonly adminEdits: readonly AdminEdit[];
-};
 
 type RemoveComputation = {
   readonly hasOriginal: boolean;
