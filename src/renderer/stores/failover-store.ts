@@ -109,7 +109,8 @@ interface FailoverState {
   dismiss(routerId: string): void;
   force(routerId: string, wan: string): Promise<void>;
   clearForceError(routerId: string): void;
-  remove(routerId: string): Promise<void>;
+  /** `basedOn`: the remove plan the user agreed to (failover.planRemove). */
+  remove(routerId: string, opts?: { readonly basedOn?: string; readonly restoreAdminEdits?: boolean }): Promise<void>;
 }
 
 function sortedByPriority(policy: FailoverPolicy): FailoverPolicy {
@@ -444,9 +445,9 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       patch(routerId, { forceError: null });
     },
 
-    async remove(routerId) {
+    async remove(routerId, opts = {}) {
       // Thrown on failure: the confirmation dialog shows it where the user clicked.
-      await api.call('failover.remove', { routerId });
+      await api.call('failover.remove', { routerId, ...(opts.basedOn !== undefined && { basedOn: opts.basedOn }), ...(opts.restoreAdminEdits && { restoreAdminEdits: true }) });
       // Off at once, as the router is: the reload below only confirms it.
       patch(routerId, (state) => ({
         draft: null,

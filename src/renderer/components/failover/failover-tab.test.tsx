@@ -361,15 +361,27 @@ describe('modes and manual failover', () => {
     expect(calls.filter((c) => c.method === 'failover.force').map((c) => c.params.wan)).toEqual(['wwan', 'auto']);
   });
 
-  it('removes failover after a confirmation that says what is restored', async () => {
+  it('asks before removing with the plan (words, the router’s diff, the later edits it keeps), and removes exactly that plan', async () => {
     await openEditor();
+    handlers['failover.planRemove'] = () => ({
+      changes: ["mwan3.sy_policy: remove Switchyard's policy", "mwan3.wan.interval: '1' → '5'"],
+      nativeDiff: "--- /etc/config/mwan3\n+++ /etc/config/mwan3\n-\toption interval '1'\n+\toption interval '5'\n",
+      adminEdits: [{ package: 'mwan3', section: 'wan', option: 'up', original: "'8'", switchyard: "'3'", now: "'4'" }],
+      basedOn: 'plan-1',
+    });
     fireEvent.click(screen.getByText('Remove WAN failover'));
     const dialog = await screen.findByRole('dialog');
-    expect(dialog.textContent).toContain('restores the routes (Linux) or the mwan3 configuration (OpenWrt) exactly as they were before you enabled it');
+    await within(dialog).findByTestId('remove-changes');
+    expect(dialog.textContent).toContain("mwan3.sy_policy: remove Switchyard's policy");
+    expect(within(dialog).getByTestId('remove-native-diff').textContent).toContain("+\toption interval '5'");
+    expect(within(dialog).getByTestId('remove-admin-edits').textContent).toContain("mwan3.wan.up: now '4' (Switchyard wrote '3'; before Switchyard '8')");
+    expect(calls.some((c) => c.method === 'failover.remove')).toBe(false);
     handlers['failover.remove'] = () => ({ removed: true });
     handlers['failover.get'] = () => snapshot();
+    fireEvent.click(within(dialog).getByRole('checkbox'));
     await act(async () => fireEvent.click(within(dialog).getByText('Remove and restore')));
     expect(await screen.findByTestId('enable-failover')).toBeTruthy();
+    expect(calls.find((c) => c.method === 'failover.remove')?.params).toEqual({ routerId: expect.any(String), basedOn: 'plan-1', restoreAdminEdits: true });
   });
 });
 
@@ -415,8 +427,10 @@ describe('the screen never contradicts the router (issue 11 item 8) and a notice
 
   it('says Off as soon as Remove returns, before the router is read again', async () => {
     await openEditor();
+    handlers['failover.planRemove'] = () => ({ changes: ["mwan3.sy_policy: remove Switchyard's policy"], nativeDiff: '', adminEdits: [], basedOn: 'plan-1' });
     fireEvent.click(screen.getByText('Remove WAN failover'));
     const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByTestId('remove-changes');
     handlers['failover.remove'] = () => ({ removed: true });
     handlers['failover.get'] = never;
     handlers['failover.status'] = never;

@@ -1,22 +1,19 @@
 // The WAN Failover tab: loads what the router has, polls its live status every second while the
 // tab is open, and shows one of: loading, error, watch-only, off (Enable), or the editor.
 import { Alert, Badge, Button, Card, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { IconArrowBackUp, IconPlugConnectedX, IconTrash } from '@tabler/icons-react';
+import { IconArrowBackUp, IconPlugConnectedX } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import type { PlatformId } from '../../../shared/model.ts';
 import { useFailoverStore, useRouterFailover, type FailoverSnapshot, type RouterFailover } from '../../stores/failover-store.ts';
-import { ConfirmButton } from '../confirm-button.tsx';
 import { ApplyPanel, ErrorWithNextStep } from './apply-panel.tsx';
 import { FailoverEvents } from './failover-events.tsx';
 import { PolicyOptions } from './policy-options.tsx';
+import { RemoveFailoverButton } from './remove-failover.tsx';
 import { TargetQualification } from './target-qualification.tsx';
 import { TimingPresets } from './timing-presets.tsx';
 import { UplinkList } from './uplink-list.tsx';
 import { UplinkSummary } from './uplink-summary.tsx';
 import { uplinkLabel } from './uplink-label.ts';
-
-const removeMessage =
-  'Switchyard removes its failover from the router and restores the routes (Linux) or the mwan3 configuration (OpenWrt) exactly as they were before you enabled it.';
 
 export function FailoverTab({ routerId }: { routerId: string }) {
   const state = useRouterFailover(routerId);
@@ -52,7 +49,7 @@ export function FailoverTab({ routerId }: { routerId: string }) {
 }
 
 function Header({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
-  const { force, remove } = useFailoverStore.getState();
+  const { force } = useFailoverStore.getState();
   const status = state.status;
   // The router's own word first: during the confirm window it already runs the new policy.
   const on = status ? status.enabled : !!snapshot.policy;
@@ -83,7 +80,7 @@ function Header({ routerId, state, snapshot }: { routerId: string; state: Router
             </Button>
           )}
           {on && !busyApplying && (
-            <ConfirmButton label="Remove WAN failover" icon={<IconTrash size={16} />} title="Remove WAN failover?" message={removeMessage} confirmLabel="Remove and restore" onConfirm={() => remove(routerId)} />
+            <RemoveFailoverButton routerId={routerId} />
           )}
         </Group>
       </Group>
