@@ -22,13 +22,13 @@ export interface BrowserSession {
   close(): Promise<void>;
 }
 
-export async function openBrowserSession(options: { dataDir?: string; viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+export async function openBrowserSession(options: { dataDir?: string; viewport?: { width: number; height: number }; trackTargets?: readonly string[] } = {}): Promise<BrowserSession> {
   const rendererDir = resolve(import.meta.dirname, '../../out/renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('The renderer is not built: run `npm run build:renderer` first (npm run test:e2e does).');
   if (!existsSync(chromiumPath)) throw new Error(`No Chromium at ${chromiumPath}: apt-get install chromium (npm run setup does).`);
 
   const tempDir = mkdtempSync(join(tmpdir(), 'sy-e2e-'));
-  const core = await createCore({ dataDir: options.dataDir ?? join(tempDir, 'data'), transport: 'websocket' });
+  const core = await createCore({ dataDir: options.dataDir ?? join(tempDir, 'data'), transport: 'websocket', ...(options.trackTargets && { trackTargets: options.trackTargets }) });
   const server = await startServeServer({ core, rendererDir });
   const browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
   const context = await browser.newContext({ userAgent: undefined, ...(options.viewport && { viewport: options.viewport }) });

@@ -40,7 +40,8 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
 
   beforeAll(async () => {
     mkdirSync(shotsDir, { recursive: true });
-    session = await openBrowserSession({ viewport: { width: 1366, height: 768 } });
+    // The lab's targets reach the app as configuration, as `npm run demo` passes them.
+    session = await openBrowserSession({ viewport: { width: 1366, height: 768 }, trackTargets: lab.info().probeTargets.icmp });
     await session.page.context().grantPermissions(['notifications'], { origin: new URL(session.server.url).origin });
   });
   afterAll(async () => {
@@ -96,15 +97,18 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     expect(await order()).toEqual(['eth1', 'wlan0', 'usb0', 'wwan0']);
     for (const wan of info.routers[0]!.wans) expect(await card(wan.name).textContent()).toContain(`gateway ${wan.gateway}`);
     expect(await page.locator('[data-testid="wan-card"][data-wan="eth0"]').count()).toBe(0);
-    // Targets the lab can reach (the suggested public ones cannot be reached from the lab).
-    for (const [i, wan] of info.routers[0]!.wans.entries()) {
-      await card(wan.name).getByRole('button', { name: /^Settings of/ }).click();
-      const dialog = page.getByRole('dialog');
-      await dialog.getByLabel('Targets', { exact: true }).fill(info.probeTargets.icmp[i % info.probeTargets.icmp.length]!);
-      await page.keyboard.press('Escape');
-      await dialog.waitFor({ state: 'detached' });
-    }
-    expect(await page.getByText(/New connections go back to the primary once it passes its checks again/).count()).toBe(1);
+    // Suggested targets are asked of the router: the lab's own, since public ones cannot answer there.
+    await page.getByRole('button', { name: 'Fill in suggested targets' }).click();
+    const suggestions = page.getByTestId('target-suggestion');
+    await expect.poll(() => suggestions.count(), { timeout: 60_000 }).toBe(4);
+    expect(await page.locator('[data-testid="target-suggestion"][data-checked="through-uplink"]').textContent()).toMatch(/^eth1: 203\.0\.113\.\d+ answered through eth1\.$/);
+    expect(await page.locator('[data-testid="target-suggestion"][data-checked="through-other-uplink"]').count()).toBe(3);
+    expect(await page.getByTestId('apply-blocked').count()).toBe(0);
+    for (const text of await suggestions.allTextContents()) expect(info.probeTargets.icmp.some((t) => text.includes(t)), text).toBe(true);
+    await shot('suggested-targets');
+    expect(await page.getByTestId('return-to-primary-words').textContent()).toBe(
+      "New connections go back to the primary once it passes its checks; Forced Refresh Streams also moves the connections still running on the backup; 'Stay on the backup until I switch back' is its own option.",
+    );
     await card('wwan0').getByTestId('wan-drag-handle').focus();
     await page.keyboard.press('Space');
     await page.keyboard.press('ArrowUp');

@@ -101,8 +101,11 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
         <Stepper.Step label="Identity" description="Trust its host key" />
         <Stepper.Step label="Detection" description="Platform and uplinks" />
       </Stepper>
+      {step === 0 && opened && <RouterConnectionForm mode={{ kind: 'add', siteId, ...(values && { initial: values }), onSubmit: (input, typed) => void save(input, typed) }} busy={busy} error={error} onCancel={() => close()} />}
       {step === 0 && duplicate && (
-        <Alert color="yellow" title="This router may already be in Switchyard" mb="md" data-testid="duplicate-host">
+        // Under the form, next to the button that was pressed, and scrolled to: at 1366×768 the
+        // top of this long dialog is out of sight.
+        <Alert ref={(el) => el?.scrollIntoView({ block: 'nearest' })} color="yellow" title="This router may already be in Switchyard" mt="md" data-testid="duplicate-host">
           <Text size="sm">
             {duplicate.existing.name} at {sites.find((s) => s.id === duplicate.existing.siteId)?.name ?? 'another site'} already uses {duplicate.existing.host} port {duplicate.existing.port}. Two entries
             for one router show it twice and can change its failover from two places. Open the one you have, or add this one anyway (for example the same address seen through another
@@ -124,7 +127,6 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
           </Group>
         </Alert>
       )}
-      {step === 0 && opened && <RouterConnectionForm mode={{ kind: 'add', siteId, ...(values && { initial: values }), onSubmit: (input, typed) => void save(input, typed) }} busy={busy} error={error} onCancel={() => close()} />}
       {step === 1 && router && (
         <TrustHostKeyStep
           routerId={router.id}

@@ -18,8 +18,15 @@ interface Props {
   labels?: boolean;
 }
 
+/** A marker's few words: where the state or the traffic went when the event says, else its kind. */
+export function markerLabel(e: Pick<LinkEvent, 'kind' | 'wan' | 'to'>): string {
+  if ((e.kind === 'switch' || e.kind === 'active') && e.to) return `Traffic → ${e.to}`;
+  if ((e.kind === 'state' || e.kind === 'monitor') && e.to) return `${e.wan ? `${e.wan} ` : ''}${e.to}`;
+  return eventKindLabel(e.kind);
+}
+
 /** Pixels a label may take before the next one is left out. */
-const labelGapPx = 84;
+const labelGapPx = 96;
 
 export const EventMarkers = memo(function EventMarkers({ width, height, plot, fromMs, toMs, events, labels }: Props) {
   const span = toMs - fromMs || 1;
@@ -40,7 +47,7 @@ export const EventMarkers = memo(function EventMarkers({ width, height, plot, fr
             <line x1={x} x2={x} y1={plot.y} y2={plot.y + plot.height} stroke={eventKindCssColor(e.kind)} strokeWidth={1.5} strokeDasharray="4 3" />
             {labelled && (
               <text x={leftwards ? x - 3 : x + 3} y={plot.y + 10} fontSize={10} fill={eventKindCssColor(e.kind)} textAnchor={leftwards ? 'end' : 'start'} data-testid="event-marker-label">
-                {eventKindLabel(e.kind)}
+                {markerLabel(e)}
               </text>
             )}
           </g>

@@ -133,7 +133,7 @@ describe('the latency chart', () => {
     expect(markers[1]!.querySelector('title')!.textContent).toBe('forced onto wwan');
     // Dashed markers say what they are (issue 12 item 10); two 5 s apart here are 8 px apart, so
     // only the first is written and the second keeps its hover text.
-    expect(screen.getAllByTestId('event-marker-label').map((l) => l.textContent)).toEqual(['Link state']);
+    expect(screen.getAllByTestId('event-marker-label').map((l) => l.textContent)).toEqual(['wan offline']);
   });
 
   it('writes every marker that has room, and the throughput axis says its unit', () => {
@@ -141,14 +141,14 @@ describe('the latency chart', () => {
     const fromMs = toMs - 300_000;
     const rows = chartRows([point(toMs - 200_000), point(toMs - 4000)], 4000);
     const window = { fromMs, toMs, ticks: timeTicks(fromMs, toMs, 300_000) };
-    const events = [linkEvent(toMs - 200_000, { id: 'a', kind: 'offline' }), linkEvent(toMs - 100_000, { id: 'b', kind: 'switch', message: 'Traffic moved from eth1 to wlan0' })];
+    const events = [linkEvent(toMs - 200_000, { id: 'a', kind: 'offline' }), linkEvent(toMs - 100_000, { id: 'b', kind: 'switch', from: 'eth1', to: 'wlan0', message: 'Traffic moved from eth1 to wlan0' })];
     render(
       <MantineProvider theme={theme}>
         <LatencyChart wan="wan" rows={rows} events={events} window={window} width={600} />
         <ThroughputChart wan="wan" rows={rows} events={events} window={window} width={600} />
       </MantineProvider>,
     );
-    expect(screen.getAllByTestId('event-marker-label').map((l) => l.textContent)).toEqual(['Offline', 'Traffic moved']);
+    expect(screen.getAllByTestId('event-marker-label').map((l) => l.textContent)).toEqual(['Offline', 'Traffic → wlan0']);
     const throughput = screen.getByTestId('throughput-chart');
     expect(throughput.querySelector('[data-testid="axis-unit"]')!.textContent).toBe('bit/s');
   });
