@@ -54,7 +54,7 @@ describe('editing a site', () => {
     expect((dialog.getByLabelText('Notes') as HTMLTextAreaElement).value).toBe('Back door code 1234');
     fireEvent.change(dialog.getByLabelText('Name'), { target: { value: 'Corner Bakery' } });
     fireEvent.click(dialog.getByRole('button', { name: 'Save changes' }));
-    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull(), { timeout: 10_000 });
     expect(calls.filter((c) => c.method === 'sites.update')).toEqual([{ method: 'sites.update', params: { id: 's1', patch: { name: 'Corner Bakery' } } }]);
     expect(await screen.findByRole('heading', { name: 'Corner Bakery' })).toBeTruthy();
   });
