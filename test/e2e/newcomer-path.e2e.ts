@@ -52,7 +52,9 @@ describe.skipIf(lab.skipReason)('the newcomer path', () => {
     await page.keyboard.press('Space');
     await expect.poll(order).toEqual(['eth1', 'usb0', 'wlan0']);
 
-    // Mouse: drag wlan0 back above usb0.
+    // Mouse: drag wlan0 back above usb0 (both in view first: mouse coordinates are the viewport's).
+    await card('usb0').scrollIntoViewIfNeeded();
+    await card('wlan0').scrollIntoViewIfNeeded();
     const from = await card('wlan0').getByTestId('wan-drag-handle').boundingBox();
     const to = await card('usb0').getByTestId('wan-drag-handle').boundingBox();
     await page.mouse.move(from!.x + from!.width / 2, from!.y + from!.height / 2);
