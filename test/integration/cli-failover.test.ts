@@ -50,7 +50,11 @@ describe.skipIf(lab.skipReason)('switchyard failover … against the lab', { tim
     expect(switchyard('failover', 'status', 'shop').out).toMatch(/\* eth1\s+online/);
     expect(switchyard('failover', 'force', 'shop', 'wlan0').out).toMatch(/forced onto wlan0[\s\S]*\* wlan0/);
     expect(switchyard('failover', 'force', 'shop', 'auto').out).not.toMatch(/forced onto/);
-    expect(switchyard('failover', 'remove', router.id).out).toMatch(/back as it was/);
+    // Remove shows its plan and changes nothing until --yes.
+    const preview = switchyard('failover', 'remove', router.id).out;
+    expect(preview).toMatch(/Remove changes on the router:[\s\S]*Nothing was removed/);
+    expect(switchyard('failover', 'status', 'shop').out).toMatch(/\* eth1\s+online/);
+    expect(switchyard('failover', 'remove', router.id, '--yes').out).toMatch(/back as it was/);
     expect(switchyard('failover', 'status', 'shop').out).toMatch(/not enabled/);
 
     // Issue 11: no monitor ever ran, yet the history has what the router did, each kind as it was,
