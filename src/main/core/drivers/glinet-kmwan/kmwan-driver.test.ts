@@ -14,7 +14,7 @@ import { serializeUciExport } from '../openwrt-mwan3/uci/uci-serialize.ts';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
 import { forceDeadCommand, installHookCommand, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, type KmwanConfig } from './kmwan-config.ts';
-import { createKmwanDriver, detectKmwan, kmwanCommands, lowDataModeDetail } from './kmwan-driver.ts';
+import { createKmwanDriver, detectKmwan, kmwanCommands, lowDataModeDetail, lowDataModeOffDetail } from './kmwan-driver.ts';
 import { flint2, readGlinetFixture, synthetic } from './kmwan-fixtures.ts';
 import { planKmwanWrite, type KmwanPackages } from './kmwan-policy.ts';
 
@@ -168,6 +168,36 @@ describe('a real Flint 2 (4.9.1)', () => {
     const s = await d.readStatus();
     expect(s.wans.find((w) => w.wan === 'modem_1_1_2')).toMatchObject({ state: 'online', detail: expect.stringContaining(lowDataModeDetail) });
     expect(s.mode).toBe('balance');
+  });
+
+  it('shows Low Data Mode wherever GL has it on (any passive member, like the real LTE uplink behind lan5), and says so when a cellular one has it off', async () => {
+    const { d } = driverOn(flintRouter());
+    const s = await d.readStatus();
+    // The real capture's secondwan is passive: GL's Low Data Mode switch is on for it.
+    expect(s.wans.find((w) => w.wan === 'secondwan')!.detail).toContain(lowDataModeDetail);
+    expect(s.wans.find((w) => w.wan === 'wan')!.detail).not.toContain('Low Data Mode');
+    // A modem whose Low Data Mode was turned off (track mode force; derived from the real rows).
+    const status = realStatus.replace('secondwan       lan5', 'modem_1_1_2     wwan0').replace(/(modem_1_1_2 .*?)passive /, '$1force   ');
+    const kmwan = S('modem_uci-export-kmwan.txt').replace("option track_mode 'passive'", "option track_mode 'force'");
+    const off = driverOn(flintRouter({ [kmwanCommands.exportKmwan.text]: ok(kmwan), [kmwanCommands.procStatus.text]: ok(status) }));
+    expect((await off.d.readStatus()).wans.find((w) => w.wan === 'modem_1_1_2')!.detail).toContain(lowDataModeOffDetail);
+  });
+
+  it("shows a member with status tracking off from netifd's link state, as GL's get_status does (not as an interface that is down)", async () => {
+    // GL's set_interface with enable_check false writes check 0 and disabled 1 (member and twin); the kernel then lists no block for it (derived).
+    const untracked = S('flint2_uci-export-kmwan.txt').replace("option check '1'\n\toption disabled '0'", "option check '0'\n\toption disabled '1'");
+    expect(untracked).not.toBe(S('flint2_uci-export-kmwan.txt'));
+    const status = ok(withoutBlock(realStatus, 'wan'));
+    const up = driverOn(flintRouter({ [kmwanCommands.exportKmwan.text]: ok(untracked), [kmwanCommands.procStatus.text]: status }));
+    const s = await up.d.readStatus();
+    expect(s.wans.map((w) => [w.wan, w.state, w.active])).toEqual([['wan', 'online', true], ['secondwan', 'online', false]]);
+    expect(s.wans[0]!.detail).toMatch(/status tracking is off .*netifd has wan up/);
+    // The same with netifd reporting wan down (the real dump with up flipped: derived).
+    const dump = recorded(lab, 'a_both_online__ubus-call-network.interface-dump').stdout.replace(/("interface": "wan",\s*"up": )true/, '$1false');
+    const down = driverOn(flintRouter({ [kmwanCommands.exportKmwan.text]: ok(untracked), [kmwanCommands.procStatus.text]: status, [kmwanCommands.networkDump.text]: ok(dump) }));
+    const d2 = await down.d.readStatus();
+    expect(d2.wans.map((w) => [w.wan, w.state, w.active])).toEqual([['wan', 'offline', false], ['secondwan', 'online', true]]);
+    expect(d2.wans[0]!.detail).toMatch(/netifd has wan down/);
   });
 
   it('plans an order change as the router diff with GL\'s apply steps (no kmwan restart) and commits it with a revert timer', async () => {

@@ -11,7 +11,7 @@ import type { ApplyPlan, CommitResult, DriverCapabilities, RouterDriver, RouterE
 import { installExit, noOriginalExit, removeScript, routerPaths, type ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
 import { restoreMetricOps } from '../openwrt-mwan3/network-metric-fix.ts';
 import { baseTrailerLine, describeChanges, planBases, wanCandidatesFromDump, uplinkLookupFromDump } from '../openwrt-mwan3/openwrt-mwan3-driver.ts';
-import { parseNetworkInterfaceDump } from '../openwrt-mwan3/ubus-network-dump.ts';
+import { parseNetworkInterfaceDump, type NetifdInterface } from '../openwrt-mwan3/ubus-network-dump.ts';
 import { applyUciBatchOps, buildUciBatch, type UciBatchOp } from '../openwrt-mwan3/uci/uci-batch.ts';
 import { diffUciPackages, formatUciChange } from '../openwrt-mwan3/uci/uci-diff.ts';
 import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
@@ -22,7 +22,7 @@ import { assessKmwanConfig, netifdCandidates, uplinkMembers, type KmwanAssessmen
 import { kmwanKind, kmwanToPolicy, planKmwanWrite, restoreGlmodemMetricOps, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
 import { describeSensitivity, kmwanDetectionSec } from '../../../../shared/kmwan-sensitivity.ts';
 import { parseKmwanEvents } from './kmwan-events.ts';
-import { missingMemberReason, parseKmwanStatus, type KmwanMemberStatus } from './kmwan-status.ts';
+import { missingMemberReason, parseKmwanStatus, untrackedMemberState, type KmwanMemberStatus } from './kmwan-status.ts';
 
 export const kmwanCommands = {
   procStatus: shellCommand(['cat', '/proc/gl-kmwan/status']),
@@ -55,8 +55,21 @@ export function kmwanReadOnlyMessage(reasons: readonly string[]): string {
   );
 }
 
-/** Cellular members checked in passive mode: GL's Low Data Mode (inferred: the kernel probes them only when traffic stalls). */
-export const lowDataModeDetail = 'Low Data Mode: kmwan sends no probes of its own while traffic flows, to save mobile data; it checks the link only when replies stop.';
+/**
+ * GL's Low Data Mode, a switch per uplink in its tracking settings (docs4.x interface_guide/
+ * multi-wan.md: "track only when there is an interface network error", on by default for cellular
+ * only). No option of that name exists in kmwan: the RPC's set_interface has only track_mode
+ * (0 passive, 1 force, 2 strict), and the real Flint 2's LTE member is the passive one, so passive
+ * is read as Low Data Mode on (inferred, not confirmed on a device).
+ */
+export const lowDataModeDetail = 'Low Data Mode on (kmwan track mode passive): kmwan sends no probes of its own while traffic flows, to save mobile data; it checks the link only when replies stop';
+export const lowDataModeOffDetail = 'Low Data Mode off (kmwan track mode not passive): kmwan probes this cellular uplink every second, which uses mobile data; GL.iNet turns Low Data Mode on for cellular by default';
+
+/** The Low Data Mode words for a tracked member: shown when it is on, and for cellular also when it is off. */
+export function lowDataModeNote(trackMode: string, cellular: boolean): string | null {
+  if (trackMode === 'passive') return lowDataModeDetail;
+  return cellular ? lowDataModeOffDetail : null;
+}
 
 export type KmwanDriverOptions = {
   readonly assessment: KmwanAssessment;
@@ -107,8 +120,8 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
   const readStatusRows = async (): Promise<KmwanMemberStatus[]> => parseKmwanStatus((await shell.run(kmwanCommands.procStatus)).stdout);
   const rowFor = (rows: readonly KmwanMemberStatus[], member: string): KmwanMemberStatus | undefined => rows.find((r) => netifdCandidates(member).includes(r.name));
   /** Device, kind and gateway from netifd; the device from kmwan's own status when netifd has none. */
-  async function lookup(rows?: readonly KmwanMemberStatus[]): Promise<KmwanLookup> {
-    const find = uplinkLookupFromDump(await readDump());
+  async function lookup(rows?: readonly KmwanMemberStatus[], dump?: readonly NetifdInterface[]): Promise<KmwanLookup> {
+    const find = uplinkLookupFromDump(dump ?? (await readDump()));
     const kernel = rows ?? (await readStatusRows());
     return (member) => {
       for (const name of netifdCandidates(member)) {
@@ -171,12 +184,18 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       const rows = await readStatusRows();
       const config = assessment.config;
       const pending = readOnly ? null : await base.readPending();
-      const lk = await lookup(rows);
+      const dump = await readDump();
+      const lk = await lookup(rows, dump);
       const members = config ? uplinkMembers(config) : [];
       const wans: WanStatus[] = members.map((m) => {
-        const row = rowFor(rows, m.name);
         const cellular = kmwanKind(m.name, lk(m.name)?.kind) === 'cellular';
-        const detail = [row ? row.reason : missingMemberReason, ...(cellular && (row?.trackMode ?? m.trackMode) === 'passive' ? [lowDataModeDetail] : [])].join('. ');
+        // GL's get_status asks the kernel only for members whose tracking is on (disabled='0').
+        if (m.trackingOff) {
+          const link = untrackedMemberState(dump, netifdCandidates(m.name));
+          return { wan: m.name, state: link.state, active: false, detail: link.reason };
+        }
+        const row = rowFor(rows, m.name);
+        const detail = [row ? row.reason : missingMemberReason, lowDataModeNote(row?.trackMode ?? m.trackMode, cellular)].filter((x) => x !== null).join('. ');
         return { wan: m.name, state: row?.state ?? 'offline', active: false, ...(row ? { targets: row.targets.map((t) => ({ target: t.ip, up: row.state === 'online' })) } : {}), detail };
       });
       // Rows of interfaces kmwan's config does not list (and that are not IPv6 twins) are shown as they are.

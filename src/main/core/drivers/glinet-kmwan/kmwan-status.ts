@@ -6,6 +6,7 @@
 // given only when the digits can be split one way.
 import type { LinkState } from '../../../../shared/model.ts';
 import { RouterOutputError } from '../openwrt-mwan3/errors.ts';
+import type { NetifdInterface } from '../openwrt-mwan3/ubus-network-dump.ts';
 
 export type KmwanKernelState = 'ACTIVE' | 'IDEL' | 'DEAD' | 'UNSTABLE';
 export type KmwanTrackMode = 'strict' | 'force' | 'passive';
@@ -192,3 +193,16 @@ export function parseKmwanProcConfig(stdout: string): { readonly name: string; r
 /** The reason shown for a member kmwan's config has but the kernel does not list. */
 export const missingMemberReason =
   'kmwan lists no status for it: its interface is down (not connected, or switched off), and GL.iNet counts a member missing from /proc/gl-kmwan as offline';
+
+/**
+ * A member with status tracking off: GL's own get_status (kmwan RPC) does not ask the kernel for
+ * it but reads `ubus call network.interface.<member> status` and counts it online when netifd has
+ * it up, the "physical status" GL's Multi-WAN page says it falls back to. A modem member may be
+ * known to netifd only by its `_4` interface (inferred), which is tried when the member is not.
+ */
+export function untrackedMemberState(dump: readonly NetifdInterface[], candidates: readonly string[]): { state: LinkState; reason: string } {
+  const iface = candidates.map((n) => dump.find((i) => i.interface === n)).find((i) => i !== undefined);
+  const off = 'status tracking is off for it in GL.iNet (Network → Multi-WAN), so, as GL.iNet does, its state is the interface\'s link state';
+  if (!iface) return { state: 'offline', reason: `${off}, and netifd has no interface ${candidates[0]}` };
+  return iface.up === true ? { state: 'online', reason: `${off}: netifd has ${iface.interface} up` } : { state: 'offline', reason: `${off}: netifd has ${iface.interface} down` };
+}
