@@ -2,16 +2,12 @@
 // then a trial fails eth1 on the router, the report's numbers agree with the router's own log
 // and with an independent 10 Hz ping from the LAN client, open connections are counted, and
 // the router is left exactly as before. The timer on the router ends a drill by itself.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import type { Core } from '../../src/main/core/app-core.ts';
 import { outageAfter, probeRecords } from '../../src/main/core/drill/drill-measure.ts';
 import { agentEventLog, drillCommands, drillTable, keyValues } from '../../src/main/core/drill/drill-router-commands.ts';
 import type { DrillProgress, DrillReport } from '../../src/shared/api/drill-schemas.ts';
-import { defaultTracking } from '../../src/shared/failover-defaults.ts';
-import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 
@@ -19,27 +15,14 @@ const labName = 'dr';
 const lab = labFixture({ name: labName, routers: 1, wans: 2 });
 
 describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
+  let labCore: LabCore | undefined;
   let core: Core;
-  let dataDir: string;
   let routerId: string;
   const progress: DrillProgress[] = [];
 
-  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
-    const envelope = await core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw Object.assign(new Error(`${method}: ${envelope.error.message}`), { code: envelope.error.code });
-    return envelope.result as T;
-  };
-  const failure = (method: string, params: unknown) => core.dispatcher.dispatch(method, params).then((e) => (e.ok ? null : e.error));
+  const { call, failure } = contractCaller(() => core);
   const router = (...argv: string[]) => labExec(labName, 'r01', argv, { allowFailure: true });
-
-  function policy(): FailoverPolicy {
-    const info = lab.info();
-    return {
-      mode: 'failover',
-      forcedRefreshStreams: true,
-      wans: info.routers[0]!.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: [info.probeTargets.icmp[i]!] } })),
-    };
-  }
+  const policy = () => labFailoverPolicy(lab.info());
 
   async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
     const deadline = Date.now() + timeoutMs;
@@ -52,22 +35,17 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
   }
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sy-drill-'));
-    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
+    labCore = await openLabCore('sy-drill-');
+    core = labCore.core;
     core.events.on('onDidDrillProgress', (p) => {
       progress.push(p);
       if (process.env.DRILL_TEST_VERBOSE) console.log(new Date(p.atMs).toISOString(), p.phase, p.message);
     });
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Drill shop' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
+    routerId = await addLabRouter(core, lab.info().routers[0]!, { siteName: 'Drill shop' });
   }, 60_000);
   afterAll(async () => {
-    await core?.drills.settled();
-    await core?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await labCore?.core.drills.settled();
+    await labCore?.close();
   });
 
   it('refuses a drill while failover is not running, and leaves the router alone', async () => {

@@ -3,14 +3,11 @@
 // named with the check that fails and what to do, the healthy one passes, IPv6 on one uplink only
 // is flagged; and troubleshooting never changes the router (routes, rules, nft, links, addresses).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import type { Core } from '../../src/main/core/app-core.ts';
 import type { TroubleshootReport, UplinkTroubleshoot } from '../../src/shared/api/troubleshoot-schemas.ts';
-import { defaultTracking } from '../../src/shared/failover-defaults.ts';
-import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
@@ -19,15 +16,12 @@ const labName = 'tsh';
 const lab = labFixture({ name: labName, routers: 1, wans: 2 });
 
 describe.skipIf(lab.skipReason)('troubleshooting on the lab', () => {
+  let labCore: LabCore | undefined;
   let core: Core;
   let dataDir: string;
   let routerId: string;
 
-  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
-    const envelope = await core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw Object.assign(new Error(`${method}: ${envelope.error.message}`), { code: envelope.error.code });
-    return envelope.result as T;
-  };
+  const { call } = contractCaller(() => core);
   const router = (...argv: string[]) => labExec(labName, 'r01', argv, { allowFailure: true });
   /** Everything troubleshooting could change on the router and nothing that moves by itself (counters, caches). */
   const routerState = async () => {
@@ -56,27 +50,15 @@ describe.skipIf(lab.skipReason)('troubleshooting on the lab', () => {
   const checksOf = (u: UplinkTroubleshoot | undefined) => Object.fromEntries((u?.checks ?? []).map((c) => [c.id, c]));
   const statuses = (u: UplinkTroubleshoot | undefined) => Object.fromEntries((u?.checks ?? []).map((c) => [c.id, c.status]));
 
-  function policy(): FailoverPolicy {
-    const info = lab.info();
-    return {
-      mode: 'failover',
-      forcedRefreshStreams: true,
-      wans: info.routers[0]!.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: [info.probeTargets.icmp[i]!] } })),
-    };
-  }
+  const policy = () => labFailoverPolicy(lab.info());
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sy-troubleshoot-'));
-    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Troubleshoot shop' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
+    labCore = await openLabCore('sy-troubleshoot-');
+    ({ core, dataDir } = labCore);
+    routerId = await addLabRouter(core, lab.info().routers[0]!, { siteName: 'Troubleshoot shop' });
   }, 60_000);
   afterAll(async () => {
-    await core?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await labCore?.close();
   });
 
   it('on a plain router: the default uplink works, the backup has no route of its own and says so; the router is unchanged', async () => {

@@ -1,0 +1,103 @@
+// What the lab tests (and benchmarks) share, so that each file says only what it tests: a core of
+// its own in a temporary data folder, the contract called in-process, the lab router registered
+// the way a user would (a site, the router by root key, its host key pinned from the lab file,
+// detection), a failover policy over the lab router's uplinks, and failover applied and confirmed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core, type CoreOptions } from '../../src/main/core/app-core.ts';
+import type { ApiError } from '../../src/shared/errors.ts';
+import { defaultTracking } from '../../src/shared/failover-defaults.ts';
+import type { FailoverPolicy } from '../../src/shared/model.ts';
+import type { LabInfo, LabRouter } from '../lab/lab.ts';
+
+export type ContractCall = <T = Record<string, unknown>>(method: string, params: unknown) => Promise<T>;
+export type ContractFailure = (method: string, params: unknown) => Promise<ApiError | null>;
+
+/**
+ * The contract through a core's own dispatcher. `call` throws on an error answer, with the
+ * method and message in its text and the error's `code` on it; `failure` gives the error answer
+ * (null when the call succeeded). Takes a getter: the core is made in a beforeAll.
+ */
+export function contractCaller(core: Core | (() => Core)): { call: ContractCall; failure: ContractFailure } {
+  const current = typeof core === 'function' ? core : () => core;
+  const call: ContractCall = async <T>(method: string, params: unknown): Promise<T> => {
+    const envelope = await current().dispatcher.dispatch(method, params);
+    if (!envelope.ok) throw Object.assign(new Error(`${method}: ${envelope.error.message}`), { code: envelope.error.code });
+    return envelope.result as T;
+  };
+  const failure: ContractFailure = async (method, params) => {
+    const envelope = await current().dispatcher.dispatch(method, params);
+    return envelope.ok ? null : envelope.error;
+  };
+  return { call, failure };
+}
+
+export interface LabCore {
+  readonly core: Core;
+  readonly dataDir: string;
+  /** Closes the core and removes its data folder. */
+  close(): Promise<void>;
+}
+
+/** A core on a fresh data folder (`prefix` names it under the system temp dir), direct transport, no known_hosts of this machine. */
+export async function openLabCore(prefix: string, options: Partial<CoreOptions> = {}): Promise<LabCore> {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix));
+  const core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [], ...options });
+  return {
+    core,
+    dataDir,
+    async close() {
+      await core.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface AddLabRouterOptions {
+  /** Default "Lab". */
+  readonly siteName?: string;
+  /** Default "r01". */
+  readonly routerName?: string;
+}
+
+/** The names the browser tests show: a shop, as a technician would name it. */
+export const shopNames: AddLabRouterOptions = { siteName: 'Corner Bakery', routerName: 'Shop router' };
+
+/** A new site with the lab router in it (root by key), its host key pinned from the lab file, detected; returns the router's id. */
+export async function addLabRouter(core: Core, router: LabRouter, options: AddLabRouterOptions = {}): Promise<string> {
+  const { call } = contractCaller(core);
+  const site = await call<{ id: string }>('sites.create', { name: options.siteName ?? 'Lab' });
+  const { id } = await call<{ id: string }>('routers.create', { siteId: site.id, name: options.routerName ?? 'r01', host: router.ssh.host, port: router.ssh.port, username: 'root', auth: { kind: 'key', keyPath: router.ssh.rootKeyPath } });
+  core.routers.pinHostKey(id, router.ssh.hostKeyType, router.ssh.hostKeyFingerprint);
+  await call('routers.detect', { id });
+  return id;
+}
+
+export interface LabPolicyOptions {
+  /** Default true. */
+  readonly forcedRefreshStreams?: boolean;
+  /** The tracking targets of the i-th uplink; default the lab's i-th ICMP probe target alone. */
+  readonly targets?: (wanIndex: number, icmpTargets: readonly string[]) => string[];
+  /** Spread over the policy last. */
+  readonly overrides?: Partial<FailoverPolicy>;
+}
+
+/** Failover over every uplink of the lab's first router, in the lab's order, with the Linux default tracking. */
+export function labFailoverPolicy(info: LabInfo, options: LabPolicyOptions = {}): FailoverPolicy {
+  const icmp = info.probeTargets.icmp;
+  const targets = options.targets ?? ((i: number) => [icmp[i]!]);
+  return {
+    mode: 'failover',
+    forcedRefreshStreams: options.forcedRefreshStreams ?? true,
+    wans: info.routers[0]!.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: targets(i, icmp) } })),
+    ...options.overrides,
+  };
+}
+
+/** Applies `policy` with a revert timer of `revertInSec` and confirms it, as a user keeping the change would. */
+export async function enableFailover(core: Core, routerId: string, policy: FailoverPolicy, revertInSec = 60): Promise<void> {
+  const { call } = contractCaller(core);
+  await call('failover.apply', { routerId, policy, revertInSec });
+  await call('failover.confirm', { routerId });
+}
