@@ -22,6 +22,7 @@ import { FailoverService } from './services/failover-service.ts';
 import { monitorSetup } from './services/monitor-setup.ts';
 import { MonitorService } from './monitor/monitor-service.ts';
 import type { Notify } from './monitor/monitor-types.ts';
+import { PingFlavorCache } from './monitor/ping-flavor-cache.ts';
 import { HistoryStore } from './store/history-store.ts';
 import { RoutersService } from './services/routers-service.ts';
 import { SitesService } from './services/sites-service.ts';
@@ -102,8 +103,9 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       events.emit('onDidLinkEvent', event);
     },
   });
+  const pingFlavors = new PingFlavorCache();
   const monitor = new MonitorService({
-    resolve: (routerId) => monitorSetup(routerId, { routers, connections, failover }),
+    resolve: (routerId) => monitorSetup(routerId, { routers, connections, failover, pingFlavors }),
     history,
     emit: (event, payload) => events.emit(event, payload as never),
     log,

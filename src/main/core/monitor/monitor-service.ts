@@ -15,7 +15,7 @@ import { RouterMonitor } from './router-monitor.ts';
 /** What the core knows about one router, enough to watch it. */
 export type MonitorSetup = Pick<
   RouterMonitorOptions,
-  'routerName' | 'shell' | 'uplinks' | 'probeCommand' | 'pingFlavor' | 'platform' | 'snmp' | 'readStatus' | 'readRouterEvents' | 'followRouterEvents'
+  'routerName' | 'shell' | 'uplinks' | 'probeCommand' | 'pingFlavor' | 'rememberPingFlavor' | 'platform' | 'snmp' | 'readStatus' | 'readRouterEvents' | 'followRouterEvents'
 >;
 
 export interface MonitorServiceDeps {

@@ -71,6 +71,8 @@ export interface RouterMonitorOptions {
   readonly probeCommand?: ProbeCommandFn;
   /** From detection facts; without it one `ping -V` on the router decides. */
   readonly pingFlavor?: Extract<ProbeFlavor, 'iputils' | 'busybox'>;
+  /** Told the flavour `ping -V` found, so the next start on the same link need not ask again. */
+  readonly rememberPingFlavor?: (flavor: Extract<ProbeFlavor, 'iputils' | 'busybox'>) => void;
   readonly platform?: PlatformId;
   /** Null or absent: throughput from /proc/net/dev over SSH. */
   readonly snmp?: SnmpTarget | null;

@@ -10,6 +10,7 @@ import type { SampleBatch } from '../../../shared/api/monitor-schemas.ts';
 import { EventPacer } from './event-pacer.ts';
 import { MonitorService } from './monitor-service.ts';
 import type { LossDetection, MonitorUplink } from './monitor-types.ts';
+import { PingFlavorCache } from './ping-flavor-cache.ts';
 import { RouterMonitor } from './router-monitor.ts';
 
 const T0 = 1_800_000_000_000;
@@ -126,7 +127,10 @@ describe('RouterMonitor', () => {
     await runSeconds(ctx, 20, (dev) => (dev === 'eth1' ? 10 : 80));
     expect(ctx.batches.length).toBeGreaterThanOrEqual(15);
     for (const b of ctx.batches) expect(new Set(b.samples.map((s) => `${s.wan}@${s.atMs}`)).size).toBe(b.samples.length);
-    const times = ctx.batches.map((b) => b.atMs);
+    // Each uplink's first second goes out alone as soon as it is whole; then the tick, once a second.
+    const quick = ctx.batches.slice(0, 2);
+    expect(quick.map((b) => b.samples.map((s) => s.wan))).toEqual([['wan'], ['wwan']]);
+    const times = ctx.batches.slice(2).map((b) => b.atMs);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
     const wan = ctx.batches.flatMap((b) => b.samples).filter((s) => s.wan === 'wan');
     // Every second has exactly its one probe: bucketing by send time, not by arrival.
@@ -138,6 +142,32 @@ describe('RouterMonitor', () => {
     expect(stored.series.find((s) => s.wan === 'wan')?.points.length).toBe(wan.length);
     await ctx.monitor.stop();
     expect(ctx.streams.every((s) => s.stopped)).toBe(true);
+  });
+
+  it('sends each uplink’s first second as soon as its probe answers, not after the round’s timeout, and never twice', async () => {
+    const ctx = await setup();
+    const sent = ctx.clock.nowMs();
+    // eth1 answers in 10 ms; wwan0's first probe is lost (no line): it waits for the tick.
+    ctx.clock.advanceTo(sent + 15);
+    ctx.pingStream('eth1')!.line('64 bytes from 203.0.113.10: icmp_seq=1 ttl=63 time=10 ms');
+    await flushMicrotasks();
+    // Before the old path could: the tick holds a second until timeout 1000 + slack 500 + 100 ms.
+    expect(ctx.clock.nowMs() - sent).toBeLessThan(100);
+    expect(ctx.batches).toHaveLength(1);
+    expect(ctx.batches[0]!.samples).toMatchObject([{ wan: 'wan', atMs: Math.floor(sent / 1000) * 1000, sent: 1, received: 1, latencyMs: 10, lossPct: 0 }]);
+    // Stored as any second is.
+    expect(ctx.history.query({ routerId: 'r1', fromMs: T0, toMs: T0 + 10_000 }, T0 + 10_000).series.find((s) => s.wan === 'wan')?.points).toHaveLength(1);
+    ctx.clock.advanceTo(sent + 1000);
+    await runSeconds(ctx, 6, (dev) => (dev === 'eth1' ? 10 : 80), 2);
+    const wwanFirst = ctx.batches.find((b) => b.samples.some((s) => s.wan === 'wwan'))!;
+    const all = ctx.batches.flatMap((b) => b.samples);
+    const wanSeconds = all.filter((s) => s.wan === 'wan').map((s) => s.atMs);
+    expect(new Set(wanSeconds).size).toBe(wanSeconds.length);
+    expect(wanSeconds[0]).toBe(Math.floor(sent / 1000) * 1000);
+    // wwan0's unanswered first probe: its second comes with the tick, as loss, not as a quick sample.
+    expect(wwanFirst.atMs - sent).toBeGreaterThanOrEqual(1000 + 500 + 100);
+    expect(all.filter((s) => s.wan === 'wwan').reduce((n, s) => n + s.sent - s.received, 0)).toBe(1);
+    await ctx.monitor.stop();
   });
 
   it('declares a silent uplink after 3 lost probes, leaves its latency null, and says when it answers again', async () => {
@@ -324,5 +354,78 @@ describe('MonitorService', () => {
       { event: 'onDidRouterStatus', payload: lastOf('onDidRouterStatus') },
     ]);
     await service.stopAll();
+  });
+});
+
+describe('PingFlavorCache with the monitor', () => {
+  /** A link whose drops the test makes: the states SshConnection reports while reconnecting. */
+  function fakeLink() {
+    const listeners = new Set<(e: { state: string }) => void>();
+    const link = {
+      state: 'ready',
+      onDidChangeState(l: (e: { state: string }) => void) {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      go(state: string) {
+        link.state = state;
+        for (const l of [...listeners]) l({ state });
+      },
+    };
+    return link;
+  }
+
+  it('asks `ping -V` once per link: not again on the next start, again after a reconnect', async () => {
+    const { shell } = fakeShell();
+    let pingVRuns = 0;
+    const counting: RouterShell = {
+      run: async (command, options) => {
+        if (!isShellCommand(command) && (command as readonly string[]).join(' ') === 'ping -V') pingVRuns++;
+        return shell.run(command, options);
+      },
+      stream: (command, options) => shell.stream(command, options),
+    };
+    const cache = new PingFlavorCache();
+    const link = fakeLink();
+    const db = new DatabaseSync(':memory:');
+    ensureHistorySchema(db);
+    // What monitorSetup hands the monitor: the remembered flavour of this link, and where to keep it.
+    const service = new MonitorService({
+      resolve: async (id) => {
+        const known = cache.get(id, link);
+        return { routerName: id, shell: counting, uplinks, ...(known && { pingFlavor: known }), rememberPingFlavor: (f) => cache.set(id, link, f) };
+      },
+      history: new HistoryStore(db),
+      emit: (() => undefined) as never,
+      clock: new FakeProbeClock(T0),
+    });
+    const startStop = async () => {
+      const status = await service.start('r1');
+      await service.stop('r1');
+      return status.uplinks.map((u) => u.command?.join(' '));
+    };
+    const first = await startStop();
+    expect(pingVRuns).toBe(1);
+    // The second start uses the same iputils form without asking.
+    expect(await startStop()).toEqual(first);
+    expect(pingVRuns).toBe(1);
+    // The link dropped and came back: maybe a reboot into another firmware, so ask again.
+    link.go('reconnecting');
+    link.go('ready');
+    await startStop();
+    expect(pingVRuns).toBe(2);
+    await startStop();
+    expect(pingVRuns).toBe(2);
+    // Another connection object (the pool replaced it) is not trusted with the old answer.
+    expect(cache.get('r1', fakeLink())).toBeUndefined();
+    await service.stopAll();
+  });
+
+  it('does not remember a missing ping', async () => {
+    const cache = new PingFlavorCache();
+    const link = fakeLink();
+    const ctx = await setup({ rememberPingFlavor: (f) => cache.set('r1', link, f) }, ['', 127, 'sh: ping: not found']);
+    expect(cache.get('r1', link)).toBeUndefined();
+    await ctx.monitor.stop();
   });
 });

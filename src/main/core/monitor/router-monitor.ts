@@ -63,6 +63,11 @@ interface UplinkRuntime {
   firstSentMs: number | null;
   consecutiveLost: number;
   firstLostSentMs: number;
+  /** A sample of this uplink went out (the quick first one or a tick's). */
+  sampled: boolean;
+  /** This run's first seq and how many of its probes in a row were answered, for the quick first sample. */
+  runFirstSeq: number;
+  answeredInRow: number;
   silentSinceMs: number | null;
   readonly minutes: Map<number, MinuteThroughput>;
 }
@@ -108,7 +113,7 @@ export class RouterMonitor {
     return this.#running;
   }
 
-  /** Decides the probe form (one `ping -V` unless detection said), then starts everything. */
+  /** Decides the probe form (one `ping -V` unless already known for this link), then starts everything. */
   async start(): Promise<void> {
     if (this.#running) return;
     const o = this.#o;
@@ -118,6 +123,7 @@ export class RouterMonitor {
     // Two reads of the router at once: each SSH exec costs seconds on a loaded machine.
     const [detected, scopes] = await Promise.all([needsPing && pingFlavor === null ? this.#detectPing() : null, this.#decideScopes()]);
     if (detected) ({ flavor: pingFlavor, problem: pingProblem } = detected);
+    if (detected && pingFlavor !== null && pingFlavor !== 'httping' && pingProblem === null) o.rememberPingFlavor?.(pingFlavor);
 
     for (const [i, uplink] of o.uplinks.entries()) {
       const scope = scopes[i] ?? null;
@@ -143,6 +149,9 @@ export class RouterMonitor {
         firstSentMs: null,
         consecutiveLost: 0,
         firstLostSentMs: 0,
+        sampled: false,
+        runFirstSeq: 0,
+        answeredInRow: 0,
         silentSinceMs: null,
         minutes: new Map(),
       };
@@ -177,6 +186,8 @@ export class RouterMonitor {
           rt.anchor = { seq: firstSeq, sentMs: startedMs, fromReply: false };
           rt.base = null;
           rt.consecutiveLost = 0;
+          rt.runFirstSeq = firstSeq;
+          rt.answeredInRow = 0;
         },
         onOutcome: (outcome) => this.#onOutcome(rt, outcome),
         onState: (state, message) => this.#onProbeState(rt, state, message),
@@ -365,6 +376,7 @@ export class RouterMonitor {
     rt.firstSentMs ??= sentMs;
     const name = rt.uplink.name;
     if (outcome.kind === 'reply') {
+      this.#quickFirstSample(rt, outcome.seq, sentMs);
       if (rt.silentSinceMs !== null) {
         const silentSec = Math.round((outcome.atMs - rt.silentSinceMs) / 1000);
         this.#linkEvent({ kind: 'monitor', wan: name, from: 'silent', to: 'answering', message: `${describe(rt.uplink)} answers again after about ${silentSec} s without replies` });
@@ -373,6 +385,7 @@ export class RouterMonitor {
       rt.consecutiveLost = 0;
       return;
     }
+    rt.answeredInRow = -1;
     rt.consecutiveLost++;
     if (rt.consecutiveLost === 1) rt.firstLostSentMs = sentMs;
     if (rt.consecutiveLost === this.#lossAfter && rt.silentSinceMs === null) {
@@ -482,12 +495,51 @@ export class RouterMonitor {
     for (const rt of this.#uplinks) {
       if (rt.probe === null) continue;
       // A second is complete once its last probe has had time to be answered or declared lost.
-      const windows = rt.stats.flush(now - rt.timeoutMs - this.#slackMs - 100);
-      const first = rt.firstSentMs;
-      if (first === null) continue;
-      for (const w of windows) if (w.windowSec === 1 && w.startMs + 1000 > first) samples.push(this.#sample(rt, w));
-      for (const w of windows) if (w.windowSec === 60 && w.startMs + 60_000 > first) minutes.push(this.#minute(rt, w));
+      this.#collect(rt, now - rt.timeoutMs - this.#slackMs - 100, samples, minutes);
     }
+    this.#store(now, samples, minutes);
+  }
+
+  /** The windows of `rt` that ended by `cutoffMs`, as samples and minute rollups. */
+  #collect(rt: UplinkRuntime, cutoffMs: number, samples: MonitorSample[], minutes: MinuteRollup[]): void {
+    const windows = rt.stats.flush(cutoffMs);
+    const first = rt.firstSentMs;
+    if (first === null) return;
+    for (const w of windows) {
+      if (w.windowSec === 1 && w.startMs + 1000 > first) {
+        samples.push(this.#sample(rt, w));
+        rt.sampled = true;
+      }
+    }
+    for (const w of windows) if (w.windowSec === 60 && w.startMs + 60_000 > first) minutes.push(this.#minute(rt, w));
+  }
+
+  /**
+   * The first numbers on screen without waiting for the tick: the tick holds a second back until
+   * its last probe could have timed out (timeout + slack, ~1.6 s, plus up to a second to the next
+   * tick). The very first second of an uplink can be closed as soon as it is known whole: every
+   * probe of this run so far was answered, and the next one is sent after the second ends (ping
+   * sends on its schedule), so no outcome can still fall into it. Then it goes out at once, as a
+   * batch of its own; the tick carries on from the next second.
+   */
+  #quickFirstSample(rt: UplinkRuntime, seq: number, sentMs: number): void {
+    if (rt.sampled || rt.flavor === 'httping' || !this.#running) return;
+    if (rt.answeredInRow < 0 || seq - rt.runFirstSeq !== rt.answeredInRow) {
+      // A probe of this run went unanswered or out of order: the tick decides, as for any second.
+      rt.answeredInRow = -1;
+      return;
+    }
+    rt.answeredInRow++;
+    const secondEndMs = Math.floor(sentMs / 1000) * 1000 + 1000;
+    // 20 ms to spare: the send times are estimates from replies (their SSH delivery varies).
+    if (sentMs + rt.intervalMs < secondEndMs + 20) return;
+    const samples: MonitorSample[] = [];
+    const minutes: MinuteRollup[] = [];
+    this.#collect(rt, secondEndMs, samples, minutes);
+    this.#store(this.#clock.nowMs(), samples, minutes, true);
+  }
+
+  #store(now: number, samples: MonitorSample[], minutes: MinuteRollup[], quick = false): void {
     if (samples.length === 0 && minutes.length === 0) return;
     try {
       this.#o.history?.addSamples(samples, minutes);
@@ -495,8 +547,11 @@ export class RouterMonitor {
       this.#log.warn(`could not store samples: ${(error as Error).message}`);
     }
     if (samples.length === 0) return;
-    this.#lastBatch = { routerId: this.#o.routerId, atMs: Math.round(now), samples };
-    this.#o.emit('onDidSample', this.#lastBatch);
+    const batch: SampleBatch = { routerId: this.#o.routerId, atMs: Math.round(now), samples };
+    // A view that subscribes before the first tick still gets every uplink sampled so far.
+    const kept = quick ? (this.#lastBatch?.samples ?? []).filter((k) => !samples.some((n) => n.wan === k.wan)) : [];
+    this.#lastBatch = kept.length ? { ...batch, samples: [...kept, ...samples] } : batch;
+    this.#o.emit('onDidSample', batch);
   }
 
   /**

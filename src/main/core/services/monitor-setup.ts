@@ -5,11 +5,12 @@ import { detectionResultSchema } from '../../../shared/detect-schemas.ts';
 import type { RouterDriver } from '../drivers/driver.ts';
 import { reconnectingShell, type MonitorSetup } from '../monitor/monitor-service.ts';
 import type { MonitorUplink } from '../monitor/monitor-types.ts';
+import type { PingFlavorCache } from '../monitor/ping-flavor-cache.ts';
 import type { ConnectionService } from './connection-service.ts';
 import type { FailoverService } from './failover-service.ts';
 import type { RoutersService } from './routers-service.ts';
 
-export async function monitorSetup(routerId: string, deps: { routers: RoutersService; connections: ConnectionService; failover: FailoverService }): Promise<MonitorSetup> {
+export async function monitorSetup(routerId: string, deps: { routers: RoutersService; connections: ConnectionService; failover: FailoverService; pingFlavors?: PingFlavorCache }): Promise<MonitorSetup> {
   const record = deps.routers.record(routerId);
   const detection = record.facts ? detectionResultSchema.safeParse(record.facts) : null;
   const detected = detection?.success ? detection.data.uplinks : [];
@@ -34,6 +35,10 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
         u.device ? [{ name: u.name, device: u.device, kind: u.kind, targets: u.gateway ? [u.gateway] : [], method: 'ping' as const, ...(u.gateway && { gateway: u.gateway }), ...(u.address && { address: u.address }) }] : [],
       );
 
+  // The ping flavour read over this link before (its reconnect forgets it): one SSH exec less.
+  const link = deps.pingFlavors ? await deps.connections.connection(routerId).catch(() => null) : null;
+  const pingFlavor = link && deps.pingFlavors?.get(routerId, link);
+
   const snmp = await deps.routers.snmpCredential(record);
   const credentials = snmp
     ? snmp.version === '2c'
@@ -47,6 +52,8 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
     routerName: record.name,
     shell: reconnectingShell(() => deps.connections.connection(routerId)),
     uplinks,
+    ...(pingFlavor && { pingFlavor }),
+    ...(link && deps.pingFlavors && { rememberPingFlavor: (flavor) => deps.pingFlavors?.set(routerId, link, flavor) }),
     ...(record.platform && { platform: record.platform }),
     snmp: credentials && snmp ? { host: record.host, port: snmp.port, credentials } : null,
     // The OpenWrt form (`mwan3 use`) binds probes the engine's way; Linux keeps the monitor's own.
