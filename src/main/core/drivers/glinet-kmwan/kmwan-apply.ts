@@ -8,7 +8,7 @@
 // has no option for, is a hook in kmwan's hotplug class (/etc/hotplug.d/kmwan).
 import { sh, shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
-import type { KmwanMode } from './kmwan-config.ts';
+import { defaultSensitivityMs } from './kmwan-config.ts';
 import type { KmwanWrite } from './kmwan-policy.ts';
 
 export const kmwanLib = '/lib/functions/kmwan.sh';
@@ -16,13 +16,26 @@ export const kmwanEngine = 'kmwan';
 
 const atp: ServiceAction = { service: 'atp', command: sh.script`[ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed` };
 
-/** The JSON GL's set_sensitivity writes to /proc/gl-kmwan/config (op 0 = base config). */
-export function sensitivityJson(sensitivityMs: number, mode: KmwanMode, passthrough: boolean): string {
-  return JSON.stringify({ op: 0, data: { sensitivity: sensitivityMs, mode, rtmode: passthrough ? 1 : 0 } });
+/**
+ * GL's set_sensitivity pushes `{"op":0,"data":{"sensitivity":MS,"mode":MODE,"rtmode":0|1}}` to
+ * /proc/gl-kmwan/config (rtmode 1 in passthrough). The values are read from uci when the step
+ * runs, each checked to be digits or one of GL's words first, so the same step also pushes the
+ * restored value when the revert job or Remove puts the old config back.
+ */
+export function pushSensitivityCommand(): ShellCommand {
+  const json = '{"op":0,"data":{"sensitivity":%s,"mode":"%s","rtmode":%s}}';
+  return sh.script`s=$(uci -q get kmwan.global.sensitivity); case "$s" in ''|*[!0-9]*) s=${String(defaultSensitivityMs)} ;; esac; m=$(uci -q get kmwan.global.mode); [ "$m" = balance ] || m=failover; rt=0; [ "$(uci -q get glconfig.general.mode)" != passthrough ] || rt=1; printf ${json} "$s" "$m" "$rt" > /proc/gl-kmwan/config`;
 }
 
-/** The steps after the files are in place, in GL's order. */
-export function kmwanApplySteps(w: KmwanWrite, mode: KmwanMode): ServiceAction[] {
+/** What a change touched, which decides GL's steps. */
+export type KmwanStepFlags = Pick<KmwanWrite, 'setConfig' | 'statusEvent' | 'restartKmwan'> & { readonly sensitivityChanged: boolean };
+
+/**
+ * The steps after the files are in place, in GL's order. None is named after the engine, so the
+ * revert job runs the same steps after it puts the old files back (the change is undone the way
+ * it was made).
+ */
+export function kmwanApplySteps(w: KmwanStepFlags): ServiceAction[] {
   const steps: ServiceAction[] = [];
   if (w.statusEvent) steps.push({ service: 'kmwan.status', command: shellCommand(['ubus', 'send', 'kmwan.status', JSON.stringify({ failover_chg: true })]) });
   if (w.setConfig) {
@@ -33,17 +46,13 @@ export function kmwanApplySteps(w: KmwanWrite, mode: KmwanMode): ServiceAction[]
       atp,
     );
   }
-  if (w.sensitivityMs !== null) {
-    // Named after the engine: a revert leaves it out, since kmwan's own reload pushes the restored value.
-    const write = (json: string): ShellCommand => sh.redirect(shellCommand(['printf', '%s', json]), { stdout: '/proc/gl-kmwan/config' });
-    steps.push({
-      service: kmwanEngine,
-      command: sh.script`if [ "$(uci -q get glconfig.general.mode)" = passthrough ]; then ${write(sensitivityJson(w.sensitivityMs, mode, true))}; else ${write(sensitivityJson(w.sensitivityMs, mode, false))}; fi`,
-    });
-  }
-  if (w.restartKmwan) steps.push({ service: kmwanEngine, verb: 'restart' }, ...(w.setConfig ? [] : [atp]));
+  if (w.sensitivityChanged) steps.push({ service: 'kmwan-sensitivity', command: pushSensitivityCommand() });
+  if (w.restartKmwan) steps.push({ service: 'kmwan-restart', command: shellCommand(['/etc/init.d/kmwan', 'restart']) }, ...(w.setConfig ? [] : [atp]));
   return steps;
 }
+
+/** The flags of a planned write. */
+export const writeFlags = (w: KmwanWrite): KmwanStepFlags => ({ setConfig: w.setConfig, statusEvent: w.statusEvent, restartKmwan: w.restartKmwan, sensitivityChanged: w.sensitivityMs !== null });
 
 /** `force_dead IFACE` for each, from kmwan.sh (op 7 to the kernel): traffic leaves those members. */
 export function forceDeadCommand(members: readonly string[]): ShellCommand {
@@ -123,7 +132,8 @@ export function installHookCommand(): ShellCommand {
 }
 
 export function removeHookCommand(): ShellCommand {
-  return shellCommand(['rm', '-f', frsHookPath, `${frsHookPath}.new`]);
+  // The event log only the hook writes goes with it: nothing of Switchyard's is left.
+  return shellCommand(['rm', '-f', frsHookPath, `${frsHookPath}.new`, kmwanEventsPath, `${kmwanEventsPath}.new`]);
 }
 
 /** The router's clock, then the hook's event lines (none before Switchyard's first commit put the hook in). */

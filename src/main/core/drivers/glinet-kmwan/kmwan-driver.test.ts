@@ -12,7 +12,7 @@ import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
 import { parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
 import { serializeUciExport } from '../openwrt-mwan3/uci/uci-serialize.ts';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
-import { forceDeadCommand, installHookCommand, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
+import { forceDeadCommand, frsHookPath, installHookCommand, kmwanEventsPath, pushSensitivityCommand, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, type KmwanConfig } from './kmwan-config.ts';
 import { createKmwanDriver, detectKmwan, kmwanCommands, lowDataModeDetail, lowDataModeOffDetail } from './kmwan-driver.ts';
 import { flint2, readGlinetFixture, synthetic } from './kmwan-fixtures.ts';
@@ -279,6 +279,7 @@ describe('a real Flint 2 (4.9.1)', () => {
     const restored = pkgOf('flint2_uci-export-network.txt', 'network');
     const { shell, d } = driverOn(
       flintRouter({
+        [kmwanCommands.readKmwanOriginal.text]: ok(S('flint2_uci-export-kmwan.txt').replace(/^package kmwan\n\n/, '')),
         [kmwanCommands.readNetworkOriginal.text]: ok(origNetwork),
         [kmwanCommands.exportNetwork.text]: ok(changedNetwork),
         [stageCommand(['network']).text]: recorded(lab, 'uci_edit__uci-batch-no-commit'),
@@ -293,6 +294,62 @@ describe('a real Flint 2 (4.9.1)', () => {
     expect(script).toContain('sync_route_netcell');
     expect(shell.calls.find((c) => c.command === stageCommand(['network']).text)?.stdin).toBe("set network.secondwan.metric='15'\n");
     expect(shell.calls.map((c) => c.command)).toContain(removeHookCommand().text);
+  });
+
+  it("remove puts the original in force the way GL applies each kind of change: set_config's steps for the mode, a kmwan restart only for tracking, the kernel push for the sensitivity", async () => {
+    // The router now: Switchyard made it balance with high sensitivity and other targets on wan; the original is the stock Flint config.
+    const now = S('flint2_uci-export-kmwan.txt').replace("option mode 'failover'", "option mode 'balance'").replace("option sensitivity '3000'\n\toption level 'medium'", "option sensitivity '1000'\n\toption level 'high'");
+    const original = S('flint2_uci-export-kmwan.txt').replace(/^package kmwan\n\n/, '');
+    const run = async (current: string) => {
+      const { shell, d } = driverOn(
+        flintRouter({
+          [kmwanCommands.exportKmwan.text]: ok(current),
+          [kmwanCommands.readKmwanOriginal.text]: ok(original),
+          [kmwanCommands.readNetworkOriginal.text]: ok(S('flint2_uci-export-network.txt').replace(/^package network\n\n/, '')),
+          [removeHookCommand().text]: ok(),
+        }),
+        [{ label: '<remove script>', startsWith: '{ [ -e /etc/switchyard/kmwan.orig ]', reply: ok() }],
+      );
+      await d.remove();
+      return shell.scripts['<remove script>']![0]!;
+    };
+    const mode = await run(now);
+    // No metric of network changed, yet the mode goes back through GL's set_config steps, and the sensitivity into the kernel.
+    expect(mode).toContain("{ cp /etc/switchyard/kmwan.orig /etc/config/kmwan; } && { ubus send kmwan.status '{\"failover_chg\":true}'; } && { ubus call network reload; } && { . /lib/functions/kmwan.sh && sync_route_netcell; }");
+    expect(mode).toContain(pushSensitivityCommand().text);
+    expect(mode).not.toContain('/etc/init.d/kmwan restart');
+    const tracking = await run(S('flint2_uci-export-kmwan.txt').replace("list tracks 'ping,1.1.1.1'", "list tracks 'ping,9.9.9.9'"));
+    expect(tracking).toContain('{ cp /etc/switchyard/kmwan.orig /etc/config/kmwan; } && { /etc/init.d/kmwan restart; } && { [ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed; }');
+    expect(tracking).not.toContain('sync_route_netcell');
+    // Remove leaves nothing of Switchyard's: the hook and its event log go too.
+    expect(removeHookCommand().text).toBe(`rm -f ${frsHookPath} ${frsHookPath}.new ${kmwanEventsPath} ${kmwanEventsPath}.new`);
+  });
+
+  it('a tracking and sensitivity change restarts kmwan and pushes the sensitivity to the kernel, and the revert job does both again after it puts the old files back', async () => {
+    const kmwanPkg = pkgOf('flint2_uci-export-kmwan.txt', 'kmwan');
+    const networkPkg = pkgOf('flint2_uci-export-network.txt', 'network');
+    const policy = (await driverOn(flintRouter()).d.readPolicy())!;
+    const desired = { ...policy, wans: policy.wans.map((x, i) => ({ ...x, tracking: { ...x.tracking, timeoutSec: 1, ...(i === 0 ? { targets: ['9.9.9.9'] } : {}) } })) };
+    const w = planKmwanWrite({ kmwan: kmwanPkg, network: networkPkg, glmodem: null }, configOf(kmwanPkg), desired);
+    expect(w).toMatchObject({ restartKmwan: true, sensitivityMs: 1000, setConfig: false, packages: ['kmwan'] });
+    const { shell, d } = driverOn(
+      flintRouter({
+        [stageCommand(['kmwan']).text]: recorded(lab, 'uci_edit__uci-batch-no-commit'),
+        [stagedExportCommand('kmwan').text]: ok(serializeUciExport(applyUciBatchOps(kmwanPkg, w.ops))),
+        [installHookCommand().text]: ok(),
+      }),
+      [{ label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() }],
+    );
+    await d.commit(await d.plan(desired), { revertInSec: 60 });
+    const install = shell.scripts['<install script>']![0]!;
+    const steps = `{ ${pushSensitivityCommand().text}; } && { /etc/init.d/kmwan restart; } && { [ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed; }`;
+    expect(install).toContain(steps);
+    // The revert job's text, as the install script writes it to the router (single quotes escaped for sh).
+    const revert = /printf '%s' '(#!\/bin\/sh[\s\S]*?)'; } >/.exec(install)![1]!.replaceAll("'\\''", "'");
+    const lines = revert.split('\n');
+    const restored = lines.findIndex((l) => l === 'cp /etc/switchyard/pending/kmwan /etc/config/kmwan');
+    expect(restored).toBeGreaterThan(0);
+    expect(lines.slice(restored + 1, restored + 4)).toEqual([pushSensitivityCommand().text, '/etc/init.d/kmwan restart', '[ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed']);
   });
 });
 

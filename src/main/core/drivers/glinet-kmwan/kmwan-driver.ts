@@ -17,9 +17,9 @@ import { diffUciPackages, formatUciChange } from '../openwrt-mwan3/uci/uci-diff.
 import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
 import { parseUciConfigFile, parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
 import { conflictError, createSafeApply } from '../openwrt-mwan3/uci-safe-apply.ts';
-import { forceDeadCommand, installHookCommand, kmwanApplySteps, kmwanEngine, kmwanEventsPath, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
+import { forceDeadCommand, installHookCommand, kmwanApplySteps, writeFlags, kmwanEngine, kmwanEventsPath, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, netifdCandidates, uplinkMembers, type KmwanAssessment, type KmwanConfig } from './kmwan-config.ts';
-import { kmwanKind, kmwanToPolicy, planKmwanWrite, restoreGlmodemMetricOps, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
+import { kmwanKind, kmwanToPolicy, planKmwanWrite, restoreGlmodemMetricOps, restoreStepFlags, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
 import { describeSensitivity, kmwanDetectionSec } from '../../../../shared/kmwan-sensitivity.ts';
 import { parseKmwanEvents } from './kmwan-events.ts';
 import { missingMemberReason, parseKmwanStatus, untrackedMemberState, type KmwanMemberStatus } from './kmwan-status.ts';
@@ -31,6 +31,7 @@ export const kmwanCommands = {
   exportNetwork: shellCommand(['uci', 'export', 'network']),
   exportGlmodem: shellCommand(['uci', 'export', 'glmodem']),
   networkDump: shellCommand(['ubus', 'call', 'network.interface', 'dump']),
+  readKmwanOriginal: shellCommand(['cat', routerPaths.original('kmwan')]),
   readNetworkOriginal: shellCommand(['cat', routerPaths.original('network')]),
   readGlmodemOriginal: shellCommand(['cat', routerPaths.original('glmodem')]),
 } as const;
@@ -234,7 +235,7 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       bases.set(text, text);
       const changes: PlanChange[] = w.ops.length ? describeChanges(current, planned).filter((c) => !c.subject.endsWith('probe timeout (s)')) : [];
       if (afterConfig.sensitivityMs !== config.sensitivityMs) changes.push({ kind: 'change', subject: 'Sensitivity (all uplinks)', from: describeSensitivity(config.sensitivityMs), to: describeSensitivity(afterConfig.sensitivityMs) });
-      const steps = kmwanApplySteps(w, afterConfig.mode);
+      const steps = kmwanApplySteps(writeFlags(w));
       // kmwan takes a member back on its first answered probe and has no setting that waits longer.
       const dampeningNote = dampeningUnreachable(
         "GL.iNet's kmwan",
@@ -270,10 +271,9 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       if (w.problems.length > 0) throw new SwitchyardError('invalid-input', `The router changed since the plan: ${w.problems.join(' ')} Plan again.`);
       if (w.ops.length === 0) return { revertAtMs: null };
       const expected = Object.fromEntries(w.packages.map((p) => [p, applyUciBatchOps(pkgs[p]!, w.ops.filter((o) => o.package === p))]));
-      const mode = assessKmwanConfig(expected.kmwan!).config?.mode ?? assessment.config.mode;
       // The hook is inert until kmwan.global.switchyard_frs=1 is committed, so it goes in first.
       await shell.run(installHookCommand());
-      const apply = safeApply(kmwanApplySteps(w, mode), ['kmwan', 'network', ...(pkgs.glmodem ? ['glmodem'] : [])]);
+      const apply = safeApply(kmwanApplySteps(writeFlags(w)), ['kmwan', 'network', ...(pkgs.glmodem ? ['glmodem'] : [])]);
       const revertAtMs = await apply.install({
         ops: w.ops,
         expected,
@@ -333,7 +333,11 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       };
       await restore('network', kmwanCommands.readNetworkOriginal, (now, was) => restoreMetricOps(now, was, members));
       if (assessment.config.members.some((m) => m.isModem)) await restore('glmodem', kmwanCommands.readGlmodemOriginal, restoreGlmodemMetricOps);
-      if (staged.length) services.push(...kmwanApplySteps({ ops: [], problems: [], setConfig: true, statusEvent: true, sensitivityMs: null, restartKmwan: false, packages: [] }, assessment.config.mode));
+      // The original kmwan takes effect the way GL applies each kind of change (not by a reload alone).
+      const orig = await shell.run(kmwanCommands.readKmwanOriginal, { expectExit: 'any' });
+      const original = orig.exitCode === 0 ? assessKmwanConfig(parseUciConfigFile(orig.stdout, 'kmwan')).config : null;
+      if (original) services.push(...kmwanApplySteps(restoreStepFlags(assessment.config, original, staged.length > 0)));
+      else if (staged.length) services.push(...kmwanApplySteps({ setConfig: true, statusEvent: true, sensitivityChanged: false, restartKmwan: false }));
       services.push({ service: kmwanEngine, verb: 'reload' });
       // A manual failover would outlive Switchyard: hand every member back to kmwan's own checks.
       const rows = await readStatusRows();

@@ -5,6 +5,7 @@ import type { FailoverPolicy, Tracking, Wan, WanKind } from '../../../../shared/
 import type { UciBatchOp } from '../openwrt-mwan3/uci/uci-batch.ts';
 import { findUciOption, findUciSection, getUciList, sectionsOfType, uciSectionRef, type UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
 import { frsOption, trackingOn, uplinkMembers, type KmwanConfig, type KmwanMember } from './kmwan-config.ts';
+import type { KmwanStepFlags } from './kmwan-apply.ts';
 import { kmwanLevelFor, kmwanPollSec, sensitivityProblem } from '../../../../shared/kmwan-sensitivity.ts';
 
 export type KmwanUplinkInfo = { readonly device: string; readonly kind: WanKind; readonly gateway?: string | undefined };
@@ -231,4 +232,26 @@ export function restoreGlmodemMetricOps(current: UciPackage, original: UciPackag
     ops.push(bv === undefined ? { kind: 'delete-option', package: 'glmodem', section, option: 'metric' } : { kind: 'set-option', package: 'glmodem', section, option: 'metric', value: bv });
   });
   return ops;
+}
+
+/**
+ * Which of GL's steps put `original` back in force over `current` (Remove): set_config's for mode,
+ * metrics and ratios (and when network or glmodem metrics are restored), the kernel push for the
+ * sensitivity, a kmwan restart only when tracking differs, as GL's own RPC does for each.
+ */
+export function restoreStepFlags(current: KmwanConfig, original: KmwanConfig, metricsRestored: boolean): KmwanStepFlags {
+  const names = new Set([...current.members, ...original.members].map((m) => m.name));
+  const differs = (pick: (m: KmwanMember) => unknown): boolean =>
+    [...names].some((n) => {
+      const a = current.members.find((m) => m.name === n);
+      const b = original.members.find((m) => m.name === n);
+      return !a || !b || JSON.stringify(pick(a)) !== JSON.stringify(pick(b));
+    });
+  const setConfig = metricsRestored || current.mode !== original.mode || differs((m) => [m.metric, m.weight]);
+  return {
+    setConfig,
+    statusEvent: setConfig,
+    sensitivityChanged: current.sensitivityMs !== original.sensitivityMs,
+    restartKmwan: differs((m) => [m.trackMode, m.tracks, m.check, m.trackingOff]),
+  };
 }
