@@ -57,6 +57,25 @@ function written(pkgs: KmwanPackages, ops: ReturnType<typeof planKmwanWrite>['op
   return (['kmwan', 'network', 'glmodem'] as const).flatMap((p) => (pkgs[p] ? diffUciPackages(pkgs[p]!, applyUciBatchOps(pkgs[p]!, ops.filter((o) => o.package === p))).map(formatUciChange) : []));
 }
 
+/*
+ * The expected values below are derived from GL.iNet's own RPC module `kmwan` (the Lua handler
+ * behind its web UI's Network → Multi-WAN page, `@object-name: kmwan`; a public copy was read
+ * through the project's code search, which gave no repository path), not from the driver:
+ * - set_config, mode 0 (Failover): refuses a metric outside 0..#interfaces; sets global.mode
+ *   'failover'; per interface sets kmwan.<if>.metric, network.<if>.metric and kmwan.<twin>.metric
+ *   (twin = <if>6, or <if>_6 when the name has "modem"), and for a modem every glmodem `network`
+ *   section's metric (the loop runs per modem, so the last modem's value stays); sends
+ *   kmwan.status {failover_chg:true} when anything changed.
+ * - set_config, mode 1 (Load Balance): refuses a weight outside 0..10; sets global.mode 'balance';
+ *   per interface sets kmwan.<if>.weight and kmwan.<twin>.weight; no metric, no network, no glmodem.
+ * - set_sensitivity: level low/medium/high = 5000/3000/1000 ms, custom = val * 1000; writes
+ *   global.level and global.sensitivity.
+ * - set_interface: check 1, track_mode on member and twin, enable_ssl deleted for ping, disabled 0
+ *   on the member and 1 on the twin (IPv4 only), tracks 'ping,ADDR'; tracking off = check 0 and
+ *   disabled 1 on both.
+ * Nothing in it reads or writes global.enable. uci's set on a section that does not exist fails
+ * without creating it, so a member without a twin (or network section) gets nothing there.
+ */
 describe("the values GL.iNet's own RPC writes (kmwan set_config / set_sensitivity / set_interface)", () => {
   const flint: KmwanPackages = { kmwan: pkgOf('flint2_uci-export-kmwan.txt', 'kmwan'), network: pkgOf('flint2_uci-export-network.txt', 'network'), glmodem: null };
   const modem: KmwanPackages = { kmwan: pkgOf('modem_uci-export-kmwan.txt', 'kmwan'), network: pkgOf('modem_uci-export-network.txt', 'network'), glmodem: pkgOf('modem_uci-export-glmodem.txt', 'glmodem') };
@@ -120,6 +139,31 @@ describe("the values GL.iNet's own RPC writes (kmwan set_config / set_sensitivit
     expect(tracked).toMatchObject({ restartKmwan: true, setConfig: false });
     const off = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, wans: [p.wans[0]!, { ...p.wans[1]!, tracking: { ...p.wans[1]!.tracking, method: 'none', targets: [] } }] });
     expect(written(flint, off.ops).sort()).toEqual(["kmwan.secondwan.check: '1' → '0'", "kmwan.secondwan.disabled: '0' → '1'"].sort());
+  });
+
+  it('load balance with a modem: set_config{mode 1, [wan 0, modem_1_1_2 7]} writes each weight on the member and its "_6" twin, and no metric anywhere', async () => {
+    const p = await policyOf('modem_uci-export-kmwan.txt');
+    const w = planKmwanWrite(modem, configOf(modem.kmwan), { ...p, wans: [{ ...p.wans[0]!, enabled: false }, { ...p.wans[1]!, weight: 7 }] });
+    expect(w.problems).toEqual([]);
+    expect(written(modem, w.ops).sort()).toEqual(["kmwan.wan.weight: '3' → '0'", "kmwan.wan6.weight: '3' → '0'", "kmwan.modem_1_1_2.weight: '1' → '7'", "kmwan.modem_1_1_2_6.weight: '1' → '7'"].sort());
+    // No mode change: GL sends no kmwan.status event in Load Balance then, but still runs its apply steps.
+    expect(w).toMatchObject({ setConfig: true, statusEvent: false, packages: ['kmwan'] });
+  });
+
+  it('writes nothing where GL\'s uci set would fail (a member without a twin), and never writes global.enable, which stock firmware lacks', async () => {
+    const noTwin = S('flint2_uci-export-kmwan.txt').replace(/\nconfig member 'secondwan6'[\s\S]*$/, '\n');
+    const pkgs: KmwanPackages = { ...flint, kmwan: parseUciExport(noTwin, 'kmwan') };
+    const p = await policyOf('flint2_uci-export-kmwan.txt');
+    const w = planKmwanWrite(pkgs, configOf(pkgs.kmwan), { ...p, wans: [{ ...p.wans[0]!, priority: 2 }, { ...p.wans[1]!, priority: 1 }] });
+    expect(written(pkgs, w.ops).sort()).toEqual(
+      ["kmwan.secondwan.metric: '15' → '1'", "network.secondwan.metric: '15' → '1'", "kmwan.wan.metric: '10' → '2'", "kmwan.wan6.metric: '10' → '2'", "network.wan.metric: '10' → '2'"].sort(),
+    );
+    // The stock config has no global.enable: planning every kind of change never adds one.
+    const all = planKmwanWrite(flint, configOf(flint.kmwan), { ...p, mode: 'balance', forcedRefreshStreams: true, wans: p.wans.map((x) => ({ ...x, weight: 2, tracking: { ...x.tracking, timeoutSec: 5, targets: ['9.9.9.9'] } })) });
+    expect(all.ops.length).toBeGreaterThan(5);
+    expect(all.ops.filter((o) => 'option' in o && o.option === 'enable')).toEqual([]);
+    // And planning what the router has is no change at all (the old driver added enable on every commit).
+    expect(planKmwanWrite(flint, configOf(flint.kmwan), p).ops).toEqual([]);
   });
 
   it('refuses what kmwan cannot hold, saying what to do', async () => {

@@ -4,7 +4,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { community, readFixture } from '../openwrt-mwan3/test-fixtures.ts';
-import { flint2, readGlinetFixture } from './kmwan-fixtures.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { flint2, readGlinetFixture, synthetic } from './kmwan-fixtures.ts';
 import { kmwanLinkState, parseKmwanProcConfig, parseKmwanStatus } from './kmwan-status.ts';
 
 const header = 'Interface       Netdev           Ifindex   State          TrackMode       TX packets      TX stamp        RX packets   RX stamp        ';
@@ -34,6 +36,28 @@ describe('/proc/gl-kmwan/status on a real Flint 2 (4.9.1)', () => {
       { name: 'secondwan', online: true },
     ]);
   });
+});
+
+describe('every real GL.iNet capture in test/fixtures/glinet', () => {
+  // Each folder other than synthetic/ holds byte-exact router output (provenance in the README);
+  // a file added there without a parser here fails this test.
+  const root = fileURLToPath(new URL('../../../../../test/fixtures/glinet/', import.meta.url));
+  const real = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== synthetic).flatMap((d) => readdirSync(`${root}${d.name}`).map((f) => [d.name, f] as const));
+  const readme = readFileSync(`${root}README.md`, 'utf8');
+
+  it('are there and listed with their provenance', () => {
+    expect(real.length).toBeGreaterThanOrEqual(2);
+    for (const [dir, file] of real) expect(readme).toContain(`${dir}/${file}`);
+  });
+
+  for (const [dir, file] of real) {
+    it(`${dir}/${file} parses`, () => {
+      const text = readGlinetFixture(dir, file);
+      if (file.endsWith('_proc-gl-kmwan-status.txt')) expect(parseKmwanStatus(text).length).toBeGreaterThan(0);
+      else if (file.endsWith('_proc-gl-kmwan-config.txt')) expect(parseKmwanProcConfig(text).length).toBeGreaterThan(0);
+      else throw new Error(`no parser is known for ${dir}/${file}: add one to this test`);
+    });
+  }
 });
 
 describe('states as the kernel means them', () => {
