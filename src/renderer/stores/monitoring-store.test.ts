@@ -81,7 +81,32 @@ describe('opening', () => {
   });
 });
 
+/** One live second of each uplink, applied: from then on the steady flow is throttled. */
+async function firstLiveSeconds(wans: readonly string[]): Promise<void> {
+  fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: wans.map((wan) => sample(wan, T)) });
+  await vi.advanceTimersByTimeAsync(2);
+}
+
 describe('live samples', () => {
+  it('shows each uplink’s first live second at once, even when the uplinks’ first seconds arrive apart', async () => {
+    await openRouter();
+    const version = slice().version;
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T)] });
+    await vi.advanceTimersByTimeAsync(2);
+    expect(slice().series.wan!.at(-1)).toMatchObject({ atMs: T });
+    // 100 ms later (the core sends each uplink's first second as soon as it is whole): no 1 s wait.
+    await vi.advanceTimersByTimeAsync(100);
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T + 100, samples: [sample('wwan', T)] });
+    await vi.advanceTimersByTimeAsync(2);
+    expect(slice().series.wwan).toHaveLength(1);
+    expect(slice().version).toBeGreaterThan(version);
+    // The steady flow after that is throttled again.
+    const settled = slice().version;
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T + 1000, samples: [sample('wan', T + 1000)] });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(slice().version).toBe(settled);
+  });
+
   it('appends immutably, merging seconds into the open 4 s point, and trims to the window', async () => {
     await openRouter();
     const before = slice().series.wan!;
@@ -118,26 +143,29 @@ describe('live samples', () => {
 
   it('renders at most once a second however many batches arrive', async () => {
     await openRouter();
+    await firstLiveSeconds(['wan']);
     const version = slice().version;
-    for (let k = 0; k < 5; k++) fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T + k * 100)] });
-    await vi.advanceTimersByTimeAsync(999);
+    for (let k = 0; k < 5; k++) fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T + 1000 + k * 100)] });
+    await vi.advanceTimersByTimeAsync(990);
     expect(slice().version).toBe(version);
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(20);
     expect(slice().version).toBe(version + 1);
   });
 
   it('applies each uplink in its own task', async () => {
     await openRouter();
+    await firstLiveSeconds(['wan', 'wwan']);
     const seen: string[][] = [];
     const off = useMonitoringStore.subscribe((s) => seen.push(Object.entries(s.routers.r1!.series).map(([wan, points]) => `${wan}:${points.length}`)));
-    fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T), sample('wwan', T)] });
-    await vi.advanceTimersByTimeAsync(1000);
-    expect(seen).toEqual([['wan:3']]);
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T + 4000, samples: [sample('wan', T + 4000), sample('wwan', T + 4000)] });
+    // The throttle's second runs from the flush of those first seconds, 2 ms ago.
+    await vi.advanceTimersByTimeAsync(998);
+    expect(seen).toEqual([['wan:4', 'wwan:1']]);
     // (A zero-delay timer set while fake time ticks is due a millisecond later.)
     await vi.advanceTimersByTimeAsync(1);
     off();
     // Two store updates: wan's new point first, then wwan's, each its own render.
-    expect(seen).toEqual([['wan:3'], ['wan:3', 'wwan:1']]);
+    expect(seen).toEqual([['wan:4', 'wwan:1'], ['wan:4', 'wwan:2']]);
   });
 
   it('keeps gaps as gaps: null values stay null, and missing points become a null row', async () => {

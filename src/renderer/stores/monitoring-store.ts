@@ -159,10 +159,15 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       return { routers: { ...s.routers, [routerId]: { ...before, ...(typeof change === 'function' ? change(before) : change) } } };
     });
 
-  const scheduleFlush = (routerId: string) => {
+  /** `now`: an uplink's first live second, drawn at once (the throttle is for the steady flow). */
+  const scheduleFlush = (routerId: string, now = false) => {
     const session = sessions.get(routerId);
-    if (!session || session.flushTimer !== undefined) return;
-    const waitMs = Math.max(0, session.lastFlushMs + flushEveryMs - Date.now());
+    if (!session) return;
+    if (session.flushTimer !== undefined) {
+      if (!now) return;
+      clearTimeout(session.flushTimer);
+    }
+    const waitMs = now ? 0 : Math.max(0, session.lastFlushMs + flushEveryMs - Date.now());
     session.flushTimer = setTimeout(() => {
       session.flushTimer = undefined;
       get().flush(routerId);
@@ -242,7 +247,9 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       const offSamples = api.on('onDidSample', (batch: SampleBatch) => {
         if (batch.routerId !== routerId) return;
         session.pendingSamples.push(...batch.samples);
-        scheduleFlush(routerId);
+        // The core sends each uplink's first second as soon as it is whole: show it without the
+        // up to 1 s throttle wait (history loaded: an uplink with no live second yet).
+        scheduleFlush(routerId, current(routerId).history === 'ready' && batch.samples.some((s) => !session.openBucket.has(s.wan)));
       });
       const offEvents = api.on('onDidLinkEvent', (event) => {
         if (event.routerId !== routerId) return;
