@@ -5,6 +5,7 @@
 import { sh, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { RouterEvent } from '../driver.ts';
 import { RouterOutputError } from './errors.ts';
+import { conntrackHookLogTag } from './mwan3-conntrack-hook.ts';
 
 const source = 'the router log (logread -e mwan3)';
 
@@ -26,9 +27,28 @@ function meaning(tag: string, text: string): Meaning | null {
   if (m) return { wan: m[1]!, kind: m[3] as 'offline' | 'online', message: m[3] === 'offline' ? `mwan3 took ${m[1]} (${m[2]}) offline: its tracking targets stopped answering.` : `mwan3 put ${m[1]} (${m[2]}) back online.` };
   m = /^Execute (ifdown|ifup) event on interface (\S+)/.exec(text);
   if (m && tag !== 'mwan3track') return { wan: m[2]!, kind: 'other', message: `The link of ${m[2]} went ${m[1] === 'ifdown' ? 'down' : 'up'} (netifd ${m[1]}); mwan3 updated its routing.` };
+  if (tag === conntrackHookLogTag) return hookMeaning(text);
   m = /^Connection tracking flushed for interface '?(\S+?)'? on action '?(\w+)'?$/.exec(text) ?? /^connection tracking flushed on interface (\S+) \([^)]*\) (\w+)$/.exec(text);
   if (m) return { wan: m[1]!, kind: 'other', message: `mwan3 cleared the router's connections when ${m[1]} ${m[2] === 'connected' ? 'came back' : m[2] === 'disconnected' ? 'went offline' : `had an ${m[2]} event`}, so they reconnect on the uplink in use.` };
   return null;
+}
+
+/** Switchyard's own hook (mwan3-conntrack-hook.ts): which connections it cleared, and why. */
+function hookMeaning(text: string): Meaning | null {
+  const m = /^(\S+) (ifup|ifdown|connected|disconnected): cleared (\d+|every) connections?(?: of (\S+) \(([^)]*)\))?/.exec(text);
+  if (!m) {
+    const none = /^(\S+) (ifdown|disconnected): no address known/.exec(text);
+    return none ? { wan: none[1]!, kind: 'other', message: `${none[1]} went offline but its address was not known, so Switchyard could not clear its connections; they recover only when the applications retry.` } : null;
+  }
+  const [, wan, action, count, of, addr] = m;
+  const n = count === 'every' ? 'every connection' : `${count} connection${count === '1' ? '' : 's'}`;
+  if (action === 'connected' || action === 'ifup') {
+    const moved = of ? `${n} on ${of} (${addr}) ${count === '1' ? 'was' : 'were'} cleared` : `${n} on the router was cleared (no conntrack tool: install it with opkg install conntrack)`;
+    return { wan: wan!, kind: 'switch', ...(of ? { from: of } : {}), to: wan!, message: `${wan} is back: ${moved} so they reconnect through ${wan} (Forced Refresh Streams).` };
+  }
+  const went = action === 'ifdown' ? 'its link went down' : 'mwan3 took it offline';
+  if (!of) return { wan: wan!, kind: 'other', message: `${wan} failed (${went}): every connection on the router was cleared, not only ${wan}'s: the router has no conntrack tool (opkg install conntrack).` };
+  return { wan: wan!, kind: 'other', message: `${wan} failed (${went}): Switchyard cleared its ${n} (${addr}) so they reconnect through the uplink in use.` };
 }
 
 export function parseMwan3Events(stdout: string, nowMs: number, sinceMs: number): RouterEvent[] {
