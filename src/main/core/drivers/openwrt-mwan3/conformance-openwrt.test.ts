@@ -5,7 +5,7 @@ import type { FailoverPolicy } from '../../../../shared/model.ts';
 import { conformanceScenarios, type ConformanceHarness } from '../conformance/driver-conformance.ts';
 import { confirmScript, readPendingCommand, rollbackScript } from './mwan3-apply-script.ts';
 import { normalizeMwan3Policy, policyToMwan3 } from './mwan3-policy-map.ts';
-import { createOpenwrtMwan3Driver, mwan3Commands } from './openwrt-mwan3-driver.ts';
+import { createOpenwrtMwan3Driver, hookTextFor, mwan3Commands } from './openwrt-mwan3-driver.ts';
 import { createReplayShell, recorded, type Recording, type ReplayMap } from './replay-shell.ts';
 import { createStagingShell } from './staging-replay.ts';
 import { lab, readFixture } from './test-fixtures.ts';
@@ -42,6 +42,8 @@ const labMap = (extra: Record<string, Recording> = {}): ReplayMap => ({
   [mwan3Commands.ubusInterfaces.text]: L('common__ubus-call-mwan3-status'),
   [mwan3Commands.textInterfaces.text]: L('b_wan_offline__mwan3-interfaces'),
   [readPendingCommand().text]: noMarker,
+  // Synthetic: BusyBox cat's exit code for a missing file: Switchyard's hook is not on the recorded router.
+  [mwan3Commands.catHook.text]: { stdout: '', exitCode: 1 },
   [confirmScript().text]: nothingPending,
   [rollbackScript().text]: nothingPending,
   ...extra,
@@ -51,7 +53,7 @@ const now = 1_700_000_000_000;
 
 const openwrt: ConformanceHarness = {
   unmanaged: async () => createOpenwrtMwan3Driver(createReplayShell(labMap()), { facts }),
-  managed: async () => ({ driver: createOpenwrtMwan3Driver(createReplayShell(labMap({ [mwan3Commands.exportMwan3.text]: ok(managedExport), [mwan3Commands.catMwan3.text]: ok(fileOf(managedExport)) })), { facts }), policy: normalizeMwan3Policy(sample) }),
+  managed: async () => ({ driver: createOpenwrtMwan3Driver(createReplayShell(labMap({ [mwan3Commands.exportMwan3.text]: ok(managedExport), [mwan3Commands.catMwan3.text]: ok(fileOf(managedExport)), [mwan3Commands.catHook.text]: ok(hookTextFor(normalizeMwan3Policy(sample))) })), { facts }), policy: normalizeMwan3Policy(sample) }),
   samplePolicy: sample,
   expectedWans: ['wan', 'wanb'],
   committing: async () => ({

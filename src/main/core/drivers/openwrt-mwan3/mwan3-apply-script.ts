@@ -232,6 +232,21 @@ export function stageFileCommand(pkg: string): ShellCommand {
   return sh.and(shellCommand(['mkdir', '-p', routerPaths.workConf, routerPaths.workDelta]), sh.redirect(shellCommand(['cat']), { stdout: stagedFile(pkg) }));
 }
 
+/**
+ * A file Switchyard owns outside /etc/config (mwan3's connection hook): installed and put back with
+ * the config files, under the same revert timer. `md5` is md5sumLine of the staged text; null
+ * deletes the file.
+ */
+export type OwnFileInstall = { readonly path: string; readonly md5: string | null };
+const stagedOwn = (i: number): string => `${routerPaths.workDir}/own.${i}`;
+const backupOwn = (i: number): string => `${routerPaths.pendingDir}/own.${i}`;
+const dirOf = (path: string): string => path.slice(0, path.lastIndexOf('/')) || '/';
+
+/** Receives own file number `i`'s new text on stdin into the private workspace. */
+export function stageOwnFileCommand(i: number): ShellCommand {
+  return sh.and(shellCommand(['mkdir', '-p', routerPaths.workDir]), sh.redirect(shellCommand(['cat']), { stdout: stagedOwn(i) }));
+}
+
 export type FileInstallOptions = {
   /** Files to swap in, each with md5sumLine of the text read and of the text staged. */
   readonly packages: readonly { readonly name: string; readonly baseMd5: string; readonly newMd5: string }[];
@@ -243,6 +258,8 @@ export type FileInstallOptions = {
   readonly captureOriginal: { readonly packages: readonly string[] } | null;
   /** Keep a copy as Switchyard's last write (false when taking Switchyard's sections out without originals). */
   readonly recordApplied?: boolean;
+  /** Switchyard's own files to write or delete, staged with stageOwnFileCommand(index). */
+  readonly ownFiles?: readonly OwnFileInstall[];
 };
 
 const conflictCheck = (name: string, baseMd5: string): ShellCommand =>
@@ -257,12 +274,21 @@ const swapIn = (name: string): ShellCommand[] => [
   shellCommand(['mv', `/etc/config/.${name}.switchyard-new`, `/etc/config/${name}`]),
 ];
 
+/** Writes an own file by rename (a hotplug run never sources half of it), or deletes it. */
+function ownFileSwap(f: OwnFileInstall, i: number): ShellCommand[] {
+  if (f.md5 === null) return [shellCommand(['rm', '-f', f.path])];
+  const tmp = `${f.path}.switchyard-new`;
+  return [shellCommand(['mkdir', '-p', dirOf(f.path)]), shellCommand(['cp', stagedOwn(i), tmp]), shellCommand(['mv', tmp, f.path])];
+}
+
 /** The revert job of a whole-file install: puts back the files and Switchyard's copies of them. */
-export function fileRevertScriptText(o: { readonly token: string; readonly inSec: number; readonly packages: readonly string[]; readonly engine: string; readonly services: readonly ServiceAction[] }): string {
+export function fileRevertScriptText(o: { readonly token: string; readonly inSec: number; readonly packages: readonly string[]; readonly engine: string; readonly services: readonly ServiceAction[]; readonly ownPaths?: readonly string[] }): string {
   const base = revertScriptText(o).split('\n');
   const restoreApplied = o.packages.map((p) => sh.script`if [ -e ${backupApplied(p)} ]; then cp ${backupApplied(p)} ${appliedCopy(p)}; else rm -f ${appliedCopy(p)}; fi`.text);
+  // An own file that did not exist before the commit has no backup: it goes.
+  const restoreOwn = (o.ownPaths ?? []).map((path, i) => sh.script`if [ -e ${backupOwn(i)} ]; then cp ${backupOwn(i)} ${path}; else rm -f ${path}; fi`.text);
   // Insert after the token check (line index 5: shebang, comment, trap, sleep, grep).
-  return [...base.slice(0, 5), ...restoreApplied, ...base.slice(5)].join('\n');
+  return [...base.slice(0, 5), ...restoreApplied, ...restoreOwn, ...base.slice(5)].join('\n');
 }
 
 /**
@@ -275,6 +301,10 @@ export function fileInstallScript(o: FileInstallOptions): ShellCommand {
   const parts: ShellCommand[] = [sh.script`trap '' HUP`];
   if (o.revert) parts.push(pendingCommitGuard());
   for (const p of o.packages) parts.push(conflictCheck(p.name, p.baseMd5), pendingCheck(p.name), stagedCheck(p.name, p.newMd5));
+  const own = o.ownFiles ?? [];
+  own.forEach((f, i) => {
+    if (f.md5 !== null) parts.push(sh.script`[ "$(md5sum < ${stagedOwn(i)})" = ${f.md5} ] || { echo ${`switchyard: the staged ${f.path} is not what was planned`} >&2; exit ${String(installExit.stagedMismatch)}; }`);
+  });
   parts.push(shellCommand(['mkdir', '-p', P]));
   if (o.captureOriginal) parts.push(captureOriginals(o.engine, o.captureOriginal.packages));
   const names = o.packages.map((p) => p.name);
@@ -283,14 +313,16 @@ export function fileInstallScript(o: FileInstallOptions): ShellCommand {
       parts.push(shellCommand(['cp', `/etc/config/${p}`, routerPaths.backup(p)]));
       parts.push(sh.script`[ ! -e ${appliedCopy(p)} ] || cp ${appliedCopy(p)} ${backupApplied(p)}`);
     }
+    own.forEach((f, i) => parts.push(sh.script`[ ! -e ${f.path} ] || cp ${f.path} ${backupOwn(i)}`));
     parts.push(sh.redirect(enabledNow(o.engine), { stdout: routerPaths.backupEnabled(o.engine) }));
     parts.push(sh.redirect(shellCommand(['printf', '%s\\n', `token=${o.revert.token}`, `revert_at_ms=${o.revert.atMs}`]), { stdout: routerPaths.armed }));
-    const text = fileRevertScriptText({ token: o.revert.token, inSec: o.revert.inSec, packages: names, engine: o.engine, services: o.services });
+    const text = fileRevertScriptText({ token: o.revert.token, inSec: o.revert.inSec, packages: names, engine: o.engine, services: o.services, ownPaths: own.map((f) => f.path) });
     parts.push(sh.redirect(shellCommand(['printf', '%s', text]), { stdout: routerPaths.revertScript }));
     parts.push(startRevertJob());
   }
   const record = o.recordApplied ?? true;
   for (const p of names) parts.push(...swapIn(p), ...(record ? [shellCommand(['cp', stagedFile(p), appliedCopy(p)])] : []));
+  own.forEach((f, i) => parts.push(...ownFileSwap(f, i)));
   // Without a revert job the pending directory was only a place to stand; leave no empty ones.
   if (!o.revert) parts.push(sh.script`rmdir ${P} 2>/dev/null; rmdir ${routerPaths.stateDir} 2>/dev/null; true`);
   parts.push(sh.or(initd(o.engine, 'enabled'), initd(o.engine, 'enable')));
@@ -304,7 +336,14 @@ export function fileInstallScript(o: FileInstallOptions): ShellCommand {
  * change), return the engine to its earlier boot state, forget Switchyard's records and leave no
  * empty /etc/switchyard behind.
  */
-export function fileRemoveScript(o: { readonly engine: string; readonly originals: readonly string[]; readonly packages: readonly { readonly name: string; readonly baseMd5: string; readonly newMd5: string }[]; readonly services: readonly ServiceAction[] }): ShellCommand {
+export function fileRemoveScript(o: {
+  readonly engine: string;
+  readonly originals: readonly string[];
+  readonly packages: readonly { readonly name: string; readonly baseMd5: string; readonly newMd5: string }[];
+  readonly services: readonly ServiceAction[];
+  /** Switchyard's own files and directories outside /etc/config (its hook and the hook's RAM state). */
+  readonly deletePaths?: readonly string[];
+}): ShellCommand {
   const engineChanges = o.packages.some((p) => p.name === o.engine);
   const parts: ShellCommand[] = [
     sh.script`[ -e ${routerPaths.original(o.engine)} ] || exit ${String(noOriginalExit)}`,
@@ -313,6 +352,7 @@ export function fileRemoveScript(o: { readonly engine: string; readonly original
   for (const p of o.packages) parts.push(conflictCheck(p.name, p.baseMd5), pendingCheck(p.name), stagedCheck(p.name, p.newMd5));
   parts.push(sh.script`pid=$(cat ${routerPaths.revertPid} 2>/dev/null); rm -rf ${routerPaths.pendingDir}; [ -z "$pid" ] || kill "$pid" 2>/dev/null; true`);
   for (const p of o.packages) parts.push(...swapIn(p.name));
+  if (o.deletePaths?.length) parts.push(shellCommand(['rm', '-rf', ...o.deletePaths]));
   for (const s of o.services) if (s.service !== o.engine) parts.push(actionCommand(s));
   const engineReload = engineChanges ? sh.script`${initd(o.engine, 'reload')}` : sh.script`true`;
   parts.push(sh.script`if [ "$(cat ${routerPaths.originalEnabled(o.engine)})" = 1 ]; then ${initd(o.engine, 'enable')}; ${engineReload}; else ${initd(o.engine, 'stop')}; ${initd(o.engine, 'disable')}; fi`);

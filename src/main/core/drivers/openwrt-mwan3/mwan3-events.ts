@@ -19,7 +19,7 @@ const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** "Sat Dec  5 04:58:18 2026 user.notice mwan3track[100961]: message" (ubox logread). */
 const logLine = /^\w{3} (\w{3}) +(\d{1,2}) (\d{2}):(\d{2}):(\d{2}) (\d{4}) [\w.]+ (mwan3[\w-]*)(?:\[\d+\])?: (.*)$/;
 
-type Meaning = Pick<RouterEvent, 'kind' | 'message'> & { readonly wan: string };
+type Meaning = Pick<RouterEvent, 'kind' | 'message' | 'from' | 'to'> & { readonly wan: string };
 
 /** What a line means for the user, or null for the tracker's chatter (each probe, each score). */
 function meaning(tag: string, text: string): Meaning | null {

@@ -10,6 +10,7 @@ import type { RoutersService } from '../../services/routers-service.ts';
 import type { RouterDriver } from '../driver.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
 import { appliedCopy, readPendingCommand, routerPaths } from './mwan3-apply-script.ts';
+import { conntrackHookPath, conntrackHookText } from './mwan3-conntrack-hook.ts';
 import { createOpenwrtMwan3Driver, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
 import { recorded, type Recording, type ReplayMap } from './replay-shell.ts';
 import { createStagingShell, outsideSwitchyard } from './staging-replay.ts';
@@ -36,8 +37,9 @@ const policy: FailoverPolicy = {
 };
 
 /** The router as the files say; `state` holds what cat returns for each file. */
-function router(state: { mwan3: string; network: string; orig?: { mwan3: string; network: string }; applied?: { mwan3: string; network?: string } }): ReplayMap {
+function router(state: { mwan3: string; network: string; orig?: { mwan3: string; network: string }; applied?: { mwan3: string; network?: string }; hook?: string }): ReplayMap {
   return {
+    [mwan3Commands.catHook.text]: state.hook !== undefined ? ok(state.hook) : noFile(conntrackHookPath),
     [mwan3Commands.catMwan3.text]: ok(state.mwan3),
     [mwan3Commands.catNetwork.text]: ok(state.network),
     // Recorded on the 2.12 lab: `uci changes mwan3` prints nothing when nothing is pending.
@@ -50,26 +52,26 @@ function router(state: { mwan3: string; network: string; orig?: { mwan3: string;
   };
 }
 
-async function apply(state: Parameters<typeof router>[0], p: FailoverPolicy = policy): Promise<{ mwan3: string; network: string; nativeDiff: string; script: string }> {
+async function apply(state: Parameters<typeof router>[0], p: FailoverPolicy = policy): Promise<{ mwan3: string; network: string; nativeDiff: string; script: string; hook: string | undefined }> {
   const shell = createStagingShell(router(state), [installOk]);
   const driver = createOpenwrtMwan3Driver(shell, { facts });
   const plan = await driver.plan(p);
   expect(plan.problems).toEqual([]);
   await driver.commit(plan, { revertInSec: 60 });
-  return { mwan3: shell.staged.mwan3 ?? state.mwan3, network: shell.staged.network ?? state.network, nativeDiff: plan.nativeDiff, script: shell.scripts['<install script>']?.[0] ?? '' };
+  return { mwan3: shell.staged.mwan3 ?? state.mwan3, network: shell.staged.network ?? state.network, nativeDiff: plan.nativeDiff, script: shell.scripts['<install script>']?.[0] ?? '', hook: shell.staged['own.0'] ?? state.hook };
 }
 
 describe('the admin’s hand-edited mwan3 file (real capture, 19.07.7 + mwan3 2.8.16)', () => {
   it('apply edits only Switchyard’s sections and managed options, in place, and keeps every comment and quote', async () => {
     const after = await apply({ mwan3: before, network });
     // The comments, the double-quoted rule, the unquoted value and the double space survive.
-    expect(after.mwan3).toContain("\toption up '3'\n\tlist flush_conntrack 'disconnected'\n\tlist flush_conntrack 'ifdown'\n\nconfig interface 'wan6'");
+    expect(after.mwan3).toContain("\toption up '3'\n\nconfig interface 'wan6'");
+    expect(after.mwan3).not.toContain('flush_conntrack');
     expect(after.mwan3).toContain('# hand-edited by the shop\'s admin: keep VoIP on wanb\nconfig rule "voip"\n\toption dest_ip  \'203.0.113.99\'\n\toption proto udp\n\toption use_policy "wanb_wan"   # trailing comment\n');
     expect(outsideSwitchyard(after.mwan3, ['wan', 'wanb'])).toBe(outsideSwitchyard(before, ['wan', 'wanb']));
     // A changed tracking option stays on its own line where it was (the capture had it moved to the end).
     const wanSection = after.mwan3.slice(after.mwan3.indexOf("config interface 'wan'\n"), after.mwan3.indexOf("config interface 'wan6'"));
-    // (Options it did not have, like flush_conntrack, go after its last line.)
-    expect(wanSection.split('\n').map((l) => l.trim().split(/\s+/)[1]).filter((o) => o !== 'flush_conntrack')).toEqual(before.slice(before.indexOf("config interface 'wan'\n"), before.indexOf("config interface 'wan6'")).split('\n').map((l) => l.trim().split(/\s+/)[1]));
+    expect(wanSection.split('\n').map((l) => l.trim().split(/\s+/)[1])).toEqual(before.slice(before.indexOf("config interface 'wan'\n"), before.indexOf("config interface 'wan6'")).split('\n').map((l) => l.trim().split(/\s+/)[1]));
     // The network file has unique metrics already (10, 20): it is not touched or reloaded.
     expect(after.network).toBe(network);
     expect(after.script).not.toContain('/etc/init.d/network');
@@ -148,11 +150,89 @@ describe('the admin’s hand-edited mwan3 file (real capture, 19.07.7 + mwan3 2.
 
   it('applying the same policy again changes nothing and reloads nothing', async () => {
     const first = await apply({ mwan3: before, network });
-    const shell = createStagingShell(router({ mwan3: first.mwan3, network }), [installOk]);
+    const shell = createStagingShell(router({ mwan3: first.mwan3, network, hook: first.hook! }), [installOk]);
     const driver = createOpenwrtMwan3Driver(shell, { facts });
     const plan = await driver.plan(policy);
     expect(await driver.commit(plan, { revertInSec: 60 })).toEqual({ revertAtMs: null });
     expect(shell.scripts['<install script>']).toBeUndefined();
+  });
+});
+
+describe('connection clearing on failover: Switchyard’s per-uplink hook (issue 16 item 4)', () => {
+  const hookFor = (frs: boolean): string =>
+    conntrackHookText({ uplinks: [{ name: 'wan', device: 'eth1', metric: 1 }, { name: 'wanb', device: 'eth2', metric: 2 }], forcedRefreshStreams: frs });
+
+  it('apply installs the hook under the revert timer and shows it in the diff; mwan3’s whole-table flush is not used', async () => {
+    const after = await apply({ mwan3: before, network });
+    expect(after.hook).toBe(hookFor(false));
+    expect(after.nativeDiff).toContain(`+++ ${conntrackHookPath}`);
+    expect(after.nativeDiff).toContain("+  u wan eth1 1\n+  u wanb eth2 2");
+    // Staged, checked by md5, and put in by rename after the revert job is armed; the job takes it out again.
+    const armedAt = after.script.indexOf('/etc/switchyard/pending/armed');
+    const installedAt = after.script.indexOf(`mv ${conntrackHookPath}.switchyard-new ${conntrackHookPath}`);
+    expect(armedAt).toBeGreaterThan(-1);
+    expect(installedAt).toBeGreaterThan(armedAt);
+    expect(after.script).toContain(`if [ -e /etc/switchyard/pending/own.0 ]; then cp /etc/switchyard/pending/own.0 ${conntrackHookPath}; else rm -f ${conntrackHookPath}; fi`);
+    expect(after.mwan3).not.toContain('flush_conntrack');
+  });
+
+  it('the plan says so in words, and says what to install when the router has no conntrack tool (the captured router had none)', async () => {
+    const noTool = { ...facts, hasConntrack: false };
+    const plan = await createOpenwrtMwan3Driver(createStagingShell(router({ mwan3: before, network })), { facts: noTool }).plan({ ...policy, forcedRefreshStreams: true });
+    expect(plan.changes).toContainEqual(expect.objectContaining({ kind: 'add', subject: expect.stringContaining(conntrackHookPath), to: expect.stringContaining('Forced Refresh Streams') }));
+    expect(plan.notes).toContainEqual(expect.stringContaining('no conntrack tool'));
+    expect(plan.notes).toContainEqual(expect.stringContaining('opkg update && opkg install conntrack'));
+    const withTool = await createOpenwrtMwan3Driver(createStagingShell(router({ mwan3: before, network })), { facts: { ...facts, hasConntrack: true } }).plan(policy);
+    expect(withTool.notes!.some((n) => n.includes('conntrack'))).toBe(false);
+  });
+
+  it('an admin’s own flush_conntrack on an uplink is named in the plan, taken out, and put back by remove', async () => {
+    const withFlush = before.replace("config interface 'wan'\n", "config interface 'wan'\n\tlist flush_conntrack 'disconnected'\n");
+    expect(withFlush).not.toBe(before);
+    const plan = await createOpenwrtMwan3Driver(createStagingShell(router({ mwan3: withFlush, network })), { facts }).plan(policy);
+    expect(plan.changes).toContainEqual(expect.objectContaining({ kind: 'remove', subject: expect.stringContaining("mwan3's flush_conntrack on wan (disconnected)") }));
+    const applied = await apply({ mwan3: withFlush, network });
+    expect(applied.mwan3).not.toContain('flush_conntrack');
+    const shell = createStagingShell(router({ mwan3: applied.mwan3, network, orig: { mwan3: withFlush, network }, applied: { mwan3: applied.mwan3 }, hook: applied.hook! }), [removeOk]);
+    await createOpenwrtMwan3Driver(shell, { facts }).remove();
+    expect(shell.staged.mwan3).toBe(withFlush);
+  });
+
+  it('changing Forced Refresh Streams rewrites the hook (and sy_policy) and nothing else', async () => {
+    const first = await apply({ mwan3: before, network });
+    const shell = createStagingShell(router({ mwan3: first.mwan3, network, hook: first.hook! }), [installOk]);
+    const driver = createOpenwrtMwan3Driver(shell, { facts });
+    const plan = await driver.plan({ ...policy, forcedRefreshStreams: true });
+    expect(plan.nativeDiff).toContain('-frs=0\n+frs=1');
+    await driver.commit(plan, { revertInSec: 60 });
+    expect(shell.staged['own.0']).toBe(hookFor(true));
+    expect(outsideSwitchyard(shell.staged.mwan3!, ['wan', 'wanb'])).toBe(outsideSwitchyard(before, ['wan', 'wanb']));
+    // A reload for the sy_policy option only; the hook itself needs none (hotplug reads it at each event).
+    expect(shell.scripts['<install script>']![0]!.match(/\{ \/etc\/init\.d\/mwan3 reload; \}/g)).toHaveLength(1);
+  });
+
+  it('a router with the right files but no hook (an older Switchyard) gets the hook alone, with no reload', async () => {
+    const first = await apply({ mwan3: before, network });
+    const shell = createStagingShell(router({ mwan3: first.mwan3, network }), [installOk]);
+    const driver = createOpenwrtMwan3Driver(shell, { facts });
+    const plan = await driver.plan(policy);
+    expect(plan.nativeDiff.startsWith('# no change')).toBe(false);
+    await driver.commit(plan, { revertInSec: 60 });
+    expect(shell.staged.mwan3).toBeUndefined();
+    expect(shell.staged['own.0']).toBe(hookFor(false));
+    expect(shell.scripts['<install script>']![0]!).not.toMatch(/\{ \/etc\/init\.d\/mwan3 reload; \}/);
+  });
+
+  it('remove deletes the hook and its RAM state, and its diff shows it going', async () => {
+    const applied = await apply({ mwan3: before, network });
+    const shell = createStagingShell(router({ mwan3: applied.mwan3, network, orig: { mwan3: before, network }, applied: { mwan3: applied.mwan3 }, hook: applied.hook! }), [removeOk]);
+    const driver = createOpenwrtMwan3Driver(shell, { facts });
+    const preview = await driver.planRemove();
+    expect(preview.nativeDiff).toContain(`--- ${conntrackHookPath}`);
+    expect(preview.changes).toContain(`${conntrackHookPath}: delete Switchyard's connection-clearing hook`);
+    await driver.remove();
+    expect(shell.scripts['<remove script>']![0]!).toContain(`rm -rf ${conntrackHookPath} /var/run/switchyard-conntrack`);
+    expect(shell.staged.mwan3).toBe(before);
   });
 });
 

@@ -63,10 +63,6 @@ describe('policyToMwan3 on the recorded 19.07 config', () => {
       set mwan3.wan.interval='5'
       set mwan3.wan.failure_interval='2'
       set mwan3.wan.up='3'
-      set mwan3.wan.flush_conntrack=''
-      add_list mwan3.wan.flush_conntrack='disconnected'
-      add_list mwan3.wan.flush_conntrack='ifdown'
-      add_list mwan3.wan.flush_conntrack='connected'
       set mwan3.wanb.failure_interval='2'
       set mwan3.wanb.failure_latency='300'
       set mwan3.wanb.recovery_latency='150'
@@ -80,6 +76,7 @@ describe('policyToMwan3 on the recorded 19.07 config', () => {
       add_list mwan3.sy_policy.use_member='sy_m_wan'
       add_list mwan3.sy_policy.use_member='sy_m_wanb'
       set mwan3.sy_policy.last_resort='default'
+      set mwan3.sy_policy.switchyard_frs='1'
       set mwan3.sy_default='rule'
       set mwan3.sy_default.dest_ip='0.0.0.0/0'
       set mwan3.sy_default.family='ipv4'
@@ -127,14 +124,11 @@ describe('policyToMwan3 on the recorded 19.07 config', () => {
       ],
     });
     const { ops, after } = policyToMwan3(cfg, desired);
-    // Besides clearing connections on failover (flush_conntrack, which the recorded batch did not set):
     expect(ops.filter((o) => 'section' in o && (o.section === 'wan' || o.section === 'wanb'))).toEqual([
-      { kind: 'set-list', package: 'mwan3', section: 'wan', option: 'flush_conntrack', values: ['disconnected', 'ifdown'] },
       { kind: 'add-list', package: 'mwan3', section: 'wanb', option: 'track_ip', value: '198.51.100.254' },
     ]);
     expect(findUciSection(after, 'wanb')).toEqual(findUciSection(real, 'wanb'));
-    const noFlush = (s: ReturnType<typeof findUciSection>) => ({ ...s!, options: s!.options.filter((o) => o.name !== 'flush_conntrack') });
-    expect(noFlush(findUciSection(after, 'wan'))).toEqual(findUciSection(real, 'wan'));
+    expect(findUciSection(after, 'wan')).toEqual(findUciSection(real, 'wan'));
   });
 
   it('forces one uplink through a policy of its own and goes back to automatic', () => {
@@ -158,19 +152,27 @@ describe('policyToMwan3 on the recorded 19.07 config', () => {
     expect(removed.sections.map((s) => s.name)).toEqual(labPkg().sections.map((s) => s.name));
   });
 
-  it('clears connections on failover on uplinks that have a backup below them; Forced Refresh Streams adds the return; the user events stay', () => {
-    const pkg = applyUciBatchOps(labPkg(), [{ kind: 'set-list', package: 'mwan3', section: 'wan', option: 'flush_conntrack', values: ['ifup'] }]);
+  it('leaves connection clearing to Switchyard’s per-uplink hook: mwan3’s whole-table flush_conntrack events go from its uplinks, any other value stays; Forced Refresh Streams is kept in sy_policy', () => {
+    const pkg = applyUciBatchOps(labPkg(), [{ kind: 'set-list', package: 'mwan3', section: 'wan', option: 'flush_conntrack', values: ['ifup', 'always', 'disconnected'] }]);
     const flush = (p: UciPackage, wan: string) => findUciSection(p, wan)!.options.find((o) => o.name === 'flush_conntrack');
+    const frs = (p: UciPackage) => findUciSection(p, 'sy_policy')!.options.find((o) => o.name === 'switchyard_frs');
     const after = policyToMwan3(pkg, normalizeMwan3Policy(failover)).after;
-    expect(flush(after, 'wan')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['ifup', 'disconnected', 'ifdown', 'connected'] });
+    expect(flush(after, 'wan')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['always'] });
     expect(flush(after, 'wanb')).toBeUndefined();
-    // Forced Refresh Streams off: the connections on the dead uplink are still cleared on failover (issue 16 item 4).
+    expect(frs(after)).toEqual({ kind: 'option', name: 'switchyard_frs', value: '1' });
+    expect(mwan3ToPolicy(after, () => undefined)!.forcedRefreshStreams).toBe(true);
     const off = policyToMwan3(after, normalizeMwan3Policy({ ...failover, forcedRefreshStreams: false })).after;
-    expect(flush(off, 'wan')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['ifup', 'disconnected', 'ifdown'] });
+    expect(frs(off)).toBeUndefined();
     expect(mwan3ToPolicy(off, () => undefined)!.forcedRefreshStreams).toBe(false);
-    // Load Balance: stock mwan3's flush is global and would cut the healthy uplink's connections too.
+    // Load Balance: no uplink returns over another, so Forced Refresh Streams has nothing to do.
     const balance = policyToMwan3(after, normalizeMwan3Policy({ ...failover, mode: 'balance' })).after;
-    expect(flush(balance, 'wan')).toEqual({ kind: 'list', name: 'flush_conntrack', values: ['ifup'] });
+    expect(frs(balance)).toBeUndefined();
+    // A config an older Switchyard wrote (flush_conntrack 'connected') still reads as on; the next apply moves it.
+    const legacy = applyUciBatchOps(off, [{ kind: 'set-list', package: 'mwan3', section: 'wan', option: 'flush_conntrack', values: ['disconnected', 'ifdown', 'connected'] }]);
+    expect(mwan3ToPolicy(legacy, () => undefined)!.forcedRefreshStreams).toBe(true);
+    const moved = policyToMwan3(legacy, normalizeMwan3Policy(failover)).after;
+    expect(flush(moved, 'wan')).toBeUndefined();
+    expect(frs(moved)!.kind).toBe('option');
   });
 
   it('maps balance to one metric with weights', () => {

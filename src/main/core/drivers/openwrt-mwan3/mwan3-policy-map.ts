@@ -15,18 +15,18 @@ export const switchyardRule = 'sy_default';
 export const switchyardMember = (iface: string): string => `sy_m_${iface}`;
 
 /**
- * flush_conntrack events Switchyard manages on uplinks that have a backup below them; others the
- * user set stay. `disconnected` (tracker says offline) and `ifdown` (the link went down) clear
- * the connections when traffic fails over, so long-lived sessions (a card terminal's) reconnect
- * through the backup instead of hanging on the dead uplink (issue 16 item 4). `connected` is
- * Forced Refresh Streams: when the primary returns, the connections on the backup move back too
- * (issue 12 item 3); new connections go back to the primary either way (lowest metric online).
- * Stock mwan3 flushes the whole table (echo f > /proc/net/nf_conntrack): right at failover, when
- * the running connections are the failed uplink's, but wrong in Load Balance, where it would
- * also cut the healthy uplink's, so balance sets none.
+ * Connection clearing is Switchyard's own hook (mwan3-conntrack-hook.ts), per uplink: when an
+ * uplink fails, only its connections are cleared, so long-lived sessions (a card terminal's)
+ * reconnect through the backup instead of hanging on the dead uplink (issue 16 item 4); with
+ * Forced Refresh Streams on, the backups' connections move when a preferred uplink returns (issue
+ * 12 item 3). mwan3's own flush_conntrack empties the whole table on any listed event (every
+ * version, 2.7 to 2.12), which would cut the healthy uplinks' connections too and decide the
+ * primary's return regardless of Forced Refresh Streams, so Switchyard's uplinks carry none of
+ * its events; Remove puts back what the admin had.
  */
-const managedFlushEvents = ['connected', 'disconnected', 'ifdown'];
-const failoverFlushEvents = ['disconnected', 'ifdown'];
+const managedFlushEvents = ['connected', 'disconnected', 'ifdown', 'ifup'];
+/** In sy_policy: '1' when Forced Refresh Streams is on (the hook's own copy is in its text). */
+export const frsOption = 'switchyard_frs';
 const DEFAULT_FAILURE_LATENCY_MS = 1000;
 const DEFAULT_FAILURE_LOSS_PCT = 40;
 
@@ -155,7 +155,7 @@ function wantSection(ops: Ops, pkg: UciPackage, name: string, type: string): Uci
   return s && s.type === type ? s : undefined;
 }
 
-function interfaceOps(ops: Ops, pkg: UciPackage, w: Wan, outranks: boolean, frs: boolean): void {
+function interfaceOps(ops: Ops, pkg: UciPackage, w: Wan): void {
   const s = wantSection(ops, pkg, w.name, 'interface');
   if (!s) ops.push({ kind: 'set-option', package: pkgName, section: w.name, option: 'family', value: 'ipv4' });
   const t = w.tracking;
@@ -190,11 +190,9 @@ function interfaceOps(ops: Ops, pkg: UciPackage, w: Wan, outranks: boolean, frs:
     if (num('recovery_latency', 500) > latency) ops.push({ kind: 'set-option', package: pkgName, section: w.name, option: 'recovery_latency', value: String(Math.floor(latency / 2)) });
     if (num('recovery_loss', 10) > loss) ops.push({ kind: 'set-option', package: pkgName, section: w.name, option: 'recovery_loss', value: String(Math.floor(loss / 4)) });
   }
+  // Any other value (an old always/never) stays the admin's; validation names it.
   const curFlush = s ? getUciList(s, 'flush_conntrack') : [];
-  const add = outranks ? [...failoverFlushEvents, ...(frs ? ['connected'] : [])] : [];
-  // Keep the user's events and their order; append what Switchyard adds.
-  const ordered = [...curFlush.filter((e) => !managedFlushEvents.includes(e) || add.includes(e)), ...add.filter((e) => !curFlush.includes(e))];
-  wantList(ops, s, w.name, 'flush_conntrack', ordered);
+  wantList(ops, s, w.name, 'flush_conntrack', curFlush.filter((e) => !managedFlushEvents.includes(e)));
 }
 
 /** A rule that sends all IPv4 traffic to one policy, the kind Switchyard's rule must precede. */
@@ -239,9 +237,7 @@ export type Mwan3WriteResult = { readonly ops: readonly UciBatchOp[]; readonly a
 export function policyToMwan3(pkg: UciPackage, policy: FailoverPolicy, opts: Mwan3WriteOptions = {}): Mwan3WriteResult {
   const ops: Ops = [];
   const balance = policy.mode === 'balance';
-  const lowestTier = Math.max(...policy.wans.map((w) => w.priority));
-  // In balance the priorities only order the list: no uplink stands in for another.
-  for (const w of policy.wans) interfaceOps(ops, pkg, w, !balance && w.priority < lowestTier, policy.forcedRefreshStreams);
+  for (const w of policy.wans) interfaceOps(ops, pkg, w);
 
   for (const w of policy.wans) {
     const name = switchyardMember(w.name);
@@ -260,6 +256,10 @@ export function policyToMwan3(pkg: UciPackage, policy: FailoverPolicy, opts: Mwa
   // 'default' falls back to the main routing table when every tracker says offline, so a
   // tracking target that blocks ICMP cannot cut the site off.
   wantOption(ops, pol, switchyardPolicy, 'last_resort', 'default', 'unreachable');
+  // In balance the priorities only order the list: no uplink stands in for another, none returns.
+  const frs = !balance && new Set(policy.wans.map((w) => w.priority)).size > 1 && policy.forcedRefreshStreams;
+  if (frs) wantOption(ops, pol, switchyardPolicy, frsOption, '1', null);
+  else if (pol && findUciOption(pol, frsOption)) ops.push({ kind: 'delete-option', package: pkgName, section: switchyardPolicy, option: frsOption });
 
   const currentForced = readForcedWan(pkg);
   const forced = opts.forcedWan === undefined ? currentForced : opts.forcedWan;
@@ -388,7 +388,9 @@ export function mwan3ToPolicy(pkg: UciPackage, lookup: UplinkLookup): FailoverPo
       enabled: iface.enabled,
     };
   });
-  const forcedRefreshStreams = rows.some((r) => r.iface.flushConntrack.includes('connected'));
+  // An older Switchyard kept it as mwan3's flush_conntrack 'connected'; the next apply moves it.
+  const frs = findUciOption(pol, frsOption);
+  const forcedRefreshStreams = (frs?.kind === 'option' && frs.value === '1') || rows.some((r) => r.iface.flushConntrack.includes('connected'));
   return { mode: balance ? 'balance' : 'failover', wans: byPriority(wans), forcedRefreshStreams };
 }
 

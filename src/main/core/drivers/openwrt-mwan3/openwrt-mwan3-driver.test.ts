@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SwitchyardError } from '../../../../shared/errors.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
-import { md5sumLine, readPendingCommand, confirmScript, rollbackScript, stageFileCommand, stagedExportCommand, discardStageCommand } from './mwan3-apply-script.ts';
+import { md5sumLine, readPendingCommand, confirmScript, rollbackScript, stageFileCommand, stageOwnFileCommand, stagedExportCommand, discardStageCommand } from './mwan3-apply-script.ts';
 import { normalizeMwan3Policy, policyToMwan3 } from './mwan3-policy-map.ts';
-import { createOpenwrtMwan3Driver, detectOpenwrtMwan3, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
+import { createOpenwrtMwan3Driver, detectOpenwrtMwan3, hookTextFor, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
 import { createReplayShell, recorded, recordedFile, type Recording, type ReplayMap } from './replay-shell.ts';
 import { createStagingShell, outsideSwitchyard } from './staging-replay.ts';
 import { community, lab, readFixture } from './test-fixtures.ts';
@@ -21,13 +21,18 @@ const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
 // Synthetic: BusyBox cat's message for a missing file (the driver only looks at the exit code).
 const noFile = (path: string): Recording => ({ stdout: '', stderr: `cat: can't open '${path}': No such file or directory\n`, exitCode: 1 });
 
-const labFacts: OpenwrtMwan3Facts = { mwan3Installed: true, supportsUse: true, hasHttping: false, hasArping: false };
+const labFacts: OpenwrtMwan3Facts = { mwan3Installed: true, supportsUse: true, hasHttping: false, hasArping: false, hasConntrack: false };
 
 /** The recorded state-a router; `extra` overrides or adds commands. */
 function labRouter(state = 'a_both_online', extra: Record<string, Recording | readonly Recording[]> = {}): ReplayMap {
   return {
     [mwan3Commands.help.text]: L('common__mwan3-no-args-help'),
     [mwan3Commands.whichTools.text]: L('common__which-httping-arping'),
+    // Derived: that router's `opkg list-installed` (recorded) has no conntrack package, and BusyBox
+    // which prints nothing and exits 1 for a missing tool (as the recorded `which httping arping`).
+    [mwan3Commands.whichConntrack.text]: { stdout: '', exitCode: 1 },
+    // Switchyard's hook is not on the recorded router.
+    [mwan3Commands.catHook.text]: noFile('/etc/hotplug.d/iface/19-switchyard-conntrack'),
     [mwan3Commands.exportMwan3.text]: L('a_both_online__uci-export-mwan3'),
     [mwan3Commands.changesMwan3.text]: L('uci_edit__uci-changes-mwan3-after-commit'),
     // Derived: the committed files are `uci export` without its package line (uci commit writes that
@@ -59,7 +64,7 @@ const labExport = readFixture(lab, 'a_both_online__uci-export-mwan3.txt');
 /** Derived: the config this driver writes for `desired` on the recorded router (our serializer, checked byte for byte against real exports). */
 const managedExport = serializeUciExport(policyToMwan3(parseUciExport(labExport, 'mwan3'), normalizeMwan3Policy(desired)).after);
 const managed = (extra: Record<string, Recording | readonly Recording[]> = {}, state = 'a_both_online'): ReplayMap =>
-  labRouter(state, { [mwan3Commands.exportMwan3.text]: ok(managedExport), [mwan3Commands.catMwan3.text]: ok(fileOf(managedExport)), ...extra });
+  labRouter(state, { [mwan3Commands.exportMwan3.text]: ok(managedExport), [mwan3Commands.catMwan3.text]: ok(fileOf(managedExport)), [mwan3Commands.catHook.text]: ok(hookTextFor(normalizeMwan3Policy(desired))), ...extra });
 
 /** Own scripts print nothing on success (synthetic: the exit code is what the driver reads). */
 const installOk = { label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() } as const;
@@ -205,8 +210,12 @@ describe('plan', () => {
     const plan = await createOpenwrtMwan3Driver(createReplayShell(labRouter()), { facts: labFacts }).plan(desired);
     expect(plan.problems).toEqual([]);
     expect(plan.policy).toEqual(normalizeMwan3Policy(desired));
-    expect(plan.changes).toEqual([{ kind: 'add', subject: 'Failover managed by Switchyard (failover)', to: 'wan → wanb' }]);
+    expect(plan.changes).toEqual([
+      { kind: 'add', subject: 'Failover managed by Switchyard (failover)', to: 'wan → wanb' },
+      { kind: 'add', subject: "Connection clearing on failover (Switchyard's hook /etc/hotplug.d/iface/19-switchyard-conntrack)", to: expect.stringContaining("only a failed uplink's connections are cleared") },
+    ]);
     expect(plan.nativeDiff).toContain("+\toption last_resort 'default'");
+    expect(plan.nativeDiff).toContain('+++ /etc/hotplug.d/iface/19-switchyard-conntrack');
     expect(plan.nativeDiff).toContain('--- /etc/config/mwan3');
     expect(plan.nativeDiff).toContain('mwan3.sy_default: new rule section');
     expect(plan.nativeDiff).toContain(`# switchyard-base mwan3 md5=${md5sumLine(fileOf(labExport)).slice(0, 32)}`);
@@ -218,13 +227,14 @@ describe('plan', () => {
   it('says that mwan3 cannot hold a flapping uplink down, with each return as the recorded router will count it, and writes nothing for it (issue 17 item 15)', async () => {
     const plan = await createOpenwrtMwan3Driver(createReplayShell(labRouter()), { facts: labFacts }).plan(desired);
     // The recorded config keeps its own recovery_interval of 3 s on wan; wanb's follows its interval (5 s).
-    expect(plan.notes?.at(-1)).toBe(
+    const flap = plan.notes?.find((n) => n.startsWith('Flap dampening'));
+    expect(flap).toBe(
       'Flap dampening (after 3 failures of an uplink within 2 min, keep traffic off it for 60 s) cannot be set on mwan3: it has no hold-down, so a flapping uplink is taken back at every recovery (wan after 3 good rounds 3 s apart, ≈ 9 s; wanb after 3 good rounds 5 s apart, ≈ 15 s). ' +
         "Raising an uplink's 'up after' (mwan3's up) or its recovery_interval makes every return slower, not only a flapping link's, so Switchyard leaves them as set; each return moves connections only with Forced Refresh Streams on.",
     );
     expect(plan.nativeDiff).not.toMatch(/dampen|hold/i);
     const off = await createOpenwrtMwan3Driver(createReplayShell(labRouter()), { facts: labFacts }).plan({ ...desired, dampening: { enabled: false, flaps: 3, windowSec: 120, holdSec: 60 } });
-    expect(off.notes).toEqual(plan.notes?.slice(0, -1));
+    expect(off.notes).toEqual(plan.notes?.filter((n) => n !== flap));
     expect(off.nativeDiff.replace(/^# switchyard-base.*$/gm, '')).toBe(plan.nativeDiff.replace(/^# switchyard-base.*$/gm, ''));
   });
 
@@ -249,6 +259,8 @@ describe('plan', () => {
       { kind: 'change', subject: 'Forced Refresh Streams', from: 'true', to: 'false' },
       { kind: 'change', subject: 'wan (eth1) weight', from: '1', to: '3' },
       { kind: 'change', subject: 'Share of new connections (Load Balance)', to: 'wan 3/4 (75 %), wanb 1/4 (25 %)' },
+      // The hook's table (one metric for both) and Forced Refresh Streams off.
+      { kind: 'change', subject: 'Connection clearing on failover (/etc/hotplug.d/iface/19-switchyard-conntrack)', to: expect.stringContaining('(Forced Refresh Streams off)') },
     ]);
   });
 
@@ -299,9 +311,11 @@ describe('commit (golden: the exact commands sent)', () => {
       'cat /etc/config/mwan3',
       readPendingCommand().text,
       'cat /etc/config/network',
+      mwan3Commands.catHook.text,
       discardStageCommand().text,
       stageFileCommand('mwan3').text,
       stagedExportCommand('mwan3').text,
+      stageOwnFileCommand(0).text,
       '<install script>',
     ]);
     const installText = shell.scripts['<install script>']![0]!;

@@ -25,12 +25,13 @@ import {
 import { isUbusObjectMissing, parseMwan3StatusText, parseUbusMwan3Status, type Mwan3InterfaceStatus } from './mwan3-status.ts';
 import { planMetricFix } from './network-metric-fix.ts';
 import { parseMwan3Events, readMwan3EventsCommand } from './mwan3-events.ts';
+import { conntrackHookPath, conntrackHookStateDir, conntrackHookText, installConntrackHint } from './mwan3-conntrack-hook.ts';
 import { managedInterfaceOptions, planRemove, type AdminEdit, type RemovePlan } from './mwan3-remove-plan.ts';
 import { conflictError, createSafeApply } from './uci-safe-apply.ts';
 import { findUplinks, parseNetworkInterfaceDump, type NetifdInterface } from './ubus-network-dump.ts';
 import type { UciBatchOp } from './uci/uci-batch.ts';
 import { diffUciPackages, formatUciChange } from './uci/uci-diff.ts';
-import { findUciSection, getUciList } from './uci/uci-model.ts';
+import { findUciSection, getUciList, type UciPackage } from './uci/uci-model.ts';
 import { parseUciConfigFile, parseUciExport } from './uci/uci-parse.ts';
 import { unifiedDiff } from './uci/text-diff.ts';
 import { applyUciOpsToText } from './uci/uci-text-edit.ts';
@@ -39,6 +40,10 @@ import { applyUciOpsToText } from './uci/uci-text-edit.ts';
 export const mwan3Commands = {
   help: shellCommand(['mwan3']),
   whichTools: shellCommand(['which', 'httping', 'arping']),
+  /** Separate from whichTools: BusyBox which stops at nothing, but the recordings are per command. */
+  whichConntrack: shellCommand(['which', 'conntrack']),
+  /** Switchyard's connection-clearing hook as it is on the router (exit 1: not installed). */
+  catHook: shellCommand(['cat', conntrackHookPath]),
   exportMwan3: shellCommand(['uci', 'export', 'mwan3']),
   changesMwan3: shellCommand(['uci', 'changes', 'mwan3']),
   /** The files themselves, byte for byte: Switchyard edits them in place. */
@@ -61,6 +66,8 @@ export type OpenwrtMwan3Facts = {
   readonly supportsUse: boolean;
   readonly hasHttping: boolean;
   readonly hasArping: boolean;
+  /** The conntrack tool (opkg package conntrack): without it the hook can only empty the whole table. Unset: not asked. */
+  readonly hasConntrack?: boolean;
 };
 
 /** What this router's mwan3 can do, from `mwan3` (its help) and `which httping arping`. */
@@ -69,11 +76,13 @@ export async function detectOpenwrtMwan3(shell: RouterShell): Promise<OpenwrtMwa
   // A missing command is exit 127 from the shell ("mwan3: not found").
   const installed = help.exitCode === 0 && /^Syntax: mwan3 /m.test(help.stdout);
   const tools = await shell.run(mwan3Commands.whichTools, { expectExit: 'any' });
+  const conntrack = await shell.run(mwan3Commands.whichConntrack, { expectExit: 'any' });
   return {
     mwan3Installed: installed,
     supportsUse: installed && /^use <iface> <cmd>/m.test(help.stdout),
     hasHttping: /\/httping$/m.test(tools.stdout),
     hasArping: /\/arping$/m.test(tools.stdout),
+    hasConntrack: /\/conntrack$/m.test(conntrack.stdout),
   };
 }
 
@@ -102,6 +111,32 @@ function servicesFor(packages: readonly string[]): ServiceAction[] {
   return [...(packages.includes('network') ? [{ service: 'network', verb: 'reload' } as const] : []), ...(packages.includes(ENGINE) ? [{ service: ENGINE, verb: 'reload' } as const] : [])];
 }
 
+/** The connection-clearing hook for a (normalized) policy: each uplink with its member metric. */
+export function hookTextFor(policy: FailoverPolicy): string {
+  return conntrackHookText({
+    uplinks: policy.wans.map((w) => ({ name: w.name, device: w.device, metric: policy.mode === 'balance' ? 1 : w.priority })),
+    forcedRefreshStreams: policy.forcedRefreshStreams,
+  });
+}
+
+/** The plan's words for the hook, and for mwan3's whole-table flush events it takes out. */
+function hookChanges(hookNow: string | null, hookText: string, pkg: UciPackage, policy: FailoverPolicy): PlanChange[] {
+  const out: PlanChange[] = [];
+  const what = policy.forcedRefreshStreams
+    ? "only a failed uplink's connections are cleared, so they reconnect through the backup; when a preferred uplink returns, the backups' connections move to it (Forced Refresh Streams)"
+    : "only a failed uplink's connections are cleared, so they reconnect through the backup; when the primary returns, connections already on the backup stay there (Forced Refresh Streams off)";
+  if (hookNow === null) out.push({ kind: 'add', subject: `Connection clearing on failover (Switchyard's hook ${conntrackHookPath})`, to: what });
+  else if (hookNow !== hookText) out.push({ kind: 'change', subject: `Connection clearing on failover (${conntrackHookPath})`, to: what });
+  for (const w of policy.wans) {
+    const s = findUciSection(pkg, w.name);
+    const events = s ? getUciList(s, 'flush_conntrack').filter((e) => ['connected', 'disconnected', 'ifdown', 'ifup'].includes(e)) : [];
+    if (events.length) out.push({ kind: 'remove', subject: `mwan3's flush_conntrack on ${w.name} (${events.join(', ')}): it empties the whole connection table, every uplink's; Switchyard's hook clears only the failed uplink's` });
+  }
+  return out;
+}
+
+const noConntrackNote = `The router has no conntrack tool, so when an uplink fails Switchyard's hook can only clear every connection on the router (as mwan3's flush_conntrack does), the healthy uplinks' too. Install it to clear only the failed uplink's: ${installConntrackHint}.`;
+
 const editFile = (name: string, text: string, ops: readonly UciBatchOp[]): { name: string; baseText: string; newText: string } => ({ name, baseText: text, newText: applyUciOpsToText(text, name, ops) });
 
 
@@ -111,6 +146,8 @@ type RemoveComputation = {
   readonly changes: readonly string[];
   readonly adminEdits: readonly AdminEdit[];
   readonly diff: string;
+  /** Switchyard's connection hook as it is now (null: not installed). */
+  readonly hookText: string | null;
 };
 
 
@@ -225,12 +262,14 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       files.push({ name: 'network', baseText: networkText, newText: applyUciOpsToText(networkText, 'network', netPlan.ops) });
       plans.push(netPlan);
     }
+    const hookText = await readOptional(mwan3Commands.catHook);
     return {
       hasOriginal: origText !== null,
       files,
-      changes: plans.flatMap((p) => p.changes),
+      changes: [...plans.flatMap((p) => p.changes), ...(hookText !== null ? [`${conntrackHookPath}: delete Switchyard's connection-clearing hook`] : [])],
       adminEdits: plans.flatMap((p) => p.adminEdits),
-      diff: files.map((f) => unifiedDiff(`/etc/config/${f.name}`, f.baseText, f.newText)).filter((d) => d !== '').join('\n'),
+      diff: [...files.map((f) => unifiedDiff(`/etc/config/${f.name}`, f.baseText, f.newText)), hookText !== null ? unifiedDiff(conntrackHookPath, hookText, '') : ''].filter((d) => d !== '').join('\n'),
+      hookText,
     };
   }
 
@@ -335,10 +374,17 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       const before = mwan3ToPolicy(pkg, lookupFrom([]));
       const changes = [...describeChanges(before, policy), ...metric.changes.map((c): PlanChange => ({ kind: 'change', subject: `Routing metric of ${c.iface} in /etc/config/network (mwan3 needs a different one per uplink)`, ...(c.from !== null ? { from: c.from } : {}), to: c.to }))];
       const allOps = [...metric.ops, ...ops];
+      const hookNow = await readOptional(mwan3Commands.catHook);
+      const hookText = hookTextFor(policy);
+      changes.push(...hookChanges(hookNow, hookText, pkg, policy));
       // The files as they will be, edited in place: the diff is exactly what changes on the router.
-      const fileDiffs = [unifiedDiff('/etc/config/network', networkText, applyUciOpsToText(networkText, 'network', metric.ops)), unifiedDiff('/etc/config/mwan3', text, applyUciOpsToText(text, 'mwan3', ops))].filter((d) => d !== '');
+      const fileDiffs = [
+        unifiedDiff('/etc/config/network', networkText, applyUciOpsToText(networkText, 'network', metric.ops)),
+        unifiedDiff('/etc/config/mwan3', text, applyUciOpsToText(text, 'mwan3', ops)),
+        unifiedDiff(conntrackHookPath, hookNow ?? '', hookText),
+      ].filter((d) => d !== '');
       const nativeDiff = [
-        ...(allOps.length ? ['# resulting changes', ...diffUciPackages(pkg, after).map(formatUciChange), ...metric.changes.map((c) => `network.${c.iface}.metric: ${c.from === null ? 'unset' : `'${c.from}'`} → '${c.to}'`), '', '# file changes (everything else in the files stays byte for byte)', ...fileDiffs] : ['# no change']),
+        ...(allOps.length || hookNow !== hookText ? ['# resulting changes', ...diffUciPackages(pkg, after).map(formatUciChange), ...metric.changes.map((c) => `network.${c.iface}.metric: ${c.from === null ? 'unset' : `'${c.from}'`} → '${c.to}'`), '', '# file changes (everything else in the files stays byte for byte)', ...fileDiffs] : ['# no change']),
         '',
         baseTrailerLine('mwan3', text),
         baseTrailerLine('network', networkText),
@@ -346,7 +392,7 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       const prediction = predictPolicyFailover(policy, after);
       const ahead = rulesAheadOfSwitchyard(after);
       const dampening = mwan3DampeningNote(policy, policyDampening(desired), readMwan3Config(after).config.interfaces);
-      const notes = dampening ? [...ahead, dampening] : ahead;
+      const notes = [...ahead, ...(dampening ? [dampening] : []), ...(facts.hasConntrack === false ? [noConntrackNote] : [])];
       return {
         platform: 'openwrt-mwan3',
         policy,
@@ -381,6 +427,7 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       const metric = planMetricFix(network, policy.wans.map((w) => w.name));
       const revertAtMs = await apply.installFiles({
         files: [editFile('network', networkText, metric.ops), editFile('mwan3', text, ops)],
+        ownFiles: [{ path: conntrackHookPath, baseText: await readOptional(mwan3Commands.catHook), newText: hookTextFor(policy) }],
         revertInSec: opts.revertInSec,
         captureOriginals: true,
       });
@@ -413,13 +460,13 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       if (!c.hasOriginal) {
         // No original kept (enabled by an older Switchyard, or the files were deleted): take out
         // only the sections Switchyard owns and leave the user's as they are.
-        await apply.installFiles({ files: c.files.filter((f) => f.name === ENGINE), revertInSec: null, captureOriginals: false, recordApplied: false });
+        await apply.installFiles({ files: c.files.filter((f) => f.name === ENGINE), ownFiles: [{ path: conntrackHookPath, baseText: c.hookText, newText: null }], revertInSec: null, captureOriginals: false, recordApplied: false });
         return;
       }
       const changed = c.files.filter((f) => f.newText !== f.baseText);
       const md5 = changed.length ? await apply.stageFiles(changed) : {};
       const packages = changed.map((f) => ({ name: f.name, baseMd5: md5sumLine(f.baseText), newMd5: md5[f.name]! }));
-      const r = await run(fileRemoveScript({ engine: ENGINE, originals: ['network', ENGINE], packages, services: servicesFor(changed.map((f) => f.name)) }), {
+      const r = await run(fileRemoveScript({ engine: ENGINE, originals: ['network', ENGINE], packages, services: servicesFor(changed.map((f) => f.name)), deletePaths: [conntrackHookPath, conntrackHookStateDir] }), {
         expectExit: [0, noOriginalExit, ...Object.values(installExit)],
         timeoutMs: 120_000,
       });

@@ -1,8 +1,9 @@
 // Test helper: a ReplayShell for whole-file installs. The files the driver stages arrive on stdin;
 // the router's `uci export` of a staged file is answered with our serializer's export of it
 // (derived: the serializer is checked byte for byte against real exports in uci-parse tests).
-// It also keeps the last text staged per package, which is what the router would swap in.
-import { discardStageCommand, stageFileCommand, stagedExportCommand } from './mwan3-apply-script.ts';
+// It also keeps the last text staged per package, which is what the router would swap in, and
+// each of Switchyard's own files staged (the connection hook) under `own.<index>`.
+import { discardStageCommand, stageFileCommand, stageOwnFileCommand, stagedExportCommand } from './mwan3-apply-script.ts';
 import { createReplayShell, type OwnScript, type ReplayMap, type ReplayShell } from './replay-shell.ts';
 import { managedInterfaceOptions } from './mwan3-remove-plan.ts';
 import { parseUciConfigFile, tokenizeUci } from './uci/uci-parse.ts';
@@ -15,6 +16,11 @@ export function createStagingShell(map: ReplayMap, ownScripts: readonly OwnScrip
   const ok = { stdout: '', exitCode: 0 };
   const extra: Record<string, { stdout: string; exitCode: number }> = { [discardStageCommand().text]: ok };
   for (const p of packages) extra[stageFileCommand(p).text] = ok;
+  const ownOf: Record<string, string> = {};
+  for (const i of [0, 1]) {
+    extra[stageOwnFileCommand(i).text] = ok;
+    ownOf[stageOwnFileCommand(i).text] = `own.${i}`;
+  }
   const inner = createReplayShell({ ...extra, ...map }, ownScripts);
   const staged: Record<string, string> = {};
   const exportOf: Record<string, string> = Object.fromEntries(packages.map((p) => [stagedExportCommand(p).text, p]));
@@ -30,6 +36,7 @@ export function createStagingShell(map: ReplayMap, ownScripts: readonly OwnScrip
         return { stdout, stderr: '', exitCode: 0, signal: undefined, stdoutBytes: Buffer.from(stdout) };
       }
       if (stageOf[text] !== undefined) staged[stageOf[text]!] = String(options.stdin ?? '');
+      if (ownOf[text] !== undefined) staged[ownOf[text]!] = String(options.stdin ?? '');
       return inner.run(command, options);
     },
     staged,

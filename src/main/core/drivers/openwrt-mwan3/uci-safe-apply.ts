@@ -9,6 +9,7 @@ import {
   discardStageCommand,
   fileInstallScript,
   stageFileCommand,
+  stageOwnFileCommand,
   installExit,
   installScript,
   md5sumLine,
@@ -71,6 +72,8 @@ export type FileInstallRequest = {
   readonly revertInSec: number | null;
   readonly captureOriginals: boolean;
   readonly recordApplied?: boolean;
+  /** Switchyard's own files outside /etc/config (text read now, text wanted; null = absent), put in or taken out under the same revert timer. */
+  readonly ownFiles?: readonly { readonly path: string; readonly baseText: string | null; readonly newText: string | null }[];
 };
 
 export type SafeApply = {
@@ -147,8 +150,15 @@ export function createSafeApply(shell: RouterShell, o: SafeApplyOptions): SafeAp
 
     async installFiles(req: FileInstallRequest): Promise<number | null> {
       const changed = req.files.filter((f) => f.newText !== f.baseText);
-      if (changed.length === 0) return null;
-      const md5 = await stageFiles(changed);
+      const own = (req.ownFiles ?? []).filter((f) => f.newText !== f.baseText);
+      if (changed.length === 0 && own.length === 0) return null;
+      const md5 = changed.length ? await stageFiles(changed) : (await shell.run(discardStageCommand()), {});
+      try {
+        for (const [i, f] of own.entries()) if (f.newText !== null) await shell.run(stageOwnFileCommand(i), { stdin: f.newText });
+      } catch (e) {
+        await discard();
+        throw e;
+      }
       const names = changed.map((f) => f.name);
       const revertAtMs = req.revertInSec === null ? null : now() + req.revertInSec * 1000;
       const script = fileInstallScript({
@@ -158,6 +168,7 @@ export function createSafeApply(shell: RouterShell, o: SafeApplyOptions): SafeAp
         revert: req.revertInSec === null ? null : { inSec: req.revertInSec, token: newToken(), atMs: revertAtMs! },
         captureOriginal: req.captureOriginals ? { packages: o.originals } : null,
         ...(req.recordApplied === false ? { recordApplied: false } : {}),
+        ...(own.length ? { ownFiles: own.map((f) => ({ path: f.path, md5: f.newText === null ? null : md5sumLine(f.newText) })) } : {}),
       });
       await runInstall(script);
       return revertAtMs;
