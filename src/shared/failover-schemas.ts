@@ -1,7 +1,7 @@
 // What crosses the contract about failover on a router: what the platform can do, the uplinks
 // it has, the engine's live status, and a plan (the diff shown before applying).
 import { z } from 'zod';
-import { failoverModes, failoverPolicySchema, linkStateSchema, platformIdSchema, trackMethodSchema, wanKindSchema } from './model.ts';
+import { failoverModes, failoverPolicySchema, linkStateSchema, platformIdSchema, routerRuleChoiceSchema, routerRuleKeySchema, trackMethodSchema, wanKindSchema } from './model.ts';
 
 export const driverCapabilitiesSchema = z.object({
   supportsLoadBalance: z.boolean(),
@@ -70,6 +70,22 @@ export const planChangeSchema = z.object({
 });
 export type PlanChange = Readonly<z.infer<typeof planChangeSchema>>;
 
+/** One of the router's rules ahead of Switchyard's that sends traffic elsewhere, with the choice this plan makes for it. */
+export const planRouterRuleSchema = z.object({
+  /** The key for the policy's `routerRules`: the rule's name, or `@rule[N]`. */
+  rule: routerRuleKeySchema,
+  /** What it matches and where it sends it, in words: "TCP to port 443, sticky → mwan3 policy \"balanced\"". */
+  summary: z.string(),
+  /** What this plan does with it. */
+  choice: routerRuleChoiceSchema,
+  /** What Switchyard does when the policy does not say. */
+  defaultChoice: routerRuleChoiceSchema,
+  /** The choices possible here; the others with the reason, in words. */
+  allowed: z.array(routerRuleChoiceSchema).readonly(),
+  unavailable: z.array(z.object({ choice: routerRuleChoiceSchema, why: z.string() })).readonly(),
+});
+export type PlanRouterRule = Readonly<z.infer<typeof planRouterRuleSchema>>;
+
 export const applyPlanSchema = z.object({
   platform: platformIdSchema,
   policy: failoverPolicySchema,
@@ -81,6 +97,8 @@ export const applyPlanSchema = z.object({
   predictedFailoverParts: z.array(z.object({ what: z.string(), sec: z.number() })).readonly().optional(),
   /** What the user should know that the plan does not change, e.g. the router's own rules that stay ahead of Switchyard's. */
   notes: z.array(z.string()).readonly().optional(),
+  /** The router's rules ahead of Switchyard's that send traffic elsewhere, each with its choice (absent: none). */
+  routerRules: z.array(planRouterRuleSchema).readonly().optional(),
   /** Refusals found while planning; a plan with problems cannot be committed. */
   problems: z.array(z.string()).readonly(),
   /** Fingerprint of the router's config the plan was made from, to refuse overwriting later edits. */

@@ -68,6 +68,17 @@ export const dampeningSchema = z.object({
 });
 export type Dampening = Readonly<z.infer<typeof dampeningSchema>>;
 
+/**
+ * What to do with one of the router's own rules that would take traffic before Switchyard's and
+ * send it elsewhere (mwan3's stock sticky `https` rule on `balanced`, issue 16 item 8): leave it
+ * ahead; disable it for Switchyard's traffic (moved below Switchyard's rule); or put Switchyard's
+ * rule above it. Keyed by the rule's name (`@rule[N]` for an unnamed one).
+ */
+export const routerRuleChoices = ['leave', 'disable', 'first'] as const;
+export const routerRuleChoiceSchema = z.enum(routerRuleChoices);
+export type RouterRuleChoice = z.infer<typeof routerRuleChoiceSchema>;
+export const routerRuleKeySchema = z.string().max(40).regex(/^(?:[A-Za-z0-9_]+|@rule\[\d+\])$/, 'a rule name, or @rule[N] for an unnamed rule');
+
 export const failoverModes = ['failover', 'balance'] as const;
 export const failoverPolicySchema = z.object({
   mode: z.enum(failoverModes),
@@ -80,6 +91,8 @@ export const failoverPolicySchema = z.object({
   stayOnBackup: z.boolean().optional(),
   /** Absent: Switchyard's default dampening (on; `defaultDampening` in failover-defaults.ts). */
   dampening: dampeningSchema.optional(),
+  /** The router's rules ahead of Switchyard's, by rule: absent ones take the plan's default (they follow the uplink order). */
+  routerRules: z.record(routerRuleKeySchema, routerRuleChoiceSchema).optional(),
 });
 export type FailoverPolicy = Readonly<z.infer<typeof failoverPolicySchema>>;
 

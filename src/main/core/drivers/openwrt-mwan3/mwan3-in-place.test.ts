@@ -80,14 +80,15 @@ describe('the admin’s hand-edited mwan3 file (real capture, 19.07.7 + mwan3 2.
     expect(after.nativeDiff).toContain("-\toption interval '5'\n+\toption interval '1'");
   });
 
-  it('names the router’s rules that stay ahead of Switchyard’s and send traffic elsewhere (the stock sticky https rule, the admin’s voip rule)', async () => {
+  it('lists the router’s rules ahead of Switchyard’s that send traffic elsewhere, each with its choices, and by default puts Switchyard’s rule above them (issue 16 item 8)', async () => {
     const plan = await createOpenwrtMwan3Driver(createStagingShell(router({ mwan3: before, network })), { facts }).plan(policy);
-    expect(plan.notes).toEqual([
-      expect.stringContaining('The router\'s rule "voip" (UDP, to 203.0.113.99) comes before Switchyard\'s and sends that traffic to mwan3 policy "wanb_wan", not along your uplink order.'),
-      expect.stringContaining('The router\'s rule "https" (TCP, to port 443, sticky) comes before Switchyard\'s and sends that traffic to mwan3 policy "balanced"'),
-      expect.stringContaining('Flap dampening'),
+    const all = ['leave', 'disable', 'first'];
+    expect(plan.routerRules).toEqual([
+      { rule: 'voip', summary: 'UDP to 203.0.113.99 → mwan3 policy "wanb_wan"', choice: 'first', defaultChoice: 'first', allowed: all, unavailable: [] },
+      { rule: 'https', summary: 'TCP to port 443, sticky → mwan3 policy "balanced"', choice: 'first', defaultChoice: 'first', allowed: all, unavailable: [] },
     ]);
-    expect(plan.nativeDiff).toContain("# rules ahead of Switchyard's (left as they are)");
+    expect(plan.nativeDiff).toContain("# the router's rules ahead of Switchyard's that send traffic elsewhere\n# voip (UDP to 203.0.113.99 → mwan3 policy \"wanb_wan\"): Switchyard's rule placed above it");
+    expect(plan.notes).toEqual([expect.stringContaining('Flap dampening')]);
   });
 
   it('the old install re-serialised the whole file (what the capture shows): this is what no longer happens', () => {

@@ -81,10 +81,11 @@ describe('policyToMwan3 on the recorded 19.07 config', () => {
       set mwan3.sy_default.dest_ip='0.0.0.0/0'
       set mwan3.sy_default.family='ipv4'
       set mwan3.sy_default.use_policy='sy_policy'
-      reorder mwan3.sy_default='10'
+      reorder mwan3.sy_default='9'
       "
     `);
-    expect(after.sections.filter((s) => s.type === 'rule').map((s) => s.name)).toEqual(['https', 'sy_default', 'default_rule_v4']);
+    // Above the stock sticky https rule too, so HTTPS follows the user's order (issue 16 item 8).
+    expect(after.sections.filter((s) => s.type === 'rule').map((s) => s.name)).toEqual(['sy_default', 'https', 'default_rule_v4']);
   });
 
   it('leaves every section it does not manage byte for byte, and writes nothing when nothing changed', () => {

@@ -1,6 +1,7 @@
 // Maps Switchyard's FailoverPolicy onto /etc/config/mwan3 and back, pure. Writes only what differs,
 // only in sections it owns (sy_*) and the managed options of the WANs' interface sections.
-import { failoverPolicySchema, type FailoverPolicy, type Tracking, type Wan, type WanKind } from '../../../../shared/model.ts';
+import { failoverPolicySchema, type FailoverPolicy, type RouterRuleChoice, type Tracking, type Wan, type WanKind } from '../../../../shared/model.ts';
+import { classifyRule, placeSwitchyardRule, ruleKey, type RulePlacement } from './mwan3-rule-placement.ts';
 import { readMwan3Config, validateMwan3Name, type Mwan3Interface } from './mwan3-config.ts';
 import { mwan3FailoverParts, mwan3ReactionSec, type FailoverTimePart } from '../../../../shared/failover-defaults.ts';
 import { applyUciBatchOps, type UciBatchOp } from './uci/uci-batch.ts';
@@ -63,7 +64,7 @@ export function normalizeMwan3Policy(policy: FailoverPolicy): FailoverPolicy {
   const oneTier = sorted.every((w) => w.priority === sorted[0]!.priority);
   const mode = sorted.length > 1 && (policy.mode === 'balance' || oneTier) ? 'balance' : 'failover';
   const wans = mode === 'balance' ? sorted.map((w, i) => ({ ...w, priority: i + 1 })) : sorted;
-  return { mode, wans, forcedRefreshStreams: mode === 'failover' && !oneTier && policy.forcedRefreshStreams };
+  return { mode, wans, forcedRefreshStreams: mode === 'failover' && !oneTier && policy.forcedRefreshStreams, ...(policy.routerRules ? { routerRules: policy.routerRules } : {}) };
 }
 
 export type PolicyCheckContext = {
@@ -228,7 +229,7 @@ export type Mwan3WriteOptions = {
   readonly forcedWan?: string | null;
 };
 
-export type Mwan3WriteResult = { readonly ops: readonly UciBatchOp[]; readonly after: UciPackage };
+export type Mwan3WriteResult = { readonly ops: readonly UciBatchOp[]; readonly after: UciPackage; readonly placement: RulePlacement };
 
 /**
  * The uci batch that turns `pkg` into one holding `policy` (normalize it first). Unrelated
@@ -278,46 +279,28 @@ export function policyToMwan3(pkg: UciPackage, policy: FailoverPolicy, opts: Mwa
   wantOption(ops, rule, switchyardRule, 'proto', 'all', 'all');
   wantOption(ops, rule, switchyardRule, 'use_policy', forcedWan !== null ? switchyardForcedPolicy : switchyardPolicy, null);
 
-  // Rules match top to bottom: ours goes just before the user's first catch-all rule.
+  // Rules match top to bottom: ours goes just before the user's first catch-all rule, then above
+  // the rules ahead of it that would send traffic elsewhere, as the policy chooses (item 8).
   const staged = applyUciBatchOps(pkg, ops);
   const ruleIndex = findUciSectionIndex(staged, switchyardRule);
   const firstCatchAll = staged.sections.findIndex(isCatchAllRule);
-  if (firstCatchAll !== -1 && ruleIndex > firstCatchAll) {
-    ops.push({ kind: 'reorder-section', package: pkgName, section: switchyardRule, position: firstCatchAll });
-  }
-  return { ops, after: applyUciBatchOps(pkg, ops) };
+  const base: UciBatchOp[] = firstCatchAll !== -1 && ruleIndex > firstCatchAll ? [{ kind: 'reorder-section', package: pkgName, section: switchyardRule, position: firstCatchAll }] : [];
+  const placement = placeSwitchyardRule(applyUciBatchOps(staged, base), switchyardRule, switchyardPrefix, policy.routerRules);
+  // A move above a rule ahead replaces the move to the base place (the position is above both).
+  const movesOurs = placement.ops[0]?.kind === 'reorder-section' && placement.ops[0].section === switchyardRule;
+  ops.push(...(movesOurs ? [] : base), ...placement.ops);
+  return { ops, after: applyUciBatchOps(pkg, ops), placement };
 }
 
 /**
- * The router's own rules that match before Switchyard's and send their traffic to another mwan3
- * policy (e.g. the stock `https` rule, sticky on `balanced`): that traffic does not follow the
- * user's uplink order. One sentence each, for the plan (issue 16 item 8).
+ * The router's own diverting rules ahead of Switchyard's in a config Switchyard manages: the
+ * admin's choice to leave them there (a plan puts every other one below Switchyard's rule), so
+ * reading the policy back keeps that choice instead of planning the default over it.
  */
-export function rulesAheadOfSwitchyard(pkg: UciPackage): string[] {
+export function readRouterRules(pkg: UciPackage): Record<string, RouterRuleChoice> | undefined {
   const at = findUciSectionIndex(pkg, switchyardRule);
-  if (at === -1) return [];
-  const out: string[] = [];
-  pkg.sections.slice(0, at).forEach((s, i) => {
-    if (s.type !== 'rule') return;
-    const get = (o: string): string | undefined => {
-      const v = findUciOption(s, o);
-      return v ? (v.kind === 'option' ? v.value : v.values.join(' ')) : undefined;
-    };
-    const policy = get('use_policy');
-    if (!policy || policy.startsWith(switchyardPrefix)) return;
-    const match = [
-      get('proto') && get('proto') !== 'all' ? get('proto')!.toUpperCase() : null,
-      get('src_ip') ? `from ${get('src_ip')}` : null,
-      get('src_port') ? `from port ${get('src_port')}` : null,
-      get('dest_ip') && get('dest_ip') !== '0.0.0.0/0' ? `to ${get('dest_ip')}` : null,
-      get('dest_port') ? `to port ${get('dest_port')}` : null,
-      get('family') && get('family') !== 'any' ? get('family') : null,
-    ].filter((x): x is string => x !== null);
-    const name = s.anonymous || s.name === null ? `@rule[${pkg.sections.slice(0, i).filter((x) => x.type === 'rule').length}]` : s.name;
-    const where = policy === 'default' ? 'the main routing table' : policy === 'unreachable' || policy === 'blackhole' ? `nowhere (${policy})` : `mwan3 policy "${policy}"`;
-    out.push(`The router's rule "${name}" (${match.length ? match.join(', ') : 'all traffic'}${truthy.has(get('sticky') ?? '') ? ', sticky' : ''}) comes before Switchyard's and sends that traffic to ${where}, not along your uplink order. Switchyard leaves it as it is; to make it follow your order, disable it or move it below Switchyard's rule in LuCI (Network → MultiWAN Manager → Rules).`);
-  });
-  return out;
+  const left = pkg.sections.flatMap((s, i) => (i < at && s.type === 'rule' && classifyRule(s, switchyardPrefix) === 'diverts' ? [ruleKey(pkg, i)] : []));
+  return left.length ? Object.fromEntries(left.map((k) => [k, 'leave' as const])) : undefined;
 }
 
 /** The uplink a user forced, or null when mwan3 chooses (the rule uses sy_policy). */
@@ -391,7 +374,8 @@ export function mwan3ToPolicy(pkg: UciPackage, lookup: UplinkLookup): FailoverPo
   // An older Switchyard kept it as mwan3's flush_conntrack 'connected'; the next apply moves it.
   const frs = findUciOption(pol, frsOption);
   const forcedRefreshStreams = (frs?.kind === 'option' && frs.value === '1') || rows.some((r) => r.iface.flushConntrack.includes('connected'));
-  return { mode: balance ? 'balance' : 'failover', wans: byPriority(wans), forcedRefreshStreams };
+  const routerRules = readRouterRules(pkg);
+  return { mode: balance ? 'balance' : 'failover', wans: byPriority(wans), forcedRefreshStreams, ...(routerRules ? { routerRules } : {}) };
 }
 
 /**

@@ -2,7 +2,8 @@
 // a uci batch, and applies it with a revert job on the router (napalm's candidate/commit/confirm).
 import { SwitchyardError } from '../../../../shared/errors.ts';
 import { dampeningUnreachable, policyDampening } from '../../../../shared/failover-defaults.ts';
-import type { Dampening, FailoverPolicy, TrackMethod } from '../../../../shared/model.ts';
+import type { PlanRouterRule } from '../../../../shared/failover-schemas.ts';
+import type { Dampening, FailoverPolicy, RouterRuleChoice, TrackMethod } from '../../../../shared/model.ts';
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { RunOptions, RunResult } from '../../transport/ssh/ssh-connection.ts';
@@ -16,7 +17,6 @@ import {
   policyToMwan3,
   predictPolicyFailover,
   readForcedWan,
-  rulesAheadOfSwitchyard,
   switchyardForcedPolicy,
   switchyardMember,
   switchyardPolicy,
@@ -27,6 +27,7 @@ import { planMetricFix } from './network-metric-fix.ts';
 import { parseMwan3Events, readMwan3EventsCommand } from './mwan3-events.ts';
 import { conntrackHookPath, conntrackHookStateDir, conntrackHookText, installConntrackHint } from './mwan3-conntrack-hook.ts';
 import { managedInterfaceOptions, planRemove, type AdminEdit, type RemovePlan } from './mwan3-remove-plan.ts';
+import { restoreRuleOrder } from './mwan3-rule-placement.ts';
 import { conflictError, createSafeApply } from './uci-safe-apply.ts';
 import { findUplinks, parseNetworkInterfaceDump, type NetifdInterface } from './ubus-network-dump.ts';
 import type { UciBatchOp } from './uci/uci-batch.ts';
@@ -244,8 +245,14 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       ownSections: true,
       restoreAdminEdits,
     });
-    const files = [{ name: ENGINE, baseText: text, newText: applyUciOpsToText(text, ENGINE, mwan3Plan.ops) }];
-    const plans: RemovePlan[] = [mwan3Plan];
+    // Rules Switchyard moved below its own (disabled for its traffic) go back where they were.
+    const withoutOwn = applyUciOpsToText(text, ENGINE, mwan3Plan.ops);
+    const order = origText !== null && appliedText !== null
+      ? restoreRuleOrder(parseUciConfigFile(withoutOwn, ENGINE), parseUciConfigFile(origText, ENGINE), parseUciConfigFile(appliedText, ENGINE), 'sy_', restoreAdminEdits)
+      : { ops: [], changes: [], movedSince: [] };
+    const files = [{ name: ENGINE, baseText: text, newText: applyUciOpsToText(withoutOwn, ENGINE, order.ops) }];
+    const movedSince: AdminEdit[] = order.movedSince.map((section) => ({ package: ENGINE, section, option: 'place among the rules', original: 'ahead of Switchyard’s rule', switchyard: 'below Switchyard’s rule', now: 'moved again since' }));
+    const plans: RemovePlan[] = [{ ...mwan3Plan, changes: [...mwan3Plan.changes, ...order.changes], adminEdits: [...mwan3Plan.adminEdits, ...movedSince] }];
     const netOrig = await readOptional(mwan3Commands.readNetworkOriginal);
     if (netOrig !== null && origText !== null) {
       const networkText = await readConfigFile(mwan3Commands.catNetwork);
@@ -362,9 +369,9 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
         return { platform: 'openwrt-mwan3', policy: desired, changes: [], nativeDiff: '', predictedFailoverSec: 0, problems: [...policyProblems, ...problems] };
       }
       const policy = normalizeMwan3Policy(desired);
-      const { ops, after } = policyToMwan3(pkg, policy);
+      const { ops, after, placement } = policyToMwan3(pkg, policy);
       const metric = planMetricFix(network, policy.wans.map((w) => w.name));
-      problems.push(...metric.problems);
+      problems.push(...metric.problems, ...placement.problems);
       const managed = new Set([...policy.wans.map((w) => w.name), switchyardPolicy, switchyardForcedPolicy, ...policy.wans.map((w) => switchyardMember(w.name))]);
       for (const issue of validateMwan3Config(readMwan3Config(after).config, { networkInterfaces })) {
         const section = issue.path.split('.')[1] ?? '';
@@ -372,7 +379,7 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       }
       bases.set(md5Of(text), text);
       const before = mwan3ToPolicy(pkg, lookupFrom([]));
-      const changes = [...describeChanges(before, policy), ...metric.changes.map((c): PlanChange => ({ kind: 'change', subject: `Routing metric of ${c.iface} in /etc/config/network (mwan3 needs a different one per uplink)`, ...(c.from !== null ? { from: c.from } : {}), to: c.to }))];
+      const changes = [...describeChanges(before, policy), ...placement.rules.flatMap(ruleChange), ...metric.changes.map((c): PlanChange => ({ kind: 'change', subject: `Routing metric of ${c.iface} in /etc/config/network (mwan3 needs a different one per uplink)`, ...(c.from !== null ? { from: c.from } : {}), to: c.to }))];
       const allOps = [...metric.ops, ...ops];
       const hookNow = await readOptional(mwan3Commands.catHook);
       const hookText = hookTextFor(policy);
@@ -390,14 +397,16 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
         baseTrailerLine('network', networkText),
       ].join('\n');
       const prediction = predictPolicyFailover(policy, after);
-      const ahead = rulesAheadOfSwitchyard(after);
+      const ahead = [...placement.rules.filter((r) => r.choice === 'leave').map(leftAheadNote), ...placement.notes];
       const dampening = mwan3DampeningNote(policy, policyDampening(desired), readMwan3Config(after).config.interfaces);
       const notes = [...ahead, ...(dampening ? [dampening] : []), ...(facts.hasConntrack === false ? [noConntrackNote] : [])];
+      const ruleLines = placement.rules.map((r) => `# ${r.rule} (${r.summary}): ${routerRuleWords[r.choice]}${r.choice === r.defaultChoice ? ' (default)' : ''}; choices: ${r.allowed.join(', ')}`);
       return {
         platform: 'openwrt-mwan3',
         policy,
         changes,
-        nativeDiff: ahead.length ? `${nativeDiff}\n\n# rules ahead of Switchyard's (left as they are)\n${ahead.map((n) => `# ${n}`).join('\n')}` : nativeDiff,
+        ...(placement.rules.length ? { routerRules: placement.rules } : {}),
+        nativeDiff: ruleLines.length ? `${nativeDiff}\n\n# the router's rules ahead of Switchyard's that send traffic elsewhere\n${ruleLines.join('\n')}` : nativeDiff,
         predictedFailoverSec: prediction.sec,
         predictedFailoverParts: prediction.parts,
         ...(notes.length ? { notes } : {}),
@@ -489,6 +498,21 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
     },
   };
 }
+
+/** What a plan does with a router rule ahead of Switchyard's, in words (plan, diff, CLI). */
+export const routerRuleWords: Readonly<Record<RouterRuleChoice, string>> = {
+  leave: "left ahead of Switchyard's rule: that traffic keeps its own policy",
+  disable: "moved below Switchyard's rule: disabled for Switchyard's traffic, so it follows your uplink order (IPv6 still uses it)",
+  first: "Switchyard's rule placed above it: that traffic follows your uplink order",
+};
+
+function ruleChange(r: PlanRouterRule): PlanChange[] {
+  if (r.choice === 'leave') return [];
+  return [{ kind: 'change', subject: `Router rule "${r.rule}" (${r.summary})`, from: "ahead of Switchyard's rule", to: routerRuleWords[r.choice] }];
+}
+
+const leftAheadNote = (r: PlanRouterRule): string =>
+  `The router's rule "${r.rule}" (${r.summary}) stays ahead of Switchyard's, as chosen, so that traffic does not follow your uplink order.`;
 
 /** IPv4 uplinks in `ubus call network.interface dump`: interfaces with a default route. */
 export function wanCandidatesFromDump(ifaces: readonly NetifdInterface[]): WanCandidate[] {

@@ -129,16 +129,20 @@ function cutBlock(text: string, [a, b]: [number, number]): string {
   return text.slice(0, a) + text.slice(b);
 }
 
+/** Where the comment lines directly above offset `at` begin: comments right above a section describe it. */
+function headStart(text: string, at: number): number {
+  while (at > 0) {
+    const prev = lineStart(text, at - 1);
+    if (!/^[ \t]*#/.test(text.slice(prev, at))) break;
+    at = prev;
+  }
+  return at;
+}
+
 /** Puts a block before the section at `section` (above the comment lines that head it), or at the end. */
 function insertBlock(text: string, l: Layout, block: string, section: number | null): string {
   if (section !== null && l.bySection[section]) {
-    let at = stmtRange(text, l.bySection[section]![0]!)[0];
-    // Comment lines directly above a section describe it: keep them with it.
-    while (at > 0) {
-      const prev = lineStart(text, at - 1);
-      if (!/^[ \t]*#/.test(text.slice(prev, at))) break;
-      at = prev;
-    }
+    const at = headStart(text, stmtRange(text, l.bySection[section]![0]!)[0]);
     return splice(text, { at, end: at, insert: `${block}\n` });
   }
   if (text === '') return block;
@@ -247,7 +251,9 @@ function applyOne(text: string, pkgName: string, op: UciTextOp, index: number): 
     case 'delete-section':
       return cutBlock(text, sectionBlock(text, l, idx));
     case 'reorder-section': {
-      const [a, b] = sectionBlock(text, l, idx);
+      // The comment lines heading the section move with it (an admin's note about a rule).
+      const [start, b] = sectionBlock(text, l, idx);
+      const a = headStart(text, start);
       const block = text.slice(a, b);
       const without = cutBlock(text, [a, b]);
       const l2 = layout(without, pkgName);
