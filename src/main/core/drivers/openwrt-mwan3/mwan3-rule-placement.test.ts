@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { FailoverPolicy, RouterRuleChoice, Wan } from '../../../../shared/model.ts';
 import { appliedCopy, readPendingCommand, routerPaths } from './mwan3-apply-script.ts';
 import { mwan3ToPolicy } from './mwan3-policy-map.ts';
+import { conntrackHookPath } from './mwan3-conntrack-hook.ts';
 import { createOpenwrtMwan3Driver, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
 import { recorded, type Recording, type ReplayMap } from './replay-shell.ts';
 import { createStagingShell, outsideSwitchyard } from './staging-replay.ts';
@@ -38,9 +39,10 @@ const policy = (routerRules?: Record<string, RouterRuleChoice>): FailoverPolicy 
   ...(routerRules ? { routerRules } : {}),
 });
 
-type State = { mwan3: string; orig?: string; applied?: string };
+type State = { mwan3: string; orig?: string; applied?: string; hook?: string };
 function router(state: State): ReplayMap {
   return {
+    [mwan3Commands.catHook.text]: state.hook !== undefined ? ok(state.hook) : noFile(conntrackHookPath),
     [mwan3Commands.catMwan3.text]: ok(state.mwan3),
     [mwan3Commands.catNetwork.text]: ok(network),
     [mwan3Commands.exportMwan3.text]: ok(state.mwan3),
@@ -55,14 +57,17 @@ function router(state: State): ReplayMap {
   };
 }
 
-const planOn = (mwan3: string, p: FailoverPolicy) => createOpenwrtMwan3Driver(createStagingShell(router({ mwan3 })), { facts }).plan(p);
+const planOn = (mwan3: string, p: FailoverPolicy, hook?: string) => createOpenwrtMwan3Driver(createStagingShell(router({ mwan3, ...(hook !== undefined ? { hook } : {}) })), { facts }).plan(p);
 
+/** The mwan3 file after apply, and Switchyard's connection hook it installed (item 4's, not this item's). */
+let lastHook: string | undefined;
 async function apply(mwan3: string, p: FailoverPolicy): Promise<string> {
   const shell = createStagingShell(router({ mwan3 }), [installOk]);
   const driver = createOpenwrtMwan3Driver(shell, { facts });
   const plan = await driver.plan(p);
   expect(plan.problems).toEqual([]);
   await driver.commit(plan, { revertInSec: 60 });
+  lastHook = shell.staged['own.0'];
   return shell.staged.mwan3 ?? mwan3;
 }
 
@@ -100,7 +105,7 @@ describe('the router’s rules ahead of Switchyard’s (issue 16 item 8)', () =>
     // Read back, the router says the rule was left ahead, so the next plan keeps it there (no change).
     const read = mwan3ToPolicy(parseUciConfigFile(after, 'mwan3'), () => undefined);
     expect(read?.routerRules).toEqual({ https: 'leave' });
-    const again = await planOn(after, { ...policy(), routerRules: read!.routerRules! });
+    const again = await planOn(after, { ...policy(), routerRules: read!.routerRules! }, lastHook);
     expect(again.nativeDiff).toMatch(/^# no change$/m);
   });
 
@@ -156,7 +161,7 @@ describe('the router’s rules ahead of Switchyard’s (issue 16 item 8)', () =>
     expect((await removeFrom(after, edited)).text).toBe(edited);
     // An admin's rule that sends to Switchyard's own policy already follows the user's order: not listed, never passed.
     const withCard = after.replace("config rule 'sy_default'", "config rule 'card'\n\toption dest_ip '198.51.100.7'\n\toption use_policy 'sy_policy'\n\nconfig rule 'sy_default'");
-    const again = await planOn(withCard, policy());
+    const again = await planOn(withCard, policy(), lastHook);
     expect(again.routerRules ?? []).toEqual([]);
     expect(again.nativeDiff).toMatch(/^# no change$/m);
   });
