@@ -16,6 +16,7 @@ packages=(
   shellcheck                              # the on-router agent must be shellcheck-clean
   procps psmisc util-linux passwd         # ps/pkill, unshare (per-router namespaces), useradd inside a router
   python3-minimal perl-base               # the lab's ICMP responder (raw sockets, delays per uplink)
+  dnsmasq-base                            # the lab's DNS server (its routers' resolver, on 203.0.113.53)
   ca-certificates
 )
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetSuggestion } from '../../src/shared/failover-schemas.ts';
 import { createCore, type Core } from '../../src/main/core/app-core.ts';
-import { labExec } from '../lab/lab.ts';
+import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 
 const labName = 'targets';
@@ -73,19 +73,38 @@ describe.skipIf(lab.skipReason)('suggested tracking targets on the lab router', 
     expect(new Set(all).size).toBe(all.length);
   });
 
+  it('suggests the router’s own DNS server when nothing is configured: the lab’s resolver answers ping through eth1', async () => {
+    const resolverOnly = await (await coreWith([])).suggest();
+    const dnsServer = lab.info().dns!.server;
+    // The router's resolv.conf first, then the public resolvers.
+    expect(resolverOnly.tried[0]).toBe(dnsServer);
+    expect(resolverOnly.tried).toEqual(expect.arrayContaining(['1.1.1.1', '8.8.8.8']));
+    const eth1 = resolverOnly.wans.find((w) => w.wan === 'eth1')!;
+    expect(await routerPings('eth1', dnsServer)).toBe(true);
+    expect(eth1).toMatchObject({ checked: 'through-uplink', targets: [dnsServer] });
+    // The one address that answers is not handed to a second uplink as well.
+    for (const w of resolverOnly.wans.filter((x) => x.wan !== 'eth1')) expect(w.targets).toEqual([]);
+  });
+
   it('says which targets did not answer, through which uplink, and what to do, when none does', async () => {
-    const publicOnly = await (await coreWith([])).suggest();
-    const eth1 = publicOnly.wans.find((w) => w.wan === 'eth1')!;
-    const gateway = lab.info().routers[0]!.wans.find((w) => w.name === 'eth1')!.gateway;
-    // The lab has no way to the real internet: the router itself confirms 1.1.1.1 is silent.
-    expect(await routerPings('eth1', '1.1.1.1')).toBe(false);
-    expect(eth1.checked).toBe('none-answered');
-    expect(eth1.targets).toEqual([]);
-    // Every target tried is named, the router's own resolvers first, then the public ones.
-    expect(eth1.message).toContain(`None of ${publicOnly.tried.join(', ')} answered`);
-    expect(publicOnly.tried).toEqual(expect.arrayContaining(['1.1.1.1', '8.8.8.8']));
-    expect(eth1.message).toContain(`answered through eth1 (its gateway ${gateway} answers)`);
-    expect(eth1.message).toContain('type a target it answers');
-    for (const w of publicOnly.wans) expect(w.targets).toEqual([]);
+    // eth1 blackholed beyond its gateway: neither the resolver nor a public address answers.
+    await impair(labName, 'r01', 'eth1', { kind: 'blackhole' });
+    try {
+      const publicOnly = await (await coreWith([])).suggest();
+      const eth1 = publicOnly.wans.find((w) => w.wan === 'eth1')!;
+      const gateway = lab.info().routers[0]!.wans.find((w) => w.name === 'eth1')!.gateway;
+      // The lab has no way to the real internet: the router itself confirms 1.1.1.1 is silent.
+      expect(await routerPings('eth1', '1.1.1.1')).toBe(false);
+      expect(eth1.checked).toBe('none-answered');
+      expect(eth1.targets).toEqual([]);
+      // Every target tried is named, the router's own resolvers first, then the public ones.
+      expect(eth1.message).toContain(`None of ${publicOnly.tried.join(', ')} answered`);
+      expect(publicOnly.tried).toEqual(expect.arrayContaining([lab.info().dns!.server, '1.1.1.1', '8.8.8.8']));
+      expect(eth1.message).toContain(`answered through eth1 (its gateway ${gateway} answers)`);
+      expect(eth1.message).toContain('type a target it answers');
+      for (const w of publicOnly.wans) expect(w.targets).toEqual([]);
+    } finally {
+      await impair(labName, 'r01', 'eth1', { kind: 'clear' });
+    }
   });
 });

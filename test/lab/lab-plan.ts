@@ -20,6 +20,13 @@ export const WAN_KIND_BY_NAME: Readonly<Record<WanName, WanKind>> = {
 // Probe targets live on the internet namespace's loopback; every one answers ICMP and HTTP.
 export const PROBE_TARGETS = ['203.0.113.10', '203.0.113.11', '203.0.113.12', '203.0.113.13'] as const;
 
+// The lab's DNS server (dnsmasq), also on the internet namespace's loopback: every router's
+// resolv.conf names it, so the router's own lookups leave through whichever uplink carries its
+// traffic, as an ISP's or a public resolver's would. It answers ping like a real resolver and
+// knows only these names (anything else: NXDOMAIN); it has no upstream of its own.
+export const LAB_DNS_SERVER = '203.0.113.53';
+export const LAB_DNS_NAMES: Readonly<Record<string, string>> = { 'example.com': '203.0.113.10', 'targets.lab.example': '203.0.113.11' };
+
 // Management /31 pairs come from 198.51.100.0/24, shared by every lab on the host (the only
 // lab addresses the host itself sees). 192.0.2.0/24 is avoided: CI machines use it for eth0.
 export const MGMT_PAIR_FIRST = 1;

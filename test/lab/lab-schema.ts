@@ -77,6 +77,8 @@ export const labInfoSchema = z.object({
     icmp: z.array(ipv4Schema),
     http: z.array(z.string()),
   }),
+  // Optional: labs made before the lab had a DNS server have none.
+  dns: z.object({ server: ipv4Schema, names: z.record(z.string(), ipv4Schema) }).optional(),
   routers: z.array(labRouterSchema),
 });
 export type LabInfo = z.infer<typeof labInfoSchema>;

@@ -184,6 +184,31 @@ describe.skipIf(Boolean(lab.skipReason))('lab', { timeout: 300_000 }, () => {
     expect(stdout.trim().split('\n')).toEqual([`default via ${router().wans[0]?.gateway} dev eth1`]);
   });
 
+  it('answers the router’s own DNS lookups through its default uplink, and not when that uplink is blackholed', async () => {
+    const dns = lab.info().dns!;
+    expect(dns.server).toMatch(/^203\.0\.113\./);
+    const lookup = (name: string) => labExec(NAME, 'r01', ['busybox', 'nslookup', name], { allowFailure: true });
+    expect((await labExec(NAME, 'r01', ['cat', '/etc/resolv.conf'])).stdout).toBe(`nameserver ${dns.server}\n`);
+    for (const [name, address] of Object.entries(dns.names)) {
+      const r = await lookup(name);
+      expect(r.stdout, name).toMatch(new RegExp(`Name:\\s+${name.replaceAll('.', '\\.')}\\nAddress:\\s+${address.replaceAll('.', '\\.')}\\n`));
+    }
+    // A name it does not know is NXDOMAIN (never forwarded: the lab has no way out).
+    expect((await lookup('no-such-name.example')).stdout).toContain('NXDOMAIN');
+    // Like a real resolver it answers ping; and the host's own resolv.conf is untouched.
+    expect((await labExec(NAME, 'r01', ['ping', '-n', '-c', '1', '-W', '2', dns.server], { allowFailure: true })).exitCode).toBe(0);
+    expect(readFileSync('/etc/resolv.conf', 'utf8')).not.toContain(dns.server);
+    await impair(NAME, 'r01', 'eth1', { kind: 'blackhole' });
+    try {
+      const r = await lookup('example.com');
+      expect(r.exitCode).not.toBe(0);
+      expect(r.stdout).toMatch(/timed out|no servers could be reached/);
+    } finally {
+      await impair(NAME, 'r01', 'eth1', { kind: 'clear' });
+    }
+    expect((await lookup('example.com')).exitCode).toBe(0);
+  });
+
   it('takes every uplink down and up (carrier loss on the router side)', async () => {
     const r = router();
     const target = lab.info().probeTargets.icmp[0] as string;

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_LAB_NAME,
+  LAB_DNS_NAMES,
+  LAB_DNS_SERVER,
   LabInputError,
   PROBE_TARGETS,
   allocateMgmtPairs,
@@ -75,7 +77,7 @@ const RESPONDER_ACK_TIMEOUT_MS = 1_000;
 // Tools the lab runs itself, and tools the issue promises inside every router.
 const REQUIRED_TOOLS = [
   'ip', 'nft', 'sysctl', 'unshare', 'nsenter', 'perl', 'useradd', 'chpasswd', 'ssh-keygen', 'sshd', 'snmpd',
-  'conntrack', 'ping', 'httping', 'arping', 'busybox', 'tc',
+  'conntrack', 'ping', 'httping', 'arping', 'busybox', 'tc', 'dnsmasq',
 ] as const;
 const TOOL_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
@@ -238,6 +240,7 @@ async function buildLab(plan: LabPlan): Promise<LabInfo> {
     labFile: labFileOf(plan.name),
     internet: { namespace: plan.internetNamespace },
     probeTargets: { icmp: [...PROBE_TARGETS], http: PROBE_TARGETS.map((t) => `http://${t}/`) },
+    dns: { server: LAB_DNS_SERVER, names: { ...LAB_DNS_NAMES } },
     routers,
   };
   await writeJsonAtomic(info.labFile, labInfoSchema.parse(info), 0o600);
@@ -277,14 +280,42 @@ function inetPaths(labDir: string): { table: string; httpAck: string; icmpAck: s
 async function buildInternet(plan: LabPlan, labDir: string): Promise<void> {
   const ns = plan.internetNamespace;
   await run(['ip', 'netns', 'add', ns]);
-  await ipBatch(ns, ['link set lo up', ...PROBE_TARGETS.map((t) => `addr add ${t}/32 dev lo`)]);
+  await ipBatch(ns, ['link set lo up', ...[...PROBE_TARGETS, LAB_DNS_SERVER].map((t) => `addr add ${t}/32 dev lo`)]);
   // Echo replies come from probe-target-icmp.py so they can be delayed per uplink.
   await nsSysctl(ns, ['net.ipv4.icmp_echo_ignore_all=1']);
   const inet = inetPaths(labDir);
   await writeJsonAtomic(inet.table, { generation: 1, delayMsBySource: {} } satisfies DelayTable);
   startDetached(['ip', 'netns', 'exec', ns, typeStrippingNode(), HTTP_RESPONDER, inet.table, inet.httpAck], path.join(inet.dir, 'http.log'));
-  startDetached(['ip', 'netns', 'exec', ns, PYTHON, ICMP_RESPONDER, inet.table, inet.icmpAck, ...PROBE_TARGETS], path.join(inet.dir, 'icmp.log'));
+  startDetached(['ip', 'netns', 'exec', ns, PYTHON, ICMP_RESPONDER, inet.table, inet.icmpAck, ...PROBE_TARGETS, LAB_DNS_SERVER], path.join(inet.dir, 'icmp.log'));
+  startDetached(['ip', 'netns', 'exec', ns, ...dnsServerArgv(inet.dir)], path.join(inet.dir, 'dns.log'));
   await waitForAcks(labDir, 1, 10_000);
+  await waitForDnsServer(ns, path.join(inet.dir, 'dns.log'), 10_000);
+}
+
+// dnsmasq as the lab's resolver: only its own names (`--local=/#/`: anything else is NXDOMAIN,
+// never forwarded: the lab has no way out), no hosts file or host config read, in the
+// foreground so `down` finds it in the namespace like the responders; it logs every query.
+export function dnsServerArgv(inetDir: string): string[] {
+  return [
+    '/usr/sbin/dnsmasq', '--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts',
+    '--bind-interfaces', `--listen-address=${LAB_DNS_SERVER}`, `--pid-file=${path.join(inetDir, 'dnsmasq.pid')}`,
+    '--log-facility=-', '--log-queries', '--local=/#/',
+    ...Object.entries(LAB_DNS_NAMES).map(([name, address]) => `--host-record=${name},${address}`),
+  ];
+}
+
+// Ready when its UDP socket is bound (ss in the namespace); its log says why when it is not.
+async function waitForDnsServer(ns: string, logFile: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { stdout } = await run(['ip', 'netns', 'exec', ns, 'ss', '-Hlnu', 'src', `${LAB_DNS_SERVER}:53`], { allowFailure: true });
+    if (stdout.trim()) return;
+    if (Date.now() > deadline) {
+      const log = await readFile(logFile, 'utf8').catch(() => '');
+      throw new LabStateError(`the lab's DNS server (dnsmasq on ${LAB_DNS_SERVER}) did not start:\n${log.trim()}`);
+    }
+    await sleep(20);
+  }
 }
 
 // Lab daemons outlive the process that started them (the CLI exits after `up`); `down` finds
@@ -497,7 +528,7 @@ async function bootRouter(r: RouterPlan, stateDir: string, fsDir: string): Promi
     [
       'ip', 'netns', 'exec', r.namespace,
       'unshare', '--mount', '--uts', '--pid', '--fork', '--mount-proc', '--propagation', 'private', '--',
-      '/bin/sh', ROUTER_BOOT_SCRIPT, stateDir, fsDir, r.name, NON_ROOT_USER,
+      '/bin/sh', ROUTER_BOOT_SCRIPT, stateDir, fsDir, r.name, NON_ROOT_USER, LAB_DNS_SERVER,
     ],
     path.join(stateDir, 'boot.log'),
   );

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Boots one lab router: runs as PID 1 of the router's own PID, mount and UTS namespaces (inside
 # its network namespace), gives it private filesystem views, starts snmpd and sshd, then reaps.
-# Usage: router-boot.sh STATE_DIR FS_DIR HOSTNAME USER
+# Usage: router-boot.sh STATE_DIR FS_DIR HOSTNAME USER [DNS_SERVER]
 # STATE_DIR (configs, keys, pid files) stays visible at the same path inside the router; FS_DIR
 # holds the overlay upper layers and is not visible inside.
 set -eu
@@ -9,6 +9,7 @@ state=$1
 fs=$2
 host=$3
 user=$4
+dns=${5:-}
 
 # Writable private copies of the places software gets installed or configured: the agent and
 # anything else installed over SSH land in the overlay's upper layer under the lab dir.
@@ -37,6 +38,13 @@ printf '# root on a lab router: no shell setup\n' > /root/.bashrc
 hostname "$host"
 printf '%s\n' "$host" > /etc/hostname
 printf '127.0.0.1 localhost\n127.0.1.1 %s\n' "$host" > /etc/hosts
+# The router's resolver is the lab's DNS server, reached through whichever uplink carries the
+# router's own traffic (the host's resolver is not reachable from the lab). A symlink (systemd's
+# stub) is replaced, not followed: its target would be under the router's empty /run.
+if [ -n "$dns" ]; then
+  rm -f /etc/resolv.conf
+  printf 'nameserver %s\n' "$dns" > /etc/resolv.conf
+fi
 
 # The non-root login exists only in this router's /etc overlay.
 if ! id "$user" >/dev/null 2>&1; then
