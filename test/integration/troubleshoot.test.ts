@@ -1,5 +1,6 @@
 // Troubleshooting on a real lab router through the contract: on a plain router the backup has no
-// route of its own, and that is said rather than probed; with failover on, a blackholed uplink is
+// route of its own, and that is said rather than probed; the lab's DNS server answers through the
+// default uplink and not when that uplink is blackholed; with failover on, a blackholed uplink is
 // named with the check that fails and what to do, the healthy one passes, IPv6 on one uplink only
 // is flagged; and troubleshooting never changes the router (routes, rules, nft, links, addresses).
 import { spawnSync } from 'node:child_process';
@@ -68,13 +69,37 @@ describe.skipIf(lab.skipReason)('troubleshooting on the lab', () => {
     await expectUnchanged(before);
     const [eth1, wlan0] = report.uplinks;
     expect(report.uplinks.map((u) => u.device)).toEqual(['eth1', 'wlan0']);
-    // The lab has no DNS server: the router's resolver (the machine's, routed out eth1) never answers.
-    expect(statuses(eth1)).toEqual({ link: 'pass', gateway: 'pass', target: 'pass', dns: 'fail', http: 'pass', ipv6: 'pass' });
+    // The router's resolver is the lab's DNS server, reached out eth1 (the router's default path).
+    expect(statuses(eth1)).toEqual({ link: 'pass', gateway: 'pass', target: 'pass', dns: 'pass', http: 'pass', ipv6: 'pass' });
+    expect(eth1).toMatchObject({ status: 'pass', verdict: 'eth1 works: link, gateway, a target, DNS and HTTP answer through it.' });
+    const dnsServer = lab.info().dns!.server;
+    expect(checksOf(eth1).dns!.summary).toBe(`example.com resolves to ${lab.info().dns!.names['example.com']} through eth1 (DNS server ${dnsServer}).`);
+    // The router itself agrees: its own resolver answers.
+    expect((await router('busybox', 'nslookup', 'example.com')).stdout).toContain(`Address: ${lab.info().dns!.names['example.com']}`);
     expect(statuses(wlan0)).toMatchObject({ link: 'pass', gateway: 'pass', target: 'warn', dns: 'skip', http: 'skip' });
     expect(checksOf(wlan0).target!.summary).toMatch(/no route to 203\.0\.113\.10 through wlan0/);
     // Unknown uplink: a clear refusal naming the ones there are.
     await expect(call('troubleshoot.run', { routerId, uplink: 'wwan0' })).rejects.toMatchObject({ code: 'invalid-input', message: 'troubleshoot.run: r01 has no uplink "wwan0". Its uplinks: eth1, wlan0.' });
     await expect(call('troubleshoot.run', { routerId, target: '1.1.1.1; reboot' })).rejects.toMatchObject({ code: 'bad-request' });
+  }, 120_000);
+
+  it('on a plain router with eth1 blackholed beyond its gateway: DNS fails with the target, and the router agrees', async () => {
+    const target = lab.info().probeTargets.icmp[0]!;
+    await impair(labName, 'r01', 'eth1', { kind: 'blackhole' });
+    try {
+      const report = await call<TroubleshootReport>('troubleshoot.run', { routerId, target, uplink: 'eth1' });
+      const eth1 = report.uplinks[0];
+      expect(statuses(eth1)).toMatchObject({ link: 'pass', gateway: 'pass', target: 'fail', dns: 'fail', http: 'fail' });
+      expect(checksOf(eth1).dns!.summary).toBe(`The DNS server ${lab.info().dns!.server} did not answer through eth1.`);
+      expect(checksOf(eth1).dns!.fix).toMatch(/^Nothing gets through eth1 beyond the gateway \(see the target check\): fix that first/);
+      expect(eth1!.status).toBe('fail');
+      expect(eth1!.verdict).toBe(checksOf(eth1).target!.summary);
+      expect((await router('busybox', 'nslookup', 'example.com')).exitCode).not.toBe(0);
+    } finally {
+      await impair(labName, 'r01', 'eth1', { kind: 'clear' });
+    }
+    const healed = await call<TroubleshootReport>('troubleshoot.run', { routerId, target, uplink: 'eth1' });
+    expect(statuses(healed.uplinks[0])).toMatchObject({ target: 'pass', dns: 'pass', http: 'pass' });
   }, 120_000);
 
   it('with failover on: a blackholed uplink fails at the target with what to do, the healthy one passes, the router is unchanged', async () => {
@@ -88,7 +113,7 @@ describe.skipIf(lab.skipReason)('troubleshooting on the lab', () => {
     await expectUnchanged(before);
 
     const [eth1, wlan0] = report.uplinks;
-    expect(statuses(eth1)).toEqual({ link: 'pass', gateway: 'pass', target: 'pass', dns: 'fail', http: 'pass', ipv6: 'pass' });
+    expect(statuses(eth1)).toEqual({ link: 'pass', gateway: 'pass', target: 'pass', dns: 'pass', http: 'pass', ipv6: 'pass' });
     expect(checksOf(eth1).target!.summary).toMatch(/^203\.0\.113\.10 answers through eth1: 3 of 3/);
     expect(statuses(wlan0)).toMatchObject({ link: 'pass', gateway: 'pass', target: 'fail', http: 'fail', dns: 'skip' });
     expect(checksOf(wlan0).target!.summary).toBe('203.0.113.11 does not answer through wlan0, though the gateway does: the line beyond the modem is down, or the ISP drops this target.');
@@ -136,13 +161,14 @@ describe.skipIf(lab.skipReason)('troubleshooting on the lab', () => {
     expect(switchyard('routers', 'add', site.id, 'shop', r.ssh.host, '--user', 'root', '--key', r.ssh.rootKeyPath).code).toBe(0);
     expect(switchyard('routers', 'trust', 'shop', '--fingerprint', r.ssh.hostKeyFingerprint).code).toBe(0);
     expect(switchyard('routers', 'detect', 'shop').code).toBe(0);
-    const text = switchyard('troubleshoot', 'shop', '--uplink', 'eth1', '--target', lab.info().probeTargets.icmp[0]!);
+    // A name the lab's DNS server does not know: it answers, but NXDOMAIN.
+    const text = switchyard('troubleshoot', 'shop', '--uplink', 'eth1', '--target', lab.info().probeTargets.icmp[0]!, '--dns-name', 'no-such-name.example');
     expect(text.code, text.err).toBe(0);
-    expect(text.out).toMatch(/^eth1: FAIL — The DNS server \S+ did not answer through eth1\./);
+    expect(text.out).toMatch(/^eth1: WARN — eth1 carries traffic \(203\.0\.113\.10 answers through it\), but names do not resolve: The DNS server \S+ answers through eth1 but says no-such-name\.example does not exist\./);
     expect(text.out).toMatch(/\n {2}ok {3}Link state +eth1 is up with carrier/);
-    expect(text.out).toMatch(/\n {2}FAIL DNS through this uplink +The DNS server/);
-    expect(text.out).toMatch(/\n {9}fix: If the target check passes/);
-    expect(text.out).toMatch(/\n {9}\| \$ nslookup example\.com /);
+    expect(text.out).toMatch(/\n {2}WARN DNS through this uplink +The DNS server/);
+    expect(text.out).toMatch(/\n {9}fix: DNS reaches the server, but it filters or is broken/);
+    expect(text.out).toMatch(/\n {9}\| \$ nslookup no-such-name\.example /);
     const json = JSON.parse(switchyard('troubleshoot', 'shop', '--uplink', 'eth1', '--json').out) as TroubleshootReport;
     expect(json.uplinks.map((u) => u.device)).toEqual(['eth1']);
     const wrong = switchyard('troubleshoot', 'shop', '--uplink', 'wwan0');

@@ -16,7 +16,7 @@ const wlan0: UplinkContext = { ...eth1, name: 'wlan0', device: 'wlan0', kind: 'r
 const byId = (checks: readonly TroubleshootCheck[]): Partial<Record<string, TroubleshootCheck>> => Object.fromEntries(checks.map((c) => [c.id, c]));
 
 describe('troubleshooting one uplink', () => {
-  it('passes a healthy uplink, and says DNS fails where the resolver does not answer', () => {
+  it('a healthy uplink whose DNS server does not answer: a DNS problem with its fix, not a broken uplink', () => {
     const r = troubleshootUplink(eth1, fixture('lab-eth1-facts-no-agent.txt'), fixture('lab-eth1-probes-healthy.txt'));
     const c = byId(r.checks);
     expect(Object.fromEntries(r.checks.map((x) => [x.id, x.status]))).toEqual({ link: 'pass', gateway: 'pass', target: 'pass', dns: 'fail', http: 'pass', ipv6: 'pass' });
@@ -24,22 +24,33 @@ describe('troubleshooting one uplink', () => {
     expect(c.gateway!.summary).toMatch(/^The gateway 100\.64\.1\.1 answers ARP \(b2:bd:e6:d1:c4:67\) and ping \(2 of 2, 0\.059 ms\)/);
     expect(c.target!.summary).toBe('203.0.113.10 answers through eth1: 3 of 3, 0.781 ms on average.');
     expect(c.dns!.summary).toBe('The DNS server 10.255.255.53 did not answer through eth1.');
+    expect(c.dns!.fix).toMatch(/^Traffic gets through eth1 \(the target answers\), so the DNS server itself is down/);
     expect(c.http!.summary).toBe('http://203.0.113.10/ answers HTTP 200 through eth1 in 0.01 s.');
     // The evidence is the router's own lines, under the command that printed them.
     expect(c.target!.evidence[0]).toBe('$ ping -n -c 3 -W 2 -I eth1 203.0.113.10');
     expect(c.target!.evidence).toContain('3 packets transmitted, 3 received, 0% packet loss, time 2006ms');
     expect(c.gateway!.evidence).toContain('100.64.1.1 lladdr b2:bd:e6:d1:c4:67 DELAY');
     expect(c.link!.evidence).toContain('    link/ether 1a:e3:62:8c:2c:91 brd ff:ff:ff:ff:ff:ff link-netnsid 1');
-    expect(r.status).toBe('fail');
-    expect(r.verdict).toBe('The DNS server 10.255.255.53 did not answer through eth1.');
+    // Traffic flows; names do not: "Needs attention" with the DNS fix, not "Broken".
+    expect(r.status).toBe('warn');
+    expect(r.verdict).toBe('eth1 carries traffic (203.0.113.10 answers through it), but names do not resolve: The DNS server 10.255.255.53 did not answer through eth1.');
   });
 
-  it('everything answering (the lab has no DNS server: its DNS answer is the synthetic layout): the uplink works', () => {
-    const probes = { ...fixture('lab-eth1-probes-healthy.txt'), dns: lines('synthetic-busybox-nslookup-answer.txt').filter(Boolean) };
-    const r = troubleshootUplink(eth1, fixture('lab-eth1-facts-no-agent.txt'), probes);
+  it('everything answering, the lab DNS server included (recorded): the uplink works', () => {
+    const r = troubleshootUplink(eth1, fixture('lab-eth1-facts-lab-dns.txt'), fixture('lab-eth1-probes-lab-dns.txt'));
     expect(r.checks.map((c) => c.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
-    expect(byId(r.checks).dns!.summary).toBe('example.com resolves to 203.0.113.80 through eth1 (DNS server 10.255.255.53).');
+    expect(byId(r.checks).dns!.summary).toBe('example.com resolves to 203.0.113.10 through eth1 (DNS server 203.0.113.53).');
     expect(r).toMatchObject({ status: 'pass', verdict: 'eth1 works: link, gateway, a target, DNS and HTTP answer through it.' });
+  });
+
+  it('blackholed with a DNS server behind it (recorded): the target fails first, DNS fails too and says to fix the line first', () => {
+    const r = troubleshootUplink(eth1, fixture('lab-eth1-facts-lab-dns.txt'), fixture('lab-eth1-probes-lab-dns-blackhole.txt'));
+    const c = byId(r.checks);
+    expect([c.target!.status, c.dns!.status, c.http!.status]).toEqual(['fail', 'fail', 'fail']);
+    expect(c.dns!.summary).toBe('The DNS server 203.0.113.53 did not answer through eth1.');
+    expect(c.dns!.fix).toMatch(/^Nothing gets through eth1 beyond the gateway \(see the target check\): fix that first/);
+    expect(r.status).toBe('fail');
+    expect(r.verdict).toMatch(/^203\.0\.113\.10 does not answer through eth1, though the gateway does/);
   });
 
   it('blackholed beyond the gateway: the gateway answers, the target and HTTP do not, and it says to check the line', () => {
@@ -111,8 +122,8 @@ describe('troubleshooting parsers', () => {
     expect(parsePing([])).toBeNull();
   });
 
-  it('reads nslookup: an answer (synthetic layout), NXDOMAIN (recorded), a timeout and a refusal (recorded in the lab)', () => {
-    expect(parseNslookup(lines('synthetic-busybox-nslookup-answer.txt'))).toEqual({ outcome: 'answered', addresses: ['203.0.113.80'] });
+  it('reads nslookup: an answer (the lab’s DNS server), NXDOMAIN (recorded), a timeout and a refusal (recorded in the lab)', () => {
+    expect(parseNslookup(fixture('lab-eth1-probes-lab-dns.txt').dns!)).toEqual({ outcome: 'answered', addresses: ['203.0.113.10'] });
     // The server's own address (Address: … :53) above the answer is not an answer.
     expect(parseNslookup(lines('host-busybox-nslookup-nxdomain.txt'))).toEqual({ outcome: 'nxdomain', addresses: [] });
     expect(parseNslookup(fixture('lab-eth1-probes-healthy.txt').dns!)).toEqual({ outcome: 'timeout', addresses: [] });

@@ -87,15 +87,26 @@ export function troubleshootUplink(ctx: UplinkContext, facts: Sections, probes: 
   } else {
     const gateway = gatewayCheck(ctx, probes);
     const target = targetCheck(ctx, plan, probes, gateway.status === 'fail');
-    checks.push(gateway, target, dnsCheck(ctx, plan, probes, facts), httpCheck(ctx, plan, probes, target.status));
+    checks.push(gateway, target, dnsCheck(ctx, plan, probes, facts, target.status), httpCheck(ctx, plan, probes, target.status));
   }
   checks.push(ipv6Check(ctx, facts));
-  const worst = checks.reduce((a, c) => (statusRank[c.status] > statusRank[a.status] ? c : a), checks[0]!);
-  const firstBad = checks.find((c) => c.status === 'fail') ?? checks.find((c) => c.status === 'warn');
+  // DNS failing while a target answers through the uplink is a DNS problem, not a dead uplink:
+  // traffic to addresses flows (card payments to a fixed address work), names do not resolve.
+  // The uplink reads "Needs attention" with the DNS fix, not "Broken"; the DNS check stays failed.
+  const carries = checks.some((c) => c.id === 'target' && c.status === 'pass');
+  const weight = (c: TroubleshootCheck) => (c.id === 'dns' && c.status === 'fail' && carries ? 'warn' : c.status);
+  const worst = checks.reduce((a, c) => (statusRank[weight(c)] > statusRank[a] ? weight(c) : a), weight(checks[0]!));
+  const firstBad = checks.find((c) => weight(c) === 'fail') ?? checks.find((c) => c.status === 'fail') ?? checks.find((c) => c.status === 'warn');
   // The headline names the first thing to fix; what to do stays with its check (no repetition).
   const skipped = checks.filter((c) => c.status === 'skip').map((c) => checkWords[c.id]);
-  const verdict = firstBad ? firstBad.summary : skipped.length ? `${ctx.device} works as far as checked; not checked through it: ${skipped.join(', ')} (see below).` : `${ctx.device} works: link, gateway, a target, DNS and HTTP answer through it.`;
-  return { name: ctx.name, device: ctx.device, status: worst.status === 'skip' ? 'pass' : worst.status, verdict, checks };
+  const verdict = firstBad
+    ? firstBad.id === 'dns' && carries
+      ? `${ctx.device} carries traffic (${ctx.target} answers through it), but names do not resolve: ${firstBad.summary}`
+      : firstBad.summary
+    : skipped.length
+      ? `${ctx.device} works as far as checked; not checked through it: ${skipped.join(', ')} (see below).`
+      : `${ctx.device} works: link, gateway, a target, DNS and HTTP answer through it.`;
+  return { name: ctx.name, device: ctx.device, status: worst === 'skip' ? 'pass' : worst, verdict, checks };
 }
 
 /** `ip -o` joins a record's lines with a backslash: show them as the router prints them without -o. */
@@ -195,7 +206,7 @@ function targetCheck(ctx: UplinkContext, plan: ProbePlan, probes: Sections, gate
   };
 }
 
-function dnsCheck(ctx: UplinkContext, plan: ProbePlan, probes: Sections, facts: Sections): TroubleshootCheck {
+function dnsCheck(ctx: UplinkContext, plan: ProbePlan, probes: Sections, facts: Sections, targetStatus: TroubleshootCheck['status']): TroubleshootCheck {
   const title = 'DNS through this uplink';
   const dev = ctx.device;
   const servers = parseNameservers(facts.resolv ?? []);
@@ -234,7 +245,12 @@ function dnsCheck(ctx: UplinkContext, plan: ProbePlan, probes: Sections, facts: 
         status: 'fail',
         summary: `The DNS server ${server} did not answer through ${dev}.`,
         evidence: ev,
-        fix: `If the target check passes, the DNS server itself is down or answers only its own ISP's customers: set a DNS server every uplink reaches (1.1.1.1 or 9.9.9.9), so names still resolve after a failover.`,
+        fix:
+          targetStatus === 'pass' || targetStatus === 'warn'
+            ? `Traffic gets through ${dev} (the target answers), so the DNS server itself is down or answers only its own ISP's customers: set a DNS server every uplink reaches (1.1.1.1 or 9.9.9.9) on the router, so names still resolve after a failover.`
+            : targetStatus === 'fail'
+              ? `Nothing gets through ${dev} beyond the gateway (see the target check): fix that first; DNS needs the line too.`
+              : `If addresses answer through ${dev}, the DNS server itself is down or answers only its own ISP's customers: set a DNS server every uplink reaches (1.1.1.1 or 9.9.9.9), so names still resolve after a failover.`,
       };
   }
 }
