@@ -92,6 +92,38 @@ add rule inet sytest drops ip daddr ${t11} limit rate over 3/second drop
     expect(again.ok).toBe(true);
   }, 120_000);
 
+  it('with BusyBox’s real ping on the router (as OpenWrt and GL.iNet ship it): the same findings, and troubleshoot works too', async () => {
+    const [t10, t11, t12, t13] = lab.info().probeTargets.icmp as [string, string, string, string];
+    // An SSH session's PATH finds /usr/local/bin first; /usr/local is the router's own overlay.
+    await labExec(labName, 'r01', ['ln', '-sf', '/bin/busybox', '/usr/local/bin/ping']);
+    try {
+      expect((await labExec(labName, 'r01', ['env', 'PATH=/usr/local/bin:/usr/bin:/bin', 'sh', '-c', 'ping -V 2>&1'], { allowFailure: true })).stdout).toMatch(/BusyBox/);
+      const before = await routing();
+      const result = await call<QualifyResult>('failover.qualifyTargets', { routerId, policy: policy(), candidates: [t13] });
+      expect(await routing()).toBe(before);
+      expect(result.pingTool).toBe('busybox');
+      expect(result.notes).toBeUndefined();
+      const probe = (wan: string, target: string) => result.probes.find((p) => p.wan === wan && p.target === target)!;
+      expect(result.probes).toHaveLength(2 * 4);
+      expect(probe('eth1', t10)).toMatchObject({ slow: { sent: 5, received: 0 }, fast: { sent: 20, received: 0 } });
+      expect(probe('wlan0', t10)).toMatchObject({ slow: { sent: 5, received: 5 }, fast: { sent: 20 } });
+      // Through wlan0's own gateway, though the router has no route through wlan0 (BusyBox traceroute's hops).
+      expect(probe('wlan0', t12).hops[0]).toBe(lab.info().routers[0]!.wans[1]!.gateway);
+      expect(probe('eth1', t12).hops[0]).toBe(lab.info().routers[0]!.wans[0]!.gateway);
+      expect(probe('eth1', t11).fast.received).toBeLessThanOrEqual(14);
+      expect(result.findings.find((f) => f.kind === 'no-answer')).toMatchObject({ wan: 'eth1', target: t10, fix: { kind: 'replace-target', from: t10, to: t13 } });
+      expect(result.findings.find((f) => f.kind === 'rate-limited')).toMatchObject({ wan: 'eth1', target: t11 });
+
+      // Troubleshoot's pings are BusyBox's too: the router's own lines, read the same way.
+      const report = await call<{ uplinks: Array<{ device: string; checks: Array<{ id: string; status: string; evidence: string[] }> }> }>('troubleshoot.run', { routerId, uplink: 'eth1', target: t12 });
+      const target = report.uplinks[0]!.checks.find((c) => c.id === 'target')!;
+      expect(target.status).toBe('pass');
+      expect(target.evidence).toContainEqual(expect.stringMatching(/^3 packets transmitted, 3 packets received, 0% packet loss$/));
+    } finally {
+      await labExec(labName, 'r01', ['rm', '-f', '/usr/local/bin/ping']);
+    }
+  }, 180_000);
+
   it('refuses a draft with nothing to ping, saying what to do', async () => {
     const none = { ...policy(), wans: policy().wans.map((w) => ({ ...w, tracking: { ...w.tracking, method: 'none' as const } })) };
     await expect(call('failover.qualifyTargets', { routerId, policy: none })).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/Choose ping tracking/) });

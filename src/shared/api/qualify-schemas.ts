@@ -53,6 +53,10 @@ export const qualifyResultSchema = z.object({
   findings: z.array(targetFindingSchema),
   /** True when no finding is a problem. */
   ok: z.boolean(),
+  /** The router's ping the probes ran with. */
+  pingTool: z.enum(['iputils', 'busybox']).optional(),
+  /** What the router's tools could not test (e.g. a BusyBox ping without fractional intervals). */
+  notes: z.array(z.string()).optional(),
 });
 export type QualifyResult = z.infer<typeof qualifyResultSchema>;
 

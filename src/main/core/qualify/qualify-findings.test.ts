@@ -6,10 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { defaultTracking } from '../../../shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../../../shared/model.ts';
 import { applyTargetFix } from '../../../shared/target-fix.ts';
+import { fastNotRun, parsePreflight, qualifyCommand } from './qualify-command.ts';
 import { qualifyFindings } from './qualify-findings.ts';
 import { parseQualify } from './qualify-parse.ts';
 
-const recorded = readFileSync(join(import.meta.dirname, '__fixtures__/lab-two-uplinks.txt'), 'utf8');
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8');
+const recorded = fixture('lab-two-uplinks.txt');
 const slot = (wan: string, target: string) => ({ wan, target, role: 'target' as const });
 
 function policy(eth1: string[], wlan0: string[]): FailoverPolicy {
@@ -54,3 +56,50 @@ describe('qualify output and findings', () => {
     expect(finding).toMatchObject({ wan: 'eth1', target: '203.0.113.10', fix: { kind: 'remove-target' } });
   });
 });
+
+describe('qualification with BusyBox ping (OpenWrt, GL.iNet): recorded on the lab with BusyBox 1.35', () => {
+  const slots = [[slot('eth1', '203.0.113.10'), slot('eth1', '203.0.113.11')], [slot('wlan0', '203.0.113.12')]];
+
+  it('the pre-flight names BusyBox, what it can do, and each uplink’s address', () => {
+    expect(parsePreflight(fixture('lab-two-uplinks-busybox.preflight.txt'), 2)).toEqual({ tool: { kind: 'busybox', fractionalInterval: true, traceroute: true }, sources: ['100.64.1.2', '100.65.1.2'] });
+    expect(parsePreflight('@@qualify-ping other\n@@qualify-addr 1\n', 1)).toEqual({ tool: null, sources: [null] });
+  });
+
+  it('reads BusyBox’s summaries (“packets received”, round-trip without mdev) and traceroute’s hops', () => {
+    const probes = parseQualify(fixture('lab-two-uplinks-busybox.txt'), slots);
+    expect(probes[0]).toMatchObject({ wan: 'eth1', target: '203.0.113.10', slow: { sent: 5, received: 5, lossPct: 0 }, fast: { sent: 20, received: 20, lossPct: 0 }, hops: ['100.64.1.1', '203.0.113.10'] });
+    expect(probes[0]!.rttMs).toEqual({ min: 0.501, avg: 18.285, max: 86.837 });
+    // wlan0's trace went through wlan0's own gateway (the test's temporary rule, from its address).
+    expect(probes[2]!.hops).toEqual(['100.65.1.1', '203.0.113.12']);
+    expect(qualifyFindings(policy(['203.0.113.10', '203.0.113.11'], ['203.0.113.12']), probes).map((f) => [f.kind, f.wan])).toEqual([
+      ['one-network', 'eth1'],
+      ['single-target', 'wlan0'],
+    ]);
+  });
+
+  it('sends BusyBox echoes from the uplink’s address under a rule for that source, never with iputils’ -m', () => {
+    const uplinks = [{ device: 'eth1', gateway: '100.64.1.1', source: '100.64.1.2', targets: ['203.0.113.10', '203.0.113.11'] }];
+    const text = qualifyCommand(uplinks, undefined, { kind: 'busybox', fractionalInterval: true, traceroute: true }).text;
+    expect(text).not.toMatch(/ -m \d{6,}/);
+    expect(text).toContain("ip -4 rule add pref 901 from 100.64.1.2 iif lo lookup 25101");
+    expect(text).toContain("ping -q -c 5 -i 0.5 -W 1 -I 100.64.1.2 203.0.113.10");
+    // Side-by-side traceroutes each get ports of their own (BusyBox matches answers by port only).
+    expect(text).toContain("busybox traceroute -n -m 3 -q 1 -w 1 -p 33434 -s 100.64.1.2 203.0.113.10");
+    expect(text).toContain("-p 33437 -s 100.64.1.2 203.0.113.11");
+    expect(() => qualifyCommand([{ device: 'eth1', targets: ['203.0.113.10'] }], undefined, { kind: 'busybox', fractionalInterval: true, traceroute: true })).toThrow(/needs eth1's address/);
+  });
+
+  it('a BusyBox that takes whole seconds only: slow echoes 1 s apart, no fast test, and no rate-limit finding made up from it', () => {
+    const uplinks = [{ device: 'eth1', gateway: '100.64.1.1', source: '100.64.1.2', targets: ['203.0.113.10'] }];
+    const text = qualifyCommand(uplinks, undefined, { kind: 'busybox', fractionalInterval: false, traceroute: false }).text;
+    expect(text).toContain('ping -q -c 5 -i 1 -W 1 -I 100.64.1.2 203.0.113.10');
+    expect(text).not.toContain('-i 0.1');
+    expect(text).not.toContain('traceroute');
+    // The recorded output with eth1's first fast section as such a router leaves it.
+    const output = fixture('lab-two-uplinks-busybox.txt').replace(/(@@qualify 1\.1\.fast\n)[\s\S]*?(?=@@qualify)/, `$1${fastNotRun}\n`);
+    const probes = parseQualify(output, slots);
+    expect(probes[0]!.fast).toEqual({ sent: 0, received: 0, lossPct: 0 });
+    expect(qualifyFindings(policy(['203.0.113.10', '203.0.113.11'], ['203.0.113.12']), probes).some((f) => f.kind === 'rate-limited' || f.kind === 'no-answer')).toBe(false);
+  });
+});
+

@@ -73,7 +73,7 @@ export function qualifyFindings(policy: FailoverPolicy, probes: readonly TargetP
           wan: w.name,
           target: t,
           text:
-            `${t} did not answer through ${w.name}: ${fraction(p.slow)} echoes and ${fraction(p.fast)} at 10 a second.` +
+            `${t} did not answer through ${w.name}: ${fraction(p.slow)} echoes${p.fast.sent > 0 ? ` and ${fraction(p.fast)} at 10 a second` : ''}.` +
             (elsewhere.length > 0 ? ` It answers through ${elsewhere.join(', ')}, so something on ${w.name}'s path blocks it.` : ' It answers through no uplink.') +
             ` With it, ${w.name} would look down while it works. Use a target that answers through ${w.name}.`,
           fix: fixFor(w, t),

@@ -1,7 +1,8 @@
-// Reads the output of qualifyCommand (iputils ping, sections named `i.j.kind`) into one probe
-// record per uplink and target.
+// Reads the output of qualifyCommand (sections named `i.j.kind`) into one probe record per uplink
+// and target: iputils ping ("5 received", rtt min/avg/max/mdev, "Time to live exceeded" per TTL)
+// or BusyBox ping ("5 packets received", round-trip min/avg/max) with BusyBox traceroute's hops.
 import type { TargetProbe } from '../../../shared/api/qualify-schemas.ts';
-import { sectionMark } from './qualify-command.ts';
+import { fastNotRun, sectionMark } from './qualify-command.ts';
 
 export interface ProbeSlot {
   readonly wan: string;
@@ -31,8 +32,10 @@ export function qualifySections(stdout: string): { sections: Map<string, string>
 }
 
 function summary(text: string | undefined): TargetProbe['slow'] & { rtt: TargetProbe['rttMs'] } {
-  const counts = /(\d+) packets transmitted, (\d+) received/.exec(text ?? '');
-  const rtt = /= ([\d.]+)\/([\d.]+)\/([\d.]+)\//.exec(text ?? '');
+  // Not run (a ping with whole-second intervals only): nothing sent, and nothing lost either.
+  if (text?.trim() === fastNotRun) return { sent: 0, received: 0, lossPct: 0, rtt: null };
+  const counts = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(text ?? '');
+  const rtt = /(?:rtt|round-trip) min\/avg\/max(?:\/mdev)? = ([\d.]+)\/([\d.]+)\/([\d.]+)/.exec(text ?? '');
   const sent = counts ? Number(counts[1]) : 0;
   const received = counts ? Number(counts[2]) : 0;
   return {
@@ -45,6 +48,7 @@ function summary(text: string | undefined): TargetProbe['slow'] & { rtt: TargetP
 
 /** Who answered each TTL: "From X … Time to live exceeded", the target's own reply, or nobody. */
 function hops(text: string | undefined, target: string): Array<string | null> {
+  if (/^traceroute to /m.test(text ?? '')) return tracerouteHops(text!, target);
   const out: Array<string | null> = [];
   for (const run of (text ?? '').split(/^PING /m).slice(1)) {
     const exceeded = /^From (\d+\.\d+\.\d+\.\d+)[: ].*Time to live exceeded/m.exec(run);
@@ -54,6 +58,19 @@ function hops(text: string | undefined, target: string): Array<string | null> {
       break;
     }
     out.push(exceeded ? exceeded[1]! : null);
+  }
+  return out;
+}
+
+/** BusyBox traceroute -n -q 1: ` 1  100.64.1.1  0.010 ms`, ` 2  *`; stops at the target. */
+function tracerouteHops(text: string, target: string): Array<string | null> {
+  const out: Array<string | null> = [];
+  for (const line of text.split('\n')) {
+    const m = /^\s*\d+\s+(\*|\d+\.\d+\.\d+\.\d+)/.exec(line);
+    if (!m) continue;
+    const who = m[1] === '*' ? null : m[1]!;
+    out.push(who);
+    if (who === target) break;
   }
   return out;
 }

@@ -67,7 +67,17 @@ export function TargetQualification(props: { routerId: string; platform: Platfor
             {state.result.findings.map((f, i) => (
               <FindingRow key={`${f.kind}-${f.wan}-${f.target}`} finding={f} fixed={state.fixed.includes(i)} locked={locked} onFix={(fix) => useQualifyStore.getState().fix(routerId, platform, i, fix)} />
             ))}
+            {state.result.notes?.map((note) => (
+              <Alert color="gray" key={note} data-testid="qualify-note">
+                {note}
+              </Alert>
+            ))}
             <ProbeTable probes={state.result.probes} />
+            {state.result.pingTool && (
+              <Text size="xs" c="dimmed" data-testid="qualify-ping-tool">
+                Probed with the router&apos;s own {state.result.pingTool === 'busybox' ? 'BusyBox' : 'iputils'} ping{state.result.pingTool === 'busybox' ? ' (echoes from each uplink’s address; path from BusyBox traceroute)' : ''}.
+              </Text>
+            )}
           </Stack>
         )}
       </Stack>
@@ -121,9 +131,7 @@ function ProbeTable({ probes }: { probes: readonly TargetProbe[] }) {
             <Table.Td>
               {p.slow.received} of {p.slow.sent}
             </Table.Td>
-            <Table.Td>
-              {p.fast.received} of {p.fast.sent}
-            </Table.Td>
+            <Table.Td>{p.fast.sent === 0 ? 'not run' : `${p.fast.received} of ${p.fast.sent}`}</Table.Td>
             <Table.Td>{p.rttMs ? `${p.rttMs.avg.toFixed(1)} ms (max ${p.rttMs.max.toFixed(1)})` : '—'}</Table.Td>
             <Table.Td>{p.hops.map((h) => h ?? '*').join(' → ') || '—'}</Table.Td>
           </Table.Tr>
