@@ -4,6 +4,7 @@ import type { ParseArgsConfig } from 'node:util';
 import { applyBenchmark } from './apply-bench.ts';
 import { connectBenchmark } from './connect-bench.ts';
 import { drillBenchmark } from './drill-bench.ts';
+import { dropbearBenchmark } from './dropbear-bench.ts';
 import { failoverBenchmark } from './failover-bench.ts';
 import { flapBenchmark } from './flap-bench.ts';
 import { importBenchmark } from './import-bench.ts';
@@ -26,4 +27,4 @@ export interface Benchmark {
   run(ctx: BenchContext): Promise<Record<string, unknown>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, applyBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark, drillBenchmark, flapBenchmark];
+export const benchmarks: readonly Benchmark[] = [connectBenchmark, failoverBenchmark, applyBenchmark, importBenchmark, monitorBenchmark, uiBenchmark, startupBenchmark, drillBenchmark, flapBenchmark, dropbearBenchmark];
