@@ -1,24 +1,33 @@
 // `npm run demo`: the app's main job on the embedded lab. Brings up one router with four
 // uplinks, registers it as a site (host key pinned from the lab's own record), and starts the
 // app: the Electron window when its binary is available, otherwise serve mode with the URL
-// printed. Ctrl-C stops the app and tears the lab down. The build runs only when the sources
-// changed since the last one (scripts/cached-build.ts), alongside the lab coming up; serve mode
-// starts before the lab is up (the router appears in it when registered), and each step says
-// what it is doing and how long it took.
+// printed. Ctrl-C stops the app and leaves the lab up: the next demo finds it up and unchanged
+// (scripts/demo-lab.ts) and reuses it with the app's data, ready in seconds instead of the 10–20 s
+// of building it (`--fresh` rebuilds; `npm run lab -- down --name demo` removes it). The build
+// runs only when the sources changed since the last one (scripts/cached-build.ts), alongside the
+// lab coming up; serve mode starts before the lab is up (the router appears in it when
+// registered), and each step says what it is doing and how long it took.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { createCore, type Core } from '../src/main/core/app-core.ts';
 import { consoleLogger } from '../src/main/core/logger.ts';
 import { startServeServer } from '../src/main/server/serve-server.ts';
 import { labDown, labSkipReason, labUp, type LabInfo } from '../test/lab/lab.ts';
 import { PROBE_TARGETS } from '../test/lab/lab-plan.ts';
 import { ensureBuilt } from './cached-build.ts';
+import { checkDemoLab } from './demo-lab.ts';
 
 const labName = 'demo';
 const root = resolve(import.meta.dirname, '..');
 
+const { values: flags } = parseArgs({ options: { fresh: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+if (flags.help) {
+  console.log('Usage: npm run demo [-- --fresh]\nRuns the app on a lab router; reuses the lab the last demo left up when it is unchanged (--fresh rebuilds it).');
+  process.exit(0);
+}
 const reason = labSkipReason();
 if (reason) {
   console.error(`npm run demo needs the lab: ${reason}`);
@@ -30,18 +39,35 @@ const startedMs = Date.now() - process.uptime() * 1000;
 const seconds = () => `${((Date.now() - startedMs) / 1000).toFixed(1)} s`;
 const electronBinary = join(root, 'node_modules/electron/dist/electron');
 const useElectron = existsSync(electronBinary);
-console.log('Starting the lab: one router with four uplinks (Ethernet, repeater, tethering, cellular)…');
+// The app starts on fresh data each time (its secrets, the SNMP keys, are kept in memory only);
+// registering the lab router again takes milliseconds.
+const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-demo-'));
+// The build check (a hash of the renderer's inputs) and the look at the lab, together.
+const built = ensureBuilt(useElectron ? 'electron' : 'renderer');
+built.catch(() => undefined);
+const reuse = flags.fresh ? { reusable: false as const, reason: '--fresh' } : await checkDemoLab(labName);
+if (reuse.reusable) console.log(`Reusing the lab the last demo left up (unchanged: one router, four uplinks, nothing impaired; --fresh rebuilds it).`);
+else console.log(`Starting the lab (${reuse.reason}): one router with four uplinks (Ethernet, repeater, tethering, cellular)…`);
 // The lab (namespaces, sshd, snmpd) and the build wait on different things: run them together.
-const labReady = (async () => {
-  await labDown(labName);
-  const info = await labUp({ name: labName, routers: 1, wans: 4 });
-  console.log(`Lab up after ${seconds()}: router ${info.routers[0]?.ssh.host ?? '?'} with its four uplinks.`);
-  return info;
-})();
+let labIsUp = reuse.reusable;
+let buildDone = false;
+void built.finally(() => (buildDone = true)).catch(() => undefined);
+const labReady = reuse.reusable
+  ? Promise.resolve(reuse.info)
+  : (async () => {
+      await labDown(labName);
+      const info = await labUp({ name: labName, routers: 1, wans: 4 });
+      labIsUp = true;
+      console.log(`Lab up after ${seconds()}: router ${info.routers[0]?.ssh.host ?? '?'} with its four uplinks.`);
+      return info;
+    })();
 // Awaited later; until then a failure must not count as unhandled (Node would exit at once).
 labReady.catch(() => undefined);
-const ticker = setInterval(() => console.log(`  … still bringing the lab up (${seconds()})`), 5000);
-const dataDir = mkdtempSync(join(tmpdir(), 'switchyard-demo-'));
+// Says what is still being waited for: the lab, the build, or both.
+const ticker = setInterval(() => {
+  const waiting = [labIsUp ? null : 'bringing the lab up', buildDone ? null : 'building'].filter(Boolean);
+  if (waiting.length) console.log(`  … still ${waiting.join(' and ')} (${seconds()})`);
+}, 5000);
 const log = consoleLogger('demo');
 
 let stopApp: () => Promise<void> = async () => {};
@@ -50,10 +76,13 @@ async function stop(code: number): Promise<never> {
   if (!stopping) {
     stopping = true;
     clearInterval(ticker);
-    console.log('\nStopping the app and tearing the lab down…');
+    console.log('\nStopping the app…');
     await stopApp().catch(() => {});
-    await labReady.catch(() => undefined);
-    await labDown(labName).catch((error: unknown) => console.error(`lab down: ${String(error)}`));
+    if (await labReady.then(() => true).catch(() => false)) {
+      console.log(`The lab stays up for the next \`npm run demo\` (ready in seconds). To remove it: npm run lab -- down --name ${labName}`);
+    } else {
+      await labDown(labName).catch((error: unknown) => console.error(`lab down: ${String(error)}`));
+    }
     rmSync(dataDir, { recursive: true, force: true });
   }
   process.exit(code);
@@ -65,7 +94,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => 
 // the lab plan's constants: known before the lab is up, so the app need not wait for it.
 const trackTargets: readonly string[] = [...PROBE_TARGETS];
 try {
-  await ensureBuilt(useElectron ? 'electron' : 'renderer');
+  await built;
   const core = await createCore({ dataDir, transport: 'websocket', log, trackTargets });
   if (useElectron) {
     // The desktop app opens its own core on the data folder: the site must be there first.
@@ -84,7 +113,7 @@ try {
       await server.close();
       await core.close();
     };
-    console.log(`\nSwitchyard is running after ${seconds()} (Electron's binary is not available here, so in serve mode).\nOpen:\n  ${server.url}\n\nThe lab router appears in it as the site "Demo shop" once the lab is up (usually 5–15 s). Press Ctrl-C to stop and remove the lab.\n`);
+    console.log(`\nSwitchyard is running after ${seconds()} (Electron's binary is not available here, so in serve mode).\nOpen:\n  ${server.url}\n\n${labIsUp ? 'The lab router is the site "Demo shop".' : 'The lab router appears in it as the site "Demo shop" once the lab is up (usually 5–15 s).'} Press Ctrl-C to stop (the lab stays up for the next demo).\n`);
     await registerLab(core, await labReady);
     clearInterval(ticker);
     console.log(`Registered the lab router as the site "Demo shop" (host key pinned) after ${seconds()}: the demo is ready.`);
