@@ -182,7 +182,6 @@ export class FailoverService {
  */
 const removeInWords: Partial<Record<PlatformId, string>> = {
   linux: "Stop and delete Switchyard's agent (/usr/local/sbin/switchyard-agent, /etc/switchyard, /var/lib/switchyard) and put the routes back from the snapshot the agent took at install.",
-  'glinet-kmwan': "Put /etc/config/kmwan, network and glmodem back as Switchyard recorded them before its first change, and delete its hook in /etc/hotplug.d/kmwan.",
 };
 
 async function removePlanOf(driver: RouterDriver): Promise<RemovePlan> {

@@ -3,20 +3,21 @@
 // exports of kmwan, network and glmodem, built from GL.iNet's RPC module and stock values; no
 // `uci show kmwan` of a real router is public.
 import { describe, expect, it } from 'vitest';
-import { confirmScript, readPendingCommand, rollbackScript, stageCommand, stagedExportCommand } from '../openwrt-mwan3/mwan3-apply-script.ts';
+import { confirmScript, discardStageCommand, readPendingCommand, rollbackScript, stageCommand, stagedExportCommand, stageFileCommand } from '../openwrt-mwan3/mwan3-apply-script.ts';
 import { createReplayShell, recorded, type Recording, type ReplayMap } from '../openwrt-mwan3/replay-shell.ts';
 import { lab } from '../openwrt-mwan3/test-fixtures.ts';
 import { applyUciBatchOps } from '../openwrt-mwan3/uci/uci-batch.ts';
 import { diffUciPackages, formatUciChange } from '../openwrt-mwan3/uci/uci-diff.ts';
 import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
-import { parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
+import { parseUciConfigFile, parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
 import { serializeUciExport } from '../openwrt-mwan3/uci/uci-serialize.ts';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
-import { forceDeadCommand, frsHookPath, installHookCommand, kmwanEventsPath, pushSensitivityCommand, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
+import { forceDeadCommand, frsHookPath, installHookCommand, kmwanApplySteps, kmwanEventsPath, pushSensitivityCommand, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, type KmwanConfig } from './kmwan-config.ts';
 import { createKmwanDriver, detectKmwan, kmwanCommands, lowDataModeDetail, lowDataModeOffDetail } from './kmwan-driver.ts';
 import { flint2, readGlinetFixture, synthetic } from './kmwan-fixtures.ts';
 import { planKmwanWrite, type KmwanPackages } from './kmwan-policy.ts';
+import { planKmwanRemove } from './kmwan-remove.ts';
 
 const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
 const noMarker: Recording = { stdout: '', stderr: "cat: can't open '/etc/switchyard/pending/armed': No such file or directory\n", exitCode: 1 };
@@ -317,56 +318,63 @@ describe('a real Flint 2 (4.9.1)', () => {
     await expect(offline.d.forceFailover('secondwan')).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringContaining('secondwan is offline now') });
   });
 
-  it('remove puts kmwan back, restores the metrics in network and takes the hook away', async () => {
-    const origNetwork = S('flint2_uci-export-network.txt').replace(/^package network\n\n/, '');
-    const changedNetwork = S('flint2_uci-export-network.txt').replace("option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '15'", "option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '1'");
-    const restored = pkgOf('flint2_uci-export-network.txt', 'network');
+  it("remove puts back only what Switchyard writes, in place: a member GL added since and options Switchyard does not manage stay; network metrics go back; GL's steps apply it; the hook and its log go", async () => {
+    const file = (t: string, pkg: string): string => t.replace(new RegExp(`^package ${pkg}\\n\\n`), '');
+    const origKmwan = file(S('flint2_uci-export-kmwan.txt'), 'kmwan');
+    const origNetwork = file(S('flint2_uci-export-network.txt'), 'network');
+    // A member GL's firmware adds when tethering is set up (derived: the shape of the stock members).
+    const tethering = "\nconfig member 'tethering'\n\toption interface 'tethering'\n\toption addr_type '4'\n\toption metric '3'\n\toption weight '1'\n\toption track_mode 'force'\n\toption check '1'\n\toption disabled '0'\n\tlist tracks 'ping,1.1.1.1'\n";
+    // The router now: Switchyard's order change (secondwan first), high sensitivity and Forced Refresh Streams; since then GL added tethering and an option Switchyard does not manage.
+    const nowKmwan =
+      origKmwan.replaceAll("option metric '10'", "option metric '2'").replaceAll("option metric '15'", "option metric '1'").replace("option sensitivity '3000'\n\toption level 'medium'", "option sensitivity '1000'\n\toption level 'high'\n\toption switchyard_frs '1'\n\toption gl_future '1'") + tethering;
+    const nowNetwork = origNetwork.replace("option metric '10'", "option metric '2'").replace("option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '15'", "option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '1'");
+    // What Remove must leave: the original values of Switchyard's options, and everything else as it is now.
+    const wantKmwan = origKmwan.replace("option level 'medium'", "option level 'medium'\n\toption gl_future '1'") + tethering;
+    const wantNetwork = origNetwork;
     const { shell, d } = driverOn(
       flintRouter({
-        [kmwanCommands.readKmwanOriginal.text]: ok(S('flint2_uci-export-kmwan.txt').replace(/^package kmwan\n\n/, '')),
+        [kmwanCommands.catKmwan.text]: ok(nowKmwan),
+        [kmwanCommands.exportKmwan.text]: ok(`package kmwan\n\n${nowKmwan}`),
+        [kmwanCommands.readKmwanOriginal.text]: ok(origKmwan),
+        [kmwanCommands.catNetwork.text]: ok(nowNetwork),
         [kmwanCommands.readNetworkOriginal.text]: ok(origNetwork),
-        [kmwanCommands.exportNetwork.text]: ok(changedNetwork),
-        [stageCommand(['network']).text]: recorded(lab, 'uci_edit__uci-batch-no-commit'),
-        [stagedExportCommand('network').text]: ok(serializeUciExport(restored)),
+        [kmwanCommands.readGlmodemOriginal.text]: { stdout: '', stderr: 'cat: can\'t open', exitCode: 1 },
+        [discardStageCommand().text]: ok(),
+        [stageFileCommand('kmwan').text]: ok(),
+        [stageFileCommand('network').text]: ok(),
+        [stagedExportCommand('kmwan').text]: ok(serializeUciExport(parseUciConfigFile(wantKmwan, 'kmwan'))),
+        [stagedExportCommand('network').text]: ok(serializeUciExport(parseUciConfigFile(wantNetwork, 'network'))),
         [removeHookCommand().text]: ok(),
       }),
       [{ label: '<remove script>', startsWith: '{ [ -e /etc/switchyard/kmwan.orig ]', reply: ok() }],
     );
+    const preview = await d.planRemove!();
+    expect(preview.changes).toEqual(expect.arrayContaining(["kmwan.global.switchyard_frs: '1' → unset", "kmwan.wan.metric: '2' → '10'", "kmwan.secondwan6.metric: '1' → '15'", "network.secondwan.metric: '1' → '15'"]));
+    expect(preview.changes.join('\n')).not.toMatch(/tethering|gl_future/);
+    expect(preview.nativeDiff).toContain("-\toption metric '2'\n+\toption metric '10'");
     await d.remove();
+    const stdinOf = (pkg: string): string | undefined => shell.calls.find((c) => c.command === stageFileCommand(pkg).text)?.stdin;
+    expect(stdinOf('kmwan')).toBe(wantKmwan);
+    expect(stdinOf('network')).toBe(wantNetwork);
     const script = shell.scripts['<remove script>']![0]!;
-    expect(script).toContain('cp /etc/switchyard/kmwan.orig /etc/config/kmwan');
-    expect(script).toContain('sync_route_netcell');
-    expect(shell.calls.find((c) => c.command === stageCommand(['network']).text)?.stdin).toBe("set network.secondwan.metric='15'\n");
-    expect(shell.calls.map((c) => c.command)).toContain(removeHookCommand().text);
-  });
-
-  it("remove puts the original in force the way GL applies each kind of change: set_config's steps for the mode, a kmwan restart only for tracking, the kernel push for the sensitivity", async () => {
-    // The router now: Switchyard made it balance with high sensitivity and other targets on wan; the original is the stock Flint config.
-    const now = S('flint2_uci-export-kmwan.txt').replace("option mode 'failover'", "option mode 'balance'").replace("option sensitivity '3000'\n\toption level 'medium'", "option sensitivity '1000'\n\toption level 'high'");
-    const original = S('flint2_uci-export-kmwan.txt').replace(/^package kmwan\n\n/, '');
-    const run = async (current: string) => {
-      const { shell, d } = driverOn(
-        flintRouter({
-          [kmwanCommands.exportKmwan.text]: ok(current),
-          [kmwanCommands.readKmwanOriginal.text]: ok(original),
-          [kmwanCommands.readNetworkOriginal.text]: ok(S('flint2_uci-export-network.txt').replace(/^package network\n\n/, '')),
-          [removeHookCommand().text]: ok(),
-        }),
-        [{ label: '<remove script>', startsWith: '{ [ -e /etc/switchyard/kmwan.orig ]', reply: ok() }],
-      );
-      await d.remove();
-      return shell.scripts['<remove script>']![0]!;
-    };
-    const mode = await run(now);
-    // No metric of network changed, yet the mode goes back through GL's set_config steps, and the sensitivity into the kernel.
-    expect(mode).toContain("{ cp /etc/switchyard/kmwan.orig /etc/config/kmwan; } && { ubus send kmwan.status '{\"failover_chg\":true}'; } && { ubus call network reload; } && { . /lib/functions/kmwan.sh && sync_route_netcell; }");
-    expect(mode).toContain(pushSensitivityCommand().text);
-    expect(mode).not.toContain('/etc/init.d/kmwan restart');
-    const tracking = await run(S('flint2_uci-export-kmwan.txt').replace("list tracks 'ping,1.1.1.1'", "list tracks 'ping,9.9.9.9'"));
-    expect(tracking).toContain('{ cp /etc/switchyard/kmwan.orig /etc/config/kmwan; } && { /etc/init.d/kmwan restart; } && { [ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed; }');
-    expect(tracking).not.toContain('sync_route_netcell');
+    // Not the whole file copied back over GL's later edits.
+    expect(script).not.toContain('cp /etc/switchyard/kmwan.orig /etc/config/kmwan');
+    expect(script).toContain("{ ubus send kmwan.status '{\"failover_chg\":true}'; } && { ubus call network reload; } && { . /lib/functions/kmwan.sh && sync_route_netcell; }");
+    expect(script).toContain(pushSensitivityCommand().text);
+    expect(script).not.toContain('/etc/init.d/kmwan restart');
+    expect(script).toContain('rm -f /etc/switchyard/kmwan.was-enabled /etc/switchyard/kmwan.orig /etc/switchyard/network.orig /etc/switchyard/glmodem.orig');
+    expect(shell.calls.map((c) => c.command).at(-1)).toBe(removeHookCommand().text);
     // Remove leaves nothing of Switchyard's: the hook and its event log go too.
     expect(removeHookCommand().text).toBe(`rm -f ${frsHookPath} ${frsHookPath}.new ${kmwanEventsPath} ${kmwanEventsPath}.new`);
+  });
+
+  it('remove applies what it restores the way GL applies each kind of change: set_config steps for mode, metrics and ratios, the kernel push for the sensitivity, a kmwan restart only for tracking', () => {
+    const original = S('flint2_uci-export-kmwan.txt').replace(/^package kmwan\n\n/, '');
+    const flagsFor = (now: string) => planKmwanRemove({ kmwan: { now, original }, network: null, glmodem: null }).flags;
+    expect(flagsFor(original.replace("option mode 'failover'", "option mode 'balance'"))).toEqual({ setConfig: true, statusEvent: true, sensitivityChanged: false, restartKmwan: false });
+    expect(flagsFor(original.replace("option sensitivity '3000'", "option sensitivity '1000'"))).toEqual({ setConfig: false, statusEvent: false, sensitivityChanged: true, restartKmwan: false });
+    expect(flagsFor(original.replace("list tracks 'ping,1.1.1.1'", "list tracks 'ping,9.9.9.9'"))).toEqual({ setConfig: false, statusEvent: false, sensitivityChanged: false, restartKmwan: true });
+    expect(kmwanApplySteps(flagsFor(original.replace("list tracks 'ping,1.1.1.1'", "list tracks 'ping,9.9.9.9'"))).map((x) => ('command' in x ? x.command.text : x.verb))).toEqual(['/etc/init.d/kmwan restart', '[ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed']);
   });
 
   it('a tracking and sensitivity change restarts kmwan and pushes the sensitivity to the kernel, and the revert job does both again after it puts the old files back', async () => {

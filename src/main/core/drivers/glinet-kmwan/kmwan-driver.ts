@@ -6,22 +6,22 @@ import { SwitchyardError } from '../../../../shared/errors.ts';
 import { dampeningUnreachable, policyDampening } from '../../../../shared/failover-defaults.ts';
 import type { PlanChange } from '../../../../shared/failover-schemas.ts';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
-import { shellCommand } from '../../transport/ssh/shell-quote.ts';
-import type { ApplyPlan, CommitResult, DriverCapabilities, RouterDriver, RouterEvent, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
-import { installExit, noOriginalExit, removeScript, routerPaths, type ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
-import { restoreMetricOps } from '../openwrt-mwan3/network-metric-fix.ts';
+import { shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
+import type { ApplyPlan, CommitResult, DriverCapabilities, RemovePreview, RouterDriver, RouterEvent, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
+import { fileRemoveScript, installExit, md5sumLine, noOriginalExit, routerPaths, type ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
 import { baseTrailerLine, describeChanges, planBases, wanCandidatesFromDump, uplinkLookupFromDump } from '../openwrt-mwan3/openwrt-mwan3-driver.ts';
 import { parseNetworkInterfaceDump, type NetifdInterface } from '../openwrt-mwan3/ubus-network-dump.ts';
-import { applyUciBatchOps, buildUciBatch, type UciBatchOp } from '../openwrt-mwan3/uci/uci-batch.ts';
+import { applyUciBatchOps, buildUciBatch } from '../openwrt-mwan3/uci/uci-batch.ts';
 import { diffUciPackages, formatUciChange } from '../openwrt-mwan3/uci/uci-diff.ts';
 import type { UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
-import { parseUciConfigFile, parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
+import { parseUciExport } from '../openwrt-mwan3/uci/uci-parse.ts';
 import { conflictError, createSafeApply } from '../openwrt-mwan3/uci-safe-apply.ts';
 import { forceDeadCommand, installHookCommand, kmwanApplySteps, writeFlags, kmwanEngine, kmwanEventsPath, readEventsCommand, removeHookCommand, restoreDetectCommand } from './kmwan-apply.ts';
 import { assessKmwanConfig, netifdCandidates, uplinkMembers, type KmwanAssessment, type KmwanConfig } from './kmwan-config.ts';
-import { kmwanKind, kmwanToPolicy, planKmwanWrite, restoreGlmodemMetricOps, restoreStepFlags, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
+import { kmwanKind, kmwanToPolicy, planKmwanWrite, type KmwanLookup, type KmwanPackages, type KmwanWrite } from './kmwan-policy.ts';
 import { describeSensitivity, kmwanDetectionSec } from '../../../../shared/kmwan-sensitivity.ts';
 import { parseKmwanEvents } from './kmwan-events.ts';
+import { planKmwanRemove } from './kmwan-remove.ts';
 import { missingMemberReason, parseKmwanStatus, untrackedMemberState, type KmwanMemberStatus } from './kmwan-status.ts';
 
 export const kmwanCommands = {
@@ -31,6 +31,9 @@ export const kmwanCommands = {
   exportNetwork: shellCommand(['uci', 'export', 'network']),
   exportGlmodem: shellCommand(['uci', 'export', 'glmodem']),
   networkDump: shellCommand(['ubus', 'call', 'network.interface', 'dump']),
+  catKmwan: shellCommand(['cat', '/etc/config/kmwan']),
+  catNetwork: shellCommand(['cat', '/etc/config/network']),
+  catGlmodem: shellCommand(['cat', '/etc/config/glmodem']),
   readKmwanOriginal: shellCommand(['cat', routerPaths.original('kmwan')]),
   readNetworkOriginal: shellCommand(['cat', routerPaths.original('network')]),
   readGlmodemOriginal: shellCommand(['cat', routerPaths.original('glmodem')]),
@@ -146,6 +149,28 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
     if (notes.length) lines.push('', '# kept as they are', ...notes.map((n) => `# ${n}`));
     lines.push('', ...Object.entries(texts).map(([p, t]) => baseTrailerLine(p, t)));
     return lines.join('\n');
+  }
+
+  /** What Remove would do now: the managed options back to their values before Switchyard, in place. */
+  async function computeRemove() {
+    const { assessment } = await readConfig();
+    if (readOnly || !assessment.config) throw refuseReadOnly(assessment);
+    const read = async (cmd: ShellCommand): Promise<string | null> => {
+      const r = await shell.run(cmd, { expectExit: 'any' });
+      return r.exitCode === 0 ? r.stdout : null;
+    };
+    const original = await read(kmwanCommands.readKmwanOriginal);
+    if (original === null) throw new SwitchyardError('not-found', 'Switchyard never changed kmwan on this router, so there is nothing to restore.');
+    const pair = async (now: ShellCommand, orig: ShellCommand) => {
+      const was = await read(orig);
+      const is = was === null ? null : await read(now);
+      return was !== null && is !== null ? { now: is, original: was } : null;
+    };
+    return planKmwanRemove({
+      kmwan: { now: (await shell.run(kmwanCommands.catKmwan)).stdout, original },
+      network: await pair(kmwanCommands.catNetwork, kmwanCommands.readNetworkOriginal),
+      glmodem: await pair(kmwanCommands.catGlmodem, kmwanCommands.readGlmodemOriginal),
+    });
   }
 
   return {
@@ -316,37 +341,27 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       if (notForced.length) throw new SwitchyardError('command-failed', `kmwan did not take the manual failover: ${notForced.join(', ')} still ${notForced.length === 1 ? 'has' : 'have'} force_dead:false in /proc/gl-kmwan/status.`);
     },
 
+    async planRemove(): Promise<RemovePreview> {
+      const c = await computeRemove();
+      return { changes: c.changes, nativeDiff: c.diff, adminEdits: c.adminEdits };
+    },
+
     async remove(): Promise<void> {
-      const { assessment } = await readConfig();
-      if (readOnly || !assessment.config) throw refuseReadOnly(assessment);
-      const members = uplinkMembers(assessment.config).map((m) => m.name);
-      const staged: { name: string; stagedMd5: string }[] = [];
-      const services: ServiceAction[] = [];
-      const restore = async (pkg: 'network' | 'glmodem', readOrig: typeof kmwanCommands.readNetworkOriginal, ops: (now: UciPackage, was: UciPackage) => UciBatchOp[]): Promise<void> => {
-        const orig = await shell.run(readOrig, { expectExit: 'any' });
-        if (orig.exitCode !== 0) return;
-        const now = parseUciExport((await shell.run(pkg === 'network' ? kmwanCommands.exportNetwork : kmwanCommands.exportGlmodem)).stdout, pkg);
-        const o = ops(now, parseUciConfigFile(orig.stdout, pkg));
-        if (o.length === 0) return;
-        const md5 = await base.stage(o, { [pkg]: applyUciBatchOps(now, o) });
-        staged.push({ name: pkg, stagedMd5: md5[pkg]! });
-      };
-      await restore('network', kmwanCommands.readNetworkOriginal, (now, was) => restoreMetricOps(now, was, members));
-      if (assessment.config.members.some((m) => m.isModem)) await restore('glmodem', kmwanCommands.readGlmodemOriginal, restoreGlmodemMetricOps);
-      // The original kmwan takes effect the way GL applies each kind of change (not by a reload alone).
-      const orig = await shell.run(kmwanCommands.readKmwanOriginal, { expectExit: 'any' });
-      const original = orig.exitCode === 0 ? assessKmwanConfig(parseUciConfigFile(orig.stdout, 'kmwan')).config : null;
-      if (original) services.push(...kmwanApplySteps(restoreStepFlags(assessment.config, original, staged.length > 0)));
-      else if (staged.length) services.push(...kmwanApplySteps({ setConfig: true, statusEvent: true, sensitivityChanged: false, restartKmwan: false }));
-      services.push({ service: kmwanEngine, verb: 'reload' });
+      const c = await computeRemove();
       // A manual failover would outlive Switchyard: hand every member back to kmwan's own checks.
       const rows = await readStatusRows();
       const forced = rows.filter((r) => r.forceDead === true).map((r) => r.name);
       if (forced.length) await shell.run(restoreDetectCommand(forced));
-      const r = await shell.run(removeScript({ engine: kmwanEngine, originals: ['kmwan', 'network', 'glmodem'], staged, services }), { expectExit: [0, noOriginalExit, installExit.stagedMismatch], timeoutMs: 120_000 });
-      if (r.exitCode === installExit.stagedMismatch) throw new SwitchyardError('command-failed', `Remove stopped: ${r.stderr.trim()}`);
+      const changed = c.files.filter((f) => f.newText !== f.baseText);
+      const md5 = changed.length ? await base.stageFiles(changed) : {};
+      const packages = changed.map((f) => ({ name: f.name, baseMd5: md5sumLine(f.baseText), newMd5: md5[f.name]! }));
+      const r = await shell.run(fileRemoveScript({ engine: kmwanEngine, originals: ['kmwan', 'network', 'glmodem'], packages, services: kmwanApplySteps(c.flags) }), {
+        expectExit: [0, noOriginalExit, ...Object.values(installExit)],
+        timeoutMs: 120_000,
+      });
+      if (r.exitCode === noOriginalExit) throw new SwitchyardError('conflict', 'The record of the router before Switchyard disappeared while removing; nothing was changed. Try Remove again.');
+      if (r.exitCode !== 0) throw new SwitchyardError(r.exitCode === installExit.stagedMismatch ? 'command-failed' : 'conflict', `Remove stopped and changed nothing: ${r.stderr.trim().replace(/^switchyard: /, '')}. Try Remove again.`, { exitCode: r.exitCode });
       await shell.run(removeHookCommand());
-      if (r.exitCode === noOriginalExit) throw new SwitchyardError('not-found', 'Switchyard never changed kmwan on this router, so there is nothing to restore.');
     },
 
     async readRouterEvents(sinceMs: number): Promise<RouterEvent[]> {

@@ -3,7 +3,7 @@
 // set_sensitivity), so GL's web UI shows afterwards exactly what Switchyard set.
 import type { FailoverPolicy, Tracking, Wan, WanKind } from '../../../../shared/model.ts';
 import type { UciBatchOp } from '../openwrt-mwan3/uci/uci-batch.ts';
-import { findUciOption, findUciSection, getUciList, sectionsOfType, uciSectionRef, type UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
+import { findUciOption, findUciSection, getUciList, uciSectionRef, type UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
 import { frsOption, trackingOn, uplinkMembers, type KmwanConfig, type KmwanMember } from './kmwan-config.ts';
 import type { KmwanStepFlags } from './kmwan-apply.ts';
 import { kmwanLevelFor, kmwanPollSec, sensitivityProblem } from '../../../../shared/kmwan-sensitivity.ts';
@@ -213,25 +213,6 @@ export function planKmwanWrite(pkgs: KmwanPackages, config: KmwanConfig, desired
 
   const packages = (['kmwan', 'network', 'glmodem'] as const).filter((p) => p === 'kmwan' || ops.some((o) => o.package === p));
   return { ops, problems, setConfig: setConfigOps > 0, statusEvent, sensitivityMs, restartKmwan, packages };
-}
-
-/** The glmodem `network` sections' metrics as they were (for Remove). */
-export function restoreGlmodemMetricOps(current: UciPackage, original: UciPackage): UciBatchOp[] {
-  const ops: UciBatchOp[] = [];
-  const now = sectionsOfType(current, 'network');
-  const was = sectionsOfType(original, 'network');
-  now.forEach((s, i) => {
-    const o = was[i];
-    if (!o) return;
-    const a = findUciOption(s, 'metric');
-    const b = findUciOption(o, 'metric');
-    const av = a?.kind === 'option' ? a.value : undefined;
-    const bv = b?.kind === 'option' ? b.value : undefined;
-    if (av === bv) return;
-    const section = s.name ?? `@network[${i}]`;
-    ops.push(bv === undefined ? { kind: 'delete-option', package: 'glmodem', section, option: 'metric' } : { kind: 'set-option', package: 'glmodem', section, option: 'metric', value: bv });
-  });
-  return ops;
 }
 
 /**

@@ -1,0 +1,74 @@
+// What Remove puts back on a GL.iNet router: only the options Switchyard writes (GL's mode,
+// metrics, ratios, sensitivity and tracking options, its own switchyard_frs, the network and
+// glmodem metrics), each to its value from before Switchyard's first change, edited in place in
+// the file. Everything else stays as it is now: members GL added since (a modem plugged in), options
+// Switchyard does not manage, comments and order. Switchyard keeps no copy of its last write for
+// kmwan, so a managed option the admin changed since is put back too; the plan lists it.
+import { planRemove, type AdminEdit } from '../openwrt-mwan3/mwan3-remove-plan.ts';
+import { unifiedDiff } from '../openwrt-mwan3/uci/text-diff.ts';
+import { sectionsOfType, type UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
+import { parseUciConfigFile } from '../openwrt-mwan3/uci/uci-parse.ts';
+import { applyUciOpsToText } from '../openwrt-mwan3/uci/uci-text-edit.ts';
+import type { KmwanStepFlags } from './kmwan-apply.ts';
+import { assessKmwanConfig, frsOption } from './kmwan-config.ts';
+import { restoreStepFlags } from './kmwan-policy.ts';
+
+/** Options Switchyard writes in kmwan (kmwan-policy planKmwanWrite). */
+export const kmwanManagedGlobal = ['mode', 'sensitivity', 'level', frsOption] as const;
+export const kmwanManagedMember = ['metric', 'weight', 'track_mode', 'tracks', 'check', 'disabled', 'enable_ssl'] as const;
+
+export type KmwanRemoveFile = { readonly name: 'kmwan' | 'network' | 'glmodem'; readonly baseText: string; readonly newText: string };
+
+export type KmwanRemove = {
+  readonly files: readonly KmwanRemoveFile[];
+  readonly changes: readonly string[];
+  readonly adminEdits: readonly AdminEdit[];
+  readonly diff: string;
+  /** GL's steps that put the restored values in force. */
+  readonly flags: KmwanStepFlags;
+};
+
+/** Per package: the file now and as it was before Switchyard (null when not kept). */
+export type KmwanRemoveInputs = {
+  readonly kmwan: { readonly now: string; readonly original: string };
+  readonly network: { readonly now: string; readonly original: string } | null;
+  readonly glmodem: { readonly now: string; readonly original: string } | null;
+};
+
+export function planKmwanRemove(i: KmwanRemoveInputs): KmwanRemove {
+  const origKmwan = parseUciConfigFile(i.kmwan.original, 'kmwan');
+  const members = sectionsOfType(origKmwan, 'member').flatMap((s) => (s.name ? [s.name] : []));
+  const plans: { name: KmwanRemoveFile['name']; now: string; original: string; managed: { section: string; options: readonly string[] }[]; byLines: boolean }[] = [
+    { name: 'kmwan', ...i.kmwan, managed: [{ section: 'global', options: kmwanManagedGlobal }, ...members.map((section) => ({ section, options: kmwanManagedMember }))], byLines: true },
+  ];
+  if (i.network) plans.push({ name: 'network', ...i.network, managed: members.map((section) => ({ section, options: ['metric'] })), byLines: true });
+  if (i.glmodem) {
+    const orig: UciPackage = parseUciConfigFile(i.glmodem.original, 'glmodem');
+    // Anonymous sections, matched by their place among the `network` sections (as GL's loop writes them).
+    const refs = sectionsOfType(orig, 'network').map((_, n) => `@network[${n}]`);
+    plans.push({ name: 'glmodem', ...i.glmodem, managed: refs.map((section) => ({ section, options: ['metric'] })), byLines: false });
+  }
+  const files: KmwanRemoveFile[] = [];
+  const changes: string[] = [];
+  const adminEdits: AdminEdit[] = [];
+  for (const p of plans) {
+    const plan = planRemove({
+      current: parseUciConfigFile(p.now, p.name),
+      original: parseUciConfigFile(p.original, p.name),
+      ...(p.byLines ? { originalText: p.original } : {}),
+      applied: null,
+      managed: p.managed,
+      ownSections: false,
+    });
+    files.push({ name: p.name, baseText: p.now, newText: applyUciOpsToText(p.now, p.name, plan.ops) });
+    changes.push(...plan.changes);
+    adminEdits.push(...plan.adminEdits);
+  }
+  const kmwanNow = assessKmwanConfig(parseUciConfigFile(i.kmwan.now, 'kmwan')).config;
+  const kmwanAfter = assessKmwanConfig(parseUciConfigFile(files[0]!.newText, 'kmwan')).config;
+  const metrics = files.some((f) => f.name !== 'kmwan' && f.newText !== f.baseText);
+  const flags: KmwanStepFlags =
+    kmwanNow && kmwanAfter ? restoreStepFlags(kmwanNow, kmwanAfter, metrics) : { setConfig: true, statusEvent: true, sensitivityChanged: true, restartKmwan: true };
+  const diff = files.map((f) => unifiedDiff(`/etc/config/${f.name}`, f.baseText, f.newText)).filter((d) => d !== '').join('\n');
+  return { files, changes, adminEdits, diff, flags };
+}
