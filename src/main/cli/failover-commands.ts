@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
-import { failoverPolicySchema, type FailoverPolicy } from '../../shared/model.ts';
+import { failoverPolicySchema, routerRuleChoices, routerRuleChoiceSchema, routerRuleKeySchema, type FailoverPolicy, type RouterRuleChoice } from '../../shared/model.ts';
 import { CliApiError, UsageError, type CliCommand, type CliContext } from './cli-command.ts';
 import { maxPolicyFileBytes, readCappedTextFile } from './read-capped-file.ts';
 import { resolveRouter } from './router-arg.ts';
@@ -73,12 +73,12 @@ export const failoverCommands: readonly CliCommand[] = [
   },
   {
     path: ['failover', 'apply'],
-    usage: 'switchyard failover apply ROUTER --file FILE [--revert-in SEC] [--confirm] [--json]',
-    summary: "Show what changes, apply it with a revert timer on the router, verify; then confirm (or pass --confirm to keep it when verified).",
-    options: { file: { type: 'string' }, 'revert-in': { type: 'string' }, confirm: { type: 'boolean' } },
+    usage: 'switchyard failover apply ROUTER --file FILE [--rule NAME=leave|disable|first]… [--revert-in SEC] [--confirm] [--json]',
+    summary: "Show what changes, apply it with a revert timer on the router, verify; then confirm (or pass --confirm to keep it when verified). --rule says what to do with a router rule ahead of Switchyard's (the plan lists them).",
+    options: { file: { type: 'string' }, rule: { type: 'string', multiple: true }, 'revert-in': { type: 'string' }, confirm: { type: 'boolean' } },
     run: async (ctx) => {
       // The file first: a bad one is refused before anything reaches a router.
-      const policy = readPolicyFile(ctx.options.file as string | undefined);
+      const policy = withRuleFlags(readPolicyFile(ctx.options.file as string | undefined), ctx.options.rule as unknown as readonly string[] | undefined);
       const routerId = await routerArg(ctx);
       const revertInSec = ctx.options['revert-in'] === undefined ? 60 : Number(ctx.options['revert-in']);
       const plan = await ctx.call('failover.plan', { routerId, policy });
@@ -91,6 +91,7 @@ export const failoverCommands: readonly CliCommand[] = [
     },
     format: (r: { applied: boolean; plan: ResponseOf<'failover.plan'>; result: ResponseOf<'failover.apply'> | null; confirmed: boolean }) => {
       const lines = r.plan.changes.length ? ['Changes:', ...r.plan.changes.map((c) => `  ${c.kind === 'add' ? '+' : c.kind === 'remove' ? '-' : '~'} ${c.subject}${c.from !== undefined ? `: ${c.from} → ${c.to}` : c.to ? `: ${c.to}` : ''}`)] : ['No change.'];
+      lines.push(...formatRouterRules(r.plan));
       if (!r.applied) return [...lines, 'Nothing was applied:', ...r.plan.problems.map((p) => `  - ${p}`)].join('\n');
       const v = r.result!.verification;
       lines.push(`Predicted worst-case failover: ${r.plan.predictedFailoverSec} s.`);
@@ -131,6 +132,42 @@ export const failoverCommands: readonly CliCommand[] = [
     format: formatRemove,
   },
 ];
+
+/** Each --rule NAME=CHOICE over the policy file's routerRules; a malformed one is refused with the form to use. */
+export function withRuleFlags(policy: FailoverPolicy, flags: readonly string[] | undefined): FailoverPolicy {
+  if (!flags || flags.length === 0) return policy;
+  const rules: Record<string, RouterRuleChoice> = { ...policy.routerRules };
+  for (const flag of flags) {
+    const [name = '', choice = '', extra] = flag.split('=');
+    const key = routerRuleKeySchema.safeParse(name);
+    const value = routerRuleChoiceSchema.safeParse(choice);
+    if (extra !== undefined || !key.success || !value.success) {
+      throw new UsageError(`--rule ${flag}: write it as --rule NAME=CHOICE, with NAME a rule of /etc/config/mwan3 (or @rule[N]) and CHOICE one of ${routerRuleChoices.join(', ')}; e.g. --rule https=leave.`);
+    }
+    rules[key.data] = value.data;
+  }
+  return { ...policy, routerRules: rules };
+}
+
+/** The router's rules ahead of Switchyard's, each with what this plan does and how to choose otherwise; then the plan's notes. */
+export function formatRouterRules(plan: Pick<ResponseOf<'failover.plan'>, 'routerRules' | 'notes'>): string[] {
+  const lines: string[] = [];
+  if (plan.routerRules?.length) {
+    lines.push("Router rules ahead of Switchyard's that send traffic elsewhere (choose with --rule NAME=CHOICE):");
+    for (const r of plan.routerRules) {
+      lines.push(`  ${r.rule} (${r.summary}): ${r.choice}${r.choice === r.defaultChoice ? ' (default)' : ''} — ${routerRuleChoiceWords[r.choice]}; choices: ${r.allowed.join(', ')}`);
+      for (const u of r.unavailable) lines.push(`      not ${u.choice}: ${u.why}`);
+    }
+  }
+  if (plan.notes?.length) lines.push('Notes:', ...plan.notes.map((n) => `  - ${n}`));
+  return lines;
+}
+
+const routerRuleChoiceWords: Readonly<Record<RouterRuleChoice, string>> = {
+  leave: 'stays ahead, its traffic keeps its own policy',
+  disable: "moved below Switchyard's rule, so its traffic follows your uplink order",
+  first: "Switchyard's rule goes above it, so its traffic follows your uplink order",
+};
 
 function simple(verb: 'confirm' | 'rollback', summary: string, run: (ctx: CliContext, routerId: string) => Promise<Status>): CliCommand {
   return { path: ['failover', verb], usage: `switchyard failover ${verb} ROUTER [--json]`, summary, run: async (ctx) => run(ctx, await routerArg(ctx)), format: formatStatus };
