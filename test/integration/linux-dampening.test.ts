@@ -5,14 +5,13 @@
 // default (3 failures in 2 min → hold 60 s) the third failure leaves traffic on the backup, the
 // router says so, and the primary is used again only once it has not failed for 60 s.
 // Waits are conditions with deadlines that fit a busy 2-core machine, never fixed sleeps.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import type { Core } from '../../src/main/core/app-core.ts';
 import { createLinuxDriver } from '../../src/main/core/drivers/linux/linux-driver.ts';
-import { defaultDampening, defaultTracking } from '../../src/shared/failover-defaults.ts';
+import { defaultDampening } from '../../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
@@ -27,38 +26,16 @@ type AgentState = {
 };
 
 describe.skipIf(lab.skipReason)('Flap dampening on the Linux agent', { timeout: 6 * busyDeadlineMs }, () => {
+  let labCore: LabCore | undefined;
   let core: Core;
-  let dataDir: string;
   let routerId: string;
 
-  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
-    const envelope = await core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw Object.assign(new Error(`${method}: ${envelope.error.message}`), { code: envelope.error.code });
-    return envelope.result as T;
-  };
+  const { call } = contractCaller(() => core);
   /** The router's own view, read beside Switchyard (one exec, no SSH session of ours). */
   const agentState = async (): Promise<AgentState> => JSON.parse((await labExec(labName, 'r01', ['/usr/local/sbin/switchyard-agent', 'status', '400'])).stdout) as AgentState;
   const uplink = (s: AgentState, name: string) => s.state?.uplinks.find((u) => u.name === name);
 
-  function policy(overrides: Partial<FailoverPolicy> = {}): FailoverPolicy {
-    const info = lab.info();
-    const targets = info.probeTargets.icmp;
-    return {
-      mode: 'failover',
-      forcedRefreshStreams: false,
-      wans: info.routers[0]!.wans.map((w, i) => ({
-        name: w.name,
-        device: w.name,
-        kind: w.kind,
-        gateway: w.gateway,
-        priority: i + 1,
-        weight: 1,
-        enabled: true,
-        tracking: { ...defaultTracking('linux'), targets: [targets[i]!] },
-      })),
-      ...overrides,
-    };
-  }
+  const policy = (overrides: Partial<FailoverPolicy> = {}): FailoverPolicy => labFailoverPolicy(lab.info(), { forcedRefreshStreams: false, overrides });
 
   /** Fails eth1 and repairs it `times` times, each step as soon as the router saw the last one. */
   async function flap(times: number): Promise<number[]> {
@@ -76,18 +53,13 @@ describe.skipIf(lab.skipReason)('Flap dampening on the Linux agent', { timeout: 
   const switchesSince = (s: AgentState, sinceMs: number) => s.events.filter((e) => e.kind === 'switch' && e.tMs >= sinceMs && (e.data['reason'] === 'failure' || e.data['reason'] === 'recovery'));
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sy-damp-'));
-    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Lab' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
+    labCore = await openLabCore('sy-damp-');
+    core = labCore.core;
+    routerId = await addLabRouter(core, lab.info().routers[0]!);
   });
   afterAll(async () => {
     if (lab.skipReason === undefined) await impair(labName, 'r01', 'eth1', { kind: 'clear' }).catch(() => undefined);
-    await core?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await labCore?.close();
   });
 
   it('shows the default dampening in the plan, in words and in the config the router gets', async () => {

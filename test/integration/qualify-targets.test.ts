@@ -2,15 +2,12 @@
 // failover is enabled: one target blackholed and one rate-limited on eth1's path (nft in the
 // ISP's namespace), a spare address offered. Each target is probed through each uplink from the
 // router; the findings name the evidence and a fix, and the router is left exactly as it was.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import type { Core } from '../../src/main/core/app-core.ts';
 import type { QualifyResult } from '../../src/shared/api/qualify-schemas.ts';
-import { defaultTracking } from '../../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import { applyTargetFix } from '../../src/shared/target-fix.ts';
+import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 
@@ -18,34 +15,18 @@ const labName = 'qt';
 const lab = labFixture({ name: labName, routers: 1, wans: 2 });
 
 describe.skipIf(lab.skipReason)('target qualification on the lab', () => {
+  let labCore: LabCore | undefined;
   let core: Core;
-  let dataDir: string;
   let routerId: string;
-  const call = async <T>(method: string, params: unknown): Promise<T> => {
-    const envelope = await core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw Object.assign(new Error(`${method}: ${envelope.error.message}`), { code: envelope.error.code });
-    return envelope.result as T;
-  };
+  const { call } = contractCaller(() => core);
   const routing = async () => (await labExec(labName, 'r01', ['sh', '-c', 'ip -4 rule; ip -4 route show table all'])).stdout;
 
-  function policy(): FailoverPolicy {
-    const info = lab.info();
-    const [t10, t11, t12] = info.probeTargets.icmp;
-    return {
-      mode: 'failover',
-      forcedRefreshStreams: true,
-      wans: info.routers[0]!.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: i === 0 ? [t10!, t11!] : [t12!] } })),
-    };
-  }
+  const policy = (): FailoverPolicy => labFailoverPolicy(lab.info(), { targets: (i, [t10, t11, t12]) => (i === 0 ? [t10!, t11!] : [t12!]) });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sy-qualify-'));
-    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Qualify shop' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
+    labCore = await openLabCore('sy-qualify-');
+    core = labCore.core;
+    routerId = await addLabRouter(core, lab.info().routers[0]!, { siteName: 'Qualify shop' });
     // eth1's ISP drops everything to .10 and answers .11 only 3 times a second, as a public resolver would.
     const [t10, t11] = lab.info().probeTargets.icmp;
     const nft = `add table inet sytest
@@ -56,8 +37,7 @@ add rule inet sytest drops ip daddr ${t11} limit rate over 3/second drop
     await labExec(labName, 'r01-eth1', ['sh', '-c', 'printf "%s" "$1" | nft -f -', 'sh', nft]);
   }, 60_000);
   afterAll(async () => {
-    await core?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await labCore?.close();
   });
 
   it('finds the blackholed and the rate-limited target on eth1, with fixes, and leaves the router as it was', async () => {
