@@ -170,6 +170,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       return { removed: await routers.remove(id) };
     },
     'routers.testConnection': async ({ id }) => connections.test(id),
+    'routers.testNewConnection': async (input) => connections.testNew(input),
     'routers.trustHostKey': async ({ id, keyType, fingerprint, replace }) => {
       await connections.trust(id, keyType, fingerprint, replace);
       return routers.get(id);

@@ -11,11 +11,15 @@ import { drillEvents, drillMethods } from './drill-schemas.ts';
 import { inventoryFileSchema } from './inventory-schemas.ts';
 import { monitorEvents, monitorMethods } from './monitor-schemas.ts';
 import { qualifyMethods } from './qualify-schemas.ts';
-import { routerInputSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
+import { newRouterSchema, routerPatchSchema, routerSchema } from './routers-schemas.ts';
 import { siteInputSchema, sitePatchSchema, siteSchema } from './sites-schemas.ts';
 import { troubleshootMethods } from './troubleshoot-schemas.ts';
 
 const empty = z.object({}).strict();
+const connectionTestSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('trusted'), keyType: z.string(), fingerprint: z.string(), connectMs: z.number() }),
+  z.object({ status: z.literal('unknown-host-key'), keyType: z.string(), fingerprint: z.string() }),
+]);
 
 export const contract = {
   'app.info': {
@@ -53,7 +57,7 @@ export const contract = {
     response: routerSchema,
   },
   'routers.create': {
-    request: routerInputSchema,
+    request: newRouterSchema,
     response: routerSchema,
   },
   'routers.update': {
@@ -66,10 +70,12 @@ export const contract = {
   },
   'routers.testConnection': {
     request: z.object({ id: idSchema }).strict(),
-    response: z.discriminatedUnion('status', [
-      z.object({ status: z.literal('trusted'), keyType: z.string(), fingerprint: z.string(), connectMs: z.number() }),
-      z.object({ status: z.literal('unknown-host-key'), keyType: z.string(), fingerprint: z.string() }),
-    ]),
+    response: connectionTestSchema,
+  },
+  /** The same test for a router not saved yet, with the details as entered; writes nothing. */
+  'routers.testNewConnection': {
+    request: newRouterSchema,
+    response: connectionTestSchema,
   },
   'routers.trustHostKey': {
     request: z

@@ -12,6 +12,7 @@ export const methodNames = [
   'routers.update',
   'routers.remove',
   'routers.testConnection',
+  'routers.testNewConnection',
   'routers.trustHostKey',
   'routers.detect',
   'routers.sshConfigHosts',

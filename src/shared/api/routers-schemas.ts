@@ -64,6 +64,19 @@ export const routerInputSchema = z
   .strict();
 export type RouterInput = z.input<typeof routerInputSchema>;
 
+/** A host key the user compared and trusted while adding a router, before anything was saved. */
+export const trustedHostKeySchema = z
+  .object({ keyType: z.string().min(1).max(64), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint looks like SHA256: followed by 43 characters') })
+  .strict();
+export type TrustedHostKey = z.infer<typeof trustedHostKeySchema>;
+
+/**
+ * A router to add, with the host key to pin if the user trusted one: adding tests the connection
+ * with these details first and saves the router, its key and its secrets in one transaction.
+ */
+export const newRouterSchema = routerInputSchema.extend({ hostKey: trustedHostKeySchema.optional() });
+export type NewRouter = z.input<typeof newRouterSchema>;
+
 export const routerPatchSchema = z
   .object({
     name: z.string().trim().min(1).max(80).optional(),

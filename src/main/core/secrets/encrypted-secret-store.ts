@@ -36,8 +36,14 @@ export class EncryptedSecretStore implements SecretStore {
   }
 
   async put(ref: string, secret: string): Promise<void> {
+    (await this.stage(ref, secret))();
+  }
+
+  async stage(ref: string, secret: string): Promise<() => void> {
     const cipher = await this.#box.encrypt(secret);
-    this.#db.prepare('INSERT INTO secrets (ref, ciphertext, box) VALUES (?, ?, ?) ON CONFLICT(ref) DO UPDATE SET ciphertext = excluded.ciphertext, box = excluded.box').run(ref, cipher, this.#box.id);
+    return () => {
+      this.#db.prepare('INSERT INTO secrets (ref, ciphertext, box) VALUES (?, ?, ?) ON CONFLICT(ref) DO UPDATE SET ciphertext = excluded.ciphertext, box = excluded.box').run(ref, cipher, this.#box.id);
+    };
   }
 
   async get(ref: string): Promise<string | undefined> {

@@ -6,6 +6,11 @@ import type { SecretStorageKind } from '../app-core.ts';
 export interface SecretStore {
   readonly kind: SecretStorageKind;
   put(ref: string, secret: string): Promise<void>;
+  /**
+   * Encrypts now and returns the write itself, synchronous, so that a caller can run it inside
+   * the database transaction that writes the record the secret belongs to (all or nothing).
+   */
+  stage(ref: string, secret: string): Promise<() => void>;
   get(ref: string): Promise<string | undefined>;
   delete(ref: string): Promise<void>;
   /** Every ref starting with `prefix` (one router's secrets), for removal. */
@@ -19,6 +24,9 @@ export class MemorySecretStore implements SecretStore {
 
   async put(ref: string, secret: string): Promise<void> {
     this.#secrets.set(ref, secret);
+  }
+  async stage(ref: string, secret: string): Promise<() => void> {
+    return () => this.#secrets.set(ref, secret);
   }
   async get(ref: string): Promise<string | undefined> {
     return this.#secrets.get(ref);

@@ -1,7 +1,8 @@
 // Opens and shares each router's SSH connection from its inventory profile: credentials from
 // the SecretStore, host-key trust from the pinned key (then the user's known_hosts), the jump
 // host from the inventory. Trust-on-first-use is explicit: an unknown key is reported with its
-// fingerprint for the user to confirm, and only then pinned.
+// fingerprint for the user to confirm, and only then pinned. A router being added is tested
+// with the details as entered before anything is saved (testNew).
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SwitchyardError } from '../../../shared/errors.ts';
@@ -12,7 +13,7 @@ import { loadPrivateKey, type SshAuth } from '../transport/ssh/ssh-auth.ts';
 import type { SshConnectOptions, SshConnection } from '../transport/ssh/ssh-connection.ts';
 import { HostKeyUnknownError } from '../transport/ssh/ssh-errors.ts';
 import { SshPool } from '../transport/ssh/ssh-pool.ts';
-import type { RoutersService, SshCredential } from './routers-service.ts';
+import type { NewRouterParsed, RoutersService, SshCredential } from './routers-service.ts';
 
 export type ConnectionTest =
   | { status: 'trusted'; keyType: string; fingerprint: string; connectMs: number }
@@ -42,18 +43,34 @@ export class ConnectionService {
   /** Connects once, reporting an unknown host key as a result the UI can ask about. */
   async test(routerId: string): Promise<ConnectionTest> {
     await this.#pool.release(routerId);
+    return this.#testWith(routerId, async () => this.#options(this.#routers.record(routerId), 0, new Set()));
+  }
+
+  /**
+   * The same test for a router not saved yet: the details as entered, `input.hostKey` as its pin.
+   * Nothing is written, and the connection is closed afterwards (closing the core closes it too).
+   */
+  async testNew(input: NewRouterParsed): Promise<ConnectionTest> {
+    const { record, credential } = this.#routers.draft(input);
+    try {
+      return await this.#testWith(record.id, async () => this.#options(record, 0, new Set(), credential));
+    } finally {
+      await this.#pool.release(record.id);
+    }
+  }
+
+  async #testWith(poolKey: string, options: () => Promise<SshConnectOptions>): Promise<ConnectionTest> {
     const started = performance.now();
     const offered: { keyType?: string; fingerprint?: string } = {};
-    const record = this.#routers.record(routerId);
     try {
-      const options = await this.#options(record, 0, new Set());
+      const resolved = await options();
       const recording: HostKeyTrust = {
         check: (host, port, keyType, fingerprint) => {
           Object.assign(offered, { keyType, fingerprint });
-          return options.hostKeyTrust.check(host, port, keyType, fingerprint);
+          return resolved.hostKeyTrust.check(host, port, keyType, fingerprint);
         },
       };
-      await this.#pool.get(routerId, () => ({ ...options, hostKeyTrust: recording }));
+      await this.#pool.get(poolKey, () => ({ ...resolved, hostKeyTrust: recording }));
       return { status: 'trusted', keyType: offered.keyType ?? '', fingerprint: offered.fingerprint ?? '', connectMs: Math.round(performance.now() - started) };
     } catch (error) {
       if (error instanceof HostKeyUnknownError && offered.fingerprint) {
@@ -86,7 +103,8 @@ export class ConnectionService {
     await this.#pool.closeAll();
   }
 
-  async #options(record: RouterRecord, depth: number, seen: Set<string>): Promise<SshConnectOptions> {
+  /** `credential`: the login as entered, for a router not saved yet; else the SecretStore's. */
+  async #options(record: RouterRecord, depth: number, seen: Set<string>, credential?: SshCredential): Promise<SshConnectOptions> {
     if (seen.has(record.id) || depth > maxJumpDepth) {
       throw new SwitchyardError('invalid-input', `The jump hosts of ${record.name} form a loop or are nested deeper than ${maxJumpDepth}. Edit the router's jump host.`);
     }
@@ -96,7 +114,7 @@ export class ConnectionService {
       host: record.host,
       port: record.port,
       username: record.username,
-      auth: toSshAuth(await this.#routers.sshCredential(record)),
+      auth: toSshAuth(credential ?? (await this.#routers.sshCredential(record))),
       hostKeyTrust: combineHostKeyTrust(pinnedTrust(record), new KnownHostsTrust(this.#knownHostsFiles)),
       ...(jump && { jump }),
       log: (level, message) => (level === 'warn' ? this.#log.warn(`ssh ${record.name}: ${message}`) : level === 'info' ? this.#log.info(`ssh ${record.name}: ${message}`) : undefined),

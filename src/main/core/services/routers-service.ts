@@ -1,20 +1,23 @@
 // Routers in the inventory: add, edit, remove, export and import. Secrets are written to the
-// SecretStore under the router's id and never returned; a failed step undoes the ones before,
-// so nothing is saved half-way.
+// SecretStore under the router's id and never returned. Adding writes the router, its pinned key
+// and its secrets in one transaction; an edit undoes its earlier steps when a later one fails, so
+// nothing is saved half-way.
+import { randomUUID } from 'node:crypto';
 import type { InventoryFile } from '../../../shared/api/inventory-schemas.ts';
 import type { AuthInput, Router, SnmpInput, SnmpSettings } from '../../../shared/api/routers-schemas.ts';
-import { routerInputSchema, routerPatchSchema } from '../../../shared/api/routers-schemas.ts';
+import { newRouterSchema, routerInputSchema, routerPatchSchema } from '../../../shared/api/routers-schemas.ts';
 import { SwitchyardError } from '../../../shared/errors.ts';
 import type { EventHub } from '../api/event-hub.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
-import type { Database } from '../store/database.ts';
+import { inTransaction, type Database } from '../store/database.ts';
 import { InventoryImporter } from '../store/inventory-import.ts';
-import type { RouterRecord, RouterRepository } from '../store/router-repository.ts';
+import type { RouterFields, RouterRecord, RouterRepository } from '../store/router-repository.ts';
 import type { SiteRepository } from '../store/site-repository.ts';
 import type { z } from 'zod';
 
 export type RouterInputParsed = z.output<typeof routerInputSchema>;
 export type RouterPatchParsed = z.output<typeof routerPatchSchema>;
+export type NewRouterParsed = z.output<typeof newRouterSchema>;
 
 /** What the transport needs to log in; only ever handed to the SSH layer. */
 export type SshCredential = { kind: 'password' | 'keyboard-interactive'; password: string } | { kind: 'key'; keyPath: string; passphrase?: string } | { kind: 'agent' };
@@ -27,6 +30,7 @@ export const secretRefs = {
 };
 
 export class RoutersService {
+  readonly #db: Database;
   readonly #routers: RouterRepository;
   readonly #sites: SiteRepository;
   readonly #secrets: SecretStore;
@@ -34,6 +38,7 @@ export class RoutersService {
   readonly #importer: InventoryImporter;
 
   constructor(deps: { db: Database; routers: RouterRepository; sites: SiteRepository; secrets: SecretStore; events: EventHub }) {
+    this.#db = deps.db;
     this.#routers = deps.routers;
     this.#sites = deps.sites;
     this.#secrets = deps.secrets;
@@ -53,27 +58,41 @@ export class RoutersService {
     return this.#routers.get(id);
   }
 
-  async create(input: RouterInputParsed): Promise<Router> {
-    const record = this.#routers.insert({
-      siteId: input.siteId,
-      name: input.name,
-      host: input.host,
-      port: input.port,
-      username: input.username,
-      authKind: input.auth.kind,
-      keyPath: input.auth.kind === 'key' ? input.auth.keyPath : null,
-      jumpRouterId: input.jumpRouterId ?? null,
-      snmp: input.snmp ? snmpSettings(input.snmp) : null,
-      notes: input.notes,
+  /**
+   * Adds a router with its secrets and, when given, the host key the user trusted, all in one
+   * transaction: a crash or a failure at any point leaves either all of it or nothing. (The
+   * secrets are encrypted before the transaction starts: encryption may be asynchronous.)
+   */
+  async create(input: NewRouterParsed): Promise<Router> {
+    const id = randomUUID();
+    const writeSecrets = await this.#stageSecrets(id, input.auth, input.snmp);
+    inTransaction(this.#db, () => {
+      this.#routers.insert(routerFields(input), id);
+      if (input.hostKey) this.#routers.pinHostKey(id, input.hostKey.keyType, input.hostKey.fingerprint);
+      for (const write of writeSecrets) write();
     });
-    try {
-      await this.#writeSecrets(record.id, input.auth, input.snmp);
-    } catch (error) {
-      this.#routers.remove(record.id);
-      await this.#secrets.deletePrefix(secretRefs.prefix(record.id));
-      throw error;
-    }
-    return this.#changed(await this.get(record.id));
+    return this.#changed(await this.get(id));
+  }
+
+  /**
+   * A router not saved yet, as the connection layer needs it: checked as adding it would check
+   * it (its site, a free name, its jump host), with the trusted key as its pin and the
+   * credential as entered. Nothing is written.
+   */
+  draft(input: NewRouterParsed): { record: RouterRecord; credential: SshCredential } {
+    this.#routers.checkInsert(routerFields(input));
+    const nowMs = Date.now();
+    const record: RouterRecord = {
+      id: `new-${randomUUID()}`,
+      ...routerFields(input),
+      hostKey: input.hostKey ? { type: input.hostKey.keyType, fingerprint: input.hostKey.fingerprint, pinnedMs: nowMs } : null,
+      platform: null,
+      facts: null,
+      detectedMs: null,
+      createdMs: nowMs,
+      updatedMs: nowMs,
+    };
+    return { record, credential: credentialOf(input.auth) };
   }
 
   async update(id: string, patch: RouterPatchParsed): Promise<Router> {
@@ -191,13 +210,19 @@ export class RoutersService {
     return result;
   }
 
+  /** The secret writes for a new router, encrypted now, to run inside its transaction. */
+  async #stageSecrets(id: string, auth: AuthInput, snmp: SnmpInput | undefined): Promise<Array<() => void>> {
+    const writes: Array<() => void> = [];
+    const ssh = sshSecretOf(auth);
+    if (ssh !== undefined) writes.push(await this.#secrets.stage(secretRefs.ssh(id), ssh));
+    if (snmp) writes.push(await this.#secrets.stage(secretRefs.snmp(id), snmpSecretOf(snmp)));
+    return writes;
+  }
+
   async #writeSecrets(id: string, auth: AuthInput | undefined, snmp: SnmpInput | undefined): Promise<void> {
-    if (auth && (auth.kind === 'password' || auth.kind === 'keyboard-interactive')) await this.#secrets.put(secretRefs.ssh(id), auth.password);
-    if (auth?.kind === 'key' && auth.passphrase) await this.#secrets.put(secretRefs.ssh(id), auth.passphrase);
-    if (snmp) {
-      const credential: SnmpCredential = snmp.version === '2c' ? { version: '2c', community: snmp.community } : { version: '3', authKey: snmp.authKey, privKey: snmp.privKey };
-      await this.#secrets.put(secretRefs.snmp(id), JSON.stringify(credential));
-    }
+    const ssh = auth && sshSecretOf(auth);
+    if (ssh !== undefined) await this.#secrets.put(secretRefs.ssh(id), ssh);
+    if (snmp) await this.#secrets.put(secretRefs.snmp(id), snmpSecretOf(snmp));
   }
 
   async #restoreSecret(ref: string, previous: string | undefined, changed: boolean): Promise<void> {
@@ -214,6 +239,46 @@ export class RoutersService {
   #changed<T>(value: T): T {
     this.#events.emit('onDidChangeSites', { atMs: Date.now() });
     return value;
+  }
+}
+
+function routerFields(input: RouterInputParsed): RouterFields {
+  return {
+    siteId: input.siteId,
+    name: input.name,
+    host: input.host,
+    port: input.port,
+    username: input.username,
+    authKind: input.auth.kind,
+    keyPath: input.auth.kind === 'key' ? input.auth.keyPath : null,
+    jumpRouterId: input.jumpRouterId ?? null,
+    snmp: input.snmp ? snmpSettings(input.snmp) : null,
+    notes: input.notes,
+  };
+}
+
+/** What the SecretStore keeps for a login: the password or the key's passphrase; nothing for an agent or a key without one. */
+function sshSecretOf(auth: AuthInput): string | undefined {
+  if (auth.kind === 'password' || auth.kind === 'keyboard-interactive') return auth.password;
+  if (auth.kind === 'key' && auth.passphrase) return auth.passphrase;
+  return undefined;
+}
+
+function snmpSecretOf(snmp: SnmpInput): string {
+  const credential: SnmpCredential = snmp.version === '2c' ? { version: '2c', community: snmp.community } : { version: '3', authKey: snmp.authKey, privKey: snmp.privKey };
+  return JSON.stringify(credential);
+}
+
+/** The login as entered, for a connection test before anything is saved. */
+function credentialOf(auth: AuthInput): SshCredential {
+  switch (auth.kind) {
+    case 'password':
+    case 'keyboard-interactive':
+      return { kind: auth.kind, password: auth.password };
+    case 'key':
+      return auth.passphrase ? { kind: 'key', keyPath: auth.keyPath, passphrase: auth.passphrase } : { kind: 'key', keyPath: auth.keyPath };
+    case 'agent':
+      return { kind: 'agent' };
   }
 }
 

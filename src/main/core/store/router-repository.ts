@@ -71,10 +71,15 @@ export class RouterRepository {
     return router;
   }
 
-  insert(fields: RouterFields, id: string = randomUUID()): RouterRecord {
+  /** What insert checks before it writes (the site, a free name, the jump host); throws what insert would. */
+  checkInsert(fields: RouterFields): void {
     this.#assertSite(fields.siteId);
     this.#assertNameFree(fields.siteId, fields.name, null);
     if (fields.jumpRouterId) this.get(fields.jumpRouterId);
+  }
+
+  insert(fields: RouterFields, id: string = randomUUID()): RouterRecord {
+    this.checkInsert(fields);
     const now = this.#nowMs();
     this.#db
       .prepare(
