@@ -9,8 +9,8 @@ export async function addSite(page: Page, name: string): Promise<void> {
   await page.getByTestId('site-card').filter({ hasText: name }).click();
 }
 
-/** From a site page: the connection form, filled for a lab router's password login. */
-export async function fillRouterConnection(page: Page, router: LabRouter, name: string, password = router.ssh.password): Promise<void> {
+/** From a site page: the connection form, filled for a lab router's password login (or any address, user and password). */
+export async function fillRouterConnection(page: Page, router: { ssh: Pick<LabRouter['ssh'], 'host' | 'port' | 'user' | 'password'> }, name: string, password = router.ssh.password): Promise<void> {
   await page.getByRole('button', { name: 'Add router' }).click();
   const dialog = page.getByRole('dialog');
   await dialog.getByLabel('Name').fill(name);

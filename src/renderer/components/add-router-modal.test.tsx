@@ -1,7 +1,9 @@
 // @vitest-environment happy-dom
-// Adding a router against a mocked contract: a failed add (not SSH, a wrong password, a changed
-// host key) keeps nothing unless the user chooses "Keep it anyway"; the same host and port twice
-// is warned about; a changed key can be replaced only through a confirmation naming both keys.
+// Adding a router against a mocked contract: the connection is tested with the details as
+// entered and nothing is saved until it worked or the user chose "Keep it anyway" (then the
+// router is saved once, with the key the user trusted); a failed add (not SSH, a wrong password,
+// a changed host key) saves nothing; the same host and port twice is warned about; a changed key
+// can be replaced only through a confirmation naming both keys.
 import { MantineProvider } from '@mantine/core';
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -42,7 +44,7 @@ beforeEach(() => {
       routers = routers.filter((r) => r.id !== p.id);
       return { removed: true };
     },
-    'routers.testConnection': () => ({ status: 'unknown-host-key', keyType: 'ssh-ed25519', fingerprint: offered }),
+    'routers.testNewConnection': (p) => (p.hostKey ? { status: 'trusted', keyType: 'ssh-ed25519', fingerprint: offered, connectMs: 5 } : { status: 'unknown-host-key', keyType: 'ssh-ed25519', fingerprint: offered }),
     'routers.trustHostKey': (p) => savedRouter({ id: p.id as string, hostKey: { type: 'ssh-ed25519', fingerprint: p.fingerprint as string, pinnedMs: 2 } }),
   };
   routeApiCalls(handlers, calls);
@@ -68,45 +70,67 @@ function submit(host = '192.0.2.7') {
   type('Password', 'not-the-password');
   fireEvent.click(screen.getByRole('button', { name: 'Save and connect' }));
 }
+const creates = () => calls.filter((c) => c.method === 'routers.create');
 const closeModal = () => fireEvent.click(within(screen.getByRole('dialog')).getAllByRole('button').find((b) => b.classList.contains('mantine-Modal-close'))!);
 
-describe('a failed add keeps nothing', () => {
+describe('a router is saved only once the connection worked, with the key the user trusted', () => {
+  it('tests the details as entered, pins the trusted key in the one write, then detects', async () => {
+    handlers['routers.detect'] = () => new Promise(() => {});
+    renderModal();
+    submit();
+    await screen.findByTestId('offered-fingerprint');
+    expect(creates()).toEqual([]);
+    expect(calls.find((c) => c.method === 'routers.testNewConnection')?.params).toMatchObject({ siteId: 's1', name: 'Backroom router', host: '192.0.2.7', auth: { kind: 'password', password: 'not-the-password' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Trust this key' }));
+    await screen.findByText('Looking at the router…');
+    expect(calls.filter((c) => c.method === 'routers.testNewConnection').map((c) => c.params.hostKey)).toEqual([undefined, { keyType: 'ssh-ed25519', fingerprint: offered }]);
+    expect(creates()).toHaveLength(1);
+    expect(creates()[0]!.params).toMatchObject({ name: 'Backroom router', host: '192.0.2.7', hostKey: { keyType: 'ssh-ed25519', fingerprint: offered } });
+    expect(calls.some((c) => c.method === 'routers.trustHostKey' || c.method === 'routers.remove')).toBe(false);
+  });
+});
+
+describe('a failed add saves nothing', () => {
   for (const [what, error] of [
     ['a not-SSH answer', { code: 'not-ssh', message: '192.0.2.7:22 answered, but not with SSH (it sent "HTTP/1.1 400").' }],
     ['a wrong password', { code: 'auth-failed', message: 'The router refused the password for root.' }],
     ['a changed host key', { code: 'host-key-mismatch', message: 'The host key of 192.0.2.7:22 has changed.', details: { keyType: 'ssh-ed25519', expectedFingerprint: pinned, offeredFingerprint: offered } }],
   ] as const) {
-    it(`removes the router after ${what} when the window is closed`, async () => {
-      handlers['routers.testConnection'] = fail(error);
+    it(`saves nothing after ${what} when the window is closed`, async () => {
+      handlers['routers.testNewConnection'] = fail(error);
       const onClose = renderModal();
       submit();
       await screen.findByTestId('connect-failed');
       expect(screen.getByTestId('not-kept-note').textContent).toContain('Backroom router is not kept unless you choose “Keep it anyway”');
       closeModal();
       expect(onClose).toHaveBeenCalled();
-      await waitFor(() => expect(calls.filter((c) => c.method === 'routers.remove').map((c) => c.params.id)).toEqual(['r-new']));
+      expect(creates()).toEqual([]);
+      expect(calls.some((c) => c.method === 'routers.remove')).toBe(false);
       expect(routers.map((r) => r.name)).toEqual(['Till router']);
     });
   }
 
   it('keeps the router when the user chooses "Keep it anyway", and never pins a key the user did not confirm', async () => {
-    handlers['routers.testConnection'] = fail({ code: 'auth-failed', message: 'The router refused the password for root.' });
+    handlers['routers.testNewConnection'] = fail({ code: 'auth-failed', message: 'The router refused the password for root.' });
     const onClose = renderModal();
     submit();
     fireEvent.click(await screen.findByTestId('keep-anyway'));
-    expect(onClose).toHaveBeenCalled();
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(creates()).toHaveLength(1);
+    expect(creates()[0]!.params.hostKey).toBeUndefined();
     expect(calls.some((c) => c.method === 'routers.remove')).toBe(false);
     expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);
     expect(routers.find((r) => r.name === 'Backroom router')?.hostKey).toBeNull();
   });
 
-  it('removes the router when the user cancels at the host key instead of trusting it', async () => {
+  it('saves nothing when the user cancels at the host key instead of trusting it', async () => {
     const onClose = renderModal();
     submit();
     await screen.findByTestId('offered-fingerprint');
     closeModal();
     expect(onClose).toHaveBeenCalled();
-    await waitFor(() => expect(routers.map((r) => r.name)).toEqual(['Till router']));
+    expect(routers.map((r) => r.name)).toEqual(['Till router']);
+    expect(creates()).toEqual([]);
     expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);
   });
 });
@@ -120,7 +144,8 @@ describe('the same router twice', () => {
     expect(calls.some((c) => c.method === 'routers.create')).toBe(false);
     fireEvent.click(screen.getByTestId('add-anyway'));
     await screen.findByTestId('offered-fingerprint');
-    expect(calls.filter((c) => c.method === 'routers.create')).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'routers.testNewConnection')).toHaveLength(1);
+    expect(creates()).toEqual([]);
   });
 
   it('does not warn for the same address on another port', async () => {
@@ -135,7 +160,7 @@ describe('the same router twice', () => {
 describe('a changed host key', () => {
   it('offers to replace it, showing the old and the new fingerprint before anything is pinned', async () => {
     let attempts = 0;
-    handlers['routers.testConnection'] = () => {
+    handlers['routers.testNewConnection'] = () => {
       if (++attempts === 1) fail({ code: 'host-key-mismatch', message: 'The host key has changed.', details: { keyType: 'ssh-ed25519', expectedFingerprint: pinned, offeredFingerprint: offered } })();
       return { status: 'trusted', keyType: 'ssh-ed25519', fingerprint: offered, connectMs: 5 };
     };
@@ -148,7 +173,10 @@ describe('a changed host key', () => {
     expect(within(confirm).getByTestId('repin-new').textContent).toBe(offered);
     expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);
     fireEvent.click(within(confirm).getByRole('button', { name: 'Replace the key' }));
-    await waitFor(() => expect(calls.find((c) => c.method === 'routers.trustHostKey')?.params).toEqual({ id: 'r-new', keyType: 'ssh-ed25519', fingerprint: offered, replace: true }));
     await screen.findByText('Looking at the router…');
+    // The replacement is what the router is tested with again and saved with, in one write.
+    expect(calls.filter((c) => c.method === 'routers.testNewConnection').map((c) => c.params.hostKey)).toEqual([undefined, { keyType: 'ssh-ed25519', fingerprint: offered }]);
+    expect(creates().map((c) => c.params.hostKey)).toEqual([{ keyType: 'ssh-ed25519', fingerprint: offered }]);
+    expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);
   });
 });

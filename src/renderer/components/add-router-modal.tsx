@@ -1,11 +1,12 @@
 // Adding a router, in the order a technician thinks: where it is and how to log in, then
 // whether this is really the router (its host key), then what it is and what uplinks it has.
-// The router is saved to test the connection, and removed again unless the connection worked or
-// the user chose "Keep it anyway": a failed add leaves nothing behind.
+// The connection is tested with the details as entered before anything is saved; the router,
+// its pinned key and its secrets are written together only once the connection worked or the
+// user chose "Keep it anyway". A failed add, a closed window or a crash leaves nothing behind.
 import { Alert, Button, Group, Loader, Modal, Stepper, Text } from '@mantine/core';
-import { useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import type { ResponseOf } from '../../shared/api/contract.ts';
-import type { Router, RouterInput } from '../../shared/api/routers-schemas.ts';
+import type { Router, RouterInput, TrustedHostKey } from '../../shared/api/routers-schemas.ts';
 import { api, errorMessage } from '../api/api.ts';
 import { useNavigationStore } from '../stores/navigation-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
@@ -13,7 +14,7 @@ import { useSitesStore } from '../stores/sites-store.ts';
 import { DetectionSummary } from './detection-summary.tsx';
 import { RouterConnectionForm } from './router-connection-form.tsx';
 import type { RouterFormValues } from './router-form-model.ts';
-import { TrustHostKeyStep } from './trust-host-key-step.tsx';
+import { TrustHostKeyStep, type HostKeyConnection } from './trust-host-key-step.tsx';
 
 type Detection = ResponseOf<'routers.detect'>['detection'];
 
@@ -25,14 +26,15 @@ export function sameHost(routers: readonly Router[], host: string, port: number,
 
 export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; opened: boolean; onClose: () => void }) {
   const create = useRoutersStore((s) => s.create);
-  const update = useRoutersStore((s) => s.update);
-  const remove = useRoutersStore((s) => s.remove);
   const sites = useSitesStore((s) => s.sites);
   const go = useNavigationStore((s) => s.go);
-  // The connection worked (or the user kept the router anyway): closing no longer removes it.
-  const [kept, setKept] = useState(false);
   const [duplicate, setDuplicate] = useState<{ input: RouterInput; typed: RouterFormValues; existing: Router } | null>(null);
   const [step, setStep] = useState(0);
+  // The details as entered, not saved yet; `attempt` counts the times they were submitted.
+  const [draft, setDraft] = useState<{ input: RouterInput; attempt: number } | null>(null);
+  // The key the user trusted (or confirmed as a replacement) for these details, pinned when the router is saved.
+  const trustedKey = useRef<TrustedHostKey | undefined>(undefined);
+  // Saved: the connection worked or the user kept it anyway.
   const [router, setRouter] = useState<Router | null>(null);
   // What was typed, so going back from the host key step shows the form as it was left.
   const [values, setValues] = useState<RouterFormValues | undefined>(undefined);
@@ -40,14 +42,12 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const close = (keep = kept) => {
-    if (router && !keep) {
-      // Not reached and not kept: the add is undone, so the site shows nothing half-made.
-      void remove(router.id).catch(() => undefined);
-    }
+  const close = () => {
+    // Nothing to undo: until the router is saved, nothing was written.
     setStep(0);
+    setDraft(null);
+    trustedKey.current = undefined;
     setRouter(null);
-    setKept(false);
     setDuplicate(null);
     setValues(undefined);
     setDetection(null);
@@ -63,17 +63,15 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
     try {
       if (!allowDuplicate) {
         const { routers } = await api.call('routers.list', {});
-        const existing = sameHost(routers, input.host, input.port ?? 22, router?.id);
+        const existing = sameHost(routers, input.host, input.port ?? 22);
         if (existing) {
           setDuplicate({ input, typed, existing });
           return;
         }
       }
-      // A second pass through step 1 edits the router already saved instead of adding another.
-      const saved = router
-        ? await update(router.id, { name: input.name, host: input.host, port: input.port ?? 22, username: input.username, auth: input.auth, jumpRouterId: input.jumpRouterId ?? null, snmp: input.snmp ?? null, notes: input.notes ?? '' })
-        : await create(input);
-      setRouter(saved);
+      // Another address or port is another machine as far as trust goes.
+      if (draft && (draft.input.host.trim().toLowerCase() !== input.host.trim().toLowerCase() || (draft.input.port ?? 22) !== (input.port ?? 22))) trustedKey.current = undefined;
+      setDraft({ input, attempt: (draft?.attempt ?? 0) + 1 });
       setStep(1);
     } catch (e) {
       setError(errorMessage(e));
@@ -82,11 +80,40 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
     }
   };
 
+  const connection = useMemo<HostKeyConnection | null>(
+    () =>
+      draft && {
+        key: `draft-${draft.attempt}`,
+        test: () => api.call('routers.testNewConnection', { ...draft.input, ...(trustedKey.current && { hostKey: trustedKey.current }) }),
+        trust: async (keyType, fingerprint) => {
+          trustedKey.current = { keyType, fingerprint };
+        },
+        replaceKey: async (mismatch) => {
+          trustedKey.current = { keyType: mismatch.keyType, fingerprint: mismatch.offeredFingerprint };
+        },
+      },
+    [draft],
+  );
+
+  /** Writes the router with its key and secrets in one go; then detects it, or (kept anyway) closes. */
+  const saveDraft = async (then: 'detect' | 'close') => {
+    if (!draft) return;
+    try {
+      const saved = await create({ ...draft.input, ...(trustedKey.current && { hostKey: trustedKey.current }) });
+      setRouter(saved);
+      if (then === 'detect') await detect(saved.id);
+      else close();
+    } catch (e) {
+      // Not saved (a name taken meanwhile, say): back to the form, with what to change.
+      setStep(0);
+      setError(errorMessage(e));
+    }
+  };
+
   const detect = async (id: string) => {
     setStep(2);
     setError(null);
     setDetection(null);
-    setKept(true);
     try {
       setDetection((await api.call('routers.detect', { id })).detection);
     } catch (e) {
@@ -127,14 +154,8 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
           </Group>
         </Alert>
       )}
-      {step === 1 && router && (
-        <TrustHostKeyStep
-          routerId={router.id}
-          routerName={router.name}
-          onTrusted={() => void detect(router.id)}
-          onBack={() => setStep(0)}
-          onKeep={() => close(true)}
-        />
+      {step === 1 && draft && connection && (
+        <TrustHostKeyStep connection={connection} routerName={draft.input.name} onTrusted={() => void saveDraft('detect')} onBack={() => setStep(0)} onKeep={() => void saveDraft('close')} />
       )}
       {step === 2 && router && (
         <>

@@ -7,7 +7,7 @@ import { errorMessage } from '../api/api.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { RouterConnectionForm } from './router-connection-form.tsx';
 import type { RouterPatch } from './router-form-model.ts';
-import { TrustHostKeyStep } from './trust-host-key-step.tsx';
+import { savedRouterConnection, TrustHostKeyStep } from './trust-host-key-step.tsx';
 
 export function EditRouterModal({ router, opened, onClose }: { router: Router; opened: boolean; onClose: () => void }) {
   const update = useRoutersStore((s) => s.update);
@@ -39,7 +39,7 @@ export function EditRouterModal({ router, opened, onClose }: { router: Router; o
   return (
     <Modal opened={opened} onClose={close} title={step === 'form' ? `Edit ${router.name}` : `Trust the key of ${router.name}`} size="xl">
       {opened && step === 'form' && <RouterConnectionForm mode={{ kind: 'edit', router, onSubmit: (patch) => void save(patch) }} busy={busy} error={error} onCancel={close} />}
-      {opened && step === 'trust' && <TrustHostKeyStep routerId={router.id} routerName={router.name} onTrusted={close} onBack={() => setStep('form')} />}
+      {opened && step === 'trust' && <TrustHostKeyStep connection={savedRouterConnection(router.id)} routerName={router.name} onTrusted={close} onBack={() => setStep('form')} />}
     </Modal>
   );
 }

@@ -20,7 +20,13 @@ export function hostKeyMismatch(details: unknown): HostKeyMismatch | null {
     : null;
 }
 
-export function RepinHostKeyButton({ routerId, routerName, mismatch, onReplaced }: { routerId: string; routerName: string; mismatch: HostKeyMismatch; onReplaced: () => void }) {
+/** Replaces a saved router's pinned key with the one offered now. */
+export const replaceSavedKey = (routerId: string) => async (mismatch: HostKeyMismatch) => {
+  await api.call('routers.trustHostKey', { id: routerId, keyType: mismatch.keyType, fingerprint: mismatch.offeredFingerprint, replace: true });
+};
+
+/** `replaceKey` does the replacing once confirmed: a saved router's pin (replaceSavedKey), or the key a router being added is tested with. */
+export function RepinHostKeyButton({ routerName, mismatch, replaceKey, onReplaced }: { routerName: string; mismatch: HostKeyMismatch; replaceKey: (mismatch: HostKeyMismatch) => Promise<void>; onReplaced: () => void }) {
   const [open, setOpen] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -55,7 +61,7 @@ export function RepinHostKeyButton({ routerId, routerName, mismatch, onReplaced 
                 setBusy(true);
                 setError(null);
                 try {
-                  await api.call('routers.trustHostKey', { id: routerId, keyType: mismatch.keyType, fingerprint: mismatch.offeredFingerprint, replace: true });
+                  await replaceKey(mismatch);
                   setOpen(false);
                   onReplaced();
                 } catch (e) {

@@ -12,7 +12,7 @@ import { useRoutersStore } from '../stores/routers-store.ts';
 import { ConfirmButton } from './confirm-button.tsx';
 import { DetectionSummary } from './detection-summary.tsx';
 import { EditRouterModal } from './edit-router-modal.tsx';
-import { hostKeyMismatch, RepinHostKeyButton } from './repin-host-key.tsx';
+import { hostKeyMismatch, RepinHostKeyButton, replaceSavedKey } from './repin-host-key.tsx';
 
 const authLabels: Record<Router['authKind'], string> = { password: 'password', 'keyboard-interactive': 'keyboard-interactive', key: 'key file', agent: 'SSH agent' };
 
@@ -99,7 +99,7 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
           <Text size="sm">{error.message}</Text>
           {mismatch && (
             <Group mt="sm">
-              <RepinHostKeyButton routerId={router.id} routerName={router.name} mismatch={mismatch} onReplaced={() => void detect()} />
+              <RepinHostKeyButton routerName={router.name} mismatch={mismatch} replaceKey={replaceSavedKey(router.id)} onReplaced={() => void detect()} />
             </Group>
           )}
         </Alert>

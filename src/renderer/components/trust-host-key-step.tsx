@@ -1,20 +1,44 @@
 // Second step of adding a router: connect, and if the host key is new, show its fingerprint
-// for the user to compare before trusting it (trust on first use, made explicit).
+// for the user to compare before trusting it (trust on first use, made explicit). The same step
+// serves a saved router (after an edit) and one being added, which is not saved yet: what
+// connecting and trusting mean for each is a HostKeyConnection.
 import { Alert, Button, Code, Group, Loader, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconShieldCheck } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import type { ApiError } from '../../shared/errors.ts';
 import { api, ApiCallError, errorMessage } from '../api/api.ts';
-import { hostKeyMismatch, RepinHostKeyButton } from './repin-host-key.tsx';
+import { hostKeyMismatch, RepinHostKeyButton, replaceSavedKey, type HostKeyMismatch } from './repin-host-key.tsx';
 
 type Test = ResponseOf<'routers.testConnection'>;
+
+export interface HostKeyConnection {
+  /** Changes when another router (or other details) is shown: the step connects again. */
+  readonly key: string;
+  test(): Promise<Test>;
+  /** The user compared the fingerprint and trusts it. */
+  trust(keyType: string, fingerprint: string): Promise<void>;
+  /** The user confirmed replacing a key that differs from the one expected. */
+  replaceKey(mismatch: HostKeyMismatch): Promise<void>;
+}
+
+/** A router already in the inventory: tested and pinned by its id. */
+export function savedRouterConnection(routerId: string): HostKeyConnection {
+  return {
+    key: routerId,
+    test: () => api.call('routers.testConnection', { id: routerId }),
+    trust: async (keyType, fingerprint) => {
+      await api.call('routers.trustHostKey', { id: routerId, keyType, fingerprint });
+    },
+    replaceKey: replaceSavedKey(routerId),
+  };
+}
 
 /**
  * `onKeep`: while adding, a router that could not be reached is not kept unless the user asks
  * for it; this offers that choice (absent when editing a router already in the inventory).
  */
-export function TrustHostKeyStep({ routerId, routerName, onTrusted, onBack, onKeep }: { routerId: string; routerName: string; onTrusted: () => void; onBack: () => void; onKeep?: () => void }) {
+export function TrustHostKeyStep({ connection, routerName, onTrusted, onBack, onKeep }: { connection: HostKeyConnection; routerName: string; onTrusted: () => void; onBack: () => void; onKeep?: () => void }) {
   const [test, setTest] = useState<Test | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -23,7 +47,7 @@ export function TrustHostKeyStep({ routerId, routerName, onTrusted, onBack, onKe
     setTest(null);
     setError(null);
     try {
-      const result = await api.call('routers.testConnection', { id: routerId });
+      const result = await connection.test();
       if (result.status === 'trusted') onTrusted();
       else setTest(result);
     } catch (e) {
@@ -33,8 +57,8 @@ export function TrustHostKeyStep({ routerId, routerName, onTrusted, onBack, onKe
 
   useEffect(() => {
     void connect();
-    // Connect once per router shown, not on every render.
-  }, [routerId]);
+    // Connect once per router (or set of details) shown, not on every render.
+  }, [connection.key]);
 
   if (error) {
     const mismatch = error.code === 'host-key-mismatch' ? hostKeyMismatch(error.details) : null;
@@ -49,7 +73,7 @@ export function TrustHostKeyStep({ routerId, routerName, onTrusted, onBack, onKe
           </Text>
         )}
         <Group justify="flex-end">
-          {mismatch && <RepinHostKeyButton routerId={routerId} routerName={routerName} mismatch={mismatch} onReplaced={() => void connect()} />}
+          {mismatch && <RepinHostKeyButton routerName={routerName} mismatch={mismatch} replaceKey={(m) => connection.replaceKey(m)} onReplaced={() => void connect()} />}
           {onKeep && (
             <Button variant="subtle" onClick={onKeep} data-testid="keep-anyway">
               Keep it anyway
@@ -90,7 +114,7 @@ export function TrustHostKeyStep({ routerId, routerName, onTrusted, onBack, onKe
           onClick={async () => {
             setBusy(true);
             try {
-              await api.call('routers.trustHostKey', { id: routerId, keyType: test.keyType, fingerprint: test.fingerprint });
+              await connection.trust(test.keyType, test.fingerprint);
               // Connect again: the key is settled, now the login itself is tried.
               await connect();
             } catch (e) {

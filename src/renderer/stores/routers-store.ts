@@ -1,7 +1,7 @@
 // The routers cache, per site, refreshed when the core says the inventory changed.
 import { create } from 'zustand';
 import type { RequestOf, ResponseOf } from '../../shared/api/contract.ts';
-import type { Router, RouterInput } from '../../shared/api/routers-schemas.ts';
+import type { NewRouter, Router } from '../../shared/api/routers-schemas.ts';
 import { api, errorMessage } from '../api/api.ts';
 
 interface RoutersState {
@@ -9,7 +9,7 @@ interface RoutersState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   load(): Promise<void>;
-  create(input: RouterInput): Promise<Router>;
+  create(input: NewRouter): Promise<Router>;
   update(id: string, patch: RequestOf<'routers.update'>['patch']): Promise<Router>;
   remove(id: string): Promise<void>;
   /** Host entries of the user's ~/.ssh/config, as candidates for a new router. */
