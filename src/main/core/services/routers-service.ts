@@ -92,7 +92,8 @@ export class RoutersService {
       createdMs: nowMs,
       updatedMs: nowMs,
     };
-    return { record, credential: credentialOf(input.auth) };
+    // The login as entered has the shape the SSH layer takes.
+    return { record, credential: input.auth };
   }
 
   async update(id: string, patch: RouterPatchParsed): Promise<Router> {
@@ -267,19 +268,6 @@ function sshSecretOf(auth: AuthInput): string | undefined {
 function snmpSecretOf(snmp: SnmpInput): string {
   const credential: SnmpCredential = snmp.version === '2c' ? { version: '2c', community: snmp.community } : { version: '3', authKey: snmp.authKey, privKey: snmp.privKey };
   return JSON.stringify(credential);
-}
-
-/** The login as entered, for a connection test before anything is saved. */
-function credentialOf(auth: AuthInput): SshCredential {
-  switch (auth.kind) {
-    case 'password':
-    case 'keyboard-interactive':
-      return { kind: auth.kind, password: auth.password };
-    case 'key':
-      return auth.passphrase ? { kind: 'key', keyPath: auth.keyPath, passphrase: auth.passphrase } : { kind: 'key', keyPath: auth.keyPath };
-    case 'agent':
-      return { kind: 'agent' };
-  }
 }
 
 function snmpSettings(input: SnmpInput): SnmpSettings {
