@@ -4,14 +4,13 @@
 // window watched); bad input changes nothing; removal restores the routes and is logged as a remove.
 // Waits are conditions with deadlines that fit a busy 2-core machine, never fixed sleeps.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import type { Core } from '../../src/main/core/app-core.ts';
 import { createLinuxDriver } from '../../src/main/core/drivers/linux/linux-driver.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
-import { defaultTracking } from '../../src/shared/failover-defaults.ts';
+import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
@@ -21,52 +20,25 @@ const lab = labFixture({ name: labName, routers: 1, wans: 3 });
 
 // Each step may wait on the router several times; an apply alone took 50 s on a loaded machine.
 describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout: 3 * busyDeadlineMs }, () => {
+  let labCore: LabCore | undefined;
   let core: Core;
   let dataDir: string;
   let routerId: string;
   let routesBefore: string;
 
-  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
-    const envelope = await core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw Object.assign(new Error(`${method}: ${envelope.error.message}`), { code: envelope.error.code });
-    return envelope.result as T;
-  };
-  const failure = (method: string, params: unknown) => core.dispatcher.dispatch(method, params).then((e) => (e.ok ? null : e.error));
+  const { call, failure } = contractCaller(() => core);
   const routes = async () => (await labExec(labName, 'r01', ['ip', '-4', 'route', 'show', 'table', 'all'])).stdout.split('\n').filter((l) => !/^(local|broadcast)/.test(l)).sort().join('\n');
 
-  function policy(overrides: Partial<FailoverPolicy> = {}): FailoverPolicy {
-    const info = lab.info();
-    const targets = info.probeTargets.icmp;
-    return {
-      mode: 'failover',
-      forcedRefreshStreams: false,
-      wans: info.routers[0]!.wans.map((w, i) => ({
-        name: w.name,
-        device: w.name,
-        kind: w.kind,
-        gateway: w.gateway,
-        priority: i + 1,
-        weight: 1,
-        enabled: true,
-        tracking: { ...defaultTracking('linux'), targets: [targets[i]!] },
-      })),
-      ...overrides,
-    };
-  }
+  const policy = (overrides: Partial<FailoverPolicy> = {}): FailoverPolicy => labFailoverPolicy(lab.info(), { forcedRefreshStreams: false, overrides });
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sy-fo-'));
-    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Lab' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
+    labCore = await openLabCore('sy-fo-');
+    ({ core, dataDir } = labCore);
+    routerId = await addLabRouter(core, lab.info().routers[0]!);
     routesBefore = await routes();
   });
   afterAll(async () => {
-    await core?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await labCore?.close();
   });
 
   it('shows the uplinks and no Switchyard failover yet', async () => {
