@@ -2,11 +2,11 @@
 // a router that accepts TCP and never answers SSH, the dialog waits on "Connecting to the
 // router…" while the database holds no router and no password; the app is then closed in the
 // middle (as a crash or a quit would), and started again on the same data, it shows no router.
-// No lab needed: the silent router is a TCP listener on loopback.
-import { mkdtempSync, rmSync } from 'node:fs';
+// No lab needed: the silent router is a TCP listener on loopback. Screenshot: test-results/add-router/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCore } from '../../src/main/core/app-core.ts';
@@ -14,6 +14,8 @@ import { databaseFileName } from '../../src/main/core/store/open-store.ts';
 import { waitUntil } from '../lab/wait-until.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 import { addSite, fillRouterConnection } from './ui-steps.ts';
+
+const shots = resolve(import.meta.dirname, '../../test-results/add-router');
 
 describe('adding a router that never answers, and closing the app meanwhile', () => {
   let workDir: string;
@@ -57,6 +59,8 @@ describe('adding a router that never answers, and closing the app meanwhile', ()
     await page.getByText('Connecting to the router…').waitFor({ timeout: 30_000 });
     await waitUntil(() => accepted.length, (n) => n > 0, { what: 'the dialog’s connection test to reach the silent router' });
     expect(onDisk()).toEqual({ routers: [], secrets: [] });
+    mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: join(shots, 'connecting-nothing-saved.png') });
     expect(session!.problems).toEqual([]);
 
     // The app goes away while the dialog still waits.
