@@ -2,7 +2,7 @@
 // what the kernel puts in the uevent (INTERFACE, STATUS) is read from GL's kmwan module source.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { frsHookText, kmwanEventsPath, readEventsCommand } from './kmwan-apply.ts';
+import { frsHookText, kmwanEventsPath, pushSensitivityCommand, readEventsCommand } from './kmwan-apply.ts';
 import { parseKmwanEvents } from './kmwan-events.ts';
 
 describe('kmwan events from the hotplug hook', () => {
@@ -30,6 +30,8 @@ describe('kmwan events from the hotplug hook', () => {
     for (const shell of [['sh', '-n'], ['busybox', 'sh', '-n']]) {
       execFileSync(shell[0]!, [...shell.slice(1), '-c', frsHookText]);
       execFileSync(shell[0]!, [...shell.slice(1), '-c', readEventsCommand().text]);
+      // The sensitivity push the commit, the revert job and Remove run on the router.
+      execFileSync(shell[0]!, [...shell.slice(1), '-c', pushSensitivityCommand().text]);
     }
     expect(frsHookText).toContain(`ev=${kmwanEventsPath}`);
     // Moves only IPv4 flows, only for an IPv4 member's return, and only from lower-priority uplinks.
