@@ -1,5 +1,5 @@
 // The Troubleshoot tab in Chromium against a lab router with failover on and its backup's line
-// blackholed: checking every uplink shows eth1 working and wlan0 broken at the target check with
+// blackholed: checking every uplink shows eth1 working (DNS too) and wlan0 broken at the target check with
 // what to do, the router's own lines behind a toggle; re-checking wlan0 after the line is back
 // shows it working. Screenshots go to test-results/troubleshoot/.
 import { mkdirSync } from 'node:fs';
@@ -66,7 +66,9 @@ describe.skipIf(lab.skipReason)('the Troubleshoot tab in the browser', () => {
     expect(await wlan0.getByTestId('check-target').getByTestId('check-fix').textContent()).toMatch(/^What to do: Check the modem's own status/);
     // The state is in words too, not colour alone.
     await expect.poll(() => wlan0.getByTestId('check-target').getByText('Failed').count()).toBe(1);
-    for (const id of ['link', 'gateway', 'target', 'http']) expect(await eth1.getByTestId(`check-${id}`).getByTestId('check-status').getAttribute('data-status')).toBe('pass');
+    // eth1 carries the router's own traffic, so its DNS check asks the lab's DNS server through it: all green.
+    for (const id of ['link', 'gateway', 'target', 'dns', 'http']) expect(await eth1.getByTestId(`check-${id}`).getByTestId('check-status').getAttribute('data-status')).toBe('pass');
+    expect(await eth1.getAttribute('data-status')).toBe('pass');
 
     await wlan0.getByRole('button', { name: 'What the router showed' }).click();
     const evidence = wlan0.getByTestId('evidence-target');
