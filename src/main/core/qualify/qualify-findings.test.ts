@@ -77,6 +77,13 @@ describe('qualification with BusyBox ping (OpenWrt, GL.iNet): recorded on the la
     ]);
   });
 
+  it('reads OpenWrt 19.07’s own BusyBox 1.30.1 ping output (recorded, test/fixtures/openwrt) the same way', () => {
+    const openwrt = (name: string) => readFileSync(join(import.meta.dirname, '../../../../test/fixtures/openwrt/openwrt-19.07-mwan3-2.12', name), 'utf8');
+    const output = `@@qualify 1.1.slow\n${openwrt('a_both_online__ping-c-5-I-eth1-192.0.2.1.txt')}@@qualify 1.1.fast\n${openwrt('b_wan_offline__ping-c-5-W-1-I-eth1-192.0.2.1.txt')}`;
+    const [probe] = parseQualify(output, [[slot('wan', '192.0.2.1')]]);
+    expect(probe).toMatchObject({ slow: { sent: 5, received: 5, lossPct: 0 }, fast: { sent: 5, received: 0, lossPct: 100 }, rttMs: { min: 0.117, avg: 0.188, max: 0.33 } });
+  });
+
   it('sends BusyBox echoes from the uplink’s address under a rule for that source, never with iputils’ -m', () => {
     const uplinks = [{ device: 'eth1', gateway: '100.64.1.1', source: '100.64.1.2', targets: ['203.0.113.10', '203.0.113.11'] }];
     const text = qualifyCommand(uplinks, undefined, { kind: 'busybox', fractionalInterval: true, traceroute: true }).text;
