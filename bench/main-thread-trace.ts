@@ -56,8 +56,8 @@ export type WorkKind = 'script' | 'style' | 'layout' | 'paint' | 'gc' | 'other';
 const workKinds: readonly WorkKind[] = ['script', 'style', 'layout', 'paint', 'gc', 'other'];
 
 export interface MainThreadCpu {
-  /** Per moment given to stop(): thread time of the main-thread task running then (ms). */
-  updateTaskCpuMs: number[];
+  /** Per span given to stop(): thread time of the main-thread tasks that started in it (ms). */
+  updateCpuMs: number[];
   /** Thread time of every task on the page's main thread while tracing (ms). */
   totalCpuMs: number;
   /** The same total by kind of work (ms): each event's own time, its children's taken out. */
@@ -65,11 +65,13 @@ export interface MainThreadCpu {
 }
 
 /**
- * Traces the page's main thread; `stop(pageTimesMs)` returns the CPU time of the task that ran at
- * each of those performance.now() times (marking each moment in the page instead would cost
- * more than the work measured: performance.mark is slow while tracing).
+ * Traces the page's main thread; `stop(spansMs)` returns the CPU time of the tasks that started
+ * within each [start, end] of performance.now() times (the task running at `start` included):
+ * everything the page did for one update, whatever else ran meanwhile included too. Marking
+ * each moment in the page instead would cost more than the work measured (performance.mark is
+ * slow while tracing).
  */
-export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise<{ stop(pageTimesMs: readonly number[]): Promise<MainThreadCpu> }> {
+export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise<{ stop(spansMs: readonly (readonly [number, number])[]): Promise<MainThreadCpu> }> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (data) => {
     for (const e of data.value as unknown as TraceEvent[]) if (e.name === taskEvent || e.name === calibrationMark || (e.ph === 'X' && e.name in kindOf)) events.push(e);
@@ -77,7 +79,7 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
   await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing,devtools.timeline,v8', transferMode: 'ReportEvents' });
   const calibrationPageMs = await page.evaluate((name) => performance.mark(name).startTime, calibrationMark);
   return {
-    async stop(pageTimesMs) {
+    async stop(spansMs) {
       const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
       await cdp.send('Tracing.end');
       await done;
@@ -85,14 +87,17 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
       if (!main) throw new Error('the trace has no calibration mark: cannot find the page in it');
       const onMain = events.filter((e) => e.ph === 'X' && e.pid === main.pid && e.tid === main.tid).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
       const tasks = onMain.filter((e) => e.name === taskEvent);
-      const updateTaskCpuMs: number[] = [];
-      for (const pageMs of pageTimesMs) {
-        const ts = main.ts + (pageMs - calibrationPageMs) * 1000;
-        const task = tasks.findLast((t) => t.ts <= ts && ts <= t.ts + (t.dur ?? 0));
-        if (task?.tdur !== undefined) updateTaskCpuMs.push(task.tdur / 1000);
+      const toTraceUs = (pageMs: number) => main.ts + (pageMs - calibrationPageMs) * 1000;
+      const updateCpuMs: number[] = [];
+      for (const [startMs, endMs] of spansMs) {
+        const from = toTraceUs(startMs);
+        const to = toTraceUs(endMs);
+        let cpuUs = 0;
+        for (const t of tasks) if (t.ts <= to && t.ts + (t.dur ?? 0) >= from) cpuUs += t.tdur ?? 0;
+        updateCpuMs.push(cpuUs / 1000);
       }
       const totalCpuMs = tasks.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / 1000;
-      return { updateTaskCpuMs, totalCpuMs, cpuMsByKind: selfTimeByKind(onMain) };
+      return { updateCpuMs, totalCpuMs, cpuMsByKind: selfTimeByKind(onMain) };
     },
   };
 }

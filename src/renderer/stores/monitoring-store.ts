@@ -8,7 +8,7 @@ import type { HistoryPoint, HistoryQueryResult, MonitorSample, MonitorStatus, Sa
 import type { ApiError } from '../../shared/errors.ts';
 import type { LinkEvent } from '../../shared/model.ts';
 import { api } from '../api/api.ts';
-import { markFlushStart } from '../components/monitoring/chart-timing.ts';
+import { markApplied, markSampleArrived, takeArrivals } from '../components/monitoring/chart-timing.ts';
 import { toApiError } from './failover-store.ts';
 
 /**
@@ -246,6 +246,7 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       sessions.set(routerId, session);
       const offSamples = api.on('onDidSample', (batch: SampleBatch) => {
         if (batch.routerId !== routerId) return;
+        markSampleArrived(routerId);
         session.pendingSamples.push(...batch.samples);
         // The core sends each uplink's first second as soon as it is whole: show it without the
         // up to 1 s throttle wait (history loaded: an uplink with no live second yet).
@@ -308,6 +309,7 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       const events = session.pendingEvents;
       session.pendingSamples = [];
       session.pendingEvents = [];
+      const arrivals = takeArrivals(routerId);
       if (samples.length === 0 && events.length === 0) return;
 
       const windowMs = monitorWindows[state.window].ms;
@@ -363,17 +365,15 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       const ownSeries = (wan: string | undefined) => (wan === undefined ? {} : { [wan]: series[wan]! });
       const restWans = new Set(rest);
       const firstSeries = Object.fromEntries(Object.entries(series).filter(([wan]) => !restWans.has(wan)));
-      markFlushStart(routerId);
       patch(routerId, { series: { ...state.series, ...firstSeries, ...ownSeries(first) }, events: nextEvents, nowMs: newest, version: state.version + 1 });
       for (const wan of rest) session.unapplied.set(wan, series[wan]!);
       const applyNext = (wans: string[]) => {
         const [wan, ...later] = wans;
-        if (wan === undefined) return;
+        if (wan === undefined) return markApplied(arrivals, pointsPerSeries(series));
         setTimeout(() => {
           const points = session.unapplied.get(wan);
           if (sessions.get(routerId) !== session || !points) return;
           session.unapplied.delete(wan);
-          markFlushStart(routerId);
           patch(routerId, (now) => ({ series: { ...now.series, [wan]: points }, version: now.version + 1 }));
           applyNext(later);
         }, 0);
@@ -390,6 +390,10 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
     patch(routerId, { monitor: 'stopped' });
   }
 });
+
+function pointsPerSeries(series: Readonly<Record<string, readonly HistoryPoint[]>>): number {
+  return Math.max(0, ...Object.values(series).map((p) => p.length));
+}
 
 /** One router's slice; the shared empty value keeps selectors stable before the first load. */
 export function useRouterMonitoring(routerId: string): RouterMonitoring {

@@ -1,18 +1,17 @@
-// Main-thread timing of each live chart update, for bench/ui-bench.ts. Off unless the page was
+// Timing of each live chart update as the user waits for it, for bench/ui-bench.ts: from the
+// moment a sample batch reaches the page (onDidSample) to the end of the first frame that shows
+// it on every chart (the frame's style, layout and paint included). Off unless the page was
 // opened with ?bench=1, so the app itself records nothing and exposes nothing.
-import { useLayoutEffect } from 'react';
 
 export interface ChartTimings {
-  /** Per applied sample batch: flush start → React commit of the whole tab (ms). */
-  commitMs: number[];
-  /** Per applied sample batch: flush start → the end of the task it ran in, follow-up renders included (ms). */
-  taskMs: number[];
+  /** Per sample batch: arrival in the page → end of the frame that draws it (ms). */
+  updateMs: number[];
+  /** The same spans as [arrival, frame end] in performance.now(): the benchmark sums the trace's CPU in each. */
+  spansMs: [number, number][];
   /** Long tasks (over 50 ms) seen by a PerformanceObserver while the page ran. */
   longTasks: { startMs: number; durationMs: number }[];
-  /** Series rendered per update, for the report. */
+  /** Points per uplink series at each update, for the report. */
   pointsPerSeries: number[];
-  /** performance.now() of every batch applied: the benchmark finds the trace's task for each. */
-  flushStartsMs: number[];
   reset(): void;
 }
 
@@ -22,7 +21,8 @@ declare global {
   }
 }
 
-const flushStartedMs = new Map<string, number>();
+/** Per router: arrival times of the batches not yet taken by a flush. */
+const arrivedMs = new Map<string, number[]>();
 
 function enabled(): boolean {
   return typeof location !== 'undefined' && new URLSearchParams(location.search).get('bench') === '1';
@@ -30,15 +30,13 @@ function enabled(): boolean {
 
 if (enabled() && !window.__switchyardChartTimings) {
   const timings: ChartTimings = {
-    commitMs: [],
-    taskMs: [],
+    updateMs: [],
+    spansMs: [],
     longTasks: [],
     pointsPerSeries: [],
-    flushStartsMs: [],
     reset() {
-      timings.flushStartsMs.length = 0;
-      timings.commitMs.length = 0;
-      timings.taskMs.length = 0;
+      timings.updateMs.length = 0;
+      timings.spansMs.length = 0;
       timings.longTasks.length = 0;
       timings.pointsPerSeries.length = 0;
     },
@@ -53,31 +51,42 @@ if (enabled() && !window.__switchyardChartTimings) {
   }
 }
 
-/** Called by the monitoring store right before it applies a batch. */
-export function markFlushStart(routerId: string): void {
-  const timings = window.__switchyardChartTimings;
-  if (!timings) return;
-  const nowMs = performance.now();
-  flushStartedMs.set(routerId, nowMs);
-  timings.flushStartsMs.push(nowMs);
+/** The monitoring store got a sample batch for this router. */
+export function markSampleArrived(routerId: string): void {
+  if (!window.__switchyardChartTimings) return;
+  const list = arrivedMs.get(routerId) ?? [];
+  list.push(performance.now());
+  arrivedMs.set(routerId, list);
 }
 
-/** In the Monitoring tab: when a flushed update has committed, record how long it took. */
-export function useCommitTiming(routerId: string, version: number, pointsPerSeries: number): void {
-  useLayoutEffect(() => {
-    const timings = window.__switchyardChartTimings;
-    const started = flushStartedMs.get(routerId);
-    if (!timings || started === undefined) return;
-    flushStartedMs.delete(routerId);
-    const committed = performance.now();
-    timings.commitMs.push(committed - started);
-    timings.pointsPerSeries.push(pointsPerSeries);
-    // A message task runs once the current task (React's follow-up renders included) is done.
+/** The store is applying the batches that arrived so far: their timing ends when they are drawn. */
+export function takeArrivals(routerId: string): readonly number[] {
+  const list = arrivedMs.get(routerId);
+  if (!list) return [];
+  arrivedMs.delete(routerId);
+  return list;
+}
+
+/**
+ * Every chart has been given the batches that arrived at `arrivals`: the next frame draws them.
+ * A message posted from requestAnimationFrame runs once that frame's rendering (style, layout,
+ * paint) is done; callbacks run in the order they were requested, so a chart that draws in its
+ * own animation frame callback has drawn by then.
+ */
+export function markApplied(arrivals: readonly number[], pointsPerSeries: number): void {
+  const timings = window.__switchyardChartTimings;
+  if (!timings || arrivals.length === 0) return;
+  requestAnimationFrame(() => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
-      timings.taskMs.push(performance.now() - started);
+      const endMs = performance.now();
+      for (const startMs of arrivals) {
+        timings.updateMs.push(endMs - startMs);
+        timings.spansMs.push([startMs, endMs]);
+        timings.pointsPerSeries.push(pointsPerSeries);
+      }
       channel.port1.close();
     };
     channel.port2.postMessage(null);
-  }, [routerId, version, pointsPerSeries]);
+  });
 }

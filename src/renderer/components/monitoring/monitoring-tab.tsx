@@ -12,7 +12,6 @@ import { useNavigationStore } from '../../stores/navigation-store.ts';
 import { monitorWindows, uplinkOrder, useMonitoringStore, useRouterMonitoring, type MonitorWindow, type RouterMonitoring } from '../../stores/monitoring-store.ts';
 import { errorAdvice } from '../failover/error-advice.ts';
 import { timeTicks } from './chart-rows.ts';
-import { useCommitTiming } from './chart-timing.ts';
 import type { TimeWindow } from './chart-axes.tsx';
 import { UplinkCharts } from './uplink-charts.tsx';
 import { throughputSourceLabel } from './uplink-status-line.tsx';
@@ -31,8 +30,6 @@ export function MonitoringTab({ routerId, kinds = {} }: { routerId: string; kind
   const toMs = Math.ceil((state.nowMs || Date.now()) / slideMs) * slideMs;
   const timeWindow = useMemo<TimeWindow>(() => ({ fromMs: toMs - windowMs, toMs, ticks: timeTicks(toMs - windowMs, toMs, windowMs) }), [toMs, windowMs]);
   const wans = uplinkOrder(state);
-  const pointsPerSeries = Math.max(0, ...Object.values(state.series).map((p) => p.length));
-  useCommitTiming(routerId, state.version, pointsPerSeries);
 
   return (
     <Stack data-testid="monitoring-tab" data-view={viewOf(state, wans)} ref={ref}>
