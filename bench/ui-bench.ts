@@ -236,19 +236,20 @@ export const uiBenchmark: Benchmark = {
         ctx.log(`  ${Math.min(seconds, s + progressEvery)} s: ${n} updates, load ${round(load1m.at(-1)!, 2)}`);
       }
       const wallSec = (performance.now() - wall0) / 1000;
+      // What the measured period saw, taken before the trace stops: stopping it keeps the page
+      // busy for seconds, and updates then are not the ones the CPU figures cover.
+      const timings = await page.evaluate(() => {
+        const t = (globalThis as unknown as PageGlobals).__switchyardChartTimings!;
+        return { updateMs: [...t.updateMs], spansMs: [...t.spansMs], longTasks: [...t.longTasks], points: [...t.pointsPerSeries] };
+      });
+      const batches = monitor.batches() - batches0;
       const m1 = await metrics();
-      const spansMs = await page.evaluate(() => [...(globalThis as unknown as PageGlobals).__switchyardChartTimings!.spansMs]);
-      const cpu = await trace.stop(spansMs);
+      const cpu = await trace.stop(timings.spansMs);
       if (profilePath) {
         const { profile } = (await cdp.send('Profiler.stop')) as { profile: unknown };
         writeFileSync(profilePath, JSON.stringify(profile));
         ctx.log(`CPU profile of the measured period written to ${profilePath} (open it in Chromium's DevTools)`);
       }
-      const timings = await page.evaluate(() => {
-        const t = (globalThis as unknown as PageGlobals).__switchyardChartTimings!;
-        return { updateMs: [...t.updateMs], longTasks: [...t.longTasks], points: [...t.pointsPerSeries] };
-      });
-      const batches = monitor.batches() - batches0;
 
       const shots = ctx.options.screenshots as string | undefined;
       if (shots) {
