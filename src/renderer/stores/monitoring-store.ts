@@ -143,8 +143,6 @@ interface Session {
   coveredUntil: Map<string, number>;
   /** Per uplink: the seconds of the newest bucket built from live samples. */
   openBucket: Map<string, { atMs: number; seconds: MonitorSample[] }>;
-  /** Uplinks whose new points wait for their own task (see flush). */
-  unapplied: Map<string, readonly HistoryPoint[]>;
   flushTimer: ReturnType<typeof setTimeout> | undefined;
   lastFlushMs: number;
   dispose: () => void;
@@ -208,7 +206,6 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
   function applyQuery(routerId: string, session: Session, result: HistoryQueryResult, events: readonly LinkEvent[]): void {
     session.coveredUntil.clear();
     session.openBucket.clear();
-    session.unapplied.clear();
     const series: Record<string, readonly HistoryPoint[]> = {};
     for (const s of result.series) {
       series[s.wan] = s.points;
@@ -238,7 +235,6 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
         pendingEvents: [],
         coveredUntil: new Map(),
         openBucket: new Map(),
-        unapplied: new Map(),
         flushTimer: undefined,
         lastFlushMs: 0,
         dispose: () => {},
@@ -297,12 +293,6 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
     flush(routerId) {
       const session = sessions.get(routerId);
       if (!session || current(routerId).history !== 'ready') return;
-      if (session.unapplied.size) {
-        // A throttled (background) page may not have run the staggered tasks yet: catch up first.
-        const caughtUp = Object.fromEntries(session.unapplied);
-        session.unapplied.clear();
-        patch(routerId, (now) => ({ series: { ...now.series, ...caughtUp }, version: now.version + 1 }));
-      }
       const state = current(routerId);
       session.lastFlushMs = Date.now();
       const samples = session.pendingSamples;
@@ -359,26 +349,10 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       }
       if (nextEvents.length && nextEvents[0]!.atMs < fromMs) nextEvents = nextEvents.filter((e) => e.atMs >= fromMs);
       if (nextEvents.length > maxEventsShown) nextEvents = nextEvents.slice(-maxEventsShown);
-      // One uplink per task: each task then re-renders one uplink's charts (a few ms), and the
-      // browser can paint and take input between them instead of after all of them.
-      const [first, ...rest] = [...changed.keys()];
-      const ownSeries = (wan: string | undefined) => (wan === undefined ? {} : { [wan]: series[wan]! });
-      const restWans = new Set(rest);
-      const firstSeries = Object.fromEntries(Object.entries(series).filter(([wan]) => !restWans.has(wan)));
-      patch(routerId, { series: { ...state.series, ...firstSeries, ...ownSeries(first) }, events: nextEvents, nowMs: newest, version: state.version + 1 });
-      for (const wan of rest) session.unapplied.set(wan, series[wan]!);
-      const applyNext = (wans: string[]) => {
-        const [wan, ...later] = wans;
-        if (wan === undefined) return markApplied(arrivals, pointsPerSeries(series));
-        setTimeout(() => {
-          const points = session.unapplied.get(wan);
-          if (sessions.get(routerId) !== session || !points) return;
-          session.unapplied.delete(wan);
-          patch(routerId, (now) => ({ series: { ...now.series, [wan]: points }, version: now.version + 1 }));
-          applyNext(later);
-        }, 0);
-      };
-      applyNext(rest);
+      // All uplinks in one update: the charts paint their new points from the store in the next
+      // animation frame, each a strip of its canvas, and React re-renders only the latest values.
+      patch(routerId, { series, events: nextEvents, nowMs: newest, version: state.version + 1 });
+      markApplied(arrivals, pointsPerSeries(series));
     },
   };
 

@@ -5,30 +5,23 @@ import { memo, useMemo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
 import type { TimeWindow } from './chart-axes.tsx';
 import { maxOf, niceMax } from './chart-geometry.ts';
-import { lossBucketIndex, lossBuckets, type ChartRow } from './chart-rows.ts';
-import type { SeriesLayer } from './series-canvas.tsx';
+import { latencyHigh, latencyLayers, latencyMedian } from './chart-layers.ts';
+import { useRowFeed, type RowFeed } from './row-feed.ts';
 import { SeriesChart } from './series-chart.tsx';
 
 // A no-break space: tick text must not wrap.
 const msTick = (v: number) => `${v}\u00a0ms`;
-const low = (r: ChartRow) => r.band?.[0] ?? null;
-const high = (r: ChartRow) => r.band?.[1] ?? null;
-const median = (r: ChartRow) => r.med;
-const lossColor = (r: ChartRow) => lossBuckets[lossBucketIndex(r.loss)].color;
-const layers: readonly SeriesLayer[] = [
-  { kind: 'band', low, high, fill: 'var(--mantine-color-gray-5)', opacity: 0.5 },
-  { kind: 'line', value: median, stroke: lossBuckets[0].color, width: 1.6, colorOf: lossColor },
-];
+const topOf = (feed: RowFeed) => niceMax(maxOf(feed.rows(), latencyHigh, latencyMedian), 5);
 
-export const LatencyChart = memo(function LatencyChart(props: { wan: string; rows: readonly ChartRow[]; events: readonly LinkEvent[]; window: TimeWindow; width: number; height?: number }) {
-  const top = useMemo(() => niceMax(maxOf(props.rows, high, median), 5), [props.rows]);
+export const LatencyChart = memo(function LatencyChart(props: { wan: string; feed: RowFeed; events: readonly LinkEvent[]; window: TimeWindow; width: number; height?: number }) {
+  const top = useRowFeed(props.feed, topOf);
   const left = useMemo(() => ({ max: top, format: msTick }), [top]);
   return (
     <SeriesChart
       testId="latency-chart"
       label={`Latency of ${props.wan}: minimum to maximum band, median coloured by loss`}
       wan={props.wan}
-      rows={props.rows}
+      feed={props.feed}
       events={props.events}
       window={props.window}
       width={props.width}
@@ -37,7 +30,7 @@ export const LatencyChart = memo(function LatencyChart(props: { wan: string; row
       grid
       markerLabels
       left={left}
-      layers={layers}
+      layers={latencyLayers}
     />
   );
 });

@@ -3,34 +3,27 @@ import { memo, useMemo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
 import type { TimeWindow } from './chart-axes.tsx';
 import { maxOf, niceMax } from './chart-geometry.ts';
-import type { ChartRow } from './chart-rows.ts';
-import type { SeriesLayer } from './series-canvas.tsx';
+import { jitter, lossJitterLayers } from './chart-layers.ts';
+import { useRowFeed, type RowFeed } from './row-feed.ts';
 import { SeriesChart } from './series-chart.tsx';
 
 // A no-break space: tick text must not wrap.
 const pctTick = (v: number) => `${v}\u00a0%`;
 const msTick = (v: number) => `${v}\u00a0ms`;
-const loss = (r: ChartRow) => r.loss;
-const jitter = (r: ChartRow) => r.jitter;
 const lossAxis = { max: 100, format: pctTick };
 const onRight = [false, true];
+const jitterTopOf = (feed: RowFeed) => niceMax(maxOf(feed.rows(), jitter), 1);
 
-export const LossJitterChart = memo(function LossJitterChart(props: { wan: string; rows: readonly ChartRow[]; stepMs: number; events: readonly LinkEvent[]; window: TimeWindow; width: number }) {
-  const jitterTop = useMemo(() => niceMax(maxOf(props.rows, jitter), 1), [props.rows]);
+export const LossJitterChart = memo(function LossJitterChart(props: { wan: string; feed: RowFeed; stepMs: number; events: readonly LinkEvent[]; window: TimeWindow; width: number }) {
+  const jitterTop = useRowFeed(props.feed, jitterTopOf);
   const jitterAxis = useMemo(() => ({ max: jitterTop, format: msTick }), [jitterTop]);
-  const layers = useMemo<SeriesLayer[]>(
-    () => [
-      { kind: 'steps', value: loss, stepMs: props.stepMs, fill: 'var(--mantine-color-red-6)', stroke: 'var(--mantine-color-red-7)', opacity: 0.45 },
-      { kind: 'line', value: jitter, stroke: 'var(--mantine-color-blue-6)', width: 1.2 },
-    ],
-    [props.stepMs],
-  );
+  const layers = useMemo(() => lossJitterLayers(props.stepMs), [props.stepMs]);
   return (
     <SeriesChart
       testId="loss-jitter-chart"
       label={`Packet loss and jitter of ${props.wan}`}
       wan={props.wan}
-      rows={props.rows}
+      feed={props.feed}
       events={props.events}
       window={props.window}
       width={props.width}

@@ -13,6 +13,7 @@ import { LatencyChart } from './latency-chart.tsx';
 import { ThroughputChart } from './throughput-chart.tsx';
 import { fakeApi, linkEvent, monitorStatus, point, type FakeApi } from './monitoring-fixtures.test-util.ts';
 import { MonitoringTab } from './monitoring-tab.tsx';
+import { staticRowFeed } from './row-feed.ts';
 
 vi.mock('../../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
@@ -113,7 +114,7 @@ describe('the latency chart', () => {
       <MantineProvider theme={theme}>
         <LatencyChart
           wan="wan"
-          rows={rows}
+          feed={staticRowFeed(rows)}
           events={[linkEvent(toMs - 10_000), linkEvent(toMs - 5000, { id: 'x', kind: 'manual-failover', wan: undefined, message: 'forced onto wwan' }), linkEvent(fromMs - 1000, { id: 'old' })]}
           window={{ fromMs, toMs, ticks: timeTicks(fromMs, toMs, 300_000) }}
           width={600}
@@ -144,8 +145,8 @@ describe('the latency chart', () => {
     const events = [linkEvent(toMs - 200_000, { id: 'a', kind: 'offline' }), linkEvent(toMs - 100_000, { id: 'b', kind: 'switch', from: 'eth1', to: 'wlan0', message: 'Traffic moved from eth1 to wlan0' })];
     render(
       <MantineProvider theme={theme}>
-        <LatencyChart wan="wan" rows={rows} events={events} window={window} width={600} />
-        <ThroughputChart wan="wan" rows={rows} events={events} window={window} width={600} />
+        <LatencyChart wan="wan" feed={staticRowFeed(rows)} events={events} window={window} width={600} />
+        <ThroughputChart wan="wan" feed={staticRowFeed(rows)} events={events} window={window} width={600} />
       </MantineProvider>,
     );
     expect(screen.getAllByTestId('event-marker-label').map((l) => l.textContent)).toEqual(['Offline', 'Traffic → wlan0']);

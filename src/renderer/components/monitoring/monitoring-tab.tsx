@@ -5,11 +5,12 @@ import { Alert, Button, Center, Group, Loader, Stack, Text, Title } from '@manti
 import { useElementSize } from '@mantine/hooks';
 import { IconAlertTriangle, IconPlugConnectedX } from '@tabler/icons-react';
 import { memo, useEffect, useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import type { MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { ApiError } from '../../../shared/errors.ts';
 import type { WanKind } from '../../../shared/model.ts';
 import { useNavigationStore } from '../../stores/navigation-store.ts';
-import { monitorWindows, uplinkOrder, useMonitoringStore, useRouterMonitoring, type MonitorWindow, type RouterMonitoring } from '../../stores/monitoring-store.ts';
+import { emptyRouterMonitoring, monitorWindows, uplinkOrder, useMonitoringStore, type MonitorWindow, type RouterMonitoring } from '../../stores/monitoring-store.ts';
 import { errorAdvice } from '../failover/error-advice.ts';
 import { timeTicks } from './chart-rows.ts';
 import type { TimeWindow } from './chart-axes.tsx';
@@ -19,17 +20,52 @@ import { throughputSourceLabel } from './uplink-status-line.tsx';
 /** Card padding and border: the charts get the card's inner width. */
 const cardInsetPx = 26;
 
+/**
+ * What the tab shows apart from the series themselves. A new second changes none of it (the
+ * window's right edge moves only when the window slides), so the tab does not re-render for it:
+ * the charts paint new points from their own row feeds.
+ */
+type TabView = Pick<RouterMonitoring, 'monitor' | 'monitorError' | 'status' | 'window' | 'history' | 'historyError' | 'stepMs' | 'events'> & {
+  /** The window's right edge, rounded up to its slide; 0 before anything arrived. */
+  toMs: number;
+  /** uplinkOrder, one per line (a string compares by value). */
+  wansKey: string;
+  anyPoints: boolean;
+};
+
+function useTabView(routerId: string): TabView {
+  return useMonitoringStore(
+    useShallow((s): TabView => {
+      const state = s.routers[routerId] ?? emptyRouterMonitoring;
+      const { slideMs } = monitorWindows[state.window];
+      return {
+        monitor: state.monitor,
+        monitorError: state.monitorError,
+        status: state.status,
+        window: state.window,
+        history: state.history,
+        historyError: state.historyError,
+        stepMs: state.stepMs,
+        events: state.events,
+        toMs: state.nowMs ? Math.ceil(state.nowMs / slideMs) * slideMs : 0,
+        wansKey: uplinkOrder(state).join('\n'),
+        anyPoints: Object.values(state.series).some((points) => points.length > 0),
+      };
+    }),
+  );
+}
+
 export function MonitoringTab({ routerId, kinds = {} }: { routerId: string; kinds?: Readonly<Record<string, WanKind>> }) {
-  const state = useRouterMonitoring(routerId);
+  const state = useTabView(routerId);
   const open = useMonitoringStore((s) => s.open);
   const { ref, width } = useElementSize();
 
   useEffect(() => open(routerId), [routerId, open]);
 
   const { ms: windowMs, slideMs } = monitorWindows[state.window];
-  const toMs = Math.ceil((state.nowMs || Date.now()) / slideMs) * slideMs;
+  const toMs = state.toMs || Math.ceil(Date.now() / slideMs) * slideMs;
   const timeWindow = useMemo<TimeWindow>(() => ({ fromMs: toMs - windowMs, toMs, ticks: timeTicks(toMs - windowMs, toMs, windowMs) }), [toMs, windowMs]);
-  const wans = uplinkOrder(state);
+  const wans = useMemo(() => (state.wansKey ? state.wansKey.split('\n') : []), [state.wansKey]);
 
   return (
     <Stack data-testid="monitoring-tab" data-view={viewOf(state, wans)} ref={ref}>
@@ -46,13 +82,13 @@ export function MonitoringTab({ routerId, kinds = {} }: { routerId: string; kind
   );
 }
 
-function viewOf(state: RouterMonitoring, wans: readonly string[]): string {
+function viewOf(state: TabView, wans: readonly string[]): string {
   if (state.history === 'error') return 'error';
   if (wans.length === 0) return state.history === 'loading' || state.monitor === 'starting' ? 'loading' : state.monitor === 'error' ? 'no-uplinks' : 'waiting';
   return 'charts';
 }
 
-function Body(props: { routerId: string; state: RouterMonitoring; wans: readonly string[]; kinds: Readonly<Record<string, WanKind>>; timeWindow: TimeWindow; width: number }) {
+function Body(props: { routerId: string; state: TabView; wans: readonly string[]; kinds: Readonly<Record<string, WanKind>>; timeWindow: TimeWindow; width: number }) {
   const { routerId, state, wans } = props;
   if (state.history === 'error' && state.historyError) {
     return (
@@ -82,7 +118,7 @@ function Body(props: { routerId: string; state: RouterMonitoring; wans: readonly
       </Center>
     );
   }
-  const anyPoints = wans.some((w) => (state.series[w]?.length ?? 0) > 0);
+  const { anyPoints } = state;
   return (
     <Stack gap="sm">
       {state.monitorError && <MonitorProblem routerId={routerId} error={state.monitorError} hasHistory={anyPoints} />}
@@ -94,9 +130,9 @@ function Body(props: { routerId: string; state: RouterMonitoring; wans: readonly
       {wans.map((wan) => (
         <UplinkCharts
           key={wan}
+          routerId={routerId}
           wan={wan}
           kind={props.kinds[wan]}
-          points={state.series[wan] ?? noPoints}
           stepMs={state.stepMs}
           events={state.events}
           window={props.timeWindow}
@@ -107,8 +143,6 @@ function Body(props: { routerId: string; state: RouterMonitoring; wans: readonly
     </Stack>
   );
 }
-
-const noPoints: readonly never[] = [];
 
 // Memoised, like RouterLine: the tab re-renders every second, these only when their props change.
 const WindowButtons = memo(function WindowButtons({ routerId, value, busy }: { routerId: string; value: MonitorWindow; busy: boolean }) {

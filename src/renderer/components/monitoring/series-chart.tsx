@@ -1,18 +1,18 @@
 // One monitoring chart: the static axes (SVG), the series (canvas) and the event markers (SVG),
-// stacked over the same pixels. A new second re-renders only the canvas; the axes and markers
-// are memoised on the window, the axis maxima and the events.
+// stacked over the same pixels. A new second re-renders nothing here: the canvas paints from its
+// row feed; the axes and markers change with the window, the axis maxima and the events.
 import { memo, useMemo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
 import { ChartAxes, plotAreaOf, type TimeWindow, type ValueAxis } from './chart-axes.tsx';
-import type { ChartRow } from './chart-rows.ts';
 import { EventMarkers } from './event-markers.tsx';
+import type { RowFeed } from './row-feed.ts';
 import { SeriesCanvas, type SeriesLayer } from './series-canvas.tsx';
 
 interface Props {
   testId: string;
   label: string;
   wan: string;
-  rows: readonly ChartRow[];
+  feed: RowFeed;
   events: readonly LinkEvent[];
   window: TimeWindow;
   width: number;
@@ -35,7 +35,7 @@ export const SeriesChart = memo(function SeriesChart(props: Props) {
   return (
     <div data-testid={props.testId} data-wan={props.wan} role="img" aria-label={props.label} style={{ position: 'relative', width, height }}>
       <ChartAxes width={width} height={height} plot={plot} window={window} timeLabels={props.timeLabels} left={left} right={right} grid={props.grid} />
-      <SeriesCanvas rows={props.rows} fromMs={window.fromMs} toMs={window.toMs} plot={plot} domains={domains} layers={props.layers} />
+      <SeriesCanvas feed={props.feed} fromMs={window.fromMs} toMs={window.toMs} plot={plot} domains={domains} layers={props.layers} />
       <EventMarkers width={width} height={height} plot={plot} fromMs={window.fromMs} toMs={window.toMs} events={props.events} labels={props.markerLabels} />
     </div>
   );

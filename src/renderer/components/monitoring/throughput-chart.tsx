@@ -3,33 +3,29 @@ import { memo, useMemo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
 import type { TimeWindow } from './chart-axes.tsx';
 import { maxOf, niceMax } from './chart-geometry.ts';
-import { formatBpsTick, type ChartRow } from './chart-rows.ts';
-import type { SeriesLayer } from './series-canvas.tsx';
+import { rx, throughputLayers, tx } from './chart-layers.ts';
+import { formatBpsTick } from './chart-rows.ts';
+import { useRowFeed, type RowFeed } from './row-feed.ts';
 import { SeriesChart } from './series-chart.tsx';
 
-const rx = (r: ChartRow) => r.rx;
-const tx = (r: ChartRow) => r.tx;
-const layers: readonly SeriesLayer[] = [
-  { kind: 'line', value: rx, stroke: 'var(--mantine-color-teal-6)', width: 1.2 },
-  { kind: 'line', value: tx, stroke: 'var(--mantine-color-grape-6)', width: 1.2 },
-];
+const topOf = (feed: RowFeed) => niceMax(maxOf(feed.rows(), rx, tx), 1000);
 
-export const ThroughputChart = memo(function ThroughputChart(props: { wan: string; rows: readonly ChartRow[]; events: readonly LinkEvent[]; window: TimeWindow; width: number }) {
-  const top = useMemo(() => niceMax(maxOf(props.rows, rx, tx), 1000), [props.rows]);
+export const ThroughputChart = memo(function ThroughputChart(props: { wan: string; feed: RowFeed; events: readonly LinkEvent[]; window: TimeWindow; width: number }) {
+  const top = useRowFeed(props.feed, topOf);
   const left = useMemo(() => ({ max: top, format: formatBpsTick, unit: 'bit/s' }), [top]);
   return (
     <SeriesChart
       testId="throughput-chart"
       label={`Throughput of ${props.wan}, received and sent`}
       wan={props.wan}
-      rows={props.rows}
+      feed={props.feed}
       events={props.events}
       window={props.window}
       width={props.width}
       height={90}
       timeLabels
       left={left}
-      layers={layers}
+      layers={throughputLayers}
     />
   );
 });

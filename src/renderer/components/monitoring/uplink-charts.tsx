@@ -1,21 +1,23 @@
 // One uplink's card on the Monitoring tab: its name and probe status, the latest values, and
-// its latency, loss/jitter and throughput charts over the chosen window.
+// its latency, loss/jitter and throughput charts over the chosen window. The card reads its
+// points through a row feed: a new second re-renders the latest values, not the card or charts.
 import { Box, Card, Group, Stack, Text } from '@mantine/core';
 import { memo, useMemo, useState, type MouseEvent } from 'react';
 import type { HistoryPoint, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { LinkEvent, WanKind } from '../../../shared/model.ts';
 import { WanKindIcon, wanKindLabel } from '../wan-kind-icon.tsx';
-import { chartRows, formatBps, formatClock, formatMs, formatPct, lossBuckets, type ChartRow } from './chart-rows.ts';
+import { formatBps, formatClock, formatMs, formatPct, lossBuckets, type ChartRow } from './chart-rows.ts';
 import { LatencyChart } from './latency-chart.tsx';
 import { LossJitterChart } from './loss-jitter-chart.tsx';
 import { ThroughputChart } from './throughput-chart.tsx';
 import { chartMargin, valueAxisWidth, type TimeWindow } from './chart-axes.tsx';
 import { UplinkStatusLine } from './uplink-status-line.tsx';
+import { monitoringRowFeed, useRowFeed, type RowFeed } from './row-feed.ts';
 
 interface Props {
+  routerId: string;
   wan: string;
   kind: WanKind | undefined;
-  points: readonly HistoryPoint[];
   stepMs: number;
   /** The router's events in the window; this card shows its own and the router-wide ones. */
   events: readonly LinkEvent[];
@@ -24,11 +26,11 @@ interface Props {
   width: number;
 }
 
-export const UplinkCharts = memo(function UplinkCharts({ wan, kind, points, stepMs, events, window, status, width }: Props) {
-  const rows = useMemo(() => chartRows(points, stepMs), [points, stepMs]);
+export const UplinkCharts = memo(function UplinkCharts({ routerId, wan, kind, stepMs, events, window, status, width }: Props) {
+  const feed = useMemo(() => monitoringRowFeed(routerId, wan), [routerId, wan]);
+  const hasPoints = useRowFeed(feed, anyPoints);
   const ownEvents = useMemo(() => events.filter((e) => !e.wan || e.wan === wan), [events, wan]);
   const uplink = status?.uplinks.find((u) => u.wan === wan);
-  const last = points.at(-1);
   const chartWidth = Math.max(200, width);
   const [hover, setHover] = useState<{ row: ChartRow; xPx: number } | null>(null);
   // The hover read-out is plain DOM over the charts: moving the mouse never re-renders them.
@@ -37,7 +39,7 @@ export const UplinkCharts = memo(function UplinkCharts({ wan, kind, points, step
   const onMove = (e: MouseEvent<HTMLDivElement>) => {
     const x = e.clientX - e.currentTarget.getBoundingClientRect().left;
     const t = window.fromMs + ((x - plotLeft) / plotWidth) * (window.toMs - window.fromMs);
-    const row = nearest(rows, t);
+    const row = nearest(feed.rows(), t);
     setHover(row && x >= plotLeft && x <= plotLeft + plotWidth ? { row, xPx: plotLeft + ((row.t - window.fromMs) / (window.toMs - window.fromMs)) * plotWidth } : null);
   };
   return (
@@ -45,10 +47,10 @@ export const UplinkCharts = memo(function UplinkCharts({ wan, kind, points, step
       <Stack gap={6}>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <UplinkTitle wan={wan} kind={kind} />
-          <Readout hover={hover?.row ?? null} last={last} />
+          <Readout hover={hover?.row ?? null} feed={feed} />
         </Group>
         <UplinkStatusLine uplink={uplink} status={status} />
-        {points.length === 0 ? (
+        {!hasPoints ? (
           <Box py="lg">
             <Text size="sm" c="dimmed" ta="center" data-testid="uplink-waiting">
               {uplink?.state === 'failed' ? 'No samples: the probe on the router failed (see above).' : 'Waiting for the first samples…'}
@@ -56,10 +58,10 @@ export const UplinkCharts = memo(function UplinkCharts({ wan, kind, points, step
           </Box>
         ) : width > 0 ? (
           <Box pos="relative" onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
-            <LatencyChart wan={wan} rows={rows} events={ownEvents} window={window} width={chartWidth} />
+            <LatencyChart wan={wan} feed={feed} events={ownEvents} window={window} width={chartWidth} />
             <LossLegend />
-            <LossJitterChart wan={wan} rows={rows} stepMs={stepMs} events={ownEvents} window={window} width={chartWidth} />
-            <ThroughputChart wan={wan} rows={rows} events={ownEvents} window={window} width={chartWidth} />
+            <LossJitterChart wan={wan} feed={feed} stepMs={stepMs} events={ownEvents} window={window} width={chartWidth} />
+            <ThroughputChart wan={wan} feed={feed} events={ownEvents} window={window} width={chartWidth} />
             {hover && <Box pos="absolute" top={0} bottom={0} left={hover.xPx} w={1} bg="var(--mantine-color-dimmed)" style={{ pointerEvents: 'none', opacity: 0.6 }} />}
           </Box>
         ) : null}
@@ -80,8 +82,12 @@ const UplinkTitle = memo(function UplinkTitle({ wan, kind }: { wan: string; kind
   );
 });
 
-/** The hovered row's values, else the newest point's. */
-const Readout = memo(function Readout({ hover, last }: { hover: ChartRow | null; last: HistoryPoint | undefined }) {
+const anyPoints = (feed: RowFeed) => feed.points().length > 0;
+const newest = (feed: RowFeed): HistoryPoint | undefined => feed.points().at(-1);
+
+/** The hovered row's values, else the newest point's (the one part of the card a new second re-renders). */
+const Readout = memo(function Readout({ hover, feed }: { hover: ChartRow | null; feed: RowFeed }) {
+  const last = useRowFeed(feed, newest);
   if (hover) {
     return (
       <Text size="sm" ff="monospace" data-testid="uplink-hover">
