@@ -3,11 +3,15 @@
 // leave through two uplinks, the hook is fired as hotplug-call fires it (a clean environment with
 // ACTION, INTERFACE and DEVICE), and only the failed uplink's flows are gone. mwan3 itself does
 // not run here (no OpenWrt); what the hook relies on from the router is ip, sed, logger and
-// conntrack, all real.
+// conntrack, all real. The last test routes the lab router by connection marks as mwan3 does, so a
+// running flow is stuck on the failed uplink exactly as on a real mwan3 router until it is cleared.
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { conntrackHookText, type HookConfig } from '../../src/main/core/drivers/openwrt-mwan3/mwan3-conntrack-hook.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
-import { labExec } from '../lab/lab.ts';
+import { impair, labExec, labExecArgv } from '../lab/lab.ts';
+import { LAB_PATH } from '../lab/run-command.ts';
+import { waitUntil } from '../lab/wait-until.ts';
 
 const NAME = 'owct';
 const lab = labFixture({ name: NAME, routers: 1, wans: 2 });
@@ -87,6 +91,66 @@ describe.skipIf(Boolean(lab.skipReason))('the mwan3 connection-clearing hook on 
     const before = await flows();
     await fire(true, 'connected', 'wanb', 'wlan0');
     expect((await flows()).length).toBe(before.length);
+  });
+
+  it('a LAN client’s 10 Hz ping stuck on the failed uplink after the switch recovers through the backup once the hook clears it (the card terminal of issue 16 item 4)', async () => {
+    const target = lab.info().probeTargets.icmp[2]!;
+    // The lab router routed as mwan3 routes (mwan3.sh: the connection's mark restored to the
+    // packet, a new connection marked by the policy in use, an fwmark rule per uplink to a table of
+    // its own that keeps its default route while the tracker says offline). That mark is why a
+    // running flow stays on the dead uplink: plain masquerade without it would move the flow by
+    // itself when the route changes (the kernel kills a masqueraded entry whose out interface changes).
+    const nft = (rules: string) => labExec(NAME, 'r01', ['nft', '-f', '-'], { input: rules });
+    const policyMark = (mark: string) => nft(`flush chain inet sy_mwan3_routing new_conn\nadd rule inet sy_mwan3_routing new_conn meta mark set ${mark}\n`);
+    await nft(
+      [
+        'table inet sy_mwan3_routing {',
+        '  chain new_conn { }',
+        '  chain pre {',
+        '    type filter hook prerouting priority mangle; policy accept;',
+        '    iifname "eth0" meta mark set ct mark and 0x3f00',
+        '    iifname "eth0" meta mark and 0x3f00 == 0x0 jump new_conn',
+        '    iifname "eth0" ct mark set meta mark and 0x3f00',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    await policyMark('0x100');
+    const ip = (...args: string[]) => labExec(NAME, 'r01', ['ip', ...args]);
+    await ip('route', 'replace', 'default', 'via', wan('eth1').gateway, 'dev', 'eth1', 'table', '101');
+    await ip('route', 'replace', 'default', 'via', wan('wlan0').gateway, 'dev', 'wlan0', 'table', '102');
+    await ip('rule', 'add', 'fwmark', '0x100/0x3f00', 'table', '101', 'pref', '2001');
+    await ip('rule', 'add', 'fwmark', '0x200/0x3f00', 'table', '102', 'pref', '2002');
+    // The router's clock (epoch ms) at each reply the LAN client gets, from ping -D.
+    const replies: number[] = [];
+    const argv = await labExecArgv(NAME, 'lan', ['ping', '-D', '-n', '-i', '0.1', '-W', '1', target]);
+    const ping = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, PATH: LAB_PATH } });
+    ping.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const m of chunk.matchAll(/^\[(\d+\.\d+)\] \d+ bytes from/gm)) replies.push(Number(m[1]) * 1000);
+    });
+    try {
+      await waitUntil(() => replies.length, (n) => n >= 5, { what: 'the LAN client’s ping answered through eth1' });
+      // mwan3's failover: eth1 stops carrying anything, and new connections get wlan0's mark.
+      await impair(NAME, 'r01', 'eth1', { kind: 'blackhole' });
+      await policyMark('0x200');
+      const switchedMs = Date.now();
+      // The running ping keeps its entry (eth1's mark, NATed to eth1's address): silence.
+      await waitUntil(() => Date.now(), (now) => now - switchedMs >= 3_000, { what: 'three seconds after the switch', pollMs: 100 });
+      const stuck = replies.filter((t) => t > switchedMs);
+      const firedMs = Date.now();
+      await fire(false, 'disconnected', 'wan', 'eth1');
+      const back = await waitUntil(() => replies.filter((t) => t > firedMs), (r) => r.length >= 3, { what: 'the ping answered again through wlan0 after the hook' });
+      console.log(`10 Hz ping: no answer for ${Math.round(firedMs - switchedMs)} ms after the switch; answered again ${Math.round(back[0]! - firedMs)} ms after the hook was fired (lab exec included)`);
+      expect(stuck).toEqual([]);
+      expect(back.length).toBeGreaterThanOrEqual(3);
+      expect((await flows()).some((f) => f.replyDst === wan('wlan0').routerAddress && f.line.includes(`dst=${target} `))).toBe(true);
+    } finally {
+      ping.kill('SIGINT');
+      await impair(NAME, 'r01', 'eth1', { kind: 'clear' });
+      await labExec(NAME, 'r01', ['nft', 'delete', 'table', 'inet', 'sy_mwan3_routing'], { allowFailure: true });
+      for (const pref of ['2001', '2002']) await ip('rule', 'del', 'pref', pref).catch(() => undefined);
+    }
   });
 
   it('an interface Switchyard does not manage (the LAN) is left alone', async () => {
