@@ -5,7 +5,7 @@ import { create } from 'zustand';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import type { ErrorCode, ApiError } from '../../shared/errors.ts';
 import type { ApplyPlan, RouterStatus, TargetSuggestion } from '../../shared/failover-schemas.ts';
-import type { Dampening, FailoverPolicy, Tracking, Wan } from '../../shared/model.ts';
+import type { Dampening, FailoverPolicy, RouterRuleChoice, Tracking, Wan } from '../../shared/model.ts';
 import { api, ApiCallError } from '../api/api.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
 import { validatePolicy, type PolicyIssues } from '../components/failover/policy-issues.ts';
@@ -102,6 +102,8 @@ interface FailoverState {
   suggestTargets(routerId: string): Promise<void>;
   setRevertInSec(routerId: string, sec: number): void;
   plan(routerId: string): Promise<void>;
+  /** What to do with one of the router's rules ahead of Switchyard's (the plan lists them); plans again at once. */
+  setRouterRule(routerId: string, rule: string, choice: RouterRuleChoice): void;
   apply(routerId: string): Promise<void>;
   confirm(routerId: string): Promise<void>;
   rollback(routerId: string): Promise<void>;
@@ -372,6 +374,11 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       } catch (error) {
         patch(routerId, { phase: { kind: 'error', during: 'planning', error: toApiError(error) } });
       }
+    },
+
+    setRouterRule(routerId, rule, choice) {
+      editDraft(routerId, (draft) => ({ ...draft, routerRules: { ...draft.routerRules, [rule]: choice } }));
+      void get().plan(routerId);
     },
 
     async apply(routerId) {

@@ -87,7 +87,7 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
         <Card withBorder data-testid="apply-panel">
           <Stack gap="sm">
             <Title order={4}>What changes on the router</Title>
-            <PlanDiff plan={phase.plan} />
+            <PlanDiff plan={phase.plan} onRouterRule={(rule, choice) => store.setRouterRule(routerId, rule, choice)} />
             {supportsRevertTimer ? (
               <Select
                 label="If you do not confirm, the router undoes the change after"

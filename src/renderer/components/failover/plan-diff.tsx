@@ -1,8 +1,9 @@
 // What Apply will change on the router, in the user's words first and the router's own config
 // text on request, with the predicted failover time and anything that blocks the change.
-import { Alert, Badge, Button, Code, Collapse, List, Stack, Table, Text } from '@mantine/core';
+import { Alert, Badge, Button, Code, Collapse, Group, List, SegmentedControl, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { useState } from 'react';
-import type { ApplyPlan, PlanChange } from '../../../shared/failover-schemas.ts';
+import type { ApplyPlan, PlanChange, PlanRouterRule } from '../../../shared/failover-schemas.ts';
+import type { RouterRuleChoice } from '../../../shared/model.ts';
 import { balanceShares } from './policy-issues.ts';
 import { formatSeconds, uplinkLabel } from './uplink-label.ts';
 
@@ -12,7 +13,60 @@ const changeWords: Readonly<Record<PlanChange['kind'], { label: string; color: s
   remove: { label: 'remove', color: 'red' },
 };
 
-export function PlanDiff({ plan }: { plan: ApplyPlan }) {
+const ruleChoiceLabels: Readonly<Record<RouterRuleChoice, string>> = {
+  leave: 'Leave it',
+  disable: 'Disable it for Switchyard',
+  first: 'Switchyard’s rule first',
+};
+
+const ruleChoiceWords: Readonly<Record<RouterRuleChoice, string>> = {
+  leave: 'It stays ahead: this traffic keeps its own policy, not your uplink order.',
+  disable: 'It moves below Switchyard’s rule: for this traffic it no longer applies, so it follows your uplink order (IPv6 still uses it). Remove puts it back.',
+  first: 'Switchyard’s rule goes above it: this traffic follows your uplink order; the router’s rule itself is not touched.',
+};
+
+/** The router's own rules ahead of Switchyard's that would send traffic elsewhere, each with its three choices. */
+function RouterRules({ rules, onChoose }: { rules: readonly PlanRouterRule[]; onChoose?: ((rule: string, choice: RouterRuleChoice) => void) | undefined }) {
+  return (
+    <Alert color="yellow" title="Router rules ahead of Switchyard’s" data-testid="plan-router-rules">
+      <Stack gap="sm">
+        <Text size="sm">These rules on the router come first and would send their traffic elsewhere, not along your uplink order. Choose for each; the default keeps your order for all traffic.</Text>
+        {rules.map((r) => (
+          <Stack key={r.rule} gap={4} data-testid="plan-router-rule">
+            <Group gap="xs">
+              <Text size="sm" fw={600}>
+                {r.rule}
+              </Text>
+              <Text size="sm">{r.summary}</Text>
+            </Group>
+            <SegmentedControl
+              size="xs"
+              aria-label={`What to do with the router’s rule ${r.rule}`}
+              value={r.choice}
+              disabled={!onChoose}
+              onChange={(v) => onChoose?.(r.rule, v as RouterRuleChoice)}
+              data={(['leave', 'disable', 'first'] as const).map((c) => {
+                const why = r.unavailable.find((u) => u.choice === c)?.why;
+                const label = `${ruleChoiceLabels[c]}${c === r.defaultChoice ? ' (default)' : ''}`;
+                return { value: c, disabled: !r.allowed.includes(c), label: why ? <Tooltip label={why} multiline w={280}><span>{label}</span></Tooltip> : label };
+              })}
+            />
+            <Text size="xs" c="dimmed">
+              {ruleChoiceWords[r.choice]}
+            </Text>
+            {r.unavailable.map((u) => (
+              <Text key={u.choice} size="xs" c="dimmed">
+                {ruleChoiceLabels[u.choice]} is not possible: {u.why}
+              </Text>
+            ))}
+          </Stack>
+        ))}
+      </Stack>
+    </Alert>
+  );
+}
+
+export function PlanDiff({ plan, onRouterRule }: { plan: ApplyPlan; onRouterRule?: (rule: string, choice: RouterRuleChoice) => void }) {
   const [showNative, setShowNative] = useState(false);
   return (
     <Stack gap="sm" data-testid="plan-diff">
@@ -53,7 +107,15 @@ export function PlanDiff({ plan }: { plan: ApplyPlan }) {
           </Table.Tbody>
         </Table>
       )}
+      {plan.routerRules && plan.routerRules.length > 0 && <RouterRules rules={plan.routerRules} onChoose={onRouterRule} />}
       <PlanOutcome plan={plan} />
+      {plan.notes && plan.notes.length > 0 && (
+        <List size="sm" data-testid="plan-notes">
+          {plan.notes.map((n) => (
+            <List.Item key={n}>{n}</List.Item>
+          ))}
+        </List>
+      )}
       {plan.nativeDiff && (
         <div>
           <Button variant="subtle" size="xs" px={0} onClick={() => setShowNative((v) => !v)} aria-expanded={showNative}>
