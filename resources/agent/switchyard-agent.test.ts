@@ -313,6 +313,78 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     await waitFor(async () => (await wan())?.status === 'online' && (await wan())?.probeIntervalMs === 1000, 8000);
   }, 80_000);
 
+  it('counts a dead link\'s silence from its last reply, not from the tick that read it', async () => {
+    agent = makeAgent();
+    // Offline after 0.5 s + 5 × 0.1 s = 1 s of silence on both targets.
+    const conf = config({ extra: 'wan.wan.intervalSec=0.1\nwan.wan.failureIntervalSec=0.1\nwan.wan.timeoutSec=0.5\nwan.wan.downCount=5\n' });
+    expect((await agent.apply(conf)).code).toBe(0);
+    await agent.start();
+    await waitFor(async () => (await agent.status()).state?.uplinks[0]?.status === 'online', 5000);
+    // Past the first pass's route set-up (its ip forks take a second on a loaded machine).
+    await sleep(2000);
+    const pid = (await agent.status() as AgentStatus & { pid: number }).pid;
+    // The daemon stands still (a busy router) while its probe readers keep recording replies;
+    // the link dies and stays silent for 2.5 s before the daemon runs again. The silence is
+    // already more than twice what a failover needs: the first pass must see it. Counted from
+    // the pass that reads the last replies instead, it would take another second.
+    await topo.exec(topo.router, ['kill', '-STOP', String(pid)]);
+    try {
+      await sleep(300);
+      await topo.blackhole(1, true);
+      await sleep(2500);
+    } finally {
+      await topo.exec(topo.router, ['kill', '-CONT', String(pid)]);
+    }
+    const resumedMs = Date.now();
+    await waitFor(async () => (await agent.status()).state?.uplinks[0]?.status === 'offline', 3000, 20);
+    const offline = (await agent.status()).events.find((e) => e.kind === 'status' && e.data['wan'] === 'wan' && e.data['to'] === 'offline');
+    const afterResumeMs = (offline?.tMs ?? Infinity) - resumedMs;
+    console.log(`[${shellName}] offline ${afterResumeMs} ms after the daemon resumed`);
+    expect(afterResumeMs).toBeLessThan(800);
+  }, 80_000);
+
+  it('probes a backup only when needed: none while the primary is healthy, at once when it starts failing, and fails over', async () => {
+    agent = makeAgent();
+    // The backup would send an echo a second to each of its two targets if it were probed always.
+    const conf = config({ extra: 'wan.wanb.probeWhen=needed\nwan.wanb.intervalSec=1\nwan.wanb.failureIntervalSec=0.5\nwan.wanb.timeoutSec=1\nwan.wanb.downCount=4\n' });
+    const applied = await agent.apply(conf);
+    expect(applied.code, applied.stderr).toBe(0);
+    await agent.start();
+    type Up = { name: string; status: string; probing: boolean; probeWhen: string; active: boolean; targets: { replies: number; lastReplyMs: number | null }[] };
+    const uplink = async (name: string): Promise<Up | undefined> => ((await agent.status()).state?.uplinks as Up[] | undefined)?.find((u) => u.name === name);
+    const txPackets = async (): Promise<number> => Number((await topo.exec(topo.router, ['cat', '/sys/class/net/wlan0/statistics/tx_packets'])).stdout.trim());
+    await waitFor(() => activeIs('wan'), 5000);
+    // Checked once when the policy is applied (it answered), then left alone.
+    await waitFor(async () => (await uplink('wanb'))?.probing === false, 8000);
+    const idle = (await uplink('wanb'))!;
+    expect(idle).toMatchObject({ status: 'online', probeWhen: 'needed', active: false });
+    expect(idle.targets.some((t) => t.replies > 0)).toBe(true);
+    const tx0 = await txPackets();
+    await sleep(4000);
+    const idleTx = (await txPackets()) - tx0;
+    console.log(`[${shellName}] packets sent on the standing-by backup in 4 s: ${idleTx}`);
+    expect(idleTx).toBeLessThanOrEqual(1); // at most an ARP refresh; probed always it would be ≥ 8
+    expect((await uplink('wan'))?.probing).toBe(true);
+
+    await topo.blackhole(1, true);
+    await waitFor(() => activeIs('wanb'), 6000);
+    const s = await agent.status();
+    const woke = s.events.find((e) => e.kind === 'probing' && e.data['wan'] === 'wanb' && e.data['on'] === true);
+    const failover = s.events.find((e) => e.kind === 'switch' && e.data['reason'] === 'failure');
+    expect(woke, 'a probing on event for wanb').toBeDefined();
+    expect(failover).toBeDefined();
+    // Woken while the primary was still counting its lost probes, before traffic moved.
+    expect(woke!.tMs).toBeLessThan(failover!.tMs);
+    expect(String(woke!.data['reason'])).toMatch(/wan is (disconnecting|offline)/);
+    await waitFor(async () => (await uplink('wanb'))?.probing === true && ((await txPackets()) - tx0) > idleTx + 2, 5000);
+    expect((await uplink('wanb'))?.status).toBe('online');
+
+    // The primary back: traffic returns and the backup stands by again.
+    await topo.blackhole(1, false);
+    await waitFor(() => activeIs('wan'), 8000);
+    await waitFor(async () => (await uplink('wanb'))?.probing === false, 8000);
+  }, 120_000);
+
   it('balances new TCP connections 3:1 over a multipath route', async () => {
     agent = makeAgent();
     expect((await agent.apply(config({ mode: 'balance', weights: [3, 1] }))).code).toBe(0);
