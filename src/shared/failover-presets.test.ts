@@ -2,7 +2,7 @@
 // add up to the predictions the plan and the drill compare against.
 import { describe, expect, it } from 'vitest';
 import { failbackParts, failoverParts, predictFailoverSec, sumParts } from './failover-defaults.ts';
-import { applyPreset, matchPreset, planPreset, presetIds, probeBytesPerMonth } from './failover-presets.ts';
+import { applyPreset, matchPreset, planPreset, presetIds, probeBytesPerHourWhenNeeded, probeBytesPerMonth } from './failover-presets.ts';
 import { initialPolicy } from './initial-policy.ts';
 import { trackingSchema, type FailoverPolicy, type PlatformId, type Wan } from './model.ts';
 
@@ -29,18 +29,26 @@ describe('timing presets (issue 14 item 3)', () => {
     for (const u of plan.uplinks) expect(trackingSchema.safeParse(u.tracking).success).toBe(true);
   });
 
-  it('Balanced is today’s default and Cellular saver probes the metered backup once a minute', () => {
+  it('Balanced is today’s default and Cellular saver probes the metered backup only when needed', () => {
     const balanced = planPreset('linux', 'balanced', wans('linux'));
     expect(balanced.failover!.totalSec).toBe(2.6);
     expect(balanced.reachable).toBe(true);
     const saver = planPreset('linux', 'cellular-saver', wans('linux'));
     expect(saver.failover!.totalSec).toBe(2.6);
     const cell = saver.uplinks.find((u) => u.name === 'wwan0')!;
-    expect(cell.tracking.intervalSec).toBe(60);
-    // Two targets, one echo a minute each: 14.5 MB a month (Cradlepoint advertises 9.3 MB).
-    expect(cell.probeBytesPerMonth).toBe(2 * 168 * 43_200);
-    expect(cell.probeBytesPerMonth! / balanced.uplinks[1]!.probeBytesPerMonth!).toBeCloseTo(0.2 / 60);
-    expect(saver.notes.join(' ')).toMatch(/wwan0 is checked every 60 s/);
+    expect(cell.tracking).toMatchObject({ intervalSec: 60, probeWhen: 'needed' });
+    // Nothing while the primary is healthy (Balanced: 168 B × 5 a second × 2 targets ≈ 4.4 GB);
+    // two targets, one echo a minute each while needed: 20 kB an hour.
+    expect(cell.probeBytesPerMonth).toBe(0);
+    expect(balanced.uplinks[1]!.probeBytesPerMonth).toBe(168 * 5 * 2 * 30 * 86_400);
+    expect(probeBytesPerHourWhenNeeded(cell.tracking)).toBe(2 * 168 * 60);
+    expect(saver.notes.join(' ')).toMatch(/wwan0 is probed only when needed: not at all while eth1 is healthy \(0 B a month.*20 kB an hour while it is needed/);
+    // mwan3 cannot: a probe a minute, said so; kmwan: GL's own Low Data Mode, not set by Switchyard.
+    const mwan3 = planPreset('openwrt-mwan3', 'cellular-saver', wans('openwrt-mwan3'));
+    expect(mwan3.uplinks.find((u) => u.name === 'wwan0')!.tracking.probeWhen).toBeUndefined();
+    expect(mwan3.uplinks.find((u) => u.name === 'wwan0')!.probeBytesPerMonth).toBe(2 * 168 * 43_200);
+    expect(mwan3.notes.join(' ')).toMatch(/probing only when needed is not reachable on mwan3/);
+    expect(planPreset('glinet-kmwan', 'cellular-saver', wans('glinet-kmwan')).notes.join(' ')).toMatch(/Low Data Mode.*'passive'.*Switchyard does not set it/);
   });
 
   it('says Fast is not reachable on mwan3 (whole seconds) or on kmwan (sensitivity levels), with what they can do', () => {

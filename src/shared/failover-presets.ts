@@ -26,11 +26,23 @@ export const echoRoundTripBytes = 2 * 84;
 /** A month as carriers bill it here: 30 days. */
 export const monthSec = 30 * 86_400;
 
-/** Bytes a month the probes of one uplink cost while it is online, or null for an unknown method. */
+/**
+ * Bytes a month the probes of one uplink cost while it is online, or null for an unknown method.
+ * A backup probed only when needed costs nothing while the primary is healthy (one echo per
+ * target at each apply; what a failure costs is probeBytesPerHourWhenNeeded).
+ */
 export function probeBytesPerMonth(tracking: Tracking): number | null {
   if (tracking.method === 'none') return 0;
   if (tracking.method !== 'ping') return null;
+  if (tracking.probeWhen === 'needed') return 0;
   return Math.round((tracking.targets.length * echoRoundTripBytes * monthSec) / tracking.intervalSec);
+}
+
+/** What an hour of being needed costs (the primary failing, or traffic on this uplink). */
+export function probeBytesPerHourWhenNeeded(tracking: Tracking): number | null {
+  if (tracking.method === 'none') return 0;
+  if (tracking.method !== 'ping') return null;
+  return Math.round((tracking.targets.length * echoRoundTripBytes * 3600) / tracking.intervalSec);
 }
 
 export interface PresetUplink {
@@ -76,8 +88,12 @@ export interface PresetPlan {
 const linuxFastPrimary: Partial<Tracking> = { intervalSec: 0.1, failureIntervalSec: 0.1, timeoutSec: 0.2, downCount: 3, upCount: 10 };
 /** Backups under Fast: every 2 s while online (their cost), every 0.2 s once suspect or down. */
 const linuxSlowBackup: Partial<Tracking> = { intervalSec: 2, failureIntervalSec: 0.2, timeoutSec: 0.5, downCount: 5, upCount: 10 };
-/** Metered backups under Cellular saver: one echo a minute per target, 0.5 s apart once suspect. */
-const linuxRareBackup: Partial<Tracking> = { intervalSec: 60, failureIntervalSec: 0.5, timeoutSec: 1, downCount: 4, upCount: 6 };
+/**
+ * Metered backups under Cellular saver: probed only when needed (GL.iNet's Low Data Mode) — not
+ * at all while the primary is healthy; from the moment it starts failing, one echo at once, then
+ * one a minute per target while online, 0.5 s apart once suspect.
+ */
+const linuxRareBackup: Partial<Tracking> = { intervalSec: 60, failureIntervalSec: 0.5, timeoutSec: 1, downCount: 4, upCount: 6, probeWhen: 'needed' };
 /** mwan3: whole seconds; metered backups once a minute, 1 s rounds once suspect. */
 const mwan3RareBackup: Partial<Tracking> = { intervalSec: 60, failureIntervalSec: 1, timeoutSec: 1, downCount: 2, upCount: 3 };
 
@@ -142,12 +158,36 @@ export function planPreset(platform: PlatformId, preset: PresetId, wans: readonl
     notes.push(`${main.name} is metered: probing it ${1 / main.tracking.intervalSec} times a second costs ${formatBytes(main.probeBytesPerMonth)} a month. Fast is meant for a wired primary.`);
   }
   if (preset === 'cellular-saver') {
-    for (const u of uplinks.filter((x) => x.role === 'backup' && x.metered && x.detectionSec !== null && x.detectionSec > goalSec)) {
-      notes.push(`${u.name} is checked every ${u.tracking.intervalSec} s: if it dies while idle, Switchyard's engine notices within ${u.detectionSec} s, and a failover in that window waits for it.`);
+    for (const u of uplinks.filter((x) => x.role === 'backup' && x.metered)) notes.push(...saverNotes(platform, u, main?.name));
+    if (platform === 'glinet-kmwan') {
+      notes.push(
+        "kmwan probes every uplink every second whatever the preset; Switchyard cannot slow it, so this preset saves no data on GL.iNet. " +
+          "GL's own Low Data Mode does what Cellular saver does on Linux (a real GL-MT6000 on 4.9.1 shows its LTE backup in kmwan's 'passive' track mode with 0 probes sent); Switchyard does not set it: turn it on in GL's admin panel, Multi-WAN.",
+      );
     }
-    if (platform === 'glinet-kmwan') notes.push("kmwan probes every uplink every second whatever the preset; Switchyard cannot slow it, so this preset saves no data on GL.iNet.");
   }
   return { preset, platform, goalSec, failover, failback, reachable: limit === null, limit, notes, uplinks };
+}
+
+/** Cellular saver's words for one metered backup: what it costs and what it gives up. */
+function saverNotes(platform: PlatformId, u: PresetUplink, primary: string | undefined): string[] {
+  const t = u.tracking;
+  if (t.probeWhen === 'needed') {
+    const hour = probeBytesPerHourWhenNeeded(t);
+    return [
+      `${u.name} is probed only when needed: not at all while ${primary ?? 'the primary'} is healthy (0 B a month; one echo per target when the policy is applied), ` +
+        `and from the moment ${primary ?? 'the primary'} starts failing — its first echo goes out at once, so it has answered before the switch${hour === null ? '' : `; ${formatBytes(hour)} an hour while it is needed`}. ` +
+        `If it died while idle, nothing notices until then: the switch goes to it, and it is left again after its own down count (${u.detectionSec} s).`,
+    ];
+  }
+  const words: string[] = [];
+  if (u.detectionSec !== null && u.detectionSec > presetGoalSec['cellular-saver']) {
+    words.push(`${u.name} is checked every ${t.intervalSec} s: if it dies while idle, Switchyard's engine notices within ${u.detectionSec} s, and a failover in that window waits for it.`);
+  }
+  if (platform === 'openwrt-mwan3') {
+    words.push(`mwan3 cannot leave ${u.name} unprobed while the primary is healthy (it tracks every interface all the time; there is no option for it): probing only when needed is not reachable on mwan3, so a probe a minute is the saving here.`);
+  }
+  return words;
 }
 
 function limitText(platform: PlatformId, preset: PresetId, predictedSec: number, goalSec: number): string {
@@ -169,7 +209,7 @@ export function applyPreset(policy: FailoverPolicy, plan: PresetPlan): FailoverP
 
 /** Which preset a policy's tracking is, if it is exactly one of them; else null (custom). */
 export function matchPreset(platform: PlatformId, policy: FailoverPolicy): PresetId | null {
-  const keys = ['method', 'reliability', 'intervalSec', 'timeoutSec', 'downCount', 'upCount', 'failureIntervalSec', 'latencyThresholdMs', 'lossThresholdPct'] as const;
+  const keys = ['method', 'reliability', 'intervalSec', 'timeoutSec', 'downCount', 'upCount', 'failureIntervalSec', 'latencyThresholdMs', 'lossThresholdPct', 'probeWhen'] as const;
   const same = (a: Tracking, b: Tracking) => keys.every((k) => a[k] === b[k]) && a.targets.join() === b.targets.join();
   for (const preset of presetIds) {
     const plan = planPreset(platform, preset, policy.wans);

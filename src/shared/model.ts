@@ -36,6 +36,11 @@ export const trackingSchema = z.object({
   failureIntervalSec: z.number().min(0.1).max(3600),
   latencyThresholdMs: z.number().min(1).max(60_000).optional(),
   lossThresholdPct: z.number().min(1).max(100).optional(),
+  /**
+   * 'needed': a backup not probed while traffic is on uplinks that are all online, probed again
+   * as soon as one of them starts failing (GL.iNet's Low Data Mode). Linux agent only; absent = always.
+   */
+  probeWhen: z.enum(['always', 'needed']).optional(),
 });
 export type Tracking = Readonly<z.infer<typeof trackingSchema>>;
 

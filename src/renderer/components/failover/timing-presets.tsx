@@ -89,7 +89,9 @@ function PresetCard({ plan, selected, locked, onUse }: { plan: PresetPlan; selec
           {plan.uplinks.map((u) => (
             <Text size="xs" key={u.name}>
               {u.name}
-              {u.metered ? ' (metered)' : ''}: {u.probeBytesPerMonth === null ? 'not modelled for this method' : formatBytes(u.probeBytesPerMonth)} — every {u.tracking.intervalSec} s × {u.tracking.targets.length} target{u.tracking.targets.length === 1 ? '' : 's'}
+              {u.metered ? ' (metered)' : ''}: {u.probeBytesPerMonth === null ? 'not modelled for this method' : formatBytes(u.probeBytesPerMonth)} —{' '}
+              {u.tracking.probeWhen === 'needed' ? 'probed only when the primary is failing or it carries traffic, then ' : ''}every {u.tracking.intervalSec} s × {u.tracking.targets.length} target
+              {u.tracking.targets.length === 1 ? '' : 's'}
             </Text>
           ))}
         </div>

@@ -39,6 +39,8 @@ export function renderAgentConfig(policy: FailoverPolicy): string {
       key('timeoutSec', seconds(t.timeoutSec));
       key('downCount', t.downCount);
       key('upCount', t.upCount);
+      // Only when asked, so configs without it stay byte for byte what they were.
+      if (t.probeWhen === 'needed') key('probeWhen', 'needed');
     }
     if (t.latencyThresholdMs !== undefined || t.lossThresholdPct !== undefined) {
       const latency = t.latencyThresholdMs ?? noLatencyLimitMs;
@@ -89,6 +91,7 @@ export function parseAgentConfig(text: string, kindOf: (device: string) => Wan['
       failureIntervalSec: num(k('failureIntervalSec'), interval),
       ...(checkQuality && latency < noLatencyLimitMs && { latencyThresholdMs: latency }),
       ...(checkQuality && loss < noLossLimitPct && { lossThresholdPct: loss }),
+      ...(values.get(k('probeWhen')) === 'needed' && { probeWhen: 'needed' as const }),
     };
     const device = values.get(k('device')) ?? '';
     const gateway = values.get(k('gateway')) ?? '';

@@ -42,6 +42,7 @@ export function describeChanges(current: FailoverPolicy | null, next: FailoverPo
       ['targets that must answer', String(old.tracking.reliability), String(wan.tracking.reliability)],
       ['latency limit', ms(old.tracking.latencyThresholdMs), ms(wan.tracking.latencyThresholdMs)],
       ['loss limit', pct(old.tracking.lossThresholdPct), pct(wan.tracking.lossThresholdPct)],
+      ['probed', probedWords(old.tracking.probeWhen), probedWords(wan.tracking.probeWhen)],
     ];
     for (const [field, from, to] of fields) if (from !== to) changes.push({ kind: 'change', subject: `${label(wan)} ${field}`, from, to });
   }
@@ -82,3 +83,8 @@ const label = (wan: Wan) => `${kindNames[wan.kind]} (${wan.device})`;
 const onOff = (v: boolean) => (v ? 'on' : 'off');
 const ms = (v: number | undefined) => (v === undefined ? 'none' : `${v} ms`);
 const pct = (v: number | undefined) => (v === undefined ? 'none' : `${v} %`);
+
+/** A backup probed only when needed (probeWhen) in the plan's words. */
+function probedWords(probeWhen: 'always' | 'needed' | undefined): string {
+  return probeWhen === 'needed' ? 'only when needed' : 'always';
+}
