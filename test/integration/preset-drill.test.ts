@@ -3,15 +3,12 @@
 // machine, and Cellular saver on a cellular backup that is probed only when needed — not probed
 // before the drill, woken by the primary's failure, and still carrying traffic within the bound.
 // The numbers with their spread come from `npm run bench -- drill --all-presets --json`.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/app-core.ts';
 import type { DrillProgress } from '../../src/shared/api/drill-schemas.ts';
+import { addLabRouter, contractCaller, openLabCore, type ContractCall, type LabCore } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
-import { drillPreset, type ContractCall } from '../lab/preset-drill.ts';
+import { drillPreset } from '../lab/preset-drill.ts';
 
 const labName = 'pdr';
 const lab = labFixture({ name: labName, routers: 1, wans: 4 });
@@ -22,31 +19,20 @@ const lab = labFixture({ name: labName, routers: 1, wans: 4 });
 const loadSlackSec = 1;
 
 describe.skipIf(lab.skipReason)('timing presets against measured drills on the lab', () => {
-  let core: Core;
-  let dataDir: string;
+  let labCore: LabCore;
   let routerId: string;
   const progress: DrillProgress[] = [];
   let call: ContractCall;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sy-preset-drill-'));
-    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
-    core.events.on('onDidDrillProgress', (p) => progress.push(p));
-    call = async <T>(method: string, params: unknown): Promise<T> => {
-      const envelope = await core.dispatcher.dispatch(method, params);
-      if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-      return envelope.result as T;
-    };
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Preset shop' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
+    labCore = await openLabCore('sy-preset-drill-');
+    labCore.core.events.on('onDidDrillProgress', (p) => progress.push(p));
+    call = contractCaller(labCore.core).call;
+    routerId = await addLabRouter(labCore.core, lab.info().routers[0]!, { siteName: 'Preset shop' });
   }, 120_000);
   afterAll(async () => {
-    await core?.drills.settled();
-    await core?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await labCore?.core.drills.settled();
+    await labCore?.close();
   });
 
   it('Fast: every drill switches within the predicted bound (+ slack for a loaded machine)', async () => {

@@ -10,6 +10,7 @@ import { applyPreset, planPreset, type PresetId, type PresetPlan } from '../../s
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import { labExec, type LabInfo } from './lab.ts';
 
+/** The contract called in-process (test/helpers/lab-router.ts, bench/bench-lab-router.ts). */
 export type ContractCall = <T>(method: string, params: unknown) => Promise<T>;
 
 export interface PresetDrillRow {
