@@ -2,7 +2,7 @@
 // private key with passphrase, ssh-agent / Pageant, or a keyboard-interactive responder.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import ssh2 from 'ssh2';
+import { ssh2Module } from './ssh2-module.ts';
 import type { AuthenticationType, KeyboardInteractiveCallback, Prompt } from 'ssh2';
 import { PrivateKeyError } from './ssh-errors.ts';
 
@@ -86,7 +86,7 @@ export function authAttempts(auths: readonly SshAuth[], username: string, agentS
         break;
       }
       case 'key': {
-        const parsed = ssh2.utils.parseKey(auth.privateKey, auth.passphrase);
+        const parsed = ssh2Module().utils.parseKey(auth.privateKey, auth.passphrase);
         if (parsed instanceof Error) {
           const encrypted = /encrypted|passphrase|bad decrypt/i.test(parsed.message);
           throw new PrivateKeyError(

@@ -1,6 +1,7 @@
 // One SSH connection per router, shared by all work: host-key trust, login, keepalive, a channel
 // cap below OpenSSH's MaxSessions, reconnect with backoff, the command runner and probe streams.
-import ssh2 from 'ssh2';
+import type ssh2 from 'ssh2';
+import { ssh2Module } from './ssh2-module.ts';
 import type { Algorithms, ClientChannel, ExecOptions } from 'ssh2';
 import type { Duplex } from 'node:stream';
 import { SwitchyardError } from '../../../../shared/errors.ts';
@@ -290,7 +291,7 @@ async function openLink(o: SshConnectOptions, log: SshLog): Promise<Link> {
     }
   }
 
-  const client = new ssh2.Client();
+  const client = new (ssh2Module().Client)();
   const tried: string[] = [];
   log('info', `connecting to ${target.host}:${target.port} as ${o.username}${o.jump ? ` via ${o.jump.host}` : ''}`);
   return new Promise<Link>((resolve, reject) => {
