@@ -6,10 +6,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core, type CoreOptions } from '../../src/main/core/app-core.ts';
+import type { ResponseOf } from '../../src/shared/api/contract.ts';
 import type { ApiError } from '../../src/shared/errors.ts';
 import { defaultTracking } from '../../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import type { LabInfo, LabRouter } from '../lab/lab.ts';
+
+type Detection = ResponseOf<'routers.detect'>['detection'];
 
 export type ContractCall = <T = Record<string, unknown>>(method: string, params: unknown) => Promise<T>;
 export type ContractFailure = (method: string, params: unknown) => Promise<ApiError | null>;
@@ -66,12 +69,17 @@ export const shopNames: AddLabRouterOptions = { siteName: 'Corner Bakery', route
 
 /** A new site with the lab router in it (root by key), its host key pinned from the lab file, detected; returns the router's id. */
 export async function addLabRouter(core: Core, router: LabRouter, options: AddLabRouterOptions = {}): Promise<string> {
+  return (await addDetectedLabRouter(core, router, options)).id;
+}
+
+/** addLabRouter, with what detection found. */
+export async function addDetectedLabRouter(core: Core, router: LabRouter, options: AddLabRouterOptions = {}): Promise<{ id: string; detection: Detection }> {
   const { call } = contractCaller(core);
   const site = await call<{ id: string }>('sites.create', { name: options.siteName ?? 'Lab' });
   const { id } = await call<{ id: string }>('routers.create', { siteId: site.id, name: options.routerName ?? 'r01', host: router.ssh.host, port: router.ssh.port, username: 'root', auth: { kind: 'key', keyPath: router.ssh.rootKeyPath } });
   core.routers.pinHostKey(id, router.ssh.hostKeyType, router.ssh.hostKeyFingerprint);
-  await call('routers.detect', { id });
-  return id;
+  const { detection } = await call<ResponseOf<'routers.detect'>>('routers.detect', { id });
+  return { id, detection };
 }
 
 export interface LabPolicyOptions {

@@ -3,12 +3,9 @@
 // on the real lab router. Only Switchyard's own temp names older than the longest revert window go:
 // a younger one may belong to another session's commit in flight, and Switchyard's logs in /tmp,
 // other files and anything below /tmp stay. Waits are conditions with busy-machine deadlines.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../src/main/core/app-core.ts';
 import { staleAfterMin } from '../../src/main/core/drivers/linux/router-temp-files.ts';
+import { addLabRouter, contractCaller, openLabCore, type LabCore } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
@@ -25,18 +22,15 @@ const kept = [
 ];
 
 describe.skipIf(lab.skipReason)('stale temp files on a Linux router', { timeout: 3 * busyDeadlineMs }, () => {
-  let core: Core;
-  let dataDir: string;
+  let labCore: LabCore | undefined;
   const onRouter = (argv: string[]) => labExec(labName, 'r01', argv);
   const present = async (paths: readonly string[]) => (await onRouter(['sh', '-c', 'for f in "$@"; do [ -e "$f" ] && echo "$f"; done; :', 'sh', ...paths])).stdout.split('\n').filter(Boolean);
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sy-tmp-'));
-    core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
+    labCore = await openLabCore('sy-tmp-');
   });
   afterAll(async () => {
-    await core?.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await labCore?.close();
   });
 
   it('removes those older than the longest revert window on the next connection, and nothing else', async () => {
@@ -46,16 +40,8 @@ describe.skipIf(lab.skipReason)('stale temp files on a Linux router', { timeout:
     await onRouter(['touch', '-d', `@${oldEpochSec}`, ...stale, ...kept.filter((f) => !f.includes('fresh'))]);
     expect(await present([...stale, ...kept])).toEqual([...stale, ...kept]);
 
-    const call = async <T>(method: string, params: unknown): Promise<T> => {
-      const envelope = await core.dispatcher.dispatch(method, params);
-      if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-      return envelope.result as T;
-    };
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Lab' });
-    const { id } = await call<{ id: string }>('routers.create', { siteId: site.id, name: 'r01', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } });
-    core.routers.pinHostKey(id, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id });
+    const { call } = contractCaller(labCore!.core);
+    const id = await addLabRouter(labCore!.core, lab.info().routers[0]!);
     // Opening the router's failover state is the first use of the new connection by its driver.
     expect(await call<{ platform: string }>('failover.get', { routerId: id })).toMatchObject({ platform: 'linux' });
 
