@@ -6,8 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTracking } from '../../src/shared/failover-defaults.ts';
-import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { addLabRouter, enableFailover, labFailoverPolicy, shopNames } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
@@ -19,11 +18,6 @@ const artifacts = process.env.PRESETS_E2E_ARTIFACTS;
 describe.skipIf(lab.skipReason)('timing presets and target qualification in the browser', () => {
   let session: BrowserSession;
   let routerId: string;
-  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
-    const envelope = await session.core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-    return envelope.result as T;
-  };
   const shot = async (name: string) => {
     if (!artifacts) return;
     mkdirSync(artifacts, { recursive: true });
@@ -33,19 +27,9 @@ describe.skipIf(lab.skipReason)('timing presets and target qualification in the 
   beforeAll(async () => {
     session = await openBrowserSession({ viewport: { width: 1400, height: 1000 } });
     const info = lab.info();
-    const r = info.routers[0]!;
     const [t10, t11, t12] = info.probeTargets.icmp;
-    const site = await call<{ id: string }>('sites.create', { name: 'Corner Bakery' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'Shop router', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    session.core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
-    const policy: FailoverPolicy = {
-      mode: 'failover',
-      forcedRefreshStreams: true,
-      wans: r.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: i === 0 ? [t10!, t11!] : [t12!] } })),
-    };
-    await call('failover.apply', { routerId, policy, revertInSec: 60 });
-    await call('failover.confirm', { routerId });
+    routerId = await addLabRouter(session.core, info.routers[0]!, shopNames);
+    await enableFailover(session.core, routerId, labFailoverPolicy(info, { targets: (i) => (i === 0 ? [t10!, t11!] : [t12!]) }));
     // eth1's ISP drops everything to the first target: reachable through wlan0 only.
     await labExec(labName, 'r01-eth1', ['sh', '-c', 'printf "%s" "$1" | nft -f -', 'sh', `add table inet sytest\nadd chain inet sytest drops { type filter hook forward priority 0; }\nadd rule inet sytest drops ip daddr ${t10} drop\n`]);
   }, 300_000);

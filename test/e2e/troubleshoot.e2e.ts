@@ -5,8 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTracking } from '../../src/shared/failover-defaults.ts';
-import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { addLabRouter, contractCaller, enableFailover, labFailoverPolicy, shopNames } from '../helpers/lab-router.ts';
 import { impair } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { waitUntil } from '../lab/wait-until.ts';
@@ -20,29 +19,14 @@ describe.skipIf(lab.skipReason)('the Troubleshoot tab in the browser', () => {
   let session: BrowserSession;
   let routerId: string;
 
-  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
-    const envelope = await session.core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-    return envelope.result as T;
-  };
+  const { call } = contractCaller(() => session.core);
   const wlan0State = async () => (await call<{ wans: Array<{ wan: string; state: string }> }>('failover.status', { routerId })).wans.find((w) => w.wan === 'wlan0')?.state;
 
   beforeAll(async () => {
     mkdirSync(shots, { recursive: true });
     session = await openBrowserSession({ viewport: { width: 1280, height: 900 } });
-    const info = lab.info();
-    const r = info.routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Corner Bakery' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'Shop router', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    session.core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
-    const policy: FailoverPolicy = {
-      mode: 'failover',
-      forcedRefreshStreams: true,
-      wans: r.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: [info.probeTargets.icmp[i]!] } })),
-    };
-    await call('failover.apply', { routerId, policy, revertInSec: 60 });
-    await call('failover.confirm', { routerId });
+    routerId = await addLabRouter(session.core, lab.info().routers[0]!, shopNames);
+    await enableFailover(session.core, routerId, labFailoverPolicy(lab.info()));
     await impair(labName, 'r01', 'wlan0', { kind: 'blackhole' });
     await waitUntil(wlan0State, (s) => s === 'offline', { what: 'the agent to mark wlan0 offline' });
   }, 300_000);

@@ -2,12 +2,9 @@
 // answer from where the router is, checked by the router itself; when none answers, the message
 // names the targets, the uplink, whether its gateway answers, and what to do. The lab's targets
 // reach the core as configuration (as the demo passes them), never from product code.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetSuggestion } from '../../src/shared/failover-schemas.ts';
-import { createCore, type Core } from '../../src/main/core/app-core.ts';
+import { addDetectedLabRouter, contractCaller, openLabCore, type LabCore } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 
@@ -15,29 +12,18 @@ const labName = 'targets';
 const lab = labFixture({ name: labName, routers: 1, wans: 4 });
 
 describe.skipIf(lab.skipReason)('suggested tracking targets on the lab router', () => {
-  const dirs: string[] = [];
-  const cores: Core[] = [];
+  const labCores: LabCore[] = [];
   afterAll(async () => {
-    for (const core of cores) await core.close();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    for (const labCore of labCores) await labCore.close();
   });
 
   /** A core with the lab router registered, its key pinned from the lab's record, detected. */
   async function coreWith(trackTargets: readonly string[]) {
-    const dir = mkdtempSync(join(tmpdir(), 'sy-targets-'));
-    dirs.push(dir);
-    const core = await createCore({ dataDir: dir, transport: 'direct', knownHostsFiles: [], trackTargets });
-    cores.push(core);
-    const call = async <T,>(method: string, params: unknown): Promise<T> => {
-      const envelope = await core.dispatcher.dispatch(method, params);
-      if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-      return envelope.result as T;
-    };
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Lab' });
-    const { id } = await call<{ id: string }>('routers.create', { siteId: site.id, name: 'Shop router', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } });
-    core.routers.pinHostKey(id, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    const { detection } = await call<{ detection: { uplinks: Array<{ name: string; device: string; gateway?: string }> } }>('routers.detect', { id });
+    const labCore = await openLabCore('sy-targets-', { trackTargets });
+    labCores.push(labCore);
+    const { core } = labCore;
+    const { call } = contractCaller(core);
+    const { id, detection } = await addDetectedLabRouter(core, lab.info().routers[0]!, { routerName: 'Shop router' });
     const wans = detection.uplinks.map((u) => ({ name: u.name, device: u.device, ...(u.gateway && { gateway: u.gateway }) }));
     return { suggest: () => call<{ tried: string[]; wans: TargetSuggestion[] }>('failover.suggestTargets', { routerId: id, wans }) };
   }
