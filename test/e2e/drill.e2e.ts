@@ -7,8 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultTracking } from '../../src/shared/failover-defaults.ts';
-import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { addLabRouter, enableFailover, labFailoverPolicy, shopNames } from '../helpers/lab-router.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 
@@ -22,28 +21,12 @@ describe.skipIf(lab.skipReason)('the failover drill in the browser', () => {
   let workDir: string;
   let verdictText = '';
 
-  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
-    const envelope = await session.core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-    return envelope.result as T;
-  };
 
   beforeAll(async () => {
     workDir = mkdtempSync(join(tmpdir(), 'sy-e2edr-'));
     session = await openBrowserSession();
-    const info = lab.info();
-    const r = info.routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Corner Bakery' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'Shop router', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    session.core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
-    const policy: FailoverPolicy = {
-      mode: 'failover',
-      forcedRefreshStreams: true,
-      wans: r.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: [info.probeTargets.icmp[i]!] } })),
-    };
-    await call('failover.apply', { routerId, policy, revertInSec: 60 });
-    await call('failover.confirm', { routerId });
+    routerId = await addLabRouter(session.core, lab.info().routers[0]!, shopNames);
+    await enableFailover(session.core, routerId, labFailoverPolicy(lab.info()));
   }, 300_000);
   afterAll(async () => {
     await session?.core.drills.settled();

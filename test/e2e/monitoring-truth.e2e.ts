@@ -8,8 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLinuxDriver } from '../../src/main/core/drivers/linux/linux-driver.ts';
-import { defaultTracking } from '../../src/shared/failover-defaults.ts';
-import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { addLabRouter, enableFailover, labFailoverPolicy, shopNames } from '../helpers/lab-router.ts';
 import { impair } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
@@ -22,30 +21,14 @@ describe.skipIf(lab.skipReason)('monitoring tells the truth about the router', {
   let session: BrowserSession;
   let routerId: string;
 
-  const call = async <T = Record<string, unknown>>(method: string, params: unknown): Promise<T> => {
-    const envelope = await session.core.dispatcher.dispatch(method, params);
-    if (!envelope.ok) throw new Error(`${method}: ${envelope.error.message}`);
-    return envelope.result as T;
-  };
   // In-page navigation (the page's token was traded for a session once; no reload).
   const show = (tab: string) => session.page.evaluate(`location.hash = ${JSON.stringify(`#/routers/${encodeURIComponent(routerId)}/${tab}`)}`);
   const card = (wan: string) => session.page.locator(`[data-testid="wan-card"][data-wan="${wan}"]`);
 
   beforeAll(async () => {
     session = await openBrowserSession();
-    const r = lab.info().routers[0]!;
-    const site = await call<{ id: string }>('sites.create', { name: 'Corner Bakery' });
-    routerId = (await call<{ id: string }>('routers.create', { siteId: site.id, name: 'Shop router', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } })).id;
-    session.core.routers.pinHostKey(routerId, r.ssh.hostKeyType, r.ssh.hostKeyFingerprint);
-    await call('routers.detect', { id: routerId });
-    const targets = lab.info().probeTargets.icmp;
-    const policy: FailoverPolicy = {
-      mode: 'failover',
-      forcedRefreshStreams: false,
-      wans: r.wans.map((w, i) => ({ name: w.name, device: w.name, kind: w.kind, gateway: w.gateway, priority: i + 1, weight: 1, enabled: true, tracking: { ...defaultTracking('linux'), targets: [targets[i]!] } })),
-    };
-    await call('failover.apply', { routerId, policy, revertInSec: 120 });
-    await call('failover.confirm', { routerId });
+    routerId = await addLabRouter(session.core, lab.info().routers[0]!, shopNames);
+    await enableFailover(session.core, routerId, labFailoverPolicy(lab.info(), { forcedRefreshStreams: false }), 120);
   }, 10 * busyDeadlineMs);
   afterAll(async () => {
     await session?.close();
