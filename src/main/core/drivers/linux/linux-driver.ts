@@ -273,8 +273,15 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
       const result = await shell.run(agent('force', wan), { expectExit: 'any', timeoutMs: 10_000 });
       if (result.exitCode !== 0) throw new SwitchyardError('invalid-input', `The router refused to force ${wan}: ${result.stderr.trim()}`);
       // The daemon takes it within a tick; wait until its status says so, so the caller sees it.
+      // On a busy router (or laptop) a tick plus a status read can take seconds: wait on the
+      // condition with a generous deadline, and say so if the daemon never took it.
       const deadline = now() + forceSettleMs;
-      while (now() < deadline && (await driver.readStatus()).forced !== wan) await sleep(100);
+      while ((await driver.readStatus()).forced !== wan) {
+        if (now() >= deadline) {
+          throw new SwitchyardError('command-failed', `The router accepted "force ${wan}", but its failover daemon had not taken it after ${forceSettleMs / 1000} s. Check that switchyard-agent is running (switchyard-agent status on the router), then try again.`);
+        }
+        await sleep(200);
+      }
     },
 
     async remove() {
@@ -292,7 +299,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
   return driver;
 }
 
-const forceSettleMs = 2_000;
+const forceSettleMs = 20_000;
 
 /** $1 mktemp template of the upload, $2 the sha256 the agent must have; the agent on stdin. */
 const installScript = `f=$(mktemp "$1") || exit 1
