@@ -1,5 +1,5 @@
 // Live monitoring of one router while its page is open: monitor.start on open, the window's
-// history, then onDidSample batches appended (immutably, at most once a second, in the window's
+// history, then onDidSample batches appended (immutably, in the next task, in the window's
 // point width) and trimmed to the window; on close, unsubscribe. The core's monitor keeps
 // running after the page closes, so the 1 h and 24 h views have no gaps; it stops when the
 // router is removed or the app quits (the core does both).
@@ -61,8 +61,6 @@ export const emptyRouterMonitoring: RouterMonitoring = {
   version: 0,
 };
 
-/** Rendering more often than this buys nothing on a 1 Hz stream and costs main-thread time. */
-export const flushEveryMs = 1000;
 export const statusPollMs = 5000;
 const maxEventsShown = 500;
 
@@ -144,7 +142,6 @@ interface Session {
   /** Per uplink: the seconds of the newest bucket built from live samples. */
   openBucket: Map<string, { atMs: number; seconds: MonitorSample[] }>;
   flushTimer: ReturnType<typeof setTimeout> | undefined;
-  lastFlushMs: number;
   dispose: () => void;
 }
 
@@ -157,19 +154,19 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       return { routers: { ...s.routers, [routerId]: { ...before, ...(typeof change === 'function' ? change(before) : change) } } };
     });
 
-  /** `now`: an uplink's first live second, drawn at once (the throttle is for the steady flow). */
-  const scheduleFlush = (routerId: string, now = false) => {
+  /**
+   * Applies what arrived in the next task: batches that arrive before it runs go in one update.
+   * No longer a 1 s throttle: it held each second until a second after the previous update, and
+   * under load those waits ratcheted up to a whole second. An update is cheap now (the charts
+   * paint a strip of their canvas in the next animation frame; React re-renders the latest values).
+   */
+  const scheduleFlush = (routerId: string) => {
     const session = sessions.get(routerId);
-    if (!session) return;
-    if (session.flushTimer !== undefined) {
-      if (!now) return;
-      clearTimeout(session.flushTimer);
-    }
-    const waitMs = now ? 0 : Math.max(0, session.lastFlushMs + flushEveryMs - Date.now());
+    if (!session || session.flushTimer !== undefined) return;
     session.flushTimer = setTimeout(() => {
       session.flushTimer = undefined;
       get().flush(routerId);
-    }, waitMs);
+    }, 0);
   };
 
   async function startMonitor(routerId: string, session: Session): Promise<void> {
@@ -236,7 +233,6 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
         coveredUntil: new Map(),
         openBucket: new Map(),
         flushTimer: undefined,
-        lastFlushMs: 0,
         dispose: () => {},
       };
       sessions.set(routerId, session);
@@ -244,9 +240,7 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
         if (batch.routerId !== routerId) return;
         markSampleArrived(routerId);
         session.pendingSamples.push(...batch.samples);
-        // The core sends each uplink's first second as soon as it is whole: show it without the
-        // up to 1 s throttle wait (history loaded: an uplink with no live second yet).
-        scheduleFlush(routerId, current(routerId).history === 'ready' && batch.samples.some((s) => !session.openBucket.has(s.wan)));
+        scheduleFlush(routerId);
       });
       const offEvents = api.on('onDidLinkEvent', (event) => {
         if (event.routerId !== routerId) return;
@@ -294,7 +288,6 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       const session = sessions.get(routerId);
       if (!session || current(routerId).history !== 'ready') return;
       const state = current(routerId);
-      session.lastFlushMs = Date.now();
       const samples = session.pendingSamples;
       const events = session.pendingEvents;
       session.pendingSamples = [];
