@@ -184,7 +184,7 @@ describe.skipIf(Boolean(lab.skipReason))('lab', { timeout: 300_000 }, () => {
     expect(stdout.trim().split('\n')).toEqual([`default via ${router().wans[0]?.gateway} dev eth1`]);
   });
 
-  it('answers the router’s own DNS lookups through its default uplink, and not when that uplink is blackholed', async () => {
+  it('answers the router’s own DNS lookups through its default uplink or any other, and not through a blackholed one', async () => {
     const dns = lab.info().dns!;
     expect(dns.server).toMatch(/^203\.0\.113\./);
     const lookup = (name: string) => labExec(NAME, 'r01', ['busybox', 'nslookup', name], { allowFailure: true });
@@ -198,13 +198,20 @@ describe.skipIf(Boolean(lab.skipReason))('lab', { timeout: 300_000 }, () => {
     // Like a real resolver it answers ping; and the host's own resolv.conf is untouched.
     expect((await labExec(NAME, 'r01', ['ping', '-n', '-c', '1', '-W', '2', dns.server], { allowFailure: true })).exitCode).toBe(0);
     expect(readFileSync('/etc/resolv.conf', 'utf8')).not.toContain(dns.server);
-    await impair(NAME, 'r01', 'eth1', { kind: 'blackhole' });
-    try {
-      const r = await lookup('example.com');
-      expect(r.exitCode).not.toBe(0);
-      expect(r.stdout).toMatch(/timed out|no servers could be reached/);
-    } finally {
-      await impair(NAME, 'r01', 'eth1', { kind: 'clear' });
+    // Reachable through every uplink (a route of the test's own steers it), and not through one
+    // that is blackholed beyond its gateway.
+    for (const [i, wan] of router().wans.entries()) {
+      if (i > 0) await labExec(NAME, 'r01', ['ip', 'route', 'add', `${dns.server}/32`, 'via', wan.gateway, 'dev', wan.name]);
+      try {
+        expect((await lookup('example.com')).exitCode, `${wan.name} healthy`).toBe(0);
+        await impair(NAME, 'r01', wan.name, { kind: 'blackhole' });
+        const r = await lookup('example.com');
+        expect(r.exitCode, `${wan.name} blackholed`).not.toBe(0);
+        expect(r.stdout).toMatch(/timed out|no servers could be reached/);
+      } finally {
+        await impair(NAME, 'r01', wan.name, { kind: 'clear' });
+        if (i > 0) await labExec(NAME, 'r01', ['ip', 'route', 'del', `${dns.server}/32`], { allowFailure: true });
+      }
     }
     expect((await lookup('example.com')).exitCode).toBe(0);
   });
