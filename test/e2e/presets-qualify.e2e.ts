@@ -70,6 +70,24 @@ describe.skipIf(lab.skipReason)('timing presets and target qualification in the 
     await page.getByTestId('qualify-result').waitFor({ timeout: 90_000 });
     expect(await page.getByTestId('qualify-probes').textContent()).toContain(t13!);
     await shot('qualify-after-fix.png');
+    expect(await page.getByTestId('qualify-ping-tool').textContent()).toBe("Probed with the router's own iputils ping.");
+    expect(session.problems).toEqual([]);
+  }, 240_000);
+
+  it('on a router whose ping is BusyBox’s (as on OpenWrt): the test runs and says what it probed with', async () => {
+    const { page } = session;
+    // An SSH session's PATH finds /usr/local/bin first; /usr/local is the lab router's own overlay.
+    await labExec(labName, 'r01', ['ln', '-sf', '/bin/busybox', '/usr/local/bin/ping']);
+    try {
+      await page.getByTestId('qualify-run').click();
+      await expect.poll(() => page.getByTestId('qualify-ping-tool').textContent(), { timeout: 90_000 }).toMatch(/^Probed with the router's own BusyBox ping \(echoes from each uplink’s address; path from BusyBox traceroute\)\.$/);
+      expect(await page.getByTestId('qualify-error').count()).toBe(0);
+      expect(await page.getByTestId('qualify-probes').textContent()).toMatch(/5 of 5/);
+      await page.getByTestId('target-qualification').scrollIntoViewIfNeeded();
+      await shot('qualify-busybox.png');
+    } finally {
+      await labExec(labName, 'r01', ['rm', '-f', '/usr/local/bin/ping']);
+    }
     expect(session.problems).toEqual([]);
   }, 240_000);
 });
