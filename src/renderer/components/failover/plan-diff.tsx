@@ -95,7 +95,8 @@ export function PlanDiff({ plan, onRouterRule }: { plan: ApplyPlan; onRouterRule
             {plan.changes.map((c, i) => (
               <Table.Tr key={`${c.subject}-${i}`} data-testid="plan-change">
                 <Table.Td>
-                  <Badge variant="light" color={changeWords[c.kind].color} style={{ overflow: 'visible' }}>
+                  {/* max-content: a narrow dialog squeezed this column until the label read "CHA…" */}
+                  <Badge variant="light" color={changeWords[c.kind].color} style={{ overflow: 'visible', minWidth: 'max-content' }}>
                     {changeWords[c.kind].label}
                   </Badge>
                 </Table.Td>
