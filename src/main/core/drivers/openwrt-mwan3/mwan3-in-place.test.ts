@@ -11,20 +11,14 @@ import type { RouterDriver } from '../driver.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
 import { appliedCopy, readPendingCommand, routerPaths } from './mwan3-apply-script.ts';
 import { conntrackHookPath, conntrackHookText } from './mwan3-conntrack-hook.ts';
-import { createOpenwrtMwan3Driver, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
-import { recorded, type Recording, type ReplayMap } from './replay-shell.ts';
+import { createOpenwrtMwan3Driver, mwan3Commands } from './openwrt-mwan3-driver.ts';
+import { recorded, type ReplayMap } from './replay-shell.ts';
 import { createStagingShell, outsideSwitchyard } from './staging-replay.ts';
-import { lab, readFixture } from './test-fixtures.ts';
+import { capturedFacts as facts, installOk, lab, noFile, ok, readFixture, removeOk } from './test-fixtures.ts';
 
 const real = 'openwrt-19.07.7-mwan3-2.8.16-real';
 const before = readFixture(real, 'mwan3.before-switchyard');
 const network = readFixture(real, 'network.before-switchyard');
-const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
-// Synthetic: BusyBox cat's message for a missing file (the driver only reads the exit code).
-const noFile = (path: string): Recording => ({ stdout: '', stderr: `cat: can't open '${path}': No such file or directory\n`, exitCode: 1 });
-const facts: OpenwrtMwan3Facts = { mwan3Installed: true, supportsUse: false, hasHttping: false, hasArping: false };
-const installOk = { label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() } as const;
-const removeOk = { label: '<remove script>', startsWith: '{ [ -e /etc/switchyard/mwan3.orig ]', reply: ok() } as const;
 
 const tracking: Wan['tracking'] = { method: 'ping', targets: ['203.0.113.10', '203.0.113.11'], reliability: 1, intervalSec: 1, timeoutSec: 1, downCount: 3, upCount: 3, failureIntervalSec: 1 };
 const policy: FailoverPolicy = {
