@@ -125,6 +125,19 @@ describe('live samples', () => {
     expect(slice().series.wan!.map((p) => p.atMs)).toEqual([T - 8000, T - 4000]);
   });
 
+  it('keeps every uplink’s newest live second for the "now" readout, also inside a bucket the history answer counted', async () => {
+    await openRouter();
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T - 2000, { latencyMs: 77 })] });
+    await settle();
+    // The chart's bucket stays as the history answer gave it; "now" is that second's own value.
+    expect(slice().series.wan!.map((p) => p.atMs)).toEqual([T - 8000, T - 4000]);
+    expect(slice().latest.wan).toMatchObject({ atMs: T - 2000, latencyMs: 77 });
+    // A late, older second does not replace it.
+    fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T - 3000, { latencyMs: 5 })] });
+    await settle();
+    expect(slice().latest.wan).toMatchObject({ atMs: T - 2000, latencyMs: 77 });
+  });
+
   it('counts a second once when the core sends its newest batch again (a second view subscribed)', async () => {
     await openRouter();
     const batch = { routerId: 'r1', atMs: T + 1000, samples: [sample('wan', T, { latencyMs: 10 })] };

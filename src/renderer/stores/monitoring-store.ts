@@ -40,6 +40,13 @@ export interface RouterMonitoring {
   series: Readonly<Record<string, readonly HistoryPoint[]>>;
   /** The window's link events, oldest first. */
   events: readonly LinkEvent[];
+  /**
+   * Per uplink: its newest live second, whatever the window's point width. The "now" readout
+   * shows it: the newest point of a 1 h or 24 h window is a bucket's mean, and a bucket the
+   * history query already answered takes no live seconds until the next one starts (up to a
+   * minute in the 24 h window), so "now" read from the series stood still that long.
+   */
+  latest: Readonly<Record<string, HistoryPoint>>;
   /** The window's right edge: the newest sample or now, whichever is later. */
   nowMs: number;
   /** Increments whenever the series change, for the benchmark's commit timing. */
@@ -57,6 +64,7 @@ export const emptyRouterMonitoring: RouterMonitoring = {
   stepMs: 2000,
   series: {},
   events: [],
+  latest: {},
   nowMs: 0,
   version: 0,
 };
@@ -299,8 +307,13 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       const { stepMs } = state;
       let newest = state.nowMs;
       const changed = new Map<string, HistoryPoint[]>();
+      let latest = state.latest;
       for (const sample of samples) {
         newest = Math.max(newest, sample.atMs + 1000);
+        if (sample.atMs > (latest[sample.wan]?.atMs ?? -Infinity)) {
+          if (latest === state.latest) latest = { ...latest };
+          (latest as Record<string, HistoryPoint>)[sample.wan] = pointOf(sample.atMs, [sample]);
+        }
         if (sample.atMs < (session.coveredUntil.get(sample.wan) ?? -Infinity)) continue;
         const bucketMs = Math.floor(sample.atMs / stepMs) * stepMs;
         let points = changed.get(sample.wan);
@@ -344,7 +357,7 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       if (nextEvents.length > maxEventsShown) nextEvents = nextEvents.slice(-maxEventsShown);
       // All uplinks in one update: the charts paint their new points from the store in the next
       // animation frame, each a strip of its canvas, and React re-renders only the latest values.
-      patch(routerId, { series, events: nextEvents, nowMs: newest, version: state.version + 1 });
+      patch(routerId, { series, events: nextEvents, latest, nowMs: newest, version: state.version + 1 });
       markApplied(arrivals, pointsPerSeries(series));
     },
   };

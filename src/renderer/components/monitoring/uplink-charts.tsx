@@ -13,6 +13,7 @@ import { ThroughputChart } from './throughput-chart.tsx';
 import { chartMargin, valueAxisWidth, type TimeWindow } from './chart-axes.tsx';
 import { UplinkStatusLine } from './uplink-status-line.tsx';
 import { monitoringRowFeed, useRowFeed, type RowFeed } from './row-feed.ts';
+import { useMonitoringStore } from '../../stores/monitoring-store.ts';
 
 interface Props {
   routerId: string;
@@ -47,7 +48,7 @@ export const UplinkCharts = memo(function UplinkCharts({ routerId, wan, kind, st
       <Stack gap={6}>
         <Group justify="space-between" wrap="wrap" gap="xs">
           <UplinkTitle wan={wan} kind={kind} />
-          <Readout hover={hover?.row ?? null} feed={feed} />
+          <Readout hover={hover?.row ?? null} feed={feed} routerId={routerId} wan={wan} />
         </Group>
         <UplinkStatusLine uplink={uplink} status={status} />
         {!hasPoints ? (
@@ -85,9 +86,14 @@ const UplinkTitle = memo(function UplinkTitle({ wan, kind }: { wan: string; kind
 const anyPoints = (feed: RowFeed) => feed.points().length > 0;
 const newest = (feed: RowFeed): HistoryPoint | undefined => feed.points().at(-1);
 
-/** The hovered row's values, else the newest point's (the one part of the card a new second re-renders). */
-const Readout = memo(function Readout({ hover, feed }: { hover: ChartRow | null; feed: RowFeed }) {
-  const last = useRowFeed(feed, newest);
+/**
+ * The hovered row's values, else the newest live second's (else the newest point's, for an uplink
+ * with history only): the one part of the card a new second re-renders.
+ */
+const Readout = memo(function Readout({ hover, feed, routerId, wan }: { hover: ChartRow | null; feed: RowFeed; routerId: string; wan: string }) {
+  const live = useMonitoringStore((s) => s.routers[routerId]?.latest[wan]);
+  const newestPoint = useRowFeed(feed, newest);
+  const last = live ?? newestPoint;
   if (hover) {
     return (
       <Text size="sm" ff="monospace" data-testid="uplink-hover">
