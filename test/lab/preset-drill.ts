@@ -63,8 +63,7 @@ export async function drillPreset(opts: {
   const probeTarget = policy.wans[1]!.tracking.targets.at(-1)!;
   const rows: PresetDrillRow[] = [];
   for (let t = 0; t < opts.trials; t++) {
-    await waitActive(call, routerId, primary);
-    const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, trials: 1, holdSec: 2, probeTarget });
+    const { drillId } = await startWhenSettled(call, routerId, primary, probeTarget);
     // The witness starts as the router is about to fail the primary and runs well past the failover.
     await until(() => progress.find((p) => p.drillId === drillId && p.phase === 'failing'), 60_000);
     const lanPing = labExec(lab.name, 'lan', ['ping', '-n', '-D', '-O', '-i', '0.1', '-w', '40', probeTarget], { allowFailure: true, timeoutMs: 60_000 });
@@ -79,12 +78,43 @@ export async function drillPreset(opts: {
   return { plan, rows };
 }
 
-/** Every managed uplink online and `wan` carrying traffic. */
+interface StatusWan {
+  wan: string;
+  active: boolean;
+  state: string;
+  targets?: Array<{ up: boolean; rttMs?: number }>;
+}
+
+/**
+ * Every managed uplink online on evidence and `wan` carrying traffic. The agent starts each uplink
+ * whose tracking changed as `online` before its first probe (as mwan3's initial_state does), so
+ * `online` alone right after an apply says nothing yet: wait until a target has answered (the
+ * agent clears a target's round-trip time when its tracking restarts; one that stands by still
+ * sends one echo per target at each apply).
+ */
 export async function waitActive(call: ContractCall, routerId: string, wan: string): Promise<void> {
   await until(async () => {
-    const status = await call<{ wans: Array<{ wan: string; active: boolean; state: string }> }>('failover.status', { routerId });
-    return status.wans.every((w) => w.state === 'online') && status.wans.find((w) => w.wan === wan)?.active ? true : undefined;
+    const status = await call<{ wans: StatusWan[] }>('failover.status', { routerId });
+    const answered = (w: StatusWan) => (w.targets ?? []).some((t) => t.rttMs !== undefined);
+    return status.wans.every((w) => w.state === 'online' && answered(w)) && status.wans.find((w) => w.wan === wan)?.active ? true : undefined;
   }, 60_000);
+}
+
+/**
+ * Starts a one-trial drill once the router has settled. The drill refuses to start while no
+ * backup is online (a backup's probe can be late on a busy machine, so it reads `disconnecting`
+ * for a moment); a technician waits and clicks again, and so does this, for up to a minute.
+ */
+async function startWhenSettled(call: ContractCall, routerId: string, primary: string, probeTarget: string): Promise<{ drillId: string }> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await waitActive(call, routerId, primary);
+    try {
+      return await call<{ drillId: string }>('drill.start', { routerId, trials: 1, holdSec: 2, probeTarget });
+    } catch (error) {
+      if (!/No backup uplink is online/.test(String(error)) || Date.now() > deadline) throw error;
+    }
+  }
 }
 
 export async function until<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
