@@ -25,7 +25,7 @@ import { round, summarize } from './bench-stats.ts';
 
 /** What the renderer exposes with ?bench=1 (src/renderer/components/monitoring/chart-timing.ts). */
 interface PageGlobals {
-  __switchyardChartTimings?: { updateMs: number[]; spansMs: [number, number][]; longTasks: { startMs: number; durationMs: number }[]; pointsPerSeries: number[]; reset(): void };
+  __switchyardChartTimings?: { updateMs: number[]; spansMs: [number, number][]; longTasks: { startMs: number; durationMs: number }[]; pointsPerSeries: number[]; phasesMs?: number[][]; reset(): void };
 }
 interface SyntheticUplink {
   readonly wan: string;
@@ -240,7 +240,7 @@ export const uiBenchmark: Benchmark = {
       // busy for seconds, and updates then are not the ones the CPU figures cover.
       const timings = await page.evaluate(() => {
         const t = (globalThis as unknown as PageGlobals).__switchyardChartTimings!;
-        return { updateMs: [...t.updateMs], spansMs: [...t.spansMs], longTasks: [...t.longTasks], points: [...t.pointsPerSeries] };
+        return { updateMs: [...t.updateMs], spansMs: [...t.spansMs], longTasks: [...t.longTasks], points: [...t.pointsPerSeries], phases: [...(t.phasesMs ?? [])] };
       });
       const batches = monitor.batches() - batches0;
       const m1 = await metrics();
@@ -290,6 +290,9 @@ export const uiBenchmark: Benchmark = {
       ctx.log(`per update, main-thread CPU time in that span (Chromium trace): median ${cpuPerUpdate.median} ms, p95 ${cpuPerUpdate.p95} ms, max ${cpuPerUpdate.max} ms (n=${cpuPerUpdate.n}); all main-thread CPU ${round(cpu.totalCpuMs, 0)} ms = ${round(cpu.totalCpuMs / Math.max(1, wallSec), 1)} ms per second`);
       const cpuPerSecondByKind = Object.fromEntries(Object.entries(cpu.cpuMsByKind).map(([k, ms]) => [k, round(ms / Math.max(1, wallSec), 1)]));
       ctx.log(`main-thread CPU per second by kind of work: ${Object.entries(cpuPerSecondByKind).map(([k, ms]) => `${k} ${ms} ms`).join(', ')}`);
+      const phaseNames = ['toFlush', 'flushJs', 'waitFrame', 'rafPaint', 'frameRest', 'total'];
+      const phases = Object.fromEntries(phaseNames.map((name, i) => [name, summarize(timings.phases.map((p) => p[i]!))]));
+      ctx.log(`per update phases (median/p95 ms): ${phaseNames.map((n) => `${n} ${round(phases[n]!.median ?? 0, 2)}/${round(phases[n]!.p95 ?? 0, 2)}`).join(', ')}`);
       const load = loadavg();
       const loadRun = summarize(load1m);
       ctx.log(`machine load average (1/5/15 min) at the end: ${load.map((l) => round(l, 2)).join(' / ')} on ${availableParallelism()} cores; 1 min load through the run: median ${loadRun.median}, max ${loadRun.max}`);
@@ -310,6 +313,7 @@ export const uiBenchmark: Benchmark = {
         mainThreadCpuMsPerSecondByKind: cpuPerSecondByKind,
         loadAverage1m: round(load[0]!, 2),
         loadAverage: { end: load.map((l) => round(l, 2)), run1m: load1m.map((l) => round(l, 2)), cores: availableParallelism() },
+        phases,
         mainThreadMsPerUpdate: perUpdate,
         mainThread,
         longTasks: timings.longTasks.length,

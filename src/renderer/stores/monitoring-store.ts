@@ -8,7 +8,7 @@ import type { HistoryPoint, HistoryQueryResult, MonitorSample, MonitorStatus, Sa
 import type { ApiError } from '../../shared/errors.ts';
 import type { LinkEvent } from '../../shared/model.ts';
 import { api } from '../api/api.ts';
-import { markApplied, markSampleArrived, takeArrivals } from '../components/monitoring/chart-timing.ts';
+import { markApplied, markBeforePatch, markSampleArrived, takeArrivals } from '../components/monitoring/chart-timing.ts';
 import { toApiError } from './failover-store.ts';
 
 /**
@@ -293,6 +293,7 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
     },
 
     flush(routerId) {
+      const flushStartMs = performance.now();
       const session = sessions.get(routerId);
       if (!session || current(routerId).history !== 'ready') return;
       const state = current(routerId);
@@ -357,8 +358,9 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       if (nextEvents.length > maxEventsShown) nextEvents = nextEvents.slice(-maxEventsShown);
       // All uplinks in one update: the charts paint their new points from the store in the next
       // animation frame, each a strip of its canvas, and React re-renders only the latest values.
+      markBeforePatch();
       patch(routerId, { series, events: nextEvents, latest, nowMs: newest, version: state.version + 1 });
-      markApplied(arrivals, pointsPerSeries(series));
+      markApplied(arrivals, pointsPerSeries(series), flushStartMs);
     },
   };
 

@@ -12,6 +12,8 @@ export interface ChartTimings {
   longTasks: { startMs: number; durationMs: number }[];
   /** Points per uplink series at each update, for the report. */
   pointsPerSeries: number[];
+  /** Per update, phases in ms: [arrival→flush start, flush JS (store + React commit), commit→frame start, frame start→rAF callbacks done, rAF done→frame end]. */
+  phasesMs: number[][];
   reset(): void;
 }
 
@@ -34,7 +36,9 @@ if (enabled() && !window.__switchyardChartTimings) {
     spansMs: [],
     longTasks: [],
     pointsPerSeries: [],
+    phasesMs: [],
     reset() {
+      timings.phasesMs.length = 0;
       timings.updateMs.length = 0;
       timings.spansMs.length = 0;
       timings.longTasks.length = 0;
@@ -67,19 +71,36 @@ export function takeArrivals(routerId: string): readonly number[] {
   return list;
 }
 
+/** When the frame that draws the latest flush began its animation frame callbacks. */
+let rafStartMs = 0;
+
+/** Called before the store notifies the charts: this frame callback runs before their paints. */
+export function markBeforePatch(): void {
+  if (!window.__switchyardChartTimings) return;
+  requestAnimationFrame(() => (rafStartMs = performance.now()));
+}
+
 /**
  * Every chart has been given the batches that arrived at `arrivals`: the next frame draws them.
  * A message posted from requestAnimationFrame runs once that frame's rendering (style, layout,
  * paint) is done; callbacks run in the order they were requested, so a chart that draws in its
  * own animation frame callback has drawn by then.
  */
-export function markApplied(arrivals: readonly number[], pointsPerSeries: number): void {
+export function markApplied(arrivals: readonly number[], pointsPerSeries: number, flushStartMs?: number): void {
   const timings = window.__switchyardChartTimings;
   if (!timings || arrivals.length === 0) return;
+  let committedMs = 0;
+  // React's sync re-render (useSyncExternalStore) runs in a microtask queued before this one.
+  queueMicrotask(() => (committedMs = performance.now()));
   requestAnimationFrame(() => {
+    const frameMs = rafStartMs;
+    const rafDoneMs = performance.now();
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
       const endMs = performance.now();
+      const first = arrivals[0]!;
+      const fs = flushStartMs ?? first;
+      timings.phasesMs.push([fs - first, committedMs - fs, frameMs - committedMs, rafDoneMs - frameMs, endMs - rafDoneMs, endMs - first]);
       for (const startMs of arrivals) {
         timings.updateMs.push(endMs - startMs);
         timings.spansMs.push([startMs, endMs]);
