@@ -57,3 +57,18 @@ export function staticRowFeed(rows: readonly ChartRow[], points: readonly Histor
 export function useRowFeed<T>(feed: RowFeed, select: (feed: RowFeed) => T): T {
   return useSyncExternalStore(feed.subscribe, () => select(feed));
 }
+
+/**
+ * `select` over a feed's rows, computed once per rows array: the store's listeners, React's
+ * snapshot checks and renders all ask for an axis maximum, and each would scan every row.
+ */
+export function perRows<T>(select: (rows: readonly ChartRow[]) => T): (feed: RowFeed) => T {
+  const cache = new WeakMap<readonly ChartRow[], T>();
+  return (feed) => {
+    const rows = feed.rows();
+    if (cache.has(rows)) return cache.get(rows)!;
+    const value = select(rows);
+    cache.set(rows, value);
+    return value;
+  };
+}

@@ -5,10 +5,10 @@ import type { TimeWindow } from './chart-axes.tsx';
 import { maxOf, niceMax } from './chart-geometry.ts';
 import { rx, throughputLayers, tx } from './chart-layers.ts';
 import { formatBpsTick } from './chart-rows.ts';
-import { useRowFeed, type RowFeed } from './row-feed.ts';
+import { perRows, useRowFeed, type RowFeed } from './row-feed.ts';
 import { SeriesChart } from './series-chart.tsx';
 
-const topOf = (feed: RowFeed) => niceMax(maxOf(feed.rows(), rx, tx), 1000);
+const topOf = perRows((rows) => niceMax(maxOf(rows, rx, tx), 1000));
 
 export const ThroughputChart = memo(function ThroughputChart(props: { wan: string; feed: RowFeed; events: readonly LinkEvent[]; window: TimeWindow; width: number }) {
   const top = useRowFeed(props.feed, topOf);

@@ -2,7 +2,7 @@
 // its latency, loss/jitter and throughput charts over the chosen window. The card reads its
 // points through a row feed: a new second re-renders the latest values, not the card or charts.
 import { Box, Card, Group, Stack, Text } from '@mantine/core';
-import { memo, useMemo, useState, type MouseEvent } from 'react';
+import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { HistoryPoint, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { LinkEvent, WanKind } from '../../../shared/model.ts';
 import { WanKindIcon, wanKindLabel } from '../wan-kind-icon.tsx';
@@ -86,14 +86,34 @@ const UplinkTitle = memo(function UplinkTitle({ wan, kind }: { wan: string; kind
 const anyPoints = (feed: RowFeed) => feed.points().length > 0;
 const newest = (feed: RowFeed): HistoryPoint | undefined => feed.points().at(-1);
 
+/** The newest values as the card's read-out line. */
+function latestText(last: HistoryPoint): string {
+  return `now ${formatMs(last.latencyMs)} · loss ${formatPct(last.lossPct)} · jitter ${formatMs(last.jitterMs)} · ↓ ${formatBps(last.rxBps)} ↑ ${formatBps(last.txBps)}`;
+}
+
 /**
  * The hovered row's values, else the newest live second's (else the newest point's, for an uplink
- * with history only): the one part of the card a new second re-renders.
+ * with history only). A new second writes its values straight into the element: React renders
+ * the read-out only when hovering starts or stops or the first values arrive, not every second.
  */
 const Readout = memo(function Readout({ hover, feed, routerId, wan }: { hover: ChartRow | null; feed: RowFeed; routerId: string; wan: string }) {
-  const live = useMonitoringStore((s) => s.routers[routerId]?.latest[wan]);
-  const newestPoint = useRowFeed(feed, newest);
-  const last = live ?? newestPoint;
+  const lastOf = useCallback(() => useMonitoringStore.getState().routers[routerId]?.latest[wan] ?? newest(feed), [routerId, wan, feed]);
+  const hasValues = useMonitoringStore(() => lastOf() !== undefined);
+  const ref = useRef<HTMLParagraphElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (hover || !el) return;
+    let shown: HistoryPoint | undefined;
+    const write = () => {
+      const last = lastOf();
+      if (!last || last === shown) return;
+      shown = last;
+      el.textContent = latestText(last);
+      el.dataset.atMs = String(last.atMs);
+    };
+    write();
+    return useMonitoringStore.subscribe(write);
+  }, [lastOf, hover, hasValues]);
   if (hover) {
     return (
       <Text size="sm" ff="monospace" data-testid="uplink-hover">
@@ -102,12 +122,8 @@ const Readout = memo(function Readout({ hover, feed, routerId, wan }: { hover: C
       </Text>
     );
   }
-  if (!last) return null;
-  return (
-    <Text size="sm" ff="monospace" data-testid="uplink-latest" data-at-ms={last.atMs}>
-      now {formatMs(last.latencyMs)} · loss {formatPct(last.lossPct)} · jitter {formatMs(last.jitterMs)} · ↓ {formatBps(last.rxBps)} ↑ {formatBps(last.txBps)}
-    </Text>
-  );
+  if (!hasValues) return null;
+  return <Text ref={ref} size="sm" ff="monospace" data-testid="uplink-latest" />;
 });
 
 /** The row nearest to `t` (rows are sorted by time). */
