@@ -8,6 +8,8 @@ import type { CDPSession, Page } from 'playwright-core';
 /** One mark set in the page ties its performance.now() to the trace's clock. */
 const calibrationMark = 'switchyard-trace-calibration';
 const taskEvent = 'ThreadControllerImpl::RunTask';
+/** SWITCHYARD_TRACE_NAMES=1: keep every event and log the main thread's self time by event name. */
+const allNames = process.env.SWITCHYARD_TRACE_NAMES === '1';
 
 interface TraceEvent {
   name: string;
@@ -74,7 +76,7 @@ export interface MainThreadCpu {
 export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise<{ stop(spansMs: readonly (readonly [number, number])[]): Promise<MainThreadCpu> }> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (data) => {
-    for (const e of data.value as unknown as TraceEvent[]) if (e.name === taskEvent || e.name === calibrationMark || (e.ph === 'X' && e.name in kindOf)) events.push(e);
+    for (const e of data.value as unknown as TraceEvent[]) if (e.name === taskEvent || e.name === calibrationMark || (e.ph === 'X' && (allNames || e.name in kindOf))) events.push(e);
   });
   await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing,devtools.timeline,v8', transferMode: 'ReportEvents' });
   const calibrationPageMs = await page.evaluate((name) => performance.mark(name).startTime, calibrationMark);
@@ -97,7 +99,12 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
         updateCpuMs.push(cpuUs / 1000);
       }
       const totalCpuMs = tasks.reduce((sum, t) => sum + (t.tdur ?? 0), 0) / 1000;
-      return { updateCpuMs, totalCpuMs, cpuMsByKind: selfTimeByKind(onMain) };
+      if (allNames) {
+        const byName = selfTimeByName(onMain);
+        const secs = tasks.length ? (tasks.at(-1)!.ts - tasks[0]!.ts) / 1e6 : 1;
+        console.log(`trace self time by event name (ms/s): ${[...byName].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([n, ms]) => `${n} ${(ms / secs).toFixed(2)}`).join(', ')}`);
+      }
+      return { updateCpuMs, totalCpuMs, cpuMsByKind: selfTimeByKind(onMain.filter((e) => e.name === taskEvent || e.name in kindOf)) };
     },
   };
 }
@@ -122,5 +129,22 @@ function selfTimeByKind(sorted: readonly TraceEvent[]): Record<WorkKind, number>
   }
   while (stack.length) pop();
   for (const k of workKinds) out[k] = Math.round(out[k]);
+  return out;
+}
+
+function selfTimeByName(sorted: readonly TraceEvent[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const stack: { e: TraceEvent; childTdur: number }[] = [];
+  const pop = () => {
+    const top = stack.pop()!;
+    out.set(top.e.name, (out.get(top.e.name) ?? 0) + Math.max(0, (top.e.tdur ?? 0) - top.childTdur) / 1000);
+  };
+  for (const e of sorted) {
+    if (e.tdur === undefined) continue;
+    while (stack.length && e.ts >= stack.at(-1)!.e.ts + (stack.at(-1)!.e.dur ?? 0)) pop();
+    if (stack.length) stack.at(-1)!.childTdur += e.tdur;
+    stack.push({ e, childTdur: 0 });
+  }
+  while (stack.length) pop();
   return out;
 }

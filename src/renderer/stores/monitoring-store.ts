@@ -286,7 +286,9 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
     async refreshStatus(routerId) {
       try {
         const status = await api.call('monitor.status', { routerId });
-        if (sessions.has(routerId)) patch(routerId, { status });
+        // An unchanged status keeps its object: a poll that says nothing new re-renders nothing
+        // (every uplink's card took the new object, and the whole tab re-rendered every 5 s).
+        if (sessions.has(routerId) && JSON.stringify(status) !== JSON.stringify(current(routerId).status)) patch(routerId, { status });
       } catch {
         // The next poll tries again; the last status stays on screen meanwhile.
       }

@@ -37,20 +37,28 @@ export const SeriesCanvas = memo(function SeriesCanvas({ feed, fromMs, toMs, plo
       canvas.dataset.rows = String(rows.length);
     };
     paint();
-    let frame = 0;
-    const off = feed.subscribe(() => {
-      frame ||= requestAnimationFrame(() => {
-        frame = 0;
-        paint();
-      });
-    });
+    const off = feed.subscribe(() => schedulePaint(paint));
     return () => {
       off();
-      cancelAnimationFrame(frame);
+      pending.delete(paint);
     };
   }, [feed, fromMs, toMs, plot, domains, layers, scheme]);
   return <canvas ref={ref} style={{ position: 'absolute', left: plot.x, top: plot.y, width: plot.width, height: plot.height, pointerEvents: 'none' }} />;
 });
+
+/** Paints waiting for the next frame: every chart's in one animation frame callback, not one each. */
+const pending = new Set<() => void>();
+let frame = 0;
+
+function schedulePaint(paint: () => void): void {
+  pending.add(paint);
+  frame ||= requestAnimationFrame(() => {
+    frame = 0;
+    const paints = [...pending];
+    pending.clear();
+    for (const p of paints) p();
+  });
+}
 
 /** `var(--name)` read from the document once per colour scheme (a canvas takes no CSS variables). */
 const resolved = new Map<string, string>();
