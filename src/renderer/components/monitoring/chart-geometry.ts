@@ -139,3 +139,52 @@ export function maxOf(rows: readonly ChartRow[], ...values: Value[]): number {
   }
   return max;
 }
+
+/** What nextMaxOf found last time, for the next call. */
+export interface MaxMemo {
+  readonly rows: readonly ChartRow[];
+  readonly max: number;
+  /** Index in `rows` of a row that holds the maximum, or -1 when no value is above zero. */
+  readonly at: number;
+}
+
+/**
+ * maxOf(rows, ...values), scanning only what changed since `previous`: rows that are the same
+ * objects as before (the window moved, rows were appended, the newest was revised) keep their
+ * values, so while the row holding the maximum stays in the window only the new rows are read.
+ * When it leaves (or the rows are not a continuation of the previous ones) every row is read.
+ */
+export function nextMaxOf(previous: MaxMemo | null, rows: readonly ChartRow[], ...values: Value[]): MaxMemo {
+  if (previous && previous.rows === rows) return previous;
+  const full = () => scanMax(rows, 0, { max: 0, at: -1 }, values);
+  if (!previous || rows.length === 0) return { rows, ...full() };
+  const old = previous.rows;
+  let offset = 0;
+  let hi = old.length;
+  while (offset < hi) {
+    const mid = (offset + hi) >> 1;
+    if (old[mid]!.t < rows[0]!.t) offset = mid + 1;
+    else hi = mid;
+  }
+  let shared = 0;
+  while (shared < rows.length && offset + shared < old.length && old[offset + shared] === rows[shared]) shared++;
+  // The maximum must still be among the shared rows (none of them: nothing was above zero).
+  const kept = previous.at < 0 ? shared > 0 : previous.at >= offset && previous.at < offset + shared;
+  if (!kept) return { rows, ...full() };
+  return { rows, ...scanMax(rows, shared, { max: previous.max, at: previous.at < 0 ? -1 : previous.at - offset }, values) };
+}
+
+function scanMax(rows: readonly ChartRow[], from: number, start: { max: number; at: number }, values: readonly Value[]): { max: number; at: number } {
+  let { max, at } = start;
+  for (let i = from; i < rows.length; i++) {
+    for (const value of values) {
+      const v = value(rows[i]!);
+      if (v !== null && v > max) {
+        max = v;
+        at = i;
+      }
+    }
+  }
+  return { max, at };
+}
+

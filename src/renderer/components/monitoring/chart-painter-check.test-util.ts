@@ -6,9 +6,9 @@
 import type { HistoryPoint } from '../../../shared/api/monitor-schemas.ts';
 import { pointOf } from '../../stores/monitoring-store.ts';
 import type { MonitorSample } from '../../../shared/api/monitor-schemas.ts';
-import { maxOf, niceMax, type YDomain } from './chart-geometry.ts';
+import { nextMaxOf, niceMax, type MaxMemo, type Value, type YDomain } from './chart-geometry.ts';
 import { latencyHigh, latencyLayers, latencyMedian, jitter, lossJitterLayers, rx, throughputLayers, tx } from './chart-layers.ts';
-import { chartRows } from './chart-rows.ts';
+import { nextChartRows, type ChartRow, type RowsMemo } from './chart-rows.ts';
 import { SeriesPainter, type PaintResult, type SeriesLayer } from './series-painter.ts';
 
 export interface StepCheck {
@@ -73,14 +73,26 @@ interface Chart {
   name: string;
   height: number;
   layers: readonly SeriesLayer[];
-  domains: (rows: ReturnType<typeof chartRows>) => YDomain[];
+  domains: (rows: readonly ChartRow[]) => YDomain[];
+}
+
+/** An axis top kept the way the app keeps it (row-feed.ts axisTop): updated from the rows that changed. */
+function axisTop(floor: number, ...values: Value[]): (rows: readonly ChartRow[]) => number {
+  let memo: MaxMemo | null = null;
+  return (rows) => {
+    memo = nextMaxOf(memo, rows, ...values);
+    return niceMax(memo.max, floor);
+  };
 }
 
 function charts(stepMs: number): Chart[] {
+  const latencyTop = axisTop(5, latencyHigh, latencyMedian);
+  const jitterTop = axisTop(1, jitter);
+  const throughputTop = axisTop(1000, rx, tx);
   return [
-    { name: 'latency', height: 144, layers: latencyLayers, domains: (rows) => [0, 1].map(() => ({ min: 0, max: niceMax(maxOf(rows, latencyHigh, latencyMedian), 5) })) },
-    { name: 'loss-jitter', height: 74, layers: lossJitterLayers(stepMs), domains: (rows) => [{ min: 0, max: 100 }, { min: 0, max: niceMax(maxOf(rows, jitter), 1) }] },
-    { name: 'throughput', height: 54, layers: throughputLayers, domains: (rows) => [0, 1].map(() => ({ min: 0, max: niceMax(maxOf(rows, rx, tx), 1000) })) },
+    { name: 'latency', height: 144, layers: latencyLayers, domains: (rows) => [0, 1].map(() => ({ min: 0, max: latencyTop(rows) })) },
+    { name: 'loss-jitter', height: 74, layers: lossJitterLayers(stepMs), domains: (rows) => [{ min: 0, max: 100 }, { min: 0, max: jitterTop(rows) }] },
+    { name: 'throughput', height: 54, layers: throughputLayers, domains: (rows) => [0, 1].map(() => ({ min: 0, max: throughputTop(rows) })) },
   ];
 }
 
@@ -150,6 +162,7 @@ window.checkChartPainter = (options) => {
     if (s) points.push(pointOf(t, [s]));
   }
   let open: { atMs: number; seconds: MonitorSample[] } | null = null;
+  let rowsMemo: RowsMemo | null = null;
   let previousFull = new Map<string, Uint8ClampedArray>();
   for (let k = 0; k < options.seconds; k++) {
     const atMs = startMs + k * 1000;
@@ -182,7 +195,9 @@ window.checkChartPainter = (options) => {
     const toMs = Math.ceil(nowMs / options.slideMs) * options.slideMs;
     if (toMs !== Math.ceil(atMs / options.slideMs) * options.slideMs && step === 'second') step = 'slide';
     points = points.filter((p) => p.atMs + stepMs > nowMs - windowMs);
-    const rows = chartRows(points, stepMs);
+    // Rows as the app's row feed makes them: last second's rows reused for the points kept.
+    const rows = nextChartRows(rowsMemo, points, stepMs);
+    rowsMemo = { points, stepMs, rows };
     const plot = { width: widthPx, height: 0 };
     const fullNow = new Map<string, Uint8ClampedArray>();
     for (const { chart, live, full, painter } of list) {

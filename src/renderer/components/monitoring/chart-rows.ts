@@ -70,13 +70,72 @@ function newRow(p: HistoryPoint): ChartRow {
  */
 export function chartRows(points: readonly HistoryPoint[], stepMs: number): ChartRow[] {
   const rows: ChartRow[] = [];
-  for (let i = 0; i < points.length; i++) {
+  appendRows(rows, points, 0, stepMs);
+  return rows;
+}
+
+/** What nextChartRows was given and gave last time, for the next call. */
+export interface RowsMemo {
+  readonly points: readonly HistoryPoint[];
+  readonly stepMs: number;
+  readonly rows: readonly ChartRow[];
+}
+
+/**
+ * chartRows(points, stepMs), reusing the rows of `previous` for the points the two arrays share.
+ * The store's update drops points off the left of the window and appends or revises the newest
+ * one; every other point stays the same object, so only the new tail is converted, and the same
+ * row objects come out (no per-point cache lookups, no garbage). Anything else converts afresh.
+ */
+export function nextChartRows(previous: RowsMemo | null, points: readonly HistoryPoint[], stepMs: number): ChartRow[] {
+  if (!previous || previous.stepMs !== stepMs || points.length === 0) return chartRows(points, stepMs);
+  const old = previous.points;
+  const offset = indexOfPoint(old, points[0]!);
+  if (offset < 0) return chartRows(points, stepMs);
+  let shared = 0;
+  while (shared < points.length && offset + shared < old.length && old[offset + shared] === points[shared]) shared++;
+  // The last shared point's gap row depends on the point after it: convert from that point on.
+  const lastShared = shared - 1;
+  if (lastShared < 1) return chartRows(points, stepMs);
+  const firstRow = rowIndexAt(previous.rows, points[0]!.atMs);
+  const lastRow = rowIndexAt(previous.rows, points[lastShared]!.atMs);
+  if (firstRow < 0 || lastRow < 0 || previous.rows[lastRow] !== rowCache.get(points[lastShared]!)) return chartRows(points, stepMs);
+  const rows = previous.rows.slice(firstRow, lastRow);
+  appendRows(rows, points, lastShared, stepMs);
+  return rows;
+}
+
+/** The index of `point` (the same object) in `points`, sorted by time, or -1. */
+function indexOfPoint(points: readonly HistoryPoint[], point: HistoryPoint): number {
+  const i = lowerBound(points.length, (k) => points[k]!.atMs < point.atMs);
+  return points[i] === point ? i : -1;
+}
+
+/** The index of the row at exactly `t` (row times strictly increase), or -1. */
+function rowIndexAt(rows: readonly ChartRow[], t: number): number {
+  const i = lowerBound(rows.length, (k) => rows[k]!.t < t);
+  return rows[i]?.t === t ? i : -1;
+}
+
+/** The first index in [0, n) for which `before` is false (it is true, then false). */
+function lowerBound(n: number, before: (k: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function appendRows(rows: ChartRow[], points: readonly HistoryPoint[], from: number, stepMs: number): void {
+  for (let i = from; i < points.length; i++) {
     const p = points[i]!;
     rows.push(rowOf(p));
     const next = points[i + 1];
     if (next && next.atMs - p.atMs > stepMs) rows.push(gapRow(p.atMs + stepMs));
   }
-  return rows;
 }
 
 /** Tick positions at round clock times, so the axis needs no "nice number" search. */

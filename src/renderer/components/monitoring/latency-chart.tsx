@@ -4,14 +4,13 @@
 import { memo, useMemo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
 import type { TimeWindow } from './chart-axes.tsx';
-import { maxOf, niceMax } from './chart-geometry.ts';
 import { latencyHigh, latencyLayers, latencyMedian } from './chart-layers.ts';
-import { perRows, useRowFeed, type RowFeed } from './row-feed.ts';
+import { axisTop, useRowFeed, type RowFeed } from './row-feed.ts';
 import { SeriesChart } from './series-chart.tsx';
 
 // A no-break space: tick text must not wrap.
 const msTick = (v: number) => `${v}\u00a0ms`;
-const topOf = perRows((rows) => niceMax(maxOf(rows, latencyHigh, latencyMedian), 5));
+const topOf = axisTop(5, latencyHigh, latencyMedian);
 
 export const LatencyChart = memo(function LatencyChart(props: { wan: string; feed: RowFeed; events: readonly LinkEvent[]; window: TimeWindow; width: number; height?: number }) {
   const top = useRowFeed(props.feed, topOf);

@@ -2,9 +2,8 @@
 import { memo, useMemo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
 import type { TimeWindow } from './chart-axes.tsx';
-import { maxOf, niceMax } from './chart-geometry.ts';
 import { jitter, lossJitterLayers } from './chart-layers.ts';
-import { perRows, useRowFeed, type RowFeed } from './row-feed.ts';
+import { axisTop, useRowFeed, type RowFeed } from './row-feed.ts';
 import { SeriesChart } from './series-chart.tsx';
 
 // A no-break space: tick text must not wrap.
@@ -12,7 +11,7 @@ const pctTick = (v: number) => `${v}\u00a0%`;
 const msTick = (v: number) => `${v}\u00a0ms`;
 const lossAxis = { max: 100, format: pctTick };
 const onRight = [false, true];
-const jitterTopOf = perRows((rows) => niceMax(maxOf(rows, jitter), 1));
+const jitterTopOf = axisTop(1, jitter);
 
 export const LossJitterChart = memo(function LossJitterChart(props: { wan: string; feed: RowFeed; stepMs: number; events: readonly LinkEvent[]; window: TimeWindow; width: number }) {
   const jitterTop = useRowFeed(props.feed, jitterTopOf);

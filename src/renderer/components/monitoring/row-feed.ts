@@ -5,7 +5,8 @@
 import { useSyncExternalStore } from 'react';
 import type { HistoryPoint } from '../../../shared/api/monitor-schemas.ts';
 import { useMonitoringStore } from '../../stores/monitoring-store.ts';
-import { chartRows, type ChartRow } from './chart-rows.ts';
+import { nextChartRows, type ChartRow, type RowsMemo } from './chart-rows.ts';
+import { nextMaxOf, niceMax, type MaxMemo, type Value } from './chart-geometry.ts';
 
 export interface RowFeed {
   /** The uplink's points, oldest first (the same array until they change). */
@@ -18,24 +19,21 @@ export interface RowFeed {
 
 const noPoints: readonly HistoryPoint[] = [];
 
-/** Rows per points array: the three charts of an uplink and its hover share one conversion. */
-const rowsCache = new WeakMap<readonly HistoryPoint[], { stepMs: number; rows: readonly ChartRow[] }>();
-
-function rowsOf(points: readonly HistoryPoint[], stepMs: number): readonly ChartRow[] {
-  const hit = rowsCache.get(points);
-  if (hit && hit.stepMs === stepMs) return hit.rows;
-  const rows = chartRows(points, stepMs);
-  rowsCache.set(points, { stepMs, rows });
-  return rows;
-}
-
 /** One uplink of a router in the monitoring store. */
 export function monitoringRowFeed(routerId: string, wan: string): RowFeed {
   const get = () => useMonitoringStore.getState().routers[routerId];
   const points = () => get()?.series[wan] ?? noPoints;
+  // The uplink's three charts and its hover share one feed, so one conversion per points array;
+  // each new one reuses the rows of the points it shares with the one before (nextChartRows).
+  let memo: RowsMemo | null = null;
   return {
     points,
-    rows: () => rowsOf(points(), get()?.stepMs ?? 1000),
+    rows: () => {
+      const now = points();
+      const stepMs = get()?.stepMs ?? 1000;
+      if (memo?.points !== now || memo.stepMs !== stepMs) memo = { points: now, stepMs, rows: nextChartRows(memo, now, stepMs) };
+      return memo.rows;
+    },
     subscribe: (listener) =>
       useMonitoringStore.subscribe((state, before) => {
         const now = state.routers[routerId];
@@ -59,16 +57,19 @@ export function useRowFeed<T>(feed: RowFeed, select: (feed: RowFeed) => T): T {
 }
 
 /**
- * `select` over a feed's rows, computed once per rows array: the store's listeners, React's
- * snapshot checks and renders all ask for an axis maximum, and each would scan every row.
+ * An axis maximum over a feed's rows: the round top (niceMax, at least `floor`) of the largest of
+ * `values`. The store's listeners, React's snapshot checks and renders all ask for it every
+ * second: it is kept per feed and updated from the rows that changed (nextMaxOf).
  */
-export function perRows<T>(select: (rows: readonly ChartRow[]) => T): (feed: RowFeed) => T {
-  const cache = new WeakMap<readonly ChartRow[], T>();
+export function axisTop(floor: number, ...values: Value[]): (feed: RowFeed) => number {
+  const memos = new WeakMap<RowFeed, MaxMemo>();
   return (feed) => {
     const rows = feed.rows();
-    if (cache.has(rows)) return cache.get(rows)!;
-    const value = select(rows);
-    cache.set(rows, value);
-    return value;
+    let memo = memos.get(feed);
+    if (memo?.rows !== rows) {
+      memo = nextMaxOf(memo ?? null, rows, ...values);
+      memos.set(feed, memo);
+    }
+    return niceMax(memo.max, floor);
   };
 }

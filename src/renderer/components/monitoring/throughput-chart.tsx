@@ -2,13 +2,12 @@
 import { memo, useMemo } from 'react';
 import type { LinkEvent } from '../../../shared/model.ts';
 import type { TimeWindow } from './chart-axes.tsx';
-import { maxOf, niceMax } from './chart-geometry.ts';
 import { rx, throughputLayers, tx } from './chart-layers.ts';
 import { formatBpsTick } from './chart-rows.ts';
-import { perRows, useRowFeed, type RowFeed } from './row-feed.ts';
+import { axisTop, useRowFeed, type RowFeed } from './row-feed.ts';
 import { SeriesChart } from './series-chart.tsx';
 
-const topOf = perRows((rows) => niceMax(maxOf(rows, rx, tx), 1000));
+const topOf = axisTop(1000, rx, tx);
 
 export const ThroughputChart = memo(function ThroughputChart(props: { wan: string; feed: RowFeed; events: readonly LinkEvent[]; window: TimeWindow; width: number }) {
   const top = useRowFeed(props.feed, topOf);
