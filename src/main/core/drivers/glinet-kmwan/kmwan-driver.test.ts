@@ -2,6 +2,7 @@
 // and uci's batch reply from the OpenWrt lab. SYNTHETIC (test/fixtures/glinet/README.md): the uci
 // exports of kmwan, network and glmodem, built from GL.iNet's RPC module and stock values; no
 // `uci show kmwan` of a real router is public.
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { confirmScript, discardStageCommand, readPendingCommand, rollbackScript, stageCommand, stagedExportCommand, stageFileCommand } from '../openwrt-mwan3/mwan3-apply-script.ts';
 import { createReplayShell, recorded, type Recording, type ReplayMap } from '../openwrt-mwan3/replay-shell.ts';
@@ -20,6 +21,10 @@ import { planKmwanWrite, type KmwanPackages } from './kmwan-policy.ts';
 import { planKmwanRemove } from './kmwan-remove.ts';
 
 const ok = (stdout = ''): Recording => ({ stdout, exitCode: 0 });
+/** Parses only (-n): nothing runs. dash is stricter than BusyBox ash about POSIX syntax. */
+const syntaxOk = (text: string): void => {
+  execFileSync('sh', ['-n', '-c', text]);
+};
 const noMarker: Recording = { stdout: '', stderr: "cat: can't open '/etc/switchyard/pending/armed': No such file or directory\n", exitCode: 1 };
 const realStatus = readGlinetFixture(flint2, 'flint2-4.9.1_proc-gl-kmwan-status.txt');
 const S = (file: string): string => readGlinetFixture(synthetic, file);
@@ -324,9 +329,13 @@ describe('a real Flint 2 (4.9.1)', () => {
     const origNetwork = file(S('flint2_uci-export-network.txt'), 'network');
     // A member GL's firmware adds when tethering is set up (derived: the shape of the stock members).
     const tethering = "\nconfig member 'tethering'\n\toption interface 'tethering'\n\toption addr_type '4'\n\toption metric '3'\n\toption weight '1'\n\toption track_mode 'force'\n\toption check '1'\n\toption disabled '0'\n\tlist tracks 'ping,1.1.1.1'\n";
-    // The router now: Switchyard's order change (secondwan first), high sensitivity and Forced Refresh Streams; since then GL added tethering and an option Switchyard does not manage.
-    const nowKmwan =
-      origKmwan.replaceAll("option metric '10'", "option metric '2'").replaceAll("option metric '15'", "option metric '1'").replace("option sensitivity '3000'\n\toption level 'medium'", "option sensitivity '1000'\n\toption level 'high'\n\toption switchyard_frs '1'\n\toption gl_future '1'") + tethering;
+    // Switchyard's last write: its order change (secondwan first), high sensitivity and Forced Refresh Streams.
+    const appliedKmwan = origKmwan
+      .replaceAll("option metric '10'", "option metric '2'")
+      .replaceAll("option metric '15'", "option metric '1'")
+      .replace("option sensitivity '3000'\n\toption level 'medium'", "option sensitivity '1000'\n\toption level 'high'\n\toption switchyard_frs '1'");
+    // The router now: since then GL added tethering and an option Switchyard does not manage.
+    const nowKmwan = appliedKmwan.replace("option switchyard_frs '1'", "option switchyard_frs '1'\n\toption gl_future '1'") + tethering;
     const nowNetwork = origNetwork.replace("option metric '10'", "option metric '2'").replace("option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '15'", "option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '1'");
     // What Remove must leave: the original values of Switchyard's options, and everything else as it is now.
     const wantKmwan = origKmwan.replace("option level 'medium'", "option level 'medium'\n\toption gl_future '1'") + tethering;
@@ -339,6 +348,8 @@ describe('a real Flint 2 (4.9.1)', () => {
         [kmwanCommands.catNetwork.text]: ok(nowNetwork),
         [kmwanCommands.readNetworkOriginal.text]: ok(origNetwork),
         [kmwanCommands.readGlmodemOriginal.text]: { stdout: '', stderr: 'cat: can\'t open', exitCode: 1 },
+        [kmwanCommands.readKmwanApplied.text]: ok(appliedKmwan),
+        [kmwanCommands.readNetworkApplied.text]: ok(nowNetwork),
         [discardStageCommand().text]: ok(),
         [stageFileCommand('kmwan').text]: ok(),
         [stageFileCommand('network').text]: ok(),
@@ -366,6 +377,88 @@ describe('a real Flint 2 (4.9.1)', () => {
     expect(shell.calls.map((c) => c.command).at(-1)).toBe(removeHookCommand().text);
     // Remove leaves nothing of Switchyard's: the hook and its event log go too.
     expect(removeHookCommand().text).toBe(`rm -f ${frsHookPath} ${frsHookPath}.new ${kmwanEventsPath} ${kmwanEventsPath}.new`);
+  });
+
+  it("remove keeps a managed option the admin changed on the router after Switchyard's apply (in GL's web UI or by hand), lists it as kept, and restores it only when asked", async () => {
+    const file = (t: string, pkg: string): string => t.replace(new RegExp(`^package ${pkg}\\n\\n`), '');
+    const origKmwan = file(S('flint2_uci-export-kmwan.txt'), 'kmwan');
+    const origNetwork = file(S('flint2_uci-export-network.txt'), 'network');
+    // Switchyard's last write (/etc/switchyard/kmwan.applied): secondwan first, high sensitivity, Forced Refresh Streams.
+    const appliedKmwan = origKmwan
+      .replaceAll("option metric '10'", "option metric '2'")
+      .replaceAll("option metric '15'", "option metric '1'")
+      .replace("option sensitivity '3000'\n\toption level 'medium'", "option sensitivity '1000'\n\toption level 'high'\n\toption switchyard_frs '1'");
+    const appliedNetwork = origNetwork.replace("option metric '10'", "option metric '2'").replace("option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '15'", "option device 'lan5'\n\toption proto 'dhcp'\n\toption metric '1'");
+    // Since then the admin set sensitivity Low in GL's web UI (set_sensitivity writes level and ms),
+    // swapped one of wan's tracking targets and gave netifd's wan metric 5 by hand.
+    const adminTracks = (t: string): string => t.replace("list tracks 'ping,208.67.220.220'\n\nconfig member 'wan6'", "list tracks 'ping,9.9.9.9'\n\nconfig member 'wan6'");
+    const nowKmwan = adminTracks(appliedKmwan.replace("option sensitivity '1000'\n\toption level 'high'", "option sensitivity '5000'\n\toption level 'low'"));
+    const nowNetwork = appliedNetwork.replace("option metric '2'", "option metric '5'");
+    expect(nowKmwan).toContain("list tracks 'ping,9.9.9.9'");
+    const router = (wantKmwan: string, wantNetwork: string) =>
+      driverOn(
+        flintRouter({
+          [kmwanCommands.catKmwan.text]: ok(nowKmwan),
+          [kmwanCommands.exportKmwan.text]: ok(`package kmwan\n\n${nowKmwan}`),
+          [kmwanCommands.readKmwanOriginal.text]: ok(origKmwan),
+          [kmwanCommands.readKmwanApplied.text]: ok(appliedKmwan),
+          [kmwanCommands.catNetwork.text]: ok(nowNetwork),
+          [kmwanCommands.readNetworkOriginal.text]: ok(origNetwork),
+          [kmwanCommands.readNetworkApplied.text]: ok(appliedNetwork),
+          [kmwanCommands.readGlmodemOriginal.text]: { stdout: '', stderr: "cat: can't open", exitCode: 1 },
+          [discardStageCommand().text]: ok(),
+          [stageFileCommand('kmwan').text]: ok(),
+          [stageFileCommand('network').text]: ok(),
+          [stagedExportCommand('kmwan').text]: ok(serializeUciExport(parseUciConfigFile(wantKmwan, 'kmwan'))),
+          [stagedExportCommand('network').text]: ok(serializeUciExport(parseUciConfigFile(wantNetwork, 'network'))),
+          [removeHookCommand().text]: ok(),
+        }),
+        [{ label: '<remove script>', startsWith: '{ [ -e /etc/switchyard/kmwan.orig ]', reply: ok() }],
+      );
+    // Kept: the admin's sensitivity, targets and netifd metric; put back: what still holds Switchyard's values.
+    const keptKmwan = adminTracks(origKmwan.replace("option sensitivity '3000'\n\toption level 'medium'", "option sensitivity '5000'\n\toption level 'low'"));
+    const keptNetwork = origNetwork.replace("option metric '10'", "option metric '5'");
+    const { shell, d } = router(keptKmwan, keptNetwork);
+    const preview = await d.planRemove!();
+    expect(preview.changes).toEqual(
+      expect.arrayContaining(["kmwan.wan.metric: '2' → '10'", "kmwan.wan6.metric: '2' → '10'", "kmwan.secondwan.metric: '1' → '15'", "kmwan.global.switchyard_frs: '1' → unset", "network.secondwan.metric: '1' → '15'"]),
+    );
+    expect(preview.changes.join('\n')).not.toMatch(/sensitivity|level|tracks|network\.wan\.metric/);
+    expect(preview.adminEdits).toEqual([
+      { package: 'kmwan', section: 'global', option: 'sensitivity', original: "'3000'", switchyard: "'1000'", now: "'5000'" },
+      { package: 'kmwan', section: 'global', option: 'level', original: "'medium'", switchyard: "'high'", now: "'low'" },
+      {
+        package: 'kmwan',
+        section: 'wan',
+        option: 'tracks',
+        original: "'ping,1.1.1.1' 'ping,8.8.8.8' 'ping,208.67.222.222' 'ping,208.67.220.220'",
+        switchyard: "'ping,1.1.1.1' 'ping,8.8.8.8' 'ping,208.67.222.222' 'ping,208.67.220.220'",
+        now: "'ping,1.1.1.1' 'ping,8.8.8.8' 'ping,208.67.222.222' 'ping,9.9.9.9'",
+      },
+      { package: 'network', section: 'wan', option: 'metric', original: "'10'", switchyard: "'2'", now: "'5'" },
+    ]);
+    await d.remove();
+    const stdinOf = (sh: typeof shell, pkg: string): string | undefined => sh.calls.find((c) => c.command === stageFileCommand(pkg).text)?.stdin;
+    expect(stdinOf(shell, 'kmwan')).toBe(keptKmwan);
+    expect(stdinOf(shell, 'network')).toBe(keptNetwork);
+    // Only the metrics go back, so only set_config's steps run: the admin's sensitivity is not pushed over and kmwan is not restarted.
+    const script = shell.scripts['<remove script>']![0]!;
+    expect(script).toContain('sync_route_netcell');
+    expect(script).not.toContain(pushSensitivityCommand().text);
+    expect(script).not.toContain('/etc/init.d/kmwan restart');
+    expect(script).not.toContain('/etc/init.d/kmwan reload');
+    // The Switchyard record of its last write goes with Remove.
+    expect(script).toContain('/etc/switchyard/kmwan.applied /etc/switchyard/network.applied /etc/switchyard/glmodem.applied');
+
+    // Asked to, Remove puts those back too, applied as GL applies a sensitivity and a tracking change.
+    const all = router(origKmwan, origNetwork);
+    await all.d.remove({ restoreAdminEdits: true });
+    expect(stdinOf(all.shell, 'kmwan')).toBe(origKmwan);
+    expect(stdinOf(all.shell, 'network')).toBe(origNetwork);
+    const allScript = all.shell.scripts['<remove script>']![0]!;
+    expect(allScript).toContain(pushSensitivityCommand().text);
+    expect(allScript).toContain('/etc/init.d/kmwan restart');
+    expect(allScript).not.toContain('/etc/init.d/kmwan reload');
   });
 
   it('remove applies what it restores the way GL applies each kind of change: set_config steps for mode, metrics and ratios, the kernel push for the sensitivity, a kmwan restart only for tracking', () => {
@@ -402,6 +495,55 @@ describe('a real Flint 2 (4.9.1)', () => {
     const restored = lines.findIndex((l) => l === 'cp /etc/switchyard/pending/kmwan /etc/config/kmwan');
     expect(restored).toBeGreaterThan(0);
     expect(lines.slice(restored + 1, restored + 4)).toEqual([pushSensitivityCommand().text, '/etc/init.d/kmwan restart', '[ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed']);
+    // GL's steps are the whole apply: no kmwan reload after them (kmwan is only stopped if Switchyard had to enable it).
+    expect(revert).not.toContain('/etc/init.d/kmwan reload');
+    expect(lines[restored + 4]).toBe('[ "$(cat /etc/switchyard/pending/kmwan.was-enabled)" = 1 ] || { /etc/init.d/kmwan stop; /etc/init.d/kmwan disable; }');
+    syntaxOk(revert);
+  });
+
+  it("keeps a copy of what each commit wrote, as Switchyard's last write for Remove, and the revert job puts back the copy from before the commit with the files", async () => {
+    const kmwanPkg = pkgOf('flint2_uci-export-kmwan.txt', 'kmwan');
+    const networkPkg = pkgOf('flint2_uci-export-network.txt', 'network');
+    const policy = (await driverOn(flintRouter()).d.readPolicy())!;
+    const desired = { ...policy, wans: [{ ...policy.wans[0]!, priority: 2 }, { ...policy.wans[1]!, priority: 1 }] };
+    const w = planKmwanWrite({ kmwan: kmwanPkg, network: networkPkg, glmodem: null }, configOf(kmwanPkg), desired);
+    const { shell, d } = driverOn(
+      flintRouter({
+        [stageCommand(['kmwan', 'network']).text]: recorded(lab, 'uci_edit__uci-batch-no-commit'),
+        [stagedExportCommand('kmwan').text]: ok(serializeUciExport(applyUciBatchOps(kmwanPkg, w.ops.filter((o) => o.package === 'kmwan')))),
+        [stagedExportCommand('network').text]: ok(serializeUciExport(applyUciBatchOps(networkPkg, w.ops.filter((o) => o.package === 'network')))),
+        [installHookCommand().text]: ok(),
+      }),
+      [{ label: '<install script>', startsWith: "{ trap '' HUP; }", reply: ok() }],
+    );
+    await d.commit(await d.plan(desired), { revertInSec: 60 });
+    const install = shell.scripts['<install script>']![0]!;
+    syntaxOk(install);
+    const at = (needle: string): number => {
+      const i = install.indexOf(needle);
+      expect(i, needle).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    // First commit: the record starts as the router before Switchyard (kmwan's copy last: its presence means the record is whole) ...
+    const seed = at('{ [ -e /etc/switchyard/kmwan.applied ] || { cp /etc/config/network /etc/switchyard/network.applied; } && { cp /etc/config/kmwan /etc/switchyard/kmwan.applied; }; }');
+    // ... is saved for the revert job before anything changes ...
+    const backup = at('{ [ ! -e /etc/switchyard/kmwan.applied ] || cp /etc/switchyard/kmwan.applied /etc/switchyard/pending/kmwan.applied; }');
+    const armed = at('/etc/switchyard/pending/armed; }');
+    // ... and holds each file as installed.
+    const swapped = at('{ mv /etc/switchyard/pending/kmwan.new /etc/config/kmwan; } && { cp /etc/config/kmwan /etc/switchyard/kmwan.applied; }');
+    at('{ mv /etc/switchyard/pending/network.new /etc/config/network; } && { cp /etc/config/network /etc/switchyard/network.applied; }');
+    expect(at('cp /etc/config/kmwan /etc/switchyard/kmwan.orig') < seed && seed < backup && backup < armed && armed < swapped).toBe(true);
+    const revert = /printf '%s' '(#!\/bin\/sh[\s\S]*?)'; } >/.exec(install)![1]!.replaceAll("'\\''", "'");
+    syntaxOk(revert);
+    const lines = revert.split('\n');
+    const token = lines.findIndex((l) => l.startsWith('grep -qx'));
+    expect(lines.slice(token + 1, token + 5)).toEqual([
+      'if [ -e /etc/switchyard/pending/kmwan.applied ]; then cp /etc/switchyard/pending/kmwan.applied /etc/switchyard/kmwan.applied; else rm -f /etc/switchyard/kmwan.applied; fi',
+      'if [ -e /etc/switchyard/pending/network.applied ]; then cp /etc/switchyard/pending/network.applied /etc/switchyard/network.applied; else rm -f /etc/switchyard/network.applied; fi',
+      'cp /etc/switchyard/pending/kmwan /etc/config/kmwan',
+      'cp /etc/switchyard/pending/network /etc/config/network',
+    ]);
+    expect(revert).not.toContain('/etc/init.d/kmwan reload');
   });
 });
 

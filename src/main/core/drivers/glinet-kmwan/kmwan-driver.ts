@@ -8,7 +8,7 @@ import type { PlanChange } from '../../../../shared/failover-schemas.ts';
 import type { FailoverPolicy } from '../../../../shared/model.ts';
 import { shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 import type { ApplyPlan, CommitResult, DriverCapabilities, RemovePreview, RouterDriver, RouterEvent, RouterShell, RouterStatus, WanCandidate, WanStatus } from '../driver.ts';
-import { fileRemoveScript, installExit, md5sumLine, noOriginalExit, routerPaths, type ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
+import { appliedCopy, fileRemoveScript, installExit, md5sumLine, noOriginalExit, routerPaths, type ServiceAction } from '../openwrt-mwan3/mwan3-apply-script.ts';
 import { baseTrailerLine, describeChanges, planBases, wanCandidatesFromDump, uplinkLookupFromDump } from '../openwrt-mwan3/openwrt-mwan3-driver.ts';
 import { parseNetworkInterfaceDump, type NetifdInterface } from '../openwrt-mwan3/ubus-network-dump.ts';
 import { applyUciBatchOps, buildUciBatch } from '../openwrt-mwan3/uci/uci-batch.ts';
@@ -37,6 +37,9 @@ export const kmwanCommands = {
   readKmwanOriginal: shellCommand(['cat', routerPaths.original('kmwan')]),
   readNetworkOriginal: shellCommand(['cat', routerPaths.original('network')]),
   readGlmodemOriginal: shellCommand(['cat', routerPaths.original('glmodem')]),
+  readKmwanApplied: shellCommand(['cat', appliedCopy('kmwan')]),
+  readNetworkApplied: shellCommand(['cat', appliedCopy('network')]),
+  readGlmodemApplied: shellCommand(['cat', appliedCopy('glmodem')]),
 } as const;
 
 export type KmwanDetection = { readonly present: false } | { readonly present: true; readonly assessment: KmwanAssessment };
@@ -96,7 +99,8 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
     readOnly,
   };
   const timing = { ...(options.nowMs ? { nowMs: options.nowMs } : {}), ...(options.newToken ? { newToken: options.newToken } : {}) };
-  const safeApply = (services: ServiceAction[], originals: readonly string[]) => createSafeApply(shell, { engine: kmwanEngine, serviceFor: () => services, originals, ...timing });
+  // GL's steps are kmwan's whole apply (its RPC never reloads kmwan after set_config), so a revert reloads no engine after them.
+  const safeApply = (services: ServiceAction[], originals: readonly string[]) => createSafeApply(shell, { engine: kmwanEngine, serviceFor: () => services, originals, reloadEngine: false, ...timing });
   const base = safeApply([], ['kmwan']);
   const bases = new Map<string, string>();
 
@@ -151,8 +155,8 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
     return lines.join('\n');
   }
 
-  /** What Remove would do now: the managed options back to their values before Switchyard, in place. */
-  async function computeRemove() {
+  /** What Remove would do now: the managed options that still hold Switchyard's values back to their values before Switchyard, in place. */
+  async function computeRemove(restoreAdminEdits: boolean) {
     const { assessment } = await readConfig();
     if (readOnly || !assessment.config) throw refuseReadOnly(assessment);
     const read = async (cmd: ShellCommand): Promise<string | null> => {
@@ -161,15 +165,16 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
     };
     const original = await read(kmwanCommands.readKmwanOriginal);
     if (original === null) throw new SwitchyardError('not-found', 'Switchyard never changed kmwan on this router, so there is nothing to restore.');
-    const pair = async (now: ShellCommand, orig: ShellCommand) => {
+    const triple = async (now: ShellCommand, orig: ShellCommand, applied: ShellCommand) => {
       const was = await read(orig);
       const is = was === null ? null : await read(now);
-      return was !== null && is !== null ? { now: is, original: was } : null;
+      return was !== null && is !== null ? { now: is, original: was, applied: await read(applied) } : null;
     };
     return planKmwanRemove({
-      kmwan: { now: (await shell.run(kmwanCommands.catKmwan)).stdout, original },
-      network: await pair(kmwanCommands.catNetwork, kmwanCommands.readNetworkOriginal),
-      glmodem: await pair(kmwanCommands.catGlmodem, kmwanCommands.readGlmodemOriginal),
+      kmwan: { now: (await shell.run(kmwanCommands.catKmwan)).stdout, original, applied: await read(kmwanCommands.readKmwanApplied) },
+      network: await triple(kmwanCommands.catNetwork, kmwanCommands.readNetworkOriginal, kmwanCommands.readNetworkApplied),
+      glmodem: await triple(kmwanCommands.catGlmodem, kmwanCommands.readGlmodemOriginal, kmwanCommands.readGlmodemApplied),
+      restoreAdminEdits,
     });
   }
 
@@ -305,6 +310,7 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
         baseText: Object.fromEntries(w.packages.map((p) => [p, texts[p]!])),
         revertInSec: opts.revertInSec,
         captureOriginals: true,
+        recordApplied: true,
       });
       return { revertAtMs };
     },
@@ -342,12 +348,12 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
     },
 
     async planRemove(): Promise<RemovePreview> {
-      const c = await computeRemove();
+      const c = await computeRemove(false);
       return { changes: c.changes, nativeDiff: c.diff, adminEdits: c.adminEdits };
     },
 
-    async remove(): Promise<void> {
-      const c = await computeRemove();
+    async remove(opts: { readonly restoreAdminEdits?: boolean } = {}): Promise<void> {
+      const c = await computeRemove(opts.restoreAdminEdits === true);
       // A manual failover would outlive Switchyard: hand every member back to kmwan's own checks.
       const rows = await readStatusRows();
       const forced = rows.filter((r) => r.forceDead === true).map((r) => r.name);
@@ -355,7 +361,7 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
       const changed = c.files.filter((f) => f.newText !== f.baseText);
       const md5 = changed.length ? await base.stageFiles(changed) : {};
       const packages = changed.map((f) => ({ name: f.name, baseMd5: md5sumLine(f.baseText), newMd5: md5[f.name]! }));
-      const r = await shell.run(fileRemoveScript({ engine: kmwanEngine, originals: ['kmwan', 'network', 'glmodem'], packages, services: kmwanApplySteps(c.flags) }), {
+      const r = await shell.run(fileRemoveScript({ engine: kmwanEngine, originals: ['kmwan', 'network', 'glmodem'], packages, services: kmwanApplySteps(c.flags), reloadEngine: false }), {
         expectExit: [0, noOriginalExit, ...Object.values(installExit)],
         timeoutMs: 120_000,
       });

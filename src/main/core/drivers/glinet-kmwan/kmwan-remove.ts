@@ -2,8 +2,9 @@
 // metrics, ratios, sensitivity and tracking options, its own switchyard_frs, the network and
 // glmodem metrics), each to its value from before Switchyard's first change, edited in place in
 // the file. Everything else stays as it is now: members GL added since (a modem plugged in), options
-// Switchyard does not manage, comments and order. Switchyard keeps no copy of its last write for
-// kmwan, so a managed option the admin changed since is put back too; the plan lists it.
+// Switchyard does not manage, comments and order. A managed option whose value is no longer the one
+// Switchyard last wrote (kept in /etc/switchyard/<pkg>.applied) was changed on the router since, in
+// GL's web UI or by hand: it stays, and the plan lists it as kept, unless the user asks to restore it.
 import { planRemove, type AdminEdit } from '../openwrt-mwan3/mwan3-remove-plan.ts';
 import { unifiedDiff } from '../openwrt-mwan3/uci/text-diff.ts';
 import { sectionsOfType, type UciPackage } from '../openwrt-mwan3/uci/uci-model.ts';
@@ -28,17 +29,24 @@ export type KmwanRemove = {
   readonly flags: KmwanStepFlags;
 };
 
-/** Per package: the file now and as it was before Switchyard (null when not kept). */
+/**
+ * Per package: the file now, as it was before Switchyard, and as Switchyard last wrote it (applied:
+ * null when not kept, as by a Switchyard before this record; then every managed option that differs
+ * is taken as Switchyard's). The package is null when no original was kept.
+ */
+export type KmwanRemoveFileInput = { readonly now: string; readonly original: string; readonly applied?: string | null };
 export type KmwanRemoveInputs = {
-  readonly kmwan: { readonly now: string; readonly original: string };
-  readonly network: { readonly now: string; readonly original: string } | null;
-  readonly glmodem: { readonly now: string; readonly original: string } | null;
+  readonly kmwan: KmwanRemoveFileInput;
+  readonly network: KmwanRemoveFileInput | null;
+  readonly glmodem: KmwanRemoveFileInput | null;
+  /** Put back the original even where the admin changed a value since Switchyard wrote it. */
+  readonly restoreAdminEdits?: boolean;
 };
 
 export function planKmwanRemove(i: KmwanRemoveInputs): KmwanRemove {
   const origKmwan = parseUciConfigFile(i.kmwan.original, 'kmwan');
   const members = sectionsOfType(origKmwan, 'member').flatMap((s) => (s.name ? [s.name] : []));
-  const plans: { name: KmwanRemoveFile['name']; now: string; original: string; managed: { section: string; options: readonly string[] }[]; byLines: boolean }[] = [
+  const plans: ({ name: KmwanRemoveFile['name']; managed: { section: string; options: readonly string[] }[]; byLines: boolean } & KmwanRemoveFileInput)[] = [
     { name: 'kmwan', ...i.kmwan, managed: [{ section: 'global', options: kmwanManagedGlobal }, ...members.map((section) => ({ section, options: kmwanManagedMember }))], byLines: true },
   ];
   if (i.network) plans.push({ name: 'network', ...i.network, managed: members.map((section) => ({ section, options: ['metric'] })), byLines: true });
@@ -56,9 +64,10 @@ export function planKmwanRemove(i: KmwanRemoveInputs): KmwanRemove {
       current: parseUciConfigFile(p.now, p.name),
       original: parseUciConfigFile(p.original, p.name),
       ...(p.byLines ? { originalText: p.original } : {}),
-      applied: null,
+      applied: p.applied ? parseUciConfigFile(p.applied, p.name) : null,
       managed: p.managed,
       ownSections: false,
+      restoreAdminEdits: i.restoreAdminEdits === true,
     });
     files.push({ name: p.name, baseText: p.now, newText: applyUciOpsToText(p.now, p.name, plan.ops) });
     changes.push(...plan.changes);

@@ -85,10 +85,14 @@ export type InstallOptions = {
   readonly captureOriginal: { readonly packages: readonly string[] } | null;
   /** How the driver read each package's base (`uci export` unless said); the md5 check reads it the same way. */
   readonly baseRead?: Readonly<Record<string, 'export' | 'show'>>;
+  /** Keep a copy of each installed file as Switchyard's last write (appliedCopy), put back by the revert job, so Remove can tell the admin's later edits from Switchyard's. */
+  readonly recordApplied?: boolean;
+  /** False where the services are the engine's whole apply (GL.iNet's steps): no engine reload after a revert. */
+  readonly reloadEngine?: boolean;
 };
 
 /** What the revert job runs; `sh revert.sh now` (rollback) skips the wait. */
-export function revertScriptText(o: { readonly token: string; readonly inSec: number; readonly packages: readonly string[]; readonly engine: string; readonly services: readonly ServiceAction[] }): string {
+export function revertScriptText(o: { readonly token: string; readonly inSec: number; readonly packages: readonly string[]; readonly engine: string; readonly services: readonly ServiceAction[]; readonly reloadEngine?: boolean }): string {
   const P = routerPaths.pendingDir;
   const restore = o.packages.map((p) => shellCommand(['cp', routerPaths.backup(p), `/etc/config/${p}`]).text);
   const enabledFile = routerPaths.backupEnabled(o.engine);
@@ -103,7 +107,9 @@ export function revertScriptText(o: { readonly token: string; readonly inSec: nu
     `grep -qx ${shellCommand([`token=${o.token}`]).text} ${shellCommand([routerPaths.armed]).text} || exit 0`,
     ...restore,
     ...reloads,
-    `if [ "$(cat ${shellCommand([enabledFile]).text})" = 1 ]; then ${initd(o.engine, 'reload').text}; else ${initd(o.engine, 'stop').text}; ${initd(o.engine, 'disable').text}; fi`,
+    o.reloadEngine === false
+      ? `[ "$(cat ${shellCommand([enabledFile]).text})" = 1 ] || { ${initd(o.engine, 'stop').text}; ${initd(o.engine, 'disable').text}; }`
+      : `if [ "$(cat ${shellCommand([enabledFile]).text})" = 1 ]; then ${initd(o.engine, 'reload').text}; else ${initd(o.engine, 'stop').text}; ${initd(o.engine, 'disable').text}; fi`,
     `rm -rf ${shellCommand([P]).text}`,
     `logger -t switchyard ${shellCommand([`reverted unconfirmed commit ${o.token}`]).text}`,
     '',
@@ -120,6 +126,12 @@ const pendingCommitGuard = (): ShellCommand =>
 function captureOriginals(engine: string, packages: readonly string[]): ShellCommand {
   const order = [...packages.filter((p) => p !== engine), engine];
   return sh.script`[ -e ${routerPaths.original(engine)} ] || { ${sh.redirect(enabledNow(engine), { stdout: routerPaths.originalEnabled(engine) })} && ${sh.and(...order.map((p) => shellCommand(['cp', `/etc/config/${p}`, routerPaths.original(p)])))}; }`;
+}
+
+/** Keeps each package as Switchyard's last write where none is kept yet; the engine's copy last, so its presence means the record is whole. */
+function seedApplied(engine: string, packages: readonly string[]): ShellCommand {
+  const order = [...packages.filter((p) => p !== engine), engine];
+  return sh.script`[ -e ${appliedCopy(engine)} ] || ${sh.and(...order.map((p) => shellCommand(['cp', `/etc/config/${p}`, appliedCopy(p)])))}`;
 }
 
 /** setsid (when BusyBox has it) leaves the session's process group; the script ignores HUP either way. */
@@ -146,12 +158,19 @@ export function installScript(o: InstallOptions): ShellCommand {
   }
   parts.push(shellCommand(['mkdir', '-p', P]));
   if (o.captureOriginal) parts.push(captureOriginals(o.engine, o.captureOriginal.packages));
+  // Before Switchyard's first write its "last write" is the router as it was: an option changed
+  // after a reverted first commit is then the admin's, not Switchyard's.
+  if (o.recordApplied && o.captureOriginal) parts.push(seedApplied(o.engine, o.captureOriginal.packages));
   if (o.revert) {
     const pkgs = o.packages.map((p) => p.name);
-    for (const p of pkgs) parts.push(shellCommand(['cp', `/etc/config/${p}`, routerPaths.backup(p)]));
+    for (const p of pkgs) {
+      parts.push(shellCommand(['cp', `/etc/config/${p}`, routerPaths.backup(p)]));
+      if (o.recordApplied) parts.push(sh.script`[ ! -e ${appliedCopy(p)} ] || cp ${appliedCopy(p)} ${backupApplied(p)}`);
+    }
     parts.push(sh.redirect(enabledNow(o.engine), { stdout: routerPaths.backupEnabled(o.engine) }));
     parts.push(sh.redirect(shellCommand(['printf', '%s\\n', `token=${o.revert.token}`, `revert_at_ms=${o.revert.atMs}`]), { stdout: routerPaths.armed }));
-    const text = revertScriptText({ token: o.revert.token, inSec: o.revert.inSec, packages: pkgs, engine: o.engine, services: o.services });
+    const job = { token: o.revert.token, inSec: o.revert.inSec, packages: pkgs, engine: o.engine, services: o.services, ...(o.reloadEngine === false ? { reloadEngine: false } : {}) };
+    const text = o.recordApplied ? fileRevertScriptText(job) : revertScriptText(job);
     parts.push(sh.redirect(shellCommand(['printf', '%s', text]), { stdout: routerPaths.revertScript }));
     parts.push(startRevertJob());
   }
@@ -159,6 +178,7 @@ export function installScript(o: InstallOptions): ShellCommand {
     parts.push(shellCommand(['sed', '1d', `${routerPaths.workDir}/${p.name}.export`]));
     parts[parts.length - 1] = sh.redirect(parts[parts.length - 1]!, { stdout: routerPaths.newFile(p.name) });
     parts.push(shellCommand(['mv', routerPaths.newFile(p.name), `/etc/config/${p.name}`]));
+    if (o.recordApplied) parts.push(shellCommand(['cp', `/etc/config/${p.name}`, appliedCopy(p.name)]));
   }
   parts.push(sh.or(initd(o.engine, 'enabled'), initd(o.engine, 'enable')));
   for (const s of o.services) parts.push(actionCommand(s));
@@ -282,7 +302,15 @@ function ownFileSwap(f: OwnFileInstall, i: number): ShellCommand[] {
 }
 
 /** The revert job of a whole-file install: puts back the files and Switchyard's copies of them. */
-export function fileRevertScriptText(o: { readonly token: string; readonly inSec: number; readonly packages: readonly string[]; readonly engine: string; readonly services: readonly ServiceAction[]; readonly ownPaths?: readonly string[] }): string {
+export function fileRevertScriptText(o: {
+  readonly token: string;
+  readonly inSec: number;
+  readonly packages: readonly string[];
+  readonly engine: string;
+  readonly services: readonly ServiceAction[];
+  readonly ownPaths?: readonly string[];
+  readonly reloadEngine?: boolean;
+}): string {
   const base = revertScriptText(o).split('\n');
   const restoreApplied = o.packages.map((p) => sh.script`if [ -e ${backupApplied(p)} ]; then cp ${backupApplied(p)} ${appliedCopy(p)}; else rm -f ${appliedCopy(p)}; fi`.text);
   // An own file that did not exist before the commit has no backup: it goes.
@@ -343,6 +371,8 @@ export function fileRemoveScript(o: {
   readonly services: readonly ServiceAction[];
   /** Switchyard's own files and directories outside /etc/config (its hook and the hook's RAM state). */
   readonly deletePaths?: readonly string[];
+  /** False where the services are the engine's whole apply (GL.iNet's steps): no engine reload after them. */
+  readonly reloadEngine?: boolean;
 }): ShellCommand {
   const engineChanges = o.packages.some((p) => p.name === o.engine);
   const parts: ShellCommand[] = [
@@ -354,7 +384,7 @@ export function fileRemoveScript(o: {
   for (const p of o.packages) parts.push(...swapIn(p.name));
   if (o.deletePaths?.length) parts.push(shellCommand(['rm', '-rf', ...o.deletePaths]));
   for (const s of o.services) if (s.service !== o.engine) parts.push(actionCommand(s));
-  const engineReload = engineChanges ? sh.script`${initd(o.engine, 'reload')}` : sh.script`true`;
+  const engineReload = engineChanges && o.reloadEngine !== false ? sh.script`${initd(o.engine, 'reload')}` : sh.script`true`;
   parts.push(sh.script`if [ "$(cat ${routerPaths.originalEnabled(o.engine)})" = 1 ]; then ${initd(o.engine, 'enable')}; ${engineReload}; else ${initd(o.engine, 'stop')}; ${initd(o.engine, 'disable')}; fi`);
   const pkgs = [...new Set([...o.originals, o.engine])];
   parts.push(shellCommand(['rm', '-f', routerPaths.originalEnabled(o.engine), ...pkgs.map(routerPaths.original), ...pkgs.map(appliedCopy)]));

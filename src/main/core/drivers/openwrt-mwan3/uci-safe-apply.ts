@@ -54,6 +54,8 @@ export type SafeApplyOptions = {
   readonly baseRead?: Readonly<Record<string, 'export' | 'show'>>;
   readonly nowMs?: () => number;
   readonly newToken?: () => string;
+  /** False where serviceFor's steps are the engine's whole apply (GL.iNet): the revert job reloads no engine after them. */
+  readonly reloadEngine?: boolean;
 };
 
 export type InstallRequest = {
@@ -64,6 +66,8 @@ export type InstallRequest = {
   readonly baseText: Readonly<Record<string, string>>;
   readonly revertInSec: number | null;
   readonly captureOriginals: boolean;
+  /** Keep each installed file as Switchyard's last write, for Remove (put back by the revert job). */
+  readonly recordApplied?: boolean;
 };
 
 export type FileInstallRequest = {
@@ -186,6 +190,8 @@ export function createSafeApply(shell: RouterShell, o: SafeApplyOptions): SafeAp
         revert: req.revertInSec === null ? null : { inSec: req.revertInSec, token: newToken(), atMs: revertAtMs! },
         captureOriginal: req.captureOriginals ? { packages: o.originals } : null,
         ...(o.baseRead ? { baseRead: o.baseRead } : {}),
+        ...(req.recordApplied ? { recordApplied: true } : {}),
+        ...(o.reloadEngine === false ? { reloadEngine: false } : {}),
       });
       await runInstall(script);
       return revertAtMs;
