@@ -50,13 +50,25 @@ interface Props {
   grid?: boolean;
 }
 
+/**
+ * A window slide moves the time labels only: the value axes and grid are a child memoised on
+ * their own props, so a slide re-renders the time labels of the charts that show them and
+ * nothing else of the axes.
+ */
 export const ChartAxes = memo(function ChartAxes({ width, height, plot, window, timeLabels, left, right, grid }: Props) {
-  const span = window.toMs - window.fromMs || 1;
-  const xOf = (t: number) => plot.x + ((t - window.fromMs) / span) * plot.width;
+  return (
+    <svg width={width} height={height} style={{ position: 'absolute', left: 0, top: 0, overflow: 'visible' }} aria-hidden="true">
+      <ValueAxes plot={plot} left={left} right={right} grid={grid} />
+      {timeLabels && <TimeLabels plot={plot} window={window} />}
+    </svg>
+  );
+});
+
+const ValueAxes = memo(function ValueAxes({ plot, left, right, grid }: Pick<Props, 'plot' | 'left' | 'right' | 'grid'>) {
   const bottom = plot.y + plot.height;
   const valueTicks = (axis: ValueAxis) => [0, axis.max / 2, axis.max].map((v) => ({ v, y: bottom - (v / (axis.max || 1)) * plot.height }));
   return (
-    <svg width={width} height={height} style={{ position: 'absolute', left: 0, top: 0, overflow: 'visible' }} aria-hidden="true">
+    <>
       {grid && (
         <g stroke={gridStroke} strokeDasharray="2 4">
           {valueTicks(left).map(({ v, y }) => (
@@ -86,15 +98,21 @@ export const ChartAxes = memo(function ChartAxes({ width, height, plot, window, 
           ))}
         </g>
       )}
-      {timeLabels && (
-        <g {...tickFont} textAnchor="middle" data-axis="time">
-          {window.ticks.map((t) => (
-            <text key={t} x={xOf(t)} y={bottom + 14}>
-              {formatTick(t)}
-            </text>
-          ))}
-        </g>
-      )}
-    </svg>
+    </>
+  );
+});
+
+const TimeLabels = memo(function TimeLabels({ plot, window }: Pick<Props, 'plot' | 'window'>) {
+  const span = window.toMs - window.fromMs || 1;
+  const xOf = (t: number) => plot.x + ((t - window.fromMs) / span) * plot.width;
+  const bottom = plot.y + plot.height;
+  return (
+    <g {...tickFont} textAnchor="middle" data-axis="time">
+      {window.ticks.map((t) => (
+        <text key={t} x={xOf(t)} y={bottom + 14}>
+          {formatTick(t)}
+        </text>
+      ))}
+    </g>
   );
 });
