@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -145,23 +145,42 @@ export async function labUp(input: LabUpOptions = {}): Promise<LabInfo> {
   }
 }
 
+/**
+ * The lock that serialises `up`: one for the whole host, like the management addresses it
+ * guards. Not under labRoot(): each lab tag (and each SWITCHYARD_LAB_DIR) has a root of its
+ * own, and two checkouts bringing labs up at once under different tags both read the host's
+ * addresses before either added its own, took the same pair, and each reached the other's
+ * router (host key refused, or the wrong router answered).
+ */
+export const hostUpLockFile = '/run/switchyard-lab-up.lock';
+
+/** How long `up` waits for other labs' `up` (every checkout on the host shares the lock). */
+const lockWaitMs = 180_000;
+
 // Serialises `up` across processes (management addresses are allocated host-wide).
 async function acquireLock(): Promise<() => Promise<void>> {
-  const lockFile = path.join(labRoot(), '.up.lock');
-  for (let attempt = 0; attempt < 600; attempt++) {
-    try {
-      // Made here, not once: a concurrent `down` removes the root when it finds it empty.
-      await mkdir(labRoot(), { recursive: true, mode: 0o755 });
-      closeSync(openSync(lockFile, 'wx'));
-      await writeFile(lockFile, String(process.pid));
-      return async () => rm(lockFile, { force: true });
-    } catch {
-      const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
-      if (!holder || !pidAlive(holder)) await rm(lockFile, { force: true });
-      else await sleep(100);
+  const lockFile = hostUpLockFile;
+  // The lock appears with its holder's pid already in it (a hard link of a file written
+  // first): created empty and written after, a waiter reading it in between took it for stale,
+  // removed it, and both held the lock.
+  const mine = `${lockFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(mine, String(process.pid));
+  try {
+    const deadlineMs = Date.now() + lockWaitMs;
+    while (Date.now() < deadlineMs) {
+      try {
+        await link(mine, lockFile);
+        return async () => rm(lockFile, { force: true });
+      } catch {
+        const holder = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+        if (holder && !pidAlive(holder)) await rm(lockFile, { force: true });
+        else await sleep(100);
+      }
     }
+  } finally {
+    await rm(mine, { force: true });
   }
-  throw new LabStateError(`another lab is being brought up (lock ${lockFile})`);
+  throw new LabStateError(`another lab is being brought up (lock ${lockFile}, held by pid ${(await readFile(lockFile, 'utf8').catch(() => '?')).trim()}); waited ${lockWaitMs / 1000} s`);
 }
 
 function pidAlive(pid: number): boolean {
