@@ -68,14 +68,55 @@ export async function topologyUnavailableReason(): Promise<string | null> {
     const r = await run(['sh', '-c', `command -v ${tool}`]);
     if (r.code !== 0) return `${tool} is not installed`;
   }
-  const probe = `${'syag-probe'}-${process.pid}`;
+  const probe = `${runPrefix()}probe`;
   const r = await run(['ip', 'netns', 'add', probe]);
   if (r.code !== 0) return `cannot create network namespaces: ${r.stderr.trim()}`;
   await run(['ip', 'netns', 'del', probe]);
   return null;
 }
 
-export async function createTopology(prefix = 'syag-'): Promise<AgentTopology> {
+/**
+ * The namespace prefix of this test run: `syag-` and the process id (base 36). Namespaces are
+ * host-wide, so with one fixed prefix two runs at once (two checkouts, two engineers) would
+ * each delete and rebuild the other's router mid-test. At most 11 characters, so a veth's
+ * temporary name (prefix + one letter) stays within the kernel's 15.
+ */
+export function runPrefix(pid = process.pid): string {
+  return `syag-${pid.toString(36)}-`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the namespaces of runs whose process is gone (a crash or a kill left them behind). */
+export async function removeLeftovers(): Promise<void> {
+  const names = (await run(['ip', 'netns', 'list'])).stdout.split('\n').map((line) => line.split(' ')[0] ?? '');
+  for (const ns of names) {
+    const owner = /^syag-([0-9a-z]+)-/.exec(ns)?.[1];
+    if (owner === undefined || processAlive(parseInt(owner, 36))) continue;
+    await killNamespaceProcesses(ns);
+    await run(['ip', 'netns', 'del', ns]);
+  }
+}
+
+async function killNamespaceProcesses(ns: string): Promise<void> {
+  const pids = await run(['ip', 'netns', 'pids', ns]);
+  for (const pid of pids.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p))) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+export async function createTopology(prefix = runPrefix()): Promise<AgentTopology> {
   const router = `${prefix}r`;
   const lan = `${prefix}lan`;
   const internet = `${prefix}net`;
@@ -93,14 +134,16 @@ export async function createTopology(prefix = 'syag-'): Promise<AgentTopology> {
     if (r.code !== 0) throw new Error(`[${ns}] ${script}\n${r.stderr}`);
   };
 
-  // Leftovers from an interrupted run would make every step below fail.
+  // Leftovers of an interrupted run: this run's own names (an earlier topology of this
+  // process) would make every step below fail; other dead runs' only take space.
+  await removeLeftovers();
   for (const ns of all) await run(['ip', 'netns', 'del', ns]);
   for (const ns of all) await must(['ip', 'netns', 'add', ns]);
 
   const veth = async (a: string, aDev: string, b: string, bDev: string): Promise<void> => {
-    await must(['ip', 'link', 'add', `${prefix}tmpa`, 'netns', a, 'type', 'veth', 'peer', 'name', `${prefix}tmpb`, 'netns', b]);
-    await nsMust(a, `ip link set ${prefix}tmpa name ${aDev}; ip link set ${aDev} up`);
-    await nsMust(b, `ip link set ${prefix}tmpb name ${bDev}; ip link set ${bDev} up`);
+    await must(['ip', 'link', 'add', `${prefix}a`, 'netns', a, 'type', 'veth', 'peer', 'name', `${prefix}b`, 'netns', b]);
+    await nsMust(a, `ip link set ${prefix}a name ${aDev}; ip link set ${aDev} up`);
+    await nsMust(b, `ip link set ${prefix}b name ${bDev}; ip link set ${bDev} up`);
   };
 
   const uplinks: Uplink[] = [];
@@ -161,16 +204,7 @@ export async function createTopology(prefix = 'syag-'): Promise<AgentTopology> {
   const destroy = async (): Promise<void> => {
     for (const child of children) child.kill('SIGTERM');
     // Anything still running inside our namespaces was started by this test.
-    for (const ns of all) {
-      const pids = await run(['ip', 'netns', 'pids', ns]);
-      for (const pid of pids.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p))) {
-        try {
-          process.kill(Number(pid), 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
+    for (const ns of all) await killNamespaceProcesses(ns);
     for (const ns of all) await run(['ip', 'netns', 'del', ns]);
     rmSync(workDir, { recursive: true, force: true });
   };
