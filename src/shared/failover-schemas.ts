@@ -44,6 +44,13 @@ export const wanStatusSchema = z.object({
   targets: z.array(z.object({ target: z.string(), up: z.boolean(), rttMs: z.number().optional() })).readonly().optional(),
   /** The engine's own account of this state in plain words (why it is offline, a data-saving mode), when it gives one. */
   detail: z.string().max(400).optional(),
+  /** The engine probes this uplink now. Absent: the engine does not say. */
+  probing: z.boolean().optional(),
+  /** A metered backup the engine does not probe while the uplinks carrying traffic are online
+   * (probed only when needed); its state is the last one it had. */
+  standby: z.boolean().optional(),
+  /** When one of its targets last answered the engine, on this computer's clock. */
+  lastReplyAtMs: z.number().optional(),
 });
 export type WanStatus = Readonly<z.infer<typeof wanStatusSchema>>;
 

@@ -85,6 +85,8 @@ function describe(kind: string, data: Record<string, unknown>): Pick<RouterEvent
         ? { kind: 'dampening', wan, message: `${wan} has not failed for ${durationWords(data.holdSec)}: in use again` }
         : { kind: 'dampening', wan, message: `${wan} is no longer held${reason}` };
     }
+    case 'probing':
+      return { kind: 'other', wan: str(data.wan), message: probingWords(data) };
     case 'install':
       return { kind: 'other', message: data.upgrade === true ? `Switchyard agent ${str(data.version)} installed over an older one` : `Switchyard agent ${str(data.version)} installed` };
     default:
@@ -92,3 +94,14 @@ function describe(kind: string, data: Record<string, unknown>): Pick<RouterEvent
   }
 }
 
+
+/**
+ * The agent's `probing` event (a backup probed only when needed): it stops probing the backup
+ * while the uplinks carrying traffic are online, and probes it again when one starts failing.
+ */
+export function probingWords(data: Record<string, unknown>): string {
+  const wan = typeof data.wan === 'string' ? data.wan : 'the backup';
+  const reason = typeof data.reason === 'string' && data.reason !== '' ? data.reason : null;
+  if (data.on === false) return `${wan} stands by: probed only when needed${reason ? ` (${reason.replace(/^not needed: /, '')})` : ''}`;
+  return `${wan} is probed again${reason ? `: ${reason}` : ''}`;
+}

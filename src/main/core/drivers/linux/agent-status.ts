@@ -4,9 +4,12 @@
 import { z } from 'zod';
 import type { RouterStatus } from '../../../../shared/failover-schemas.ts';
 import { agentEventSchema, parseAgentJson } from './agent-json.ts';
+import { probingWords } from './agent-events.ts';
 import { routerDeadlineToLocal, type ClockReading } from '../../../../shared/revert-clock.ts';
 
-const targetSchema = z.object({ target: z.string(), status: z.string(), rttMs: z.number().nullable().optional(), latencyMs: z.number().nullable().optional() }).passthrough();
+const targetSchema = z
+  .object({ target: z.string(), status: z.string(), rttMs: z.number().nullable().optional(), latencyMs: z.number().nullable().optional(), lastReplyMs: z.number().nullable().optional() })
+  .passthrough();
 const uplinkSchema = z
   .object({
     name: z.string(),
@@ -15,6 +18,8 @@ const uplinkSchema = z
     score: z.number().nullable().optional(),
     priority: z.number().nullable().optional(),
     targets: z.array(targetSchema).optional(),
+    probeWhen: z.enum(['always', 'needed']).optional(),
+    probing: z.boolean().optional(),
   })
   .passthrough();
 
@@ -56,6 +61,7 @@ export function toRouterStatus(status: AgentStatus, clock: ClockReading): Router
       state: u.status,
       active: u.active,
       ...(typeof u.score === 'number' && { score: u.score }),
+      ...standbyFields(u, clock),
       targets: (u.targets ?? []).map((t) => ({ target: t.target, up: t.status === 'up', ...(typeof t.rttMs === 'number' && { rttMs: t.rttMs }) })),
     })),
     pendingRevertAtMs: status.pending ? routerDeadlineToLocal(status.pending.deadlineMs, clock) : null,
@@ -66,6 +72,21 @@ export function toRouterStatus(status: AgentStatus, clock: ClockReading): Router
       ...(typeof e.data?.wan === 'string' && { wan: e.data.wan }),
       message: describeEvent(e.kind, e.data ?? {}),
     })),
+  };
+}
+
+/**
+ * Whether the agent probes the uplink, and a backup standing by: probed only when needed, not
+ * probed now, online (the agent stands a backup by only while it is online and wakes it in the
+ * same pass as anything else happens, so its state is the last one it had). The last reply is
+ * the newest of its targets', in this computer's clock.
+ */
+function standbyFields(u: z.infer<typeof uplinkSchema>, clock: ClockReading): { probing?: boolean; standby?: boolean; lastReplyAtMs?: number } {
+  const replies = (u.targets ?? []).map((t) => t.lastReplyMs).filter((ms): ms is number => typeof ms === 'number' && ms > 0);
+  return {
+    ...(typeof u.probing === 'boolean' && { probing: u.probing }),
+    ...(u.probeWhen === 'needed' && { standby: u.probing === false && u.status === 'online' }),
+    ...(replies.length > 0 && { lastReplyAtMs: Math.round(Math.max(...replies) - clock.offsetMs) }),
   };
 }
 
@@ -90,6 +111,8 @@ function describeEvent(kind: string, data: Record<string, unknown>): string {
       return 'Settings confirmed';
     case 'force':
       return data.wan ? `Traffic forced onto ${String(data.wan)}` : 'Back to automatic';
+    case 'probing':
+      return probingWords(data);
     default:
       return kind.replace(/-/g, ' ');
   }
