@@ -199,6 +199,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'monitor.start': async ({ routerId }) => monitor.start(routerId),
     'monitor.stop': async ({ routerId }) => ({ stopped: await monitor.stop(routerId) }),
     'monitor.status': async ({ routerId }) => monitor.status(routerId),
+    'monitor.probeStandby': async ({ routerId, wan, probe }) => monitor.probeStandby(routerId, wan, probe),
     'history.query': async (query) => monitor.query(query),
     'history.events': async ({ routerId, fromMs, toMs, limit }) => ({ events: monitor.events(routerId, fromMs, toMs, limit) }),
     'history.export': async (request) => {

@@ -29,6 +29,7 @@ export const methodNames = [
   'monitor.start',
   'monitor.stop',
   'monitor.status',
+  'monitor.probeStandby',
   'history.query',
   'history.events',
   'history.export',

@@ -43,7 +43,8 @@ export const sampleBatchSchema = z.object({
 export type SampleBatch = Readonly<z.infer<typeof sampleBatchSchema>>;
 
 export const throughputSources = ['snmp', 'proc-net-dev', 'none'] as const;
-export const uplinkProbeStates = ['starting', 'running', 'restarting', 'failed', 'stopped'] as const;
+/** standby: a metered backup the router probes only when needed, standing by: the monitor does not probe it either. */
+export const uplinkProbeStates = ['starting', 'running', 'restarting', 'failed', 'stopped', 'standby'] as const;
 
 export const monitorStatusSchema = z.object({
   routerId: z.string(),
@@ -70,6 +71,9 @@ export const monitorStatusSchema = z.object({
       scope: z.enum(['path', 'gateway']).optional(),
       /** What is measured instead and why, for the UI and the CLI ("gateway only: …"). */
       scopeNote: z.string().nullable().optional(),
+      /** A backup probed only when needed: what the user asked the monitor to do while it stands
+       * by ('when-needed', the default: not probe it; 'once': a few probes now; 'always'). */
+      standbyProbe: z.enum(['when-needed', 'once', 'always']).optional(),
     }),
   ),
 });
@@ -141,6 +145,11 @@ export const monitorMethods = {
   'monitor.start': { request: z.object({ routerId: id }).strict(), response: monitorStatusSchema },
   'monitor.stop': { request: z.object({ routerId: id }).strict(), response: z.object({ stopped: z.boolean() }) },
   'monitor.status': { request: z.object({ routerId: id }).strict(), response: monitorStatusSchema },
+  /** A backup standing by (probed only when needed): probe it a few times now, always, or again only when needed. */
+  'monitor.probeStandby': {
+    request: z.object({ routerId: id, wan: wanName, probe: z.enum(['when-needed', 'once', 'always']) }).strict(),
+    response: monitorStatusSchema,
+  },
   'history.query': { request: historyQueryRequestSchema, response: historyQueryResponseSchema },
   'history.events': {
     request: historyEventsRequestSchema,

@@ -10,7 +10,7 @@ import type { HistoryQuery, HistoryStore } from '../store/history-store.ts';
 import type { HistoryQueryResult, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { LossDetection, MonitorEmit, Notify, RouterMonitorOptions } from './monitor-types.ts';
 import { RouterEventBackfill } from './router-event-backfill.ts';
-import { RouterMonitor } from './router-monitor.ts';
+import { RouterMonitor, type StandbyProbe } from './router-monitor.ts';
 
 /** What the core knows about one router, enough to watch it. */
 export type MonitorSetup = Pick<
@@ -123,6 +123,14 @@ export class MonitorService {
         uplinks: [],
       }
     );
+  }
+
+  /** A backup standing by: probe it a few times now, always, or only when needed again. */
+  probeStandby(routerId: string, wan: string, probe: StandbyProbe): MonitorStatus {
+    const monitor = this.#monitors.get(routerId);
+    if (!monitor) throw new SwitchyardError('invalid-input', 'Monitoring is not running for this router: open its Monitoring tab first.');
+    monitor.probeStandby(wan, probe);
+    return monitor.status();
   }
 
   runningRouters(): string[] {

@@ -28,6 +28,9 @@ export interface MonitorUplink {
   readonly address?: string;
   /** Probe timeout; default 1 s. Loss is known this long (plus slack) after a probe left. */
   readonly timeoutSec?: number;
+  /** A metered backup the engine probes only when needed (policy tracking.probeWhen): the
+   * monitor probes it only while the router's status does not say it stands by. */
+  readonly probeWhen?: 'needed';
 }
 
 /** The driver's form of a probe bound to one uplink (e.g. `mwan3 use wan ping …`). */

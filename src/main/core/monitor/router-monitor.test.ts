@@ -284,6 +284,87 @@ describe('RouterMonitor', () => {
   });
 });
 
+describe('RouterMonitor: a backup probed only when needed', () => {
+  const needed: MonitorUplink[] = [uplinks[0]!, { ...uplinks[1]!, probeWhen: 'needed' }];
+  const routerStatus = (standby: boolean): RouterStatus => ({
+    enabled: true,
+    mode: 'failover',
+    forced: 'auto',
+    pendingRevertAtMs: null,
+    events: [],
+    wans: [
+      { wan: 'wan', state: 'online', active: true, probing: true },
+      { wan: 'wwan', state: 'online', active: false, probing: !standby, standby },
+    ],
+  });
+
+  it('does not probe it while the router lets it stand by, probes it when the router wakes it, and stops again', async () => {
+    let status = routerStatus(true);
+    const ctx = await setup({ uplinks: needed, readStatus: async () => status, statusIntervalMs: 1000 });
+    // Not even before the first status: a probe a second is the data the preset saves.
+    expect(ctx.pingStream('wwan0')).toBeUndefined();
+    expect(ctx.pingStream('eth1')).toBeDefined();
+    ctx.clock.advance(1100);
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')).toBeUndefined();
+    const wwan = () => ctx.monitor.status().uplinks.find((u) => u.wan === 'wwan')!;
+    expect(wwan()).toMatchObject({ state: 'standby', standbyProbe: 'when-needed' });
+    expect(wwan().message).toMatch(/wwan stands by: the router probes it only when needed, so this monitor does not probe it either \(a probe a second would cost ~458\.4 MB a month\)/);
+    // A standing-by backup makes no loss event: it is not probed, not silent.
+    await runSeconds(ctx, 10, (dev) => (dev === 'eth1' ? 10 : null));
+    expect(ctx.events.filter((e) => e.wan === 'wwan')).toEqual([]);
+
+    status = routerStatus(false);
+    ctx.clock.advance(1000);
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')?.argv).toEqual(['ping', '-n', '-O', '-I', 'wwan0', '-i', '0.95', '203.0.113.11']);
+    expect(wwan().state).not.toBe('standby');
+
+    status = routerStatus(true);
+    ctx.clock.advance(1000);
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')).toBeUndefined();
+    expect(ctx.streams.filter((s) => s.argv.includes('wwan0')).every((s) => s.stopped)).toBe(true);
+    expect(wwan().state).toBe('standby');
+    await ctx.monitor.stop();
+  });
+
+  it('probes it a few times on "Probe now", always when asked, and only when needed again', async () => {
+    const ctx = await setup({ uplinks: needed, readStatus: async () => routerStatus(true), statusIntervalMs: 1000 });
+    ctx.clock.advance(1100);
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')).toBeUndefined();
+    ctx.monitor.probeStandby('wwan', 'once');
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')).toBeDefined();
+    expect(ctx.monitor.status().uplinks.find((u) => u.wan === 'wwan')).toMatchObject({ standbyProbe: 'once' });
+    // Five probes answered: then it stands by again by itself.
+    for (let seq = 1; seq <= 4; seq++) ctx.pingStream('wwan0')!.line(`64 bytes from 203.0.113.11: icmp_seq=${seq} ttl=63 time=40 ms`);
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')).toBeDefined();
+    ctx.pingStream('wwan0')!.line('64 bytes from 203.0.113.11: icmp_seq=5 ttl=63 time=40 ms');
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')).toBeUndefined();
+    expect(ctx.monitor.status().uplinks.find((u) => u.wan === 'wwan')).toMatchObject({ state: 'standby', standbyProbe: 'when-needed' });
+
+    ctx.monitor.probeStandby('wwan', 'always');
+    ctx.clock.advance(5000);
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')).toBeDefined();
+    ctx.monitor.probeStandby('wwan', 'when-needed');
+    await flushMicrotasks();
+    expect(ctx.pingStream('wwan0')).toBeUndefined();
+    expect(() => ctx.monitor.probeStandby('wan', 'once')).toThrow(/wan is probed always/);
+    await ctx.monitor.stop();
+  });
+
+  it('probes it as before when the router gives no status to follow', async () => {
+    const ctx = await setup({ uplinks: needed });
+    expect(ctx.pingStream('wwan0')).toBeDefined();
+    await ctx.monitor.stop();
+  });
+});
+
 describe('EventPacer', () => {
   it('sends the first event at once and a burst one per second, dropping the oldest past its cap', () => {
     const clock = new FakeProbeClock(T0);

@@ -12,6 +12,8 @@ import { diagnoseProbeExit } from '../probes/probe-tool-diagnosis.ts';
 import { systemProbeClock, type ProbeClock, type ProbeFlavor, type ProbeOutcome } from '../probes/probe-tracker.ts';
 import type { MinuteRollup } from '../store/history-store.ts';
 import { EventPacer } from './event-pacer.ts';
+import { echoRoundTripBytes, formatBytes, monthSec } from '../../../shared/failover-presets.ts';
+import { SwitchyardError } from '../../../shared/errors.ts';
 import type { MonitorSample, MonitorStatus, RouterStatusPush, SampleBatch } from '../../../shared/api/monitor-schemas.ts';
 import type { MonitorUplink, RouterMonitorOptions } from './monitor-types.ts';
 import type { StreamHandle } from '../transport/ssh/ssh-connection.ts';
@@ -28,6 +30,11 @@ import { UplinkProbe, type UplinkProbeState } from './uplink-probe.ts';
 const intervalSecOf = (flavor: ProbeFlavor): number => (flavor === 'iputils' ? 0.95 : 1);
 /** The per-second tick runs this long after each second starts (the SNMP poll runs on the second). */
 const tickPhaseMs = 150;
+/** "Probe now" on a backup standing by: this many probes (~840 bytes with ping), then it stands by again. */
+const probeOnceCount = 5;
+
+/** What the user asked the monitor to do with a backup while the router lets it stand by. */
+export type StandbyProbe = 'when-needed' | 'once' | 'always';
 
 interface MinuteThroughput {
   rxSum: number;
@@ -55,7 +62,7 @@ interface UplinkRuntime {
   base: { seq: number; sentMs: number } | null;
   readonly stats: LinkStatistics;
   probe: UplinkProbe | null;
-  state: UplinkProbeState;
+  state: UplinkProbeState | 'standby';
   message: string | null;
   /** A probe whose send time we know: from it, every later probe's send time follows. */
   anchor: { seq: number; sentMs: number; fromReply: boolean } | null;
@@ -70,6 +77,17 @@ interface UplinkRuntime {
   answeredInRow: number;
   silentSinceMs: number | null;
   readonly minutes: Map<number, MinuteThroughput>;
+  /** A probe ran for this uplink at some point: its seconds are sampled from then on (a standing-by
+   * second is an empty one, a gap). */
+  probed: boolean;
+  /** A probe being stopped (standing by again); the monitor's stop waits for it. */
+  stopping: Promise<void> | undefined;
+  /** probeWhen 'needed': the router's latest word on it (null: no status read yet). */
+  routerStandby: boolean | null;
+  standbyProbe: StandbyProbe;
+  /** 'once': outcomes counted so far, and a timer that ends it even if none come. */
+  onceOutcomes: number;
+  onceTimer: unknown;
 }
 
 export class RouterMonitor {
@@ -154,6 +172,12 @@ export class RouterMonitor {
         answeredInRow: 0,
         silentSinceMs: null,
         minutes: new Map(),
+        probed: false,
+        stopping: undefined,
+        routerStandby: null,
+        standbyProbe: 'when-needed',
+        onceOutcomes: 0,
+        onceTimer: undefined,
       };
       this.#uplinks.push(rt);
       if (argv === null) {
@@ -172,28 +196,15 @@ export class RouterMonitor {
         this.#linkEvent({ kind: 'monitor', wan: rt.uplink.name, message: `${rt.uplink.name} cannot be probed: ${rt.message ?? ''}` });
         continue;
       }
-      rt.probe = new UplinkProbe({
-        shell: o.shell,
-        argv: rt.argv as readonly string[],
-        flavor: rt.flavor,
-        device: rt.uplink.device,
-        intervalSec: rt.nominalIntervalMs / 1000,
-        timeoutSec: rt.timeoutMs / 1000,
-        slackMs: this.#slackMs,
-        clock: this.#clock,
-        ...(o.platform ? { platform: o.platform } : {}),
-        onRun: (startedMs, firstSeq) => {
-          rt.anchor = { seq: firstSeq, sentMs: startedMs, fromReply: false };
-          rt.base = null;
-          rt.consecutiveLost = 0;
-          rt.runFirstSeq = firstSeq;
-          rt.answeredInRow = 0;
-        },
-        onOutcome: (outcome) => this.#onOutcome(rt, outcome),
-        onState: (state, message) => this.#onProbeState(rt, state, message),
-      });
-      rt.probe.start();
+      // A backup probed only when needed waits for the router's word: probing it now would spend
+      // the data its preset saves whenever the router lets it stand by.
+      if (this.#respectsStandby(rt)) {
+        this.#standBy(rt, `${rt.uplink.name} is probed only when needed: not probed until the router's status says whether it stands by`);
+        continue;
+      }
+      this.#startProbe(rt);
     }
+
 
     this.#throughput = new ThroughputSource({
       shell: o.shell,
@@ -228,6 +239,7 @@ export class RouterMonitor {
         onStatus: (status, atMs) => {
           this.#lastStatus = { routerId: o.routerId, atMs: Math.round(atMs), status };
           o.emit('onDidRouterStatus', this.#lastStatus);
+          this.#followStandby(status);
           // The newest line of the router's log changed: copy what is new into history.
           const newest = status.events.at(-1);
           const key = newest ? `${newest.atMs}|${newest.kind}|${newest.message}` : null;
@@ -258,8 +270,9 @@ export class RouterMonitor {
     this.#lastStatus = null;
     if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
     this.#follow.wake?.();
+    for (const rt of this.#uplinks) if (rt.onceTimer !== undefined) this.#clock.clearTimeout(rt.onceTimer);
     await Promise.all([
-      ...this.#uplinks.map((rt) => rt.probe?.stop()),
+      ...this.#uplinks.flatMap((rt) => [rt.probe?.stop(), rt.stopping]),
       this.#throughput?.stop(),
       this.#status?.stop(),
       this.#follow.handle?.stop().catch(() => undefined),
@@ -285,6 +298,7 @@ export class RouterMonitor {
         message: rt.message,
         command: rt.argv ? [...rt.argv] : null,
         ...(rt.scope && { scope: rt.scope.scope, scopeNote: rt.scope.note }),
+        ...(this.#respectsStandby(rt) && { standbyProbe: rt.standbyProbe }),
       })),
     };
   }
@@ -330,6 +344,104 @@ export class RouterMonitor {
     return argv;
   }
 
+  #startProbe(rt: UplinkRuntime): void {
+    const o = this.#o;
+    const probe: UplinkProbe = new UplinkProbe({
+      shell: o.shell,
+      argv: rt.argv as readonly string[],
+      flavor: rt.flavor,
+      device: rt.uplink.device,
+      intervalSec: rt.nominalIntervalMs / 1000,
+      timeoutSec: rt.timeoutMs / 1000,
+      slackMs: this.#slackMs,
+      clock: this.#clock,
+      ...(o.platform ? { platform: o.platform } : {}),
+      onRun: (startedMs, firstSeq) => {
+        rt.anchor = { seq: firstSeq, sentMs: startedMs, fromReply: false };
+        rt.base = null;
+        rt.consecutiveLost = 0;
+        rt.runFirstSeq = firstSeq;
+        rt.answeredInRow = 0;
+      },
+      onOutcome: (outcome) => this.#onOutcome(rt, outcome),
+      // A probe stopped for standby still reports its end: the uplink's state is standby by then.
+      onState: (state, message) => {
+        if (rt.probe === probe) this.#onProbeState(rt, state, message);
+      },
+    });
+    rt.probe = probe;
+    rt.probed = true;
+    rt.state = 'starting';
+    rt.message = null;
+    probe.start();
+  }
+
+  /** Stops the uplink's probe (if any) and says why it is not probed. */
+  #standBy(rt: UplinkRuntime, message: string): void {
+    const probe = rt.probe;
+    rt.probe = null;
+    rt.state = 'standby';
+    rt.message = message;
+    rt.silentSinceMs = null;
+    rt.consecutiveLost = 0;
+    if (probe) {
+      const previous = rt.stopping;
+      rt.stopping = Promise.all([previous, probe.stop()]).then(() => undefined);
+    }
+  }
+
+  /** A backup probed only when needed, on a router whose status says whether it stands by. */
+  #respectsStandby(rt: UplinkRuntime): boolean {
+    return rt.uplink.probeWhen === 'needed' && this.#o.readStatus !== undefined;
+  }
+
+  /** Each router status: the backups it lets stand by are not probed here either; woken ones are. */
+  #followStandby(status: RouterStatusPush['status']): void {
+    if (!this.#running) return;
+    for (const rt of this.#uplinks) {
+      if (!this.#respectsStandby(rt) || rt.argv === null || rt.state === 'failed') continue;
+      rt.routerStandby = status.wans.find((w) => w.wan === rt.uplink.name)?.standby === true;
+      this.#syncStandby(rt);
+    }
+  }
+
+  #syncStandby(rt: UplinkRuntime): void {
+    if (!this.#running || rt.argv === null) return;
+    const probe = rt.routerStandby === false || rt.standbyProbe !== 'when-needed';
+    if (probe) {
+      if (rt.probe === null) this.#startProbe(rt);
+      return;
+    }
+    // No status yet: the start message stays.
+    if (rt.routerStandby === null) return;
+    const cost = rt.flavor === 'httping' ? 'a probe a second costs data too' : `a probe a second would cost ~${formatBytes((echoRoundTripBytes * monthSec * 1000) / rt.nominalIntervalMs)} a month`;
+    const message = `${rt.uplink.name} stands by: the router probes it only when needed, so this monitor does not probe it either (${cost})`;
+    if (rt.probe !== null || rt.message !== message) this.#standBy(rt, message);
+  }
+
+  /** The user's choice for a backup standing by; 'once' probes it probeOnceCount times now. */
+  probeStandby(wan: string, probe: StandbyProbe): void {
+    const rt = this.#uplinks.find((u) => u.uplink.name === wan);
+    if (!rt) throw new SwitchyardError('not-found', `${wan} is not watched on this router.`);
+    if (!this.#respectsStandby(rt)) throw new SwitchyardError('invalid-input', `${wan} is probed always (not only when needed): there is nothing to change.`);
+    if (rt.argv === null || rt.state === 'failed') throw new SwitchyardError('invalid-input', `${wan} cannot be probed: ${rt.message ?? 'no probe target'}`);
+    if (rt.onceTimer !== undefined) this.#clock.clearTimeout(rt.onceTimer);
+    rt.onceTimer = undefined;
+    rt.onceOutcomes = 0;
+    rt.standbyProbe = probe;
+    // 'once' ends after its probes' outcomes (#onOutcome), or after this long if none come (the
+    // SSH exec on a loaded machine, the probes, a timeout each).
+    if (probe === 'once') rt.onceTimer = this.#clock.setTimeout(() => this.#endOnce(rt), 30_000 + probeOnceCount * (rt.nominalIntervalMs + rt.timeoutMs));
+    this.#syncStandby(rt);
+  }
+
+  #endOnce(rt: UplinkRuntime): void {
+    if (rt.onceTimer !== undefined) this.#clock.clearTimeout(rt.onceTimer);
+    rt.onceTimer = undefined;
+    if (rt.standbyProbe === 'once') rt.standbyProbe = 'when-needed';
+    this.#syncStandby(rt);
+  }
+
   #onProbeState(rt: UplinkRuntime, state: UplinkProbeState, message: string | null): void {
     rt.state = state;
     rt.message = message;
@@ -373,6 +485,8 @@ export class RouterMonitor {
     const sentMs = this.#sentMs(rt, outcome);
     // Bucketing by send time puts each probe in exactly one second, whatever its RTT or timeout.
     rt.stats.add({ ...outcome, atMs: sentMs });
+    // "Probe now" is over after its probes: their seconds are sampled by the ticks that follow.
+    if (rt.standbyProbe === 'once' && ++rt.onceOutcomes >= probeOnceCount) this.#endOnce(rt);
     rt.firstSentMs ??= sentMs;
     const name = rt.uplink.name;
     if (outcome.kind === 'reply') {
@@ -493,7 +607,7 @@ export class RouterMonitor {
     const samples: MonitorSample[] = [];
     const minutes: MinuteRollup[] = [];
     for (const rt of this.#uplinks) {
-      if (rt.probe === null) continue;
+      if (!rt.probed) continue;
       // A second is complete once its last probe has had time to be answered or declared lost.
       this.#collect(rt, now - rt.timeoutMs - this.#slackMs - 100, samples, minutes);
     }

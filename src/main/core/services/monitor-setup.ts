@@ -30,6 +30,7 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
           method: w.tracking.method === 'httping' ? 'httping' : 'ping',
           ...(w.gateway && { gateway: w.gateway }),
           ...(addressOf(w.device) && { address: addressOf(w.device)! }),
+          ...(w.tracking.probeWhen === 'needed' && { probeWhen: 'needed' as const }),
         }))
     : detected.flatMap((u) =>
         u.device ? [{ name: u.name, device: u.device, kind: u.kind, targets: u.gateway ? [u.gateway] : [], method: 'ping' as const, ...(u.gateway && { gateway: u.gateway }), ...(u.address && { address: u.address }) }] : [],

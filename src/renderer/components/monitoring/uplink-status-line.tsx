@@ -6,8 +6,8 @@ import type { MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 
 type UplinkStatus = MonitorStatus['uplinks'][number];
 
-const stateColors: Readonly<Record<UplinkStatus['state'], string>> = { starting: 'blue', running: 'teal', restarting: 'yellow', failed: 'red', stopped: 'gray' };
-const stateWords: Readonly<Record<UplinkStatus['state'], string>> = { starting: 'starting', running: 'probing', restarting: 'restarting', failed: 'probe failed', stopped: 'stopped' };
+const stateColors: Readonly<Record<UplinkStatus['state'], string>> = { starting: 'blue', running: 'teal', restarting: 'yellow', failed: 'red', stopped: 'gray', standby: 'gray' };
+const stateWords: Readonly<Record<UplinkStatus['state'], string>> = { starting: 'starting', running: 'probing', restarting: 'restarting', failed: 'probe failed', stopped: 'stopped', standby: 'standing by' };
 
 export function throughputSourceLabel(source: MonitorStatus['throughputSource']): string {
   switch (source) {
