@@ -17,6 +17,7 @@ packages=(
   procps psmisc util-linux passwd         # ps/pkill, unshare (per-router namespaces), useradd inside a router
   python3-minimal perl-base               # the lab's ICMP responder (raw sockets, delays per uplink)
   dnsmasq-base                            # the lab's DNS server (its routers' resolver, on 203.0.113.53)
+  bind9-dnsutils ldnsutils                # dig and drill on the lab routers: Troubleshoot's DNS check sends from one uplink's address
   ca-certificates
 )
 

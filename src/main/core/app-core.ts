@@ -50,6 +50,8 @@ export interface CoreOptions {
    * targets); default: SWITCHYARD_TRACK_TARGETS, comma-separated. Public resolvers follow them.
    */
   trackTargets?: readonly string[];
+  /** The public resolver troubleshooting asks through each uplink; default: SWITCHYARD_PUBLIC_DNS (comma-separated), else 1.1.1.1. */
+  publicDnsServers?: readonly string[];
   /** Desktop notifications (Electron); absent in serve mode and the CLI. */
   notify?: Notify;
   /** Opens the secret store once the database exists; default: memory only. */
@@ -132,10 +134,12 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     shell: (routerId) => connections.connection(routerId),
     isRoot: (routerId) => (routers.record(routerId).facts as { facts?: { isRoot?: boolean | null } } | null)?.facts?.isRoot ?? null,
   });
+  const publicDnsServers = options.publicDnsServers ?? (process.env.SWITCHYARD_PUBLIC_DNS ?? '').split(',').map((t) => t.trim()).filter(Boolean);
   const troubleshoot = new TroubleshootService({
     router: (routerId) => routers.record(routerId),
     driver: (routerId) => failover.driver(routerId),
     shell: (routerId) => connections.connection(routerId),
+    ...(publicDnsServers.length > 0 && { publicDnsServers }),
   });
 
   /** Before a router leaves the inventory: no probe left on it, no history, no open connection. */

@@ -6,15 +6,14 @@ import type { TroubleshootCheck, UplinkTroubleshoot } from '../../../shared/api/
 import type { WanKind } from '../../../shared/model.ts';
 import { decideProbeScope, type ProbeScopeDecision } from '../probes/probe-scope.ts';
 import type { ProbeArgs } from './troubleshoot-commands.ts';
+import { dnsCheck, planDns, type DnsPlan, type DnsQuery } from './troubleshoot-dns.ts';
 import {
   answeredArpStates,
   parseAddresses,
   parseCurl,
   parseIpv6Defaults,
   parseLink,
-  parseNameservers,
   parseNeighbour,
-  parseNslookup,
   parsePing,
   parseRouteGet,
 } from './troubleshoot-parse.ts';
@@ -31,6 +30,8 @@ export interface UplinkContext {
   readonly dnsName: string;
   readonly engine: string;
   readonly ipv6: Ipv6Handling;
+  /** A public resolver also asked through the uplink; null: only the uplink's or router's own. */
+  readonly publicDns: string | null;
 }
 
 type Sections = Record<string, string[]>;
@@ -38,14 +39,12 @@ type Sections = Record<string, string[]>;
 export interface ProbePlan {
   readonly linkUsable: boolean;
   readonly scope: ProbeScopeDecision | null;
-  readonly dnsServer: string | null;
-  /** The device the router's own traffic (and so its DNS) leaves through now. */
+  readonly dns: DnsPlan;
+  /** The device the router's own traffic (and so an unbound DNS query) leaves through now. */
   readonly defaultDevice: string | null;
   readonly hasCurl: boolean;
   readonly probes: ProbeArgs | null;
 }
-
-const isLoopback = (address: string) => address.startsWith('127.');
 
 /** Decides, from the facts alone, which probes go out and how. */
 export function planProbes(ctx: UplinkContext, facts: Sections): ProbePlan {
@@ -54,16 +53,24 @@ export function planProbes(ctx: UplinkContext, facts: Sections): ProbePlan {
   const linkUsable = link.exists && link.flags.includes('UP') && link.flags.includes('LOWER_UP') && addresses.length > 0;
   const scope = ctx.target ? decideProbeScope({ device: ctx.device, target: ctx.target, ...(ctx.gateway && { gateway: ctx.gateway }) }, (facts.route ?? []).join('\n'), (facts.connected ?? []).join('\n')) : null;
   const defaultDevice = parseRouteGet(facts['default.route'] ?? [])[0]?.dev ?? null;
-  const servers = parseNameservers(facts.resolv ?? []);
-  const routes = parseRouteGet(facts['resolver.route'] ?? []);
-  // A server reached through this uplink now; a local forwarder (127.x) forwards along the default path.
-  const dnsServer = servers.find((s) => routes.find((r) => r.destination === s)?.dev === ctx.device) ?? servers.find((s) => isLoopback(s) && defaultDevice === ctx.device) ?? null;
+  const dns = planDns(ctx, facts, defaultDevice);
   const hasCurl = (facts.tools ?? []).some((l) => l.endsWith('/curl'));
   const pathTarget = scope?.scope === 'path' ? scope.target : null;
+  const server = (section: DnsQuery['section']) => dns.queries.find((q) => q.section === section)?.server ?? null;
   const probes: ProbeArgs | null = linkUsable
-    ? { device: ctx.device, gateway: ctx.gateway, target: pathTarget, dnsServer, dnsName: ctx.dnsName, httpUrl: pathTarget && hasCurl ? `http://${pathTarget}/` : null }
+    ? {
+        device: ctx.device,
+        gateway: ctx.gateway,
+        target: pathTarget,
+        dnsServer: server('dns'),
+        dnsName: ctx.dnsName,
+        httpUrl: pathTarget && hasCurl ? `http://${pathTarget}/` : null,
+        dnsTool: dns.tool ?? 'nslookup',
+        dnsSource: dns.source,
+        publicDnsServer: server('dns.public'),
+      }
     : null;
-  return { linkUsable, scope, dnsServer, defaultDevice, hasCurl, probes };
+  return { linkUsable, scope, dns, defaultDevice, hasCurl, probes };
 }
 
 const statusRank = { pass: 0, skip: 1, warn: 2, fail: 3 } as const;
@@ -87,7 +94,8 @@ export function troubleshootUplink(ctx: UplinkContext, facts: Sections, probes: 
   } else {
     const gateway = gatewayCheck(ctx, probes);
     const target = targetCheck(ctx, plan, probes, gateway.status === 'fail');
-    checks.push(gateway, target, dnsCheck(ctx, plan, probes, facts, target.status), httpCheck(ctx, plan, probes, target.status));
+    const answered = plan.scope?.scope !== 'path' || target.status === 'skip' ? null : target.status === 'fail' ? 'silent' : 'answers';
+    checks.push(gateway, target, dnsCheck(ctx, plan.dns, facts, probes, answered), httpCheck(ctx, plan, probes, target.status));
   }
   checks.push(ipv6Check(ctx, facts));
   // DNS failing while a target answers through the uplink is a DNS problem, not a dead uplink:
@@ -204,55 +212,6 @@ function targetCheck(ctx: UplinkContext, plan: ProbePlan, probes: Sections, gate
     evidence: ev,
     fix: `Check the modem's own status (DSL or fibre sync, mobile signal, the ISP's outage page), restart the modem, and call the ISP if it stays down. If other addresses answer through ${dev}, choose another tracking target.`,
   };
-}
-
-function dnsCheck(ctx: UplinkContext, plan: ProbePlan, probes: Sections, facts: Sections, targetStatus: TroubleshootCheck['status']): TroubleshootCheck {
-  const title = 'DNS through this uplink';
-  const dev = ctx.device;
-  const servers = parseNameservers(facts.resolv ?? []);
-  const resolvEv = evidence('cat /etc/resolv.conf /tmp/resolv.conf.d/resolv.conf.auto /tmp/resolv.conf.auto', (facts.resolv ?? []).filter((l) => /^\s*nameserver\s/.test(l)));
-  if (servers.length === 0) {
-    return { id: 'dns', title, status: 'fail', summary: 'The router has no DNS server configured.', evidence: resolvEv, fix: `Set a DNS server on the router (the ISP's, or a public one such as 1.1.1.1 or 9.9.9.9).` };
-  }
-  if (!plan.dnsServer) {
-    const via = parseRouteGet(facts['resolver.route'] ?? []).find((r) => r.dev);
-    return {
-      id: 'dns',
-      title,
-      status: 'skip',
-      summary: `Not asked through ${dev}: the router's DNS server ${servers[0]} is reached through ${via?.dev ?? plan.defaultDevice ?? 'another uplink'} now, and a DNS query cannot be bound to one uplink with the router's tools. It goes through ${dev} when ${dev} carries the traffic.`,
-      evidence: [...resolvEv, ...evidence(`ip -4 route get ${servers[0]}`, facts['resolver.route'] ?? [])],
-      fix: null,
-    };
-  }
-  const lines = probes.dns ?? [];
-  const answer = parseNslookup(lines.filter((l) => !/^exit=\d+$/.test(l.trim())));
-  const server = plan.dnsServer;
-  const ev = [...resolvEv, ...evidence(`nslookup ${ctx.dnsName} ${server}`, lines)];
-  switch (answer?.outcome) {
-    case 'answered':
-      return { id: 'dns', title, status: 'pass', summary: `${ctx.dnsName} resolves to ${answer.addresses.join(', ')} through ${dev} (DNS server ${server}).`, evidence: ev, fix: null };
-    case 'nxdomain':
-      return { id: 'dns', title, status: 'warn', summary: `The DNS server ${server} answers through ${dev} but says ${ctx.dnsName} does not exist.`, evidence: ev, fix: `DNS reaches the server, but it filters or is broken: set another DNS server on the router (the ISP's, or 1.1.1.1 or 9.9.9.9).` };
-    case 'refused':
-      return { id: 'dns', title, status: 'fail', summary: `The DNS server ${server} refuses queries through ${dev}.`, evidence: ev, fix: `That address is not a DNS server for this router: set the ISP's DNS server or a public one (1.1.1.1, 9.9.9.9).` };
-    case 'timeout':
-    case 'error':
-    case undefined:
-      return {
-        id: 'dns',
-        title,
-        status: 'fail',
-        summary: `The DNS server ${server} did not answer through ${dev}.`,
-        evidence: ev,
-        fix:
-          targetStatus === 'pass' || targetStatus === 'warn'
-            ? `Traffic gets through ${dev} (the target answers), so the DNS server itself is down or answers only its own ISP's customers: set a DNS server every uplink reaches (1.1.1.1 or 9.9.9.9) on the router, so names still resolve after a failover.`
-            : targetStatus === 'fail'
-              ? `Nothing gets through ${dev} beyond the gateway (see the target check): fix that first; DNS needs the line too.`
-              : `If addresses answer through ${dev}, the DNS server itself is down or answers only its own ISP's customers: set a DNS server every uplink reaches (1.1.1.1 or 9.9.9.9), so names still resolve after a failover.`,
-      };
-  }
 }
 
 function httpCheck(ctx: UplinkContext, plan: ProbePlan, probes: Sections, targetStatus: TroubleshootCheck['status']): TroubleshootCheck {

@@ -1,5 +1,5 @@
 // Parsers for the router's own answers to troubleshooting: `ip link/addr/route/neigh`, iputils
-// and BusyBox ping summaries, nslookup (BusyBox and BIND), curl's -w line. Each returns what it
+// and BusyBox ping summaries, nslookup (BusyBox and BIND), dig and drill, curl's -w line. Each returns what it
 // understood and never guesses: a line it does not know leaves the value null.
 
 export interface LinkFacts {
@@ -88,11 +88,30 @@ export function parseNameservers(lines: readonly string[]): string[] {
   return [...new Set(out)];
 }
 
+/**
+ * The name servers one interface brought (OpenWrt and GL.iNet: netifd writes each interface's
+ * DHCP/PPP servers under a `# Interface NAME` line of resolv.conf.auto). Empty when the router
+ * keeps no per-interface list.
+ */
+export function parseInterfaceNameservers(lines: readonly string[], iface: string): string[] {
+  let current: string | null = null;
+  const out: string[] = [];
+  for (const l of lines) {
+    const header = /^#\s*Interface\s+(\S+)\s*$/.exec(l.trim());
+    if (header) current = header[1]!;
+    const m = /^nameserver\s+(\d+\.\d+\.\d+\.\d+)\s*$/.exec(l.trim());
+    if (m && current === iface && !out.includes(m[1]!)) out.push(m[1]!);
+  }
+  return out;
+}
+
 export type DnsOutcome = 'answered' | 'nxdomain' | 'timeout' | 'refused' | 'error';
 
 export interface DnsAnswer {
   readonly outcome: DnsOutcome;
   readonly addresses: readonly string[];
+  /** The answer's response code (NOERROR, NXDOMAIN, SERVFAIL, …) where the tool prints it (dig, drill). */
+  readonly rcode?: string | null;
 }
 
 /** BusyBox and BIND nslookup. "answered" needs an address after the Name: line. */
@@ -112,6 +131,33 @@ export function parseNslookup(lines: readonly string[]): DnsAnswer | null {
   if (/timed out|no servers could be reached|no response/i.test(text)) return { outcome: 'timeout', addresses: [] };
   if (/refused/i.test(text)) return { outcome: 'refused', addresses: [] };
   return { outcome: 'error', addresses: [] };
+}
+
+/**
+ * dig (BIND 9) and drill (ldns): the header's status (dig) or rcode (drill), then the A records of
+ * the answer section. No header means no answer: dig says "timed out" or "connection refused" on
+ * its communications-error line; drill says only "error sending query", and a `timeout` wrapper
+ * around it exits 124.
+ */
+export function parseDigOrDrill(lines: readonly string[]): DnsAnswer | null {
+  if (lines.length === 0) return null;
+  const rcode = lines.map((l) => /->>HEADER<<-.*\b(?:status|rcode): ([A-Z]+)/.exec(l)).find(Boolean)?.[1] ?? null;
+  const answerAt = lines.findIndex((l) => /^;; ANSWER SECTION:/.test(l.trim()));
+  const addresses =
+    answerAt < 0
+      ? []
+      : lines.slice(answerAt + 1).flatMap((l) => {
+          const m = /^\S+\s+\d+\s+IN\s+A\s+(\d+\.\d+\.\d+\.\d+)$/.exec(l.trim());
+          return m ? [m[1]!] : [];
+        });
+  const text = lines.join('\n');
+  if (rcode === 'NOERROR' && addresses.length) return { outcome: 'answered', addresses, rcode };
+  if (rcode === 'NXDOMAIN') return { outcome: 'nxdomain', addresses: [], rcode };
+  if (rcode === 'REFUSED') return { outcome: 'refused', addresses: [], rcode };
+  if (rcode) return { outcome: 'error', addresses: [], rcode };
+  if (/connection refused/i.test(text)) return { outcome: 'refused', addresses: [], rcode };
+  if (/timed out|no servers could be reached|^exit=124$/im.test(text)) return { outcome: 'timeout', addresses: [], rcode };
+  return { outcome: 'error', addresses: [], rcode };
 }
 
 export interface HttpAnswer {

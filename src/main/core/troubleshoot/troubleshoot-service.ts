@@ -22,6 +22,8 @@ export interface TroubleshootDeps {
   /** The router's driver; rejects when the platform has none (detection not run, unsupported). */
   readonly driver: (routerId: string) => Promise<RouterDriver>;
   readonly shell: (routerId: string) => Promise<RouterShell>;
+  /** The public resolver asked through every uplink beside the router's own; none when empty. Default 1.1.1.1. */
+  readonly publicDnsServers?: readonly string[];
   readonly nowMs?: () => number;
 }
 
@@ -40,8 +42,10 @@ const engines: Partial<Record<PlatformId, { name: string; ipv6: Ipv6Handling }>>
 };
 
 const factsTimeoutMs = 20_000;
-// Gateway ping 2 s, target ping ~4 s, nslookup up to ~10 s, curl 6 s, on a busy router.
-const probesTimeoutMs = 45_000;
+// Gateway ping 2 s, target ping ~4 s, two DNS queries up to ~10 s each (BusyBox nslookup; dig 2 s,
+// drill under timeout 5 s), curl 6 s, on a busy router.
+const probesTimeoutMs = 60_000;
+const defaultPublicDns: readonly string[] = ['1.1.1.1'];
 
 export class TroubleshootService {
   readonly #deps: TroubleshootDeps;
@@ -62,6 +66,8 @@ export class TroubleshootService {
 
     const engine = policy && record.platform ? engines[record.platform as PlatformId] : undefined;
     const shell = await this.#deps.shell(request.routerId);
+    // Passed to the router as a quoted argument; still only an IPv4 address is used.
+    const publicDns = (this.#deps.publicDnsServers ?? defaultPublicDns).find((s) => /^\d{1,3}(\.\d{1,3}){3}$/.test(s)) ?? null;
     const targetOf = (u: Uplink) => request.target ?? u.targets.find((t) => t !== u.gateway) ?? null;
     const uplinks = await Promise.all(
       chosen.map(async (u) => {
@@ -74,8 +80,9 @@ export class TroubleshootService {
           dnsName: request.dnsName,
           engine: engine?.name ?? 'no failover engine',
           ipv6: engine?.ipv6 ?? 'no-engine',
+          publicDns,
         };
-        const facts = troubleshootSections((await shell.run(troubleshootFactsCommand(u.device, ctx.target), { expectExit: 'any', timeoutMs: factsTimeoutMs })).stdout);
+        const facts = troubleshootSections((await shell.run(troubleshootFactsCommand(u.device, ctx.target, publicDns ? [publicDns] : []), { expectExit: 'any', timeoutMs: factsTimeoutMs })).stdout);
         const plan = planProbes(ctx, facts);
         const probes = plan.probes ? troubleshootSections((await shell.run(troubleshootProbesCommand(plan.probes), { expectExit: 'any', timeoutMs: probesTimeoutMs })).stdout) : null;
         return troubleshootUplink(ctx, facts, probes);
