@@ -15,6 +15,8 @@ const look: Record<Status, { color: string; word: string; icon: typeof IconCircl
   skip: { color: 'gray', word: 'Not checked', icon: IconCircleMinus },
 };
 const uplinkWord: Record<Status, string> = { pass: 'Works', warn: 'Needs attention', fail: 'Broken', skip: 'Not checked' };
+/** "Works" only when every check ran: a backup whose DNS could not be asked through it has not shown that it works. */
+const badgeWord = (u: UplinkTroubleshoot) => (u.status === 'pass' && u.checks.some((c) => c.status === 'skip') ? 'Works as far as checked' : uplinkWord[u.status]);
 
 function StatusMark({ status }: { status: Status }) {
   const { color, word, icon: Icon } = look[status];
@@ -61,8 +63,8 @@ function UplinkCard({ uplink, routerId, busy }: { uplink: UplinkTroubleshoot; ro
         <Group justify="space-between" wrap="nowrap">
           <Group gap="sm">
             <Title order={5}>{uplink.name === uplink.device ? uplink.name : `${uplink.name} (${uplink.device})`}</Title>
-            <Badge color={look[uplink.status].color} variant="light">
-              {uplinkWord[uplink.status]}
+            <Badge color={look[uplink.status].color} variant="light" data-testid="uplink-badge">
+              {badgeWord(uplink)}
             </Badge>
           </Group>
           <Button size="xs" variant="default" loading={busy} onClick={() => void run(routerId, { uplink: uplink.name })}>
