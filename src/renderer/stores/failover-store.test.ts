@@ -7,7 +7,8 @@ import type { ApiError } from '../../shared/errors.ts';
 import { api, ApiCallError } from '../api/api.ts';
 import { appliedPolicy, plan, snapshot, status, suggestedTargets } from '../components/failover/failover-fixtures.test-util.ts';
 import { balanceShares, wanIssueKey } from '../components/failover/policy-issues.ts';
-import { canApply, statusPollMs, useFailoverStore, type RouterFailover } from './failover-store.ts';
+import { defaultDampening } from '../../shared/failover-defaults.ts';
+import { canApply, isDirty, statusPollMs, useFailoverStore, type RouterFailover } from './failover-store.ts';
 import { routeApiCalls } from '../api/route-api-calls.test-util.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
@@ -262,6 +263,27 @@ describe('safe apply', () => {
     expect(slice().phase).toEqual({ kind: 'confirmed', verification });
     expect(slice().draft!.wans[0]!.name).toBe('wwan');
     expect(canApply(slice())).toBe(false);
+  });
+
+  it('a confirmed draft that names the default flap dampening is not "unapplied" when the router reads it back without it', async () => {
+    // Seen on the lab: Enable's draft says dampening {3 in 120 s, hold 60 s} explicitly; the agent's
+    // config read back leaves the default out. After Confirm the tab said "Unapplied changes"
+    // and offered to apply a plan of nothing.
+    const draft = { ...slice().draft!, dampening: defaultDampening };
+    useFailoverStore.setState((s) => ({ routers: { ...s.routers, [id]: { ...slice(), draft } } }));
+    await store().plan(id);
+    handlers['failover.apply'] = () => ({ revertAtMs: Date.now() + 60_000, verification: { ok: true, activeWans: ['wwan'], problems: [], checkedMs: 900 }, status: status({ enabled: true }) });
+    await store().apply(id);
+    handlers['failover.confirm'] = () => status({ enabled: true });
+    const { dampening: _readBackOmits, ...readBack } = slice().draft!;
+    handlers['failover.get'] = () => snapshot({ policy: readBack });
+    await store().confirm(id);
+    expect(slice().phase.kind).toBe('confirmed');
+    expect(isDirty(slice())).toBe(false);
+    expect(canApply(slice())).toBe(false);
+    // A dampening other than the default is a real change.
+    store().setDampening(id, { ...defaultDampening, holdSec: 90 });
+    expect(isDirty(slice())).toBe(true);
   });
 
   it('reverts on request and keeps the edits', async () => {

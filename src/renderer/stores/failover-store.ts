@@ -7,6 +7,7 @@ import type { ErrorCode, ApiError } from '../../shared/errors.ts';
 import type { ApplyPlan, RouterStatus, TargetSuggestion } from '../../shared/failover-schemas.ts';
 import type { Dampening, FailoverPolicy, RouterRuleChoice, Tracking, Wan } from '../../shared/model.ts';
 import { api, ApiCallError } from '../api/api.ts';
+import { defaultDampening, policyDampening } from '../../shared/failover-defaults.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
 import { validatePolicy, type PolicyIssues } from '../components/failover/policy-issues.ts';
 
@@ -126,11 +127,20 @@ function canonical(value: unknown): string {
   );
 }
 
+/**
+ * The policy as the router would run it: a dampening equal to the default is the same as none
+ * (drivers read the default back as absent, while Enable's draft names it).
+ */
+function effective(policy: FailoverPolicy): FailoverPolicy {
+  const { dampening, ...rest } = policy;
+  return canonical(policyDampening(policy)) === canonical(defaultDampening) ? rest : { ...rest, dampening };
+}
+
 /** True when the draft would change something on the router. */
 export function isDirty(state: RouterFailover): boolean {
   if (!state.draft) return false;
   const applied = state.snapshot?.policy;
-  return !applied || canonical(sortedByPriority(applied)) !== canonical(state.draft);
+  return !applied || canonical(effective(sortedByPriority(applied))) !== canonical(effective(state.draft));
 }
 
 /** Apply may start: a valid, changed draft, and no other apply under way. */
