@@ -3,7 +3,7 @@
 // this computer when the user allowed them (browser Notification in serve mode).
 import { Alert, Button, Group, Stack, Text } from '@mantine/core';
 import { IconAlertTriangle, IconBell, IconCircleCheck } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { RouterStatus } from '../../shared/failover-schemas.ts';
 import { useFailoverStore } from '../stores/failover-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
@@ -17,11 +17,21 @@ export interface FailoverNotice {
   readonly atMs: number;
 }
 
-/** What changed between two statuses of one router, in words; null when nothing worth telling. */
-export function describeChange(before: RouterStatus | null, after: RouterStatus | null, routerName: string): Omit<FailoverNotice, 'id' | 'routerId' | 'atMs'> | null {
+/**
+ * What changed between two statuses of one router, in words; null when nothing worth telling.
+ * `seenOffline`: the uplinks seen offline since they were last online. An engine's way back is
+ * often offline → connecting → online, so "back online" cannot wait for offline just before.
+ */
+export function describeChange(
+  before: RouterStatus | null,
+  after: RouterStatus | null,
+  routerName: string,
+  seenOffline: ReadonlySet<string> = new Set(),
+): Omit<FailoverNotice, 'id' | 'routerId' | 'atMs'> | null {
   if (!before || !after || !before.enabled || !after.enabled) return null;
-  const wentOffline = after.wans.filter((w) => w.state === 'offline' && before.wans.find((b) => b.wan === w.wan)?.state !== 'offline').map((w) => w.wan);
-  const cameBack = after.wans.filter((w) => w.state === 'online' && before.wans.find((b) => b.wan === w.wan)?.state === 'offline').map((w) => w.wan);
+  const stateBefore = (wan: string) => before.wans.find((b) => b.wan === wan)?.state;
+  const wentOffline = after.wans.filter((w) => w.state === 'offline' && stateBefore(w.wan) !== 'offline').map((w) => w.wan);
+  const cameBack = after.wans.filter((w) => w.state === 'online' && stateBefore(w.wan) !== 'online' && (stateBefore(w.wan) === 'offline' || seenOffline.has(w.wan))).map((w) => w.wan);
   const activeBefore = before.wans.filter((w) => w.active).map((w) => w.wan);
   const activeAfter = after.wans.filter((w) => w.active).map((w) => w.wan);
   const moved = activeAfter.length > 0 && activeBefore.length > 0 && activeAfter.join() !== activeBefore.join();
@@ -51,6 +61,8 @@ function notifyDesktop(notice: FailoverNotice): void {
 /** Watches every router status the app reads and keeps the notices to show. */
 function useFailoverNotices(): { notices: FailoverNotice[]; dismiss(id: string): void } {
   const [notices, setNotices] = useState<FailoverNotice[]>([]);
+  // Per router: the uplinks seen offline since they were last online.
+  const seenOffline = useRef(new Map<string, Set<string>>());
   useEffect(
     () =>
       useFailoverStore.subscribe((state, previous) => {
@@ -58,7 +70,13 @@ function useFailoverNotices(): { notices: FailoverNotice[]; dismiss(id: string):
           const before = previous.routers[routerId]?.status ?? null;
           if (slice.status === before) continue;
           const name = useRoutersStore.getState().routers.find((r) => r.id === routerId)?.name ?? 'Router';
-          const change = describeChange(before, slice.status, name);
+          const offline = seenOffline.current.get(routerId) ?? new Set<string>();
+          const change = describeChange(before, slice.status, name, offline);
+          for (const w of slice.status?.wans ?? []) {
+            if (w.state === 'offline') offline.add(w.wan);
+            else if (w.state === 'online') offline.delete(w.wan);
+          }
+          seenOffline.current.set(routerId, offline);
           if (!change) continue;
           const notice: FailoverNotice = { ...change, id: `${routerId}-${Date.now()}`, routerId, atMs: Date.now() };
           notifyDesktop(notice);

@@ -49,6 +49,18 @@ describe('failover notices', () => {
     expect(describeChange(before, after, 'Shop router')).toMatchObject({ kind: 'recovered', message: 'eth1 is back online. Traffic moved from wlan0 to eth1.' });
   });
 
+  it('the primary back by way of "connecting" (the agent’s path back): the offline notice is followed by "back online"', () => {
+    // Seen on the lab: offline → connecting → online left "eth1 offline" in red above every page
+    // while every uplink was online again.
+    const offline = on([{ wan: 'eth1', state: 'offline', active: false }, { wan: 'wlan0', state: 'online', active: true }]);
+    const connecting = status({ enabled: true, mode: 'failover', wans: [{ wan: 'eth1', state: 'connecting', active: false }, { wan: 'wlan0', state: 'online', active: true }] });
+    const online = on([{ wan: 'eth1', state: 'online', active: false }, { wan: 'wlan0', state: 'online', active: true }]);
+    expect(describeChange(offline, connecting, 'Shop router', new Set(['eth1']))).toBeNull();
+    expect(describeChange(connecting, online, 'Shop router', new Set(['eth1']))).toEqual({ kind: 'recovered', title: 'Shop router: eth1 back online', message: 'eth1 answers its checks again.' });
+    // An uplink that was never seen offline (the first probes after an apply) is not "back".
+    expect(describeChange(connecting, online, 'Shop router', new Set())).toBeNull();
+  });
+
   it('nothing to tell when failover is off or nothing changed', () => {
     const same = on([{ wan: 'eth1', state: 'online', active: true }]);
     expect(describeChange(same, same, 'R')).toBeNull();
