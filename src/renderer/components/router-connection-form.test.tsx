@@ -7,6 +7,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodName } from '../../shared/api/contract.ts';
 import type { Router, RouterInput } from '../../shared/api/routers-schemas.ts';
+import { detectToolNames, type DetectionResult } from '../../shared/detect-schemas.ts';
 import { ApiCallError } from '../api/api.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
@@ -122,6 +123,44 @@ describe('the Overview of a router never detected (issue 12 item 10)', () => {
     wrap(<RouterOverview router={routers[0]!} detection={null} />);
     expect(await screen.findByText('Detecting the platform and uplinks…')).toBeTruthy();
     expect(calls.filter((c) => c.method === 'routers.detect')).toEqual([{ method: 'routers.detect', params: { id: routers[0]!.id } }]);
+  });
+});
+
+/** What detection found for the login as a non-root user without sudo, as on the lab's `tech`. */
+const detectedAsTech: DetectionResult = {
+  platform: 'linux',
+  supported: true,
+  reason: 'Debian GNU/Linux 12 (bookworm): Switchyard runs its agent here. The login is not root and sudo is missing: log in as root (or a user with sudo) to let Switchyard change routes.',
+  facts: { hostname: 'r01', kernel: '6.1.0', kernelName: 'Linux', os: { id: 'debian', name: 'Debian GNU/Linux 12 (bookworm)', version: '12' }, init: 'systemd', isRoot: false, tools: Object.fromEntries(detectToolNames.map((t) => [t, true])) as DetectionResult['facts']['tools'] },
+  uplinks: [],
+  ignoredInterfaces: [],
+  warnings: [],
+  evidence: [],
+};
+
+describe('the Overview after the login is edited', () => {
+  it('detects again when the user or login changes (the "not root" warning was for the old login), not for a new name', async () => {
+    // Seen on the lab walk: tech → root with a key file, and the Overview kept saying
+    // "The login is not root" until "Detect again" was pressed.
+    handlers['routers.detect'] = () => detectedAsTech;
+    wrap(<RouterOverview router={routers[0]!} detection={detectedAsTech} />);
+    const detects = () => calls.filter((c) => c.method === 'routers.detect').length;
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    let dialog = within(await screen.findByRole('dialog'));
+    type('Name', 'Back office');
+    fireEvent.click(dialog.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(detects()).toBe(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Edit' }));
+    dialog = within(await screen.findByRole('dialog'));
+    type('User', 'admin');
+    fireEvent.click(dialog.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() => expect(detects()).toBe(1));
+  });
+
+  it('names the system once: "Debian GNU/Linux 12 (bookworm) · r01", not "… (bookworm) 12 · r01"', () => {
+    wrap(<RouterOverview router={routers[0]!} detection={detectedAsTech} />);
+    expect(screen.getByText('Debian GNU/Linux 12 (bookworm) · r01 · init systemd')).toBeTruthy();
   });
 });
 

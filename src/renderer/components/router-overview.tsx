@@ -75,7 +75,7 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
           {detection ? (
             <>
               <Text size="sm">
-                {detection.facts.os.name ?? detection.facts.os.id ?? 'Unknown system'} {detection.facts.os.version ?? ''} · {detection.facts.hostname ?? ''} · init {detection.facts.init}
+                {systemLine(detection)}
               </Text>
               {detection.facts.init === 'unknown' && (
                 <Text size="xs" c="dimmed" mt={4} data-testid="init-explained">
@@ -123,9 +123,17 @@ export function RouterOverview({ router, detection }: { router: Router; detectio
           }}
         />
       </Group>
-      <EditRouterModal router={router} opened={editing} onClose={() => setEditing(false)} />
+      <EditRouterModal router={router} opened={editing} onClose={() => setEditing(false)} onLoginChanged={() => void detect()} />
     </Stack>
   );
+}
+
+/** "Debian GNU/Linux 12 (bookworm) · r01 · init unknown": the version only when the name lacks it (PRETTY_NAME has it). */
+export function systemLine(detection: DetectionResult): string {
+  const { os, hostname, init } = detection.facts;
+  const name = os.name ?? os.id ?? 'Unknown system';
+  const version = os.version && !name.includes(os.version) ? ` ${os.version}` : '';
+  return [`${name}${version}`, hostname, `init ${init}`].filter(Boolean).join(' · ');
 }
 
 /** "init unknown" in words: which program runs as PID 1 and what that means for Switchyard. */
