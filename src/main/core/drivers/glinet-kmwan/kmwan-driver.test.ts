@@ -492,7 +492,7 @@ describe('a real Flint 2 (4.9.1)', () => {
     // The revert job's text, as the install script writes it to the router (single quotes escaped for sh).
     const revert = /printf '%s' '(#!\/bin\/sh[\s\S]*?)'; } >/.exec(install)![1]!.replaceAll("'\\''", "'");
     const lines = revert.split('\n');
-    const restored = lines.findIndex((l) => l === 'cp /etc/switchyard/pending/kmwan /etc/config/kmwan');
+    const restored = lines.findIndex((l) => l.startsWith('if [ "$(md5sum < /etc/config/kmwan)" = "$(md5sum < /etc/switchyard/pending/kmwan.installed)" ]; then cp /etc/switchyard/pending/kmwan /etc/config/kmwan; else'));
     expect(restored).toBeGreaterThan(0);
     expect(lines.slice(restored + 1, restored + 4)).toEqual([pushSensitivityCommand().text, '/etc/init.d/kmwan restart', '[ ! -x /usr/bin/atp ] || /usr/bin/atp interface_changed']);
     // GL's steps are the whole apply: no kmwan reload after them (kmwan is only stopped if Switchyard had to enable it).
@@ -537,12 +537,24 @@ describe('a real Flint 2 (4.9.1)', () => {
     syntaxOk(revert);
     const lines = revert.split('\n');
     const token = lines.findIndex((l) => l.startsWith('grep -qx'));
-    expect(lines.slice(token + 1, token + 5)).toEqual([
+    expect(lines.slice(token + 1, token + 3)).toEqual([
       'if [ -e /etc/switchyard/pending/kmwan.applied ]; then cp /etc/switchyard/pending/kmwan.applied /etc/switchyard/kmwan.applied; else rm -f /etc/switchyard/kmwan.applied; fi',
       'if [ -e /etc/switchyard/pending/network.applied ]; then cp /etc/switchyard/pending/network.applied /etc/switchyard/network.applied; else rm -f /etc/switchyard/network.applied; fi',
-      'cp /etc/switchyard/pending/kmwan /etc/config/kmwan',
-      'cp /etc/switchyard/pending/network /etc/config/network',
     ]);
+    // Each file goes back whole only while it is what the commit installed (kept for the job beside the backup);
+    // after an edit on the router (GL's web UI commits at once) only the options still holding the commit's values go back.
+    at('{ mv /etc/switchyard/pending/network.new /etc/config/network; } && { cp /etc/config/network /etc/switchyard/network.applied; } && { cp /etc/config/network /etc/switchyard/pending/network.installed; }');
+    expect(lines[token + 4]).toBe(
+      'if [ "$(md5sum < /etc/config/network)" = "$(md5sum < /etc/switchyard/pending/network.installed)" ]; then cp /etc/switchyard/pending/network /etc/config/network; else ' +
+        "{ if [ \"$(uci -q get network.secondwan.metric)\" = 1 ]; then uci set 'network.secondwan.metric=15'; else logger -t switchyard 'revert kept network.secondwan.metric: changed on the router since Switchyard set it'; fi; }; " +
+        "{ if [ \"$(uci -q get network.wan.metric)\" = 2 ]; then uci set 'network.wan.metric=10'; else logger -t switchyard 'revert kept network.wan.metric: changed on the router since Switchyard set it'; fi; }; " +
+        '{ uci commit network; }; fi',
+    );
+    const kmwanLine = lines[token + 3]!;
+    for (const [key, was, set] of [['kmwan.wan.metric', '10', '2'], ['kmwan.wan6.metric', '10', '2'], ['kmwan.secondwan.metric', '15', '1'], ['kmwan.secondwan6.metric', '15', '1']] as const) {
+      expect(kmwanLine).toContain(`{ if [ "$(uci -q get ${key})" = ${set} ]; then uci set '${key}=${was}'; else logger -t switchyard 'revert kept ${key}: changed on the router since Switchyard set it'; fi; }`);
+    }
+    expect(kmwanLine).toMatch(/\{ uci commit kmwan; \}; fi$/);
     expect(revert).not.toContain('/etc/init.d/kmwan reload');
   });
 });

@@ -22,6 +22,7 @@ import { kmwanKind, kmwanToPolicy, planKmwanWrite, type KmwanLookup, type KmwanP
 import { describeSensitivity, kmwanDetectionSec } from '../../../../shared/kmwan-sensitivity.ts';
 import { parseKmwanEvents } from './kmwan-events.ts';
 import { planKmwanRemove } from './kmwan-remove.ts';
+import { revertPackageCommand } from './kmwan-revert.ts';
 import { missingMemberReason, parseKmwanStatus, untrackedMemberState, type KmwanMemberStatus } from './kmwan-status.ts';
 
 export const kmwanCommands = {
@@ -311,6 +312,7 @@ export function createKmwanDriver(shell: RouterShell, options: KmwanDriverOption
         revertInSec: opts.revertInSec,
         captureOriginals: true,
         recordApplied: true,
+        revertRestore: Object.fromEntries(w.packages.map((p) => [p, revertPackageCommand(p, w.ops, pkgs[p]!, expected[p]!)])),
       });
       return { revertAtMs };
     },

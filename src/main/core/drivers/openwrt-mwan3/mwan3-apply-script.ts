@@ -21,6 +21,8 @@ export const routerPaths = {
   revertPid: '/etc/switchyard/pending/pid',
   backup: (pkg: string): string => `/etc/switchyard/pending/${pkg}`,
   backupEnabled: (service: string): string => `/etc/switchyard/pending/${service}.was-enabled`,
+  /** The file as a pending commit installed it, for a revert job that checks whether it was edited since. */
+  installed: (pkg: string): string => `/etc/switchyard/pending/${pkg}.installed`,
   newFile: (pkg: string): string => `/etc/switchyard/pending/${pkg}.new`,
   /**
    * Private uci workspace: conf/ holds copies of the packages, delta/ the staged changes. uci -P
@@ -89,12 +91,26 @@ export type InstallOptions = {
   readonly recordApplied?: boolean;
   /** False where the services are the engine's whole apply (GL.iNet's steps): no engine reload after a revert. */
   readonly reloadEngine?: boolean;
+  /** The revert job's restore per package instead of copying the saved file back (it may compare with routerPaths.installed, kept for it). */
+  readonly revertRestore?: Readonly<Record<string, ShellCommand>>;
 };
 
 /** What the revert job runs; `sh revert.sh now` (rollback) skips the wait. */
-export function revertScriptText(o: { readonly token: string; readonly inSec: number; readonly packages: readonly string[]; readonly engine: string; readonly services: readonly ServiceAction[]; readonly reloadEngine?: boolean }): string {
+export type RevertJob = {
+  readonly token: string;
+  readonly inSec: number;
+  readonly packages: readonly string[];
+  readonly engine: string;
+  readonly services: readonly ServiceAction[];
+  /** False: no engine reload after the services (they are the engine's whole apply). */
+  readonly reloadEngine?: boolean;
+  /** Per package, what puts it back instead of copying the saved file. */
+  readonly restore?: Readonly<Record<string, ShellCommand>>;
+};
+
+export function revertScriptText(o: RevertJob): string {
   const P = routerPaths.pendingDir;
-  const restore = o.packages.map((p) => shellCommand(['cp', routerPaths.backup(p), `/etc/config/${p}`]).text);
+  const restore = o.packages.map((p) => (o.restore?.[p] ?? shellCommand(['cp', routerPaths.backup(p), `/etc/config/${p}`])).text);
   const enabledFile = routerPaths.backupEnabled(o.engine);
   const reloads = o.services.filter((s) => s.service !== o.engine).map((s) => actionCommand(s).text);
   return [
@@ -169,7 +185,15 @@ export function installScript(o: InstallOptions): ShellCommand {
     }
     parts.push(sh.redirect(enabledNow(o.engine), { stdout: routerPaths.backupEnabled(o.engine) }));
     parts.push(sh.redirect(shellCommand(['printf', '%s\\n', `token=${o.revert.token}`, `revert_at_ms=${o.revert.atMs}`]), { stdout: routerPaths.armed }));
-    const job = { token: o.revert.token, inSec: o.revert.inSec, packages: pkgs, engine: o.engine, services: o.services, ...(o.reloadEngine === false ? { reloadEngine: false } : {}) };
+    const job = {
+      token: o.revert.token,
+      inSec: o.revert.inSec,
+      packages: pkgs,
+      engine: o.engine,
+      services: o.services,
+      ...(o.reloadEngine === false ? { reloadEngine: false } : {}),
+      ...(o.revertRestore ? { restore: o.revertRestore } : {}),
+    };
     const text = o.recordApplied ? fileRevertScriptText(job) : revertScriptText(job);
     parts.push(sh.redirect(shellCommand(['printf', '%s', text]), { stdout: routerPaths.revertScript }));
     parts.push(startRevertJob());
@@ -179,6 +203,7 @@ export function installScript(o: InstallOptions): ShellCommand {
     parts[parts.length - 1] = sh.redirect(parts[parts.length - 1]!, { stdout: routerPaths.newFile(p.name) });
     parts.push(shellCommand(['mv', routerPaths.newFile(p.name), `/etc/config/${p.name}`]));
     if (o.recordApplied) parts.push(shellCommand(['cp', `/etc/config/${p.name}`, appliedCopy(p.name)]));
+    if (o.revert && o.revertRestore?.[p.name]) parts.push(shellCommand(['cp', `/etc/config/${p.name}`, routerPaths.installed(p.name)]));
   }
   parts.push(sh.or(initd(o.engine, 'enabled'), initd(o.engine, 'enable')));
   for (const s of o.services) parts.push(actionCommand(s));
@@ -302,15 +327,7 @@ function ownFileSwap(f: OwnFileInstall, i: number): ShellCommand[] {
 }
 
 /** The revert job of a whole-file install: puts back the files and Switchyard's copies of them. */
-export function fileRevertScriptText(o: {
-  readonly token: string;
-  readonly inSec: number;
-  readonly packages: readonly string[];
-  readonly engine: string;
-  readonly services: readonly ServiceAction[];
-  readonly ownPaths?: readonly string[];
-  readonly reloadEngine?: boolean;
-}): string {
+export function fileRevertScriptText(o: RevertJob & { readonly ownPaths?: readonly string[] }): string {
   const base = revertScriptText(o).split('\n');
   const restoreApplied = o.packages.map((p) => sh.script`if [ -e ${backupApplied(p)} ]; then cp ${backupApplied(p)} ${appliedCopy(p)}; else rm -f ${appliedCopy(p)}; fi`.text);
   // An own file that did not exist before the commit has no backup: it goes.

@@ -68,6 +68,8 @@ export type InstallRequest = {
   readonly captureOriginals: boolean;
   /** Keep each installed file as Switchyard's last write, for Remove (put back by the revert job). */
   readonly recordApplied?: boolean;
+  /** The revert job's restore per package, instead of copying the saved file back. */
+  readonly revertRestore?: Readonly<Record<string, ShellCommand>>;
 };
 
 export type FileInstallRequest = {
@@ -191,6 +193,7 @@ export function createSafeApply(shell: RouterShell, o: SafeApplyOptions): SafeAp
         captureOriginal: req.captureOriginals ? { packages: o.originals } : null,
         ...(o.baseRead ? { baseRead: o.baseRead } : {}),
         ...(req.recordApplied ? { recordApplied: true } : {}),
+        ...(req.revertRestore ? { revertRestore: req.revertRestore } : {}),
         ...(o.reloadEngine === false ? { reloadEngine: false } : {}),
       });
       await runInstall(script);
