@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addLabRouter, enableFailover, labFailoverPolicy, shopNames } from '../helpers/lab-router.ts';
+import { addLabRouter, enableFailover, labFailoverPolicy, shopNames, waitProbed } from '../helpers/lab-router.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 
@@ -27,6 +27,8 @@ describe.skipIf(lab.skipReason)('the failover drill in the browser', () => {
     session = await openBrowserSession();
     routerId = await addLabRouter(session.core, lab.info().routers[0]!, shopNames);
     await enableFailover(session.core, routerId, labFailoverPolicy(lab.info()));
+    // The drill starts only with a backup online: on its probes' word, not the agent's start-up state.
+    await waitProbed(session.core, routerId, 'eth1');
   }, 300_000);
   afterAll(async () => {
     await session?.core.drills.settled();

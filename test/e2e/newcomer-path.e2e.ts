@@ -5,13 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
+import { routerIdByName, waitProbed } from '../helpers/lab-router.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 import { addTrustedRouterByKeyFile } from './ui-steps.ts';
 
 const labName = 'e2efo';
 const lab = labFixture({ name: labName, routers: 1, wans: 3 });
 
-describe.skipIf(lab.skipReason)('the newcomer path', () => {
+// Each step waits on the router over SSH: a busy 2-core machine makes that slow.
+describe.skipIf(lab.skipReason)('the newcomer path', { timeout: 4 * busyDeadlineMs }, () => {
   let session: BrowserSession;
   beforeAll(async () => {
     session = await openBrowserSession();
@@ -79,29 +82,32 @@ describe.skipIf(lab.skipReason)('the newcomer path', () => {
     await page.getByTestId('plan-diff').waitFor();
     await page.getByTestId('apply-now-button').click();
     await page.getByTestId('revert-countdown').waitFor({ timeout: 20_000 });
-    await page.locator('[data-testid="verification"][data-ok="true"]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid="verification"][data-ok="true"]').waitFor({ timeout: busyDeadlineMs });
     await page.getByTestId('confirm-button').click();
-    await page.getByText('Confirmed', { exact: true }).waitFor();
-    await card('eth1').getByTestId('wan-active').waitFor({ timeout: 10_000 });
+    await page.getByText('Confirmed', { exact: true }).waitFor({ timeout: busyDeadlineMs });
+    await card('eth1').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
   });
 
   it('moves the active marker and records the event when the active uplink is blackholed', async () => {
     const { page } = session;
+    // wlan0 online on its probes' answers, not the agent's start-up state: a backup whose first
+    // reply came late would take the traffic to usb0 first, and the event would name usb0.
+    await waitProbed(session.core, await routerIdByName(session.core, 'Shop router'), 'eth1');
     const started = Date.now();
     await impair(labName, 'r01', 'eth1', { kind: 'blackhole' });
-    await card('wlan0').getByTestId('wan-active').waitFor({ timeout: 10_000 });
+    await card('wlan0').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
     // Predicted 2.6 s on the router, plus the tab's 2 s status poll.
     expect(Date.now() - started).toBeLessThan(2_600 + 2_000 + 1_000);
-    await page.getByText(/Traffic moved from eth1 to wlan0/).first().waitFor({ timeout: 5_000 });
+    await page.getByText(/Traffic moved from eth1 to wlan0/).first().waitFor({ timeout: busyDeadlineMs });
     await impair(labName, 'r01', 'eth1', { kind: 'clear' });
   });
 
   it('fails over by hand and goes back to automatic', async () => {
     const { page } = session;
     await card('usb0').getByRole('button', { name: 'Use this link now' }).click();
-    await card('usb0').getByTestId('wan-active').waitFor({ timeout: 5_000 });
+    await card('usb0').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
     await page.getByRole('button', { name: 'Back to automatic' }).click();
-    await page.getByRole('button', { name: 'Back to automatic' }).waitFor({ state: 'detached', timeout: 5_000 });
+    await page.getByRole('button', { name: 'Back to automatic' }).waitFor({ state: 'detached', timeout: busyDeadlineMs });
   });
 
   it('removes failover and leaves the router as it was', async () => {

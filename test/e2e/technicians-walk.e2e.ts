@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
+import { routerIdByName, waitProbed } from '../helpers/lab-router.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 import { addTrustedRouterByKeyFile } from './ui-steps.ts';
 
@@ -58,7 +60,7 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     const { page } = session;
     await page.goto(session.server.url); // the app as it opens: the sites page
     const siteCard = page.getByTestId('site-card').filter({ hasText: 'Corner Bakery' });
-    await siteCard.getByTestId('router-health').waitFor({ timeout: 20_000 });
+    await siteCard.getByTestId('router-health').waitFor({ timeout: busyDeadlineMs });
     await tabTo('[data-testid="site-card"]');
     // An expression string: this file is typed for Node, the expression runs in the page.
     const ring = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');
@@ -79,12 +81,12 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     const summary = page.getByTestId('detection-summary');
     await summary.waitFor({ timeout: 30_000 });
     const rows = summary.getByTestId('uplink-row');
-    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(4);
+    await expect.poll(() => rows.count(), { timeout: busyDeadlineMs }).toBe(4);
     const text = await summary.textContent();
     expect(text).not.toContain('eth0');
     for (const wan of lab.info().routers[0]!.wans) expect(text).toContain(wan.gateway);
     expect(text).toContain('answered a ping on this link');
-    await page.getByTestId('router-health').waitFor({ timeout: 10_000 });
+    await page.getByTestId('router-health').waitFor({ timeout: busyDeadlineMs });
     expect(await page.getByTestId('health-failover').textContent()).toBe('Failover off');
     await shot('overview-detected');
   }, stepTimeoutMs);
@@ -128,30 +130,33 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     await page.getByTestId('health-pending').first().waitFor({ timeout: 5_000 }).catch(() => {});
     await shot('pending-confirm');
     await page.getByTestId('confirm-button').click();
-    await page.getByText('Confirmed', { exact: true }).waitFor({ timeout: 20_000 });
+    await page.getByText('Confirmed', { exact: true }).waitFor({ timeout: busyDeadlineMs });
     expect(await page.getByText(/WAN failover is off/).count()).toBe(0);
-    await card('eth1').getByTestId('wan-active').waitFor({ timeout: 15_000 });
+    await card('eth1').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
     await shot('confirmed');
   }, stepTimeoutMs);
 
   it('blackholed eth1: a banner, eth1 offline in red, traffic and the event on wlan0', async () => {
     const { page } = session;
+    // wlan0 online on its probes' answers, not the agent's start-up state: a backup whose first
+    // reply came late would take the traffic to usb0 first, and the event would name usb0.
+    await waitProbed(session.core, await routerIdByName(session.core, 'Shop router'), 'eth1');
     await impair(labName, 'r01', 'eth1', { kind: 'blackhole' });
-    await card('wlan0').getByTestId('wan-active').waitFor({ timeout: 20_000 });
+    await card('wlan0').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
     const banner = page.getByTestId('failover-banner').getByRole('alert');
-    await banner.first().waitFor({ timeout: 10_000 });
+    await banner.first().waitFor({ timeout: busyDeadlineMs });
     expect(await banner.first().textContent()).toMatch(/eth1 offline/);
-    await expect.poll(() => stateOf('eth1').getAttribute('data-state'), { timeout: 10_000 }).toBe('offline');
+    await expect.poll(() => stateOf('eth1').getAttribute('data-state'), { timeout: busyDeadlineMs }).toBe('offline');
     expect(await stateOf('eth1').getAttribute('data-color')).toBe('red');
     expect(await page.getByTestId('health-offline').first().textContent()).toBe('eth1 offline');
-    await page.getByText(/Traffic moved from eth1 to wlan0/).first().waitFor({ timeout: 10_000 });
+    await page.getByText(/Traffic moved from eth1 to wlan0/).first().waitFor({ timeout: busyDeadlineMs });
     await shot('failover-banner');
   }, stepTimeoutMs);
 
   it('cleared eth1: new connections back on eth1', async () => {
     await impair(labName, 'r01', 'eth1', { kind: 'clear' });
     await card('eth1').getByTestId('wan-active').waitFor({ timeout: 60_000 });
-    await expect.poll(() => stateOf('eth1').getAttribute('data-state'), { timeout: 20_000 }).toBe('online');
+    await expect.poll(() => stateOf('eth1').getAttribute('data-state'), { timeout: busyDeadlineMs }).toBe('online');
     // The router agrees: a new connection from the LAN leaves through eth1.
     const target = lab.info().probeTargets.icmp[0]!;
     const route = await labExec(labName, 'r01', ['ip', '-4', 'route', 'get', target, 'from', lab.info().routers[0]!.lan.clientAddress, 'iif', 'eth0']);
@@ -162,12 +167,12 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
   it('forces wlan0, then back to automatic', async () => {
     const { page } = session;
     await card('wlan0').getByRole('button', { name: 'Use this link now' }).click();
-    await card('wlan0').getByTestId('wan-active').waitFor({ timeout: 15_000 });
+    await card('wlan0').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
     await card('wlan0').getByTestId('wan-forced').waitFor();
     await shot('forced-wlan0');
     await page.getByRole('button', { name: 'Back to automatic' }).click();
-    await page.getByRole('button', { name: 'Back to automatic' }).waitFor({ state: 'detached', timeout: 15_000 });
-    await card('eth1').getByTestId('wan-active').waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: 'Back to automatic' }).waitFor({ state: 'detached', timeout: busyDeadlineMs });
+    await card('eth1').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
     await shot('automatic');
   }, stepTimeoutMs);
 

@@ -9,8 +9,10 @@ import { createCore, type Core, type CoreOptions } from '../../src/main/core/app
 import type { ResponseOf } from '../../src/shared/api/contract.ts';
 import type { ApiError } from '../../src/shared/errors.ts';
 import { defaultTracking } from '../../src/shared/failover-defaults.ts';
+import type { RouterStatus } from '../../src/shared/failover-schemas.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import type { LabInfo, LabRouter } from '../lab/lab.ts';
+import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
 
 type Detection = ResponseOf<'routers.detect'>['detection'];
 
@@ -108,4 +110,35 @@ export async function enableFailover(core: Core, routerId: string, policy: Failo
   const { call } = contractCaller(core);
   await call('failover.apply', { routerId, policy, revertInSec });
   await call('failover.confirm', { routerId });
+}
+
+/**
+ * Waits until the router's engine has really heard every uplink: each one online with every
+ * target answered (up, with a round trip), and `activeWan` alone carrying the traffic. Right
+ * after an apply the agent starts every uplink as `online` before any probe answered
+ * (runtime_init), so a step that trusts that state (a drill's "is a backup online?", a failover
+ * the test then times) races the first probes: on a loaded machine a late first reply turns the
+ * backup `disconnecting` a moment later (CI: drill.start refused, "No backup uplink is online").
+ */
+export async function waitProbed(core: Core, routerId: string, activeWan: string, timeoutMs = busyDeadlineMs): Promise<RouterStatus> {
+  const { call } = contractCaller(core);
+  return waitUntil(
+    () => call<RouterStatus>('failover.status', { routerId }),
+    (status) => isProbed(status, activeWan),
+    { what: `every uplink online with every target answered, and ${activeWan} alone carrying the traffic`, timeoutMs },
+  );
+}
+
+/** The check of waitProbed: no uplink is online only on the agent's word at start-up. */
+export function isProbed(status: RouterStatus, activeWan: string): boolean {
+  const answered = status.wans.every((w) => w.state === 'online' && (w.targets ?? []).every((t) => t.up && typeof t.rttMs === 'number'));
+  return answered && status.wans.filter((w) => w.active).map((w) => w.wan).join() === activeWan;
+}
+
+/** The id of the router named `name` (the browser tests add theirs through the UI). */
+export async function routerIdByName(core: Core, name: string): Promise<string> {
+  const { routers } = await contractCaller(core).call<{ routers: Array<{ id: string; name: string }> }>('routers.list', {});
+  const found = routers.filter((r) => r.name === name);
+  if (found.length !== 1) throw new Error(`expected one router named "${name}", found ${found.length} (${routers.map((r) => r.name).join(', ')})`);
+  return found[0]!.id;
 }

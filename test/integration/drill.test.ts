@@ -7,9 +7,10 @@ import type { Core } from '../../src/main/core/app-core.ts';
 import { outageAfter, probeRecords } from '../../src/main/core/drill/drill-measure.ts';
 import { agentEventLog, drillCommands, drillTable, keyValues } from '../../src/main/core/drill/drill-router-commands.ts';
 import type { DrillProgress, DrillReport } from '../../src/shared/api/drill-schemas.ts';
-import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
+import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, waitProbed, type LabCore } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const labName = 'dr';
 const lab = labFixture({ name: labName, routers: 1, wans: 2 });
@@ -57,11 +58,15 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
   it('fails the active uplink on the router and measures what the router and a LAN client saw', async () => {
     await call('failover.apply', { routerId, policy: policy(), revertInSec: 60 });
     await call('failover.confirm', { routerId });
+    // The drill refuses to start unless a backup is online: wait for the probes' real answers,
+    // not the agent's optimistic start-up state (see waitProbed).
+    await waitProbed(core, routerId, 'eth1');
     const info = lab.info();
     const target = info.probeTargets.icmp[1]!;
-    // An open connection from the shop's LAN through eth1, as a card terminal holds one.
-    await labExec(labName, 'lan', ['sh', '-c', `setsid python3 -c 'import socket,time; s=socket.create_connection(("${info.probeTargets.icmp[0]}",80)); time.sleep(40)' </dev/null >/dev/null 2>&1 &`]);
-    await waitFor('the LAN connection', async () => ((await router('conntrack', '-L', '-p', 'tcp', '--state', 'ESTABLISHED')).stdout.includes('dport=80') ? true : undefined), 10_000);
+    // An open connection from the shop's LAN through eth1, as a card terminal holds one. It
+    // lives well past the drill's start however slow the machine (the lab's end stops it).
+    await labExec(labName, 'lan', ['sh', '-c', `setsid python3 -c 'import socket,time; s=socket.create_connection(("${info.probeTargets.icmp[0]}",80)); time.sleep(240)' </dev/null >/dev/null 2>&1 &`]);
+    await waitFor('the LAN connection', async () => ((await router('conntrack', '-L', '-p', 'tcp', '--state', 'ESTABLISHED')).stdout.includes('dport=80') ? true : undefined), busyDeadlineMs);
 
     const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, trials: 1, holdSec: 3, probeTarget: target });
     // The independent witness: the LAN client's own 10 Hz ping, from when the router is about to
@@ -113,6 +118,8 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
 
   it("three trials in a row each fail back: the drill's own failures are not flaps for the dampening (on by default)", async () => {
     expect(policy().dampening).toBeUndefined();
+    // The last drill's failback may still be settling (wlan0's streams, eth1's recovery).
+    await waitProbed(core, routerId, 'eth1');
     const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, trials: 3, holdSec: 2, probeTarget: lab.info().probeTargets.icmp[1]! });
     const done = await waitFor('the three trials', () => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 280_000);
     expect(done, done.message).toMatchObject({ phase: 'done' });
@@ -139,6 +146,7 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
   });
 
   it('refuses a second drill while one runs', async () => {
+    await waitProbed(core, routerId, 'eth1');
     const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, holdSec: 1 });
     expect(await failure('drill.start', { routerId })).toMatchObject({ code: 'conflict', message: expect.stringMatching(/already running/) });
     await waitFor('the drill to finish', () => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 200_000);
@@ -152,7 +160,7 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
     const startMs = Number(keyValues(started.stdout).startMs);
     expect((await router('nft', 'list', 'table', 'inet', drillTable)).stdout).toContain('oifname "eth1"');
     // The laptop goes away here: nothing ends the drill but the router itself.
-    await waitFor('the router timer', async () => ((await router('nft', 'list', 'table', 'inet', drillTable)).exitCode !== 0 ? true : undefined), 15_000);
+    await waitFor('the router timer', async () => ((await router('nft', 'list', 'table', 'inet', drillTable)).exitCode !== 0 ? true : undefined), busyDeadlineMs);
     const endedAt = Number((await router('cat', `${dir}/ended-by-timer`)).stdout.trim());
     expect(endedAt - startMs).toBeGreaterThanOrEqual(2_500);
     expect(endedAt - startMs).toBeLessThan(6_000);
@@ -160,5 +168,5 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
     expect(keyValues(ended.stdout)).toMatchObject({ endedBy: 'router-timer', endMs: String(endedAt) });
     await router('sh', '-c', drillCommands().collect(dir).text);
     expect((await router('sh', '-c', 'ls /run/switchyard-drill; pgrep -af "[p]ing -n -D"')).stdout.trim()).toBe('');
-  }, 60_000);
+  }, 3 * busyDeadlineMs);
 });

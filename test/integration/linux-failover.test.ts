@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/app-core.ts';
 import { createLinuxDriver } from '../../src/main/core/drivers/linux/linux-driver.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
-import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
+import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, waitProbed, type LabCore } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
@@ -90,6 +90,9 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
   });
 
   it('moves traffic off a blackholed uplink within the predicted time, and back by hand', async () => {
+    // wlan0 must be online on its own probes' word, not the agent's start-up state: a backup
+    // whose first reply came late would send the traffic to usb0 and time the wrong switch.
+    await waitProbed(core, routerId, 'eth1');
     await impair(labName, 'r01', 'eth1', { kind: 'blackhole' });
     // Once impair has returned the blackhole is in place (its own run time is not the router's).
     const impairedAtMs = Date.now();
