@@ -6,7 +6,7 @@
 // conntrack, all real. The last test routes the lab router by connection marks as mwan3 does, so a
 // running flow is stuck on the failed uplink exactly as on a real mwan3 router until it is cleared.
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { conntrackHookText, type HookConfig } from '../../src/main/core/drivers/openwrt-mwan3/mwan3-conntrack-hook.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { impair, labExec, labExecArgv } from '../lab/lab.ts';
@@ -26,6 +26,14 @@ async function flows(): Promise<{ line: string; replyDst: string }[]> {
 }
 
 describe.skipIf(Boolean(lab.skipReason))('the mwan3 connection-clearing hook on a real conntrack table', () => {
+  // The tests count flows before and after the hook and expect the untouched ones all still
+  // there. The kernel forgets an idle ping's entry after 30 s (nf_conntrack_icmp_timeout), and
+  // the earlier tests' entries are that old after a few slow steps on a loaded machine: one
+  // expiring between the two counts would read as a flow the hook cleared. The router's own
+  // timeout (per network namespace) is raised so that only the hook removes entries.
+  beforeAll(async () => {
+    await labExec(NAME, 'r01', ['sysctl', '-qw', 'net.netfilter.nf_conntrack_icmp_timeout=3600']);
+  });
   const wan = (name: string) => lab.info().routers[0]!.wans.find((w) => w.name === name)!;
   // mwan3's interface names differ from the devices, as on OpenWrt: wan is eth1, wanb is wlan0.
   const config = (frs: boolean): HookConfig => ({
