@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labFixture } from '../lab/lab-fixture.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const lab = labFixture({ name: 'cliinv', routers: 1, wans: 2 });
 const bin = resolve(import.meta.dirname, '../../bin/switchyard');
@@ -17,7 +18,7 @@ afterAll(() => rmSync(tempDir, { recursive: true, force: true }));
 /** One CLI run with HOME pointed at a temp folder, so ~/.ssh/config is the test's own. */
 function switchyard(dataDir: string, args: string[], input = '') {
   const env = { ...process.env, HOME: home, SWITCHYARD_NO_KEYRING: '1', SWITCHYARD_PASSPHRASE: 'cli inventory test passphrase' };
-  const result = spawnSync(bin, [...args, '--data-dir', join(tempDir, dataDir)], { input, encoding: 'utf8', env, timeout: 30_000 });
+  const result = spawnSync(bin, [...args, '--data-dir', join(tempDir, dataDir)], { input, encoding: 'utf8', env, timeout: 3 * busyDeadlineMs });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 function json<T>(dataDir: string, args: string[], input = ''): T {
@@ -38,7 +39,8 @@ interface RouterJson {
   hostKey: { fingerprint: string } | null;
 }
 
-describe.skipIf(lab.skipReason)('switchyard edit, ~/.ssh/config and inventory against the lab', () => {
+// Each CLI run is a Node start and often an SSH session: seconds each on a loaded 2-core machine.
+describe.skipIf(lab.skipReason)('switchyard edit, ~/.ssh/config and inventory against the lab', { timeout: 10 * busyDeadlineMs }, () => {
   let siteId = '';
   let keyRouter: RouterJson;
   let passwordRouter: RouterJson;
@@ -56,7 +58,7 @@ describe.skipIf(lab.skipReason)('switchyard edit, ~/.ssh/config and inventory ag
     const detected = switchyard('a', ['routers', 'detect', keyRouter.id]);
     expect(detected.code).toBe(0);
     expect(detected.out).toMatch(/eth1\s+ethernet/);
-  }, 60_000);
+  });
 
   it('edits a wrong password into the right one, and forgets the host key when the port changes', () => {
     const r = lab.info().routers[0]!;
@@ -74,7 +76,7 @@ describe.skipIf(lab.skipReason)('switchyard edit, ~/.ssh/config and inventory ag
     expect(switchyard('a', ['routers', 'test', passwordRouter.id]).out).toContain('Not trusted yet');
     expect(switchyard('a', ['routers', 'trust', passwordRouter.id, '--fingerprint', r.ssh.hostKeyFingerprint]).out).toContain('Pinned');
     expect(switchyard('a', ['routers', 'test', passwordRouter.id]).out).toMatch(/^Connected in \d+ ms/);
-  }, 90_000);
+  });
 
   it('moves the inventory to another data folder without secrets; a second import clashes and adds nothing', () => {
     const r = lab.info().routers[0]!;
@@ -98,5 +100,5 @@ describe.skipIf(lab.skipReason)('switchyard edit, ~/.ssh/config and inventory ag
     expect(again.code).toBe(1);
     expect(again.err).toContain('already exists at site "Lab shop" — nothing was imported');
     expect(json<{ routers: unknown[] }>('b', ['routers', 'list']).routers).toHaveLength(2);
-  }, 90_000);
+  });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { labFixture } from '../lab/lab-fixture.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const lab = labFixture({ name: 'cli', routers: 1, wans: 2 });
 const bin = resolve(import.meta.dirname, '../../bin/switchyard');
@@ -13,11 +14,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'sy-cli-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 function switchyard(args: string[], input = '') {
-  const result = spawnSync(bin, [...args, '--data-dir', dataDir], { input, encoding: 'utf8', env: { ...process.env, SWITCHYARD_NO_KEYRING: '1', SWITCHYARD_PASSPHRASE: 'cli test passphrase' }, timeout: 30_000 });
+  const result = spawnSync(bin, [...args, '--data-dir', dataDir], { input, encoding: 'utf8', env: { ...process.env, SWITCHYARD_NO_KEYRING: '1', SWITCHYARD_PASSPHRASE: 'cli test passphrase' }, timeout: 3 * busyDeadlineMs });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe.skipIf(lab.skipReason)('switchyard routers … against the lab', () => {
+// Each CLI run is a Node start and an SSH session: seconds each on a loaded 2-core machine.
+describe.skipIf(lab.skipReason)('switchyard routers … against the lab', { timeout: 10 * busyDeadlineMs }, () => {
   it('adds, trusts by fingerprint and detects a router', () => {
     const r = lab.info().routers[0]!;
     const site = JSON.parse(switchyard(['sites', 'add', 'Lab', '--json']).out) as { id: string };

@@ -10,6 +10,7 @@ import { connectSsh, type SshConnection } from '../../src/main/core/transport/ss
 import { defaultTracking } from '../../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const lab = labFixture({ name: 'conf', routers: 1, wans: 2 });
 const agentScriptPath = join(import.meta.dirname, '../../resources/agent/switchyard-agent');
@@ -63,6 +64,7 @@ describe.skipIf(lab.skipReason)('driver conformance: linux (live, lab router)', 
     await connection?.close();
   });
 
-  // Each scenario sets up the router state it needs (unmanaged removes, managed applies).
-  for (const s of conformanceScenarios) it(s.name, () => s.run(harness), 30_000);
+  // Each scenario sets up the router state it needs (unmanaged removes, managed applies): an
+  // apply with the agent's install took 50 s on a loaded 2-core machine.
+  for (const s of conformanceScenarios) it(s.name, () => s.run(harness), 3 * busyDeadlineMs);
 });

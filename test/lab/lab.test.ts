@@ -57,7 +57,8 @@ function sshRun(config: ConnectConfig, command: string, expectedFingerprint: str
       .on('error', reject)
       .connect({
         ...config,
-        readyTimeout: 5_000,
+        // The handshake forks sshd and does a key exchange: seconds on a loaded 2-core machine.
+        readyTimeout: 60_000,
         hostVerifier: (key: Buffer) =>
           'SHA256:' + createHash('sha256').update(key).digest('base64').replace(/=+$/, '') === expectedFingerprint,
       });
