@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { RouterStatus } from '../../src/shared/failover-schemas.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
+import { isProbed } from '../helpers/lab-router.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs } from '../lab/wait-until.ts';
 
@@ -18,6 +20,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 function switchyard(...args: string[]) {
   const result = spawnSync(bin, [...args, '--data-dir', join(dir, 'data')], { encoding: 'utf8', env: { ...process.env, SWITCHYARD_NO_KEYRING: '1' }, timeout: 3 * busyDeadlineMs });
   return { code: result.status, out: result.stdout, err: result.stderr };
+}
+
+/**
+ * `failover status` once the router's probes have answered (isProbed): right after an apply the
+ * agent calls every uplink online before any probe answered, and with the default 0.4 s probe
+ * timeout a first reply late on a loaded machine shows eth1 `disconnecting` a moment later.
+ */
+function probedStatusText(router: string): string {
+  const deadlineMs = Date.now() + busyDeadlineMs;
+  while (Date.now() < deadlineMs && !isProbed(JSON.parse(switchyard('failover', 'status', router, '--json').out) as RouterStatus, 'eth1'));
+  return switchyard('failover', 'status', router).out;
 }
 
 // A whole enable → remove cycle over several CLI processes: minutes on a loaded 2-core machine.
@@ -47,13 +60,13 @@ describe.skipIf(lab.skipReason)('switchyard failover … against the lab', { tim
     expect(applied.out).toMatch(/Verified: eth1 carries the traffic/);
     expect(applied.out).toMatch(/Confirmed/);
 
-    expect(switchyard('failover', 'status', 'shop').out).toMatch(/\* eth1\s+online/);
+    expect(probedStatusText('shop')).toMatch(/\* eth1\s+online/);
     expect(switchyard('failover', 'force', 'shop', 'wlan0').out).toMatch(/forced onto wlan0[\s\S]*\* wlan0/);
     expect(switchyard('failover', 'force', 'shop', 'auto').out).not.toMatch(/forced onto/);
     // Remove shows its plan and changes nothing until --yes.
     const preview = switchyard('failover', 'remove', router.id).out;
     expect(preview).toMatch(/Remove changes on the router:[\s\S]*Nothing was removed/);
-    expect(switchyard('failover', 'status', 'shop').out).toMatch(/\* eth1\s+online/);
+    expect(probedStatusText('shop')).toMatch(/\* eth1\s+online/);
     expect(switchyard('failover', 'remove', router.id, '--yes').out).toMatch(/back as it was/);
     expect(switchyard('failover', 'status', 'shop').out).toMatch(/not enabled/);
 

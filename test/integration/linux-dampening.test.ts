@@ -11,7 +11,7 @@ import type { Core } from '../../src/main/core/app-core.ts';
 import { createLinuxDriver } from '../../src/main/core/drivers/linux/linux-driver.ts';
 import { defaultDampening } from '../../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
-import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
+import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, waitProbed, type LabCore } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
@@ -79,6 +79,8 @@ describe.skipIf(lab.skipReason)('Flap dampening on the Linux agent', { timeout: 
   });
 
   it('holds the backup after the third flap, says so, and returns only after 60 s without a failure', async () => {
+    // Both uplinks online on their probes' answers, not the agent's start-up state after apply.
+    await waitProbed(core, routerId, 'eth1');
     const before = await agentState();
     const startMs = before.nowMs;
     const failedAtMs = await flap(5);
@@ -117,6 +119,7 @@ describe.skipIf(lab.skipReason)('Flap dampening on the Linux agent', { timeout: 
     await call('failover.apply', { routerId, policy: off, revertInSec: 60 });
     await call('failover.confirm', { routerId });
     expect((await call<{ policy: FailoverPolicy }>('failover.get', { routerId })).policy.dampening).toEqual(off.dampening);
+    await waitProbed(core, routerId, 'eth1');
     const startMs = (await agentState()).nowMs;
     await flap(3);
     await waitUntil(agentState, (s) => s.state?.active.join() === 'eth1', { what: 'eth1 in use again' });
