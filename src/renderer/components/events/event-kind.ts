@@ -35,6 +35,14 @@ export function eventKindColor(kind: LinkEventKind): string {
   return kindInfo[kind].color;
 }
 
+/**
+ * A row's badge colour: the kind's, except that the monitor hearing an uplink again is a recovery
+ * (green), not an alarm like its silence (red).
+ */
+export function eventColor(event: Pick<LinkEvent, 'kind' | 'to'>): string {
+  return event.kind === 'monitor' && event.to === 'answering' ? 'green' : eventKindColor(event.kind);
+}
+
 /** The same colour as a CSS value that follows the light or dark theme (for SVG). */
 export function eventKindCssColor(kind: LinkEventKind): string {
   return `var(--mantine-color-${kindInfo[kind].color}-6)`;

@@ -51,6 +51,17 @@ describe('the Events tab', () => {
     expect(rows()).toEqual(['manual-failover', 'apply', 'active', 'state']);
   });
 
+  it('marks the monitor hearing an uplink again in green, its silence in red', async () => {
+    // Seen on the lab walk after a cable cut: "eth1 answers again after about 76 s" had the same
+    // red badge as the outage itself.
+    renderTab();
+    await screen.findByTestId('events-table');
+    act(() => fake.emit('onDidLinkEvent', linkEvent(now - 10_000, { id: 'm1', kind: 'monitor', wan: 'wan', from: 'answering', to: 'silent', message: 'no replies on wan for 3 s' })));
+    act(() => fake.emit('onDidLinkEvent', linkEvent(now, { id: 'm2', kind: 'monitor', wan: 'wan', from: 'silent', to: 'answering', message: 'wan answers again after about 76 s without replies' })));
+    const badges = screen.getAllByTestId('event-row').filter((r) => r.getAttribute('data-kind') === 'monitor').map((r) => r.querySelector('[data-color]')!.getAttribute('data-color'));
+    expect(badges).toEqual(['green', 'red']);
+  });
+
   it('filters by kind, and by uplink keeping router-wide events', async () => {
     renderTab();
     await screen.findByTestId('events-table');

@@ -5,7 +5,7 @@ import { IconAlertTriangle, IconDownload } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { errorAdvice } from '../failover/error-advice.ts';
 import { eventRanges, eventWans, filteredEvents, useEventsStore, useRouterEvents, type EventRange } from '../../stores/events-store.ts';
-import { eventKindColor, eventKindLabel, eventKinds, type LinkEventKind } from './event-kind.ts';
+import { eventColor, eventKindColor, eventKindLabel, eventKinds, type LinkEventKind } from './event-kind.ts';
 
 /** Rows drawn at most; the export has every one. */
 const shownRows = 500;
@@ -150,7 +150,7 @@ function EventsBody({ routerId }: { routerId: string }) {
               </Text>
             </Table.Td>
             <Table.Td>
-              <Badge size="sm" variant="light" color={eventKindColor(e.kind)}>
+              <Badge size="sm" variant="light" color={eventColor(e)} data-color={eventColor(e)}>
                 {eventKindLabel(e.kind)}
               </Badge>
             </Table.Td>
