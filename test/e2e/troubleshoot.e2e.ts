@@ -1,12 +1,13 @@
 // The Troubleshoot tab in Chromium against a lab router with failover on and its backup's line
 // blackholed: checking every uplink shows eth1 working (DNS too) and wlan0 broken at the target check with
 // what to do, the router's own lines behind a toggle; re-checking wlan0 after the line is back
-// shows it working. Screenshots go to test-results/troubleshoot/.
+// shows it working; with DNS dropped on wlan0 only, its DNS check fails (asked from wlan0's own
+// address) while its target answers. Screenshots go to test-results/troubleshoot/.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addLabRouter, contractCaller, enableFailover, labFailoverPolicy, shopNames } from '../helpers/lab-router.ts';
-import { impair } from '../lab/lab.ts';
+import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { waitUntil } from '../lab/wait-until.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
@@ -72,5 +73,33 @@ describe.skipIf(lab.skipReason)('the Troubleshoot tab in the browser', () => {
     expect(await wlan0.getByTestId('check-target').getByTestId('check-status').getAttribute('data-status')).toBe('pass');
     await page.screenshot({ path: join(shots, 'troubleshoot-wlan0-back.png'), fullPage: true });
     expect(session.problems).toEqual([]);
+  }, 240_000);
+
+  it('with DNS dropped on the backup wlan0 only: its DNS check fails, asked from its own address, and the card says it needs attention', async () => {
+    const { page } = session;
+    const router = (...argv: string[]) => labExec(labName, 'r01', argv);
+    await router('nft', 'add', 'table', 'inet', 'sy_test_dns');
+    await router('nft', 'add', 'chain', 'inet', 'sy_test_dns', 'out', '{ type filter hook output priority 0; }');
+    await router('nft', 'add', 'rule', 'inet', 'sy_test_dns', 'out', 'oifname', 'wlan0', 'udp', 'dport', '53', 'drop');
+    try {
+      const wlan0 = page.locator('[data-testid="uplink-troubleshoot"][data-uplink="wlan0"]');
+      await wlan0.getByRole('button', { name: 'Check wlan0 again' }).click();
+      await expect.poll(() => wlan0.getAttribute('data-status'), { timeout: 120_000 }).toBe('warn');
+      const dns = wlan0.getByTestId('check-dns');
+      expect(await dns.getByTestId('check-status').getAttribute('data-status')).toBe('fail');
+      expect(await wlan0.getByTestId('check-target').getByTestId('check-status').getAttribute('data-status')).toBe('pass');
+      expect(await wlan0.getByTestId('uplink-badge').textContent()).toBe('Needs attention');
+      expect(await dns.textContent()).toMatch(/The DNS server 203\.0\.113\.53 did not answer through wlan0/);
+      // The toggle is still open from the first check of wlan0 when the card was re-rendered in place.
+      const toggle = wlan0.getByRole('button', { name: 'What the router showed' });
+      if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+      const evidence = wlan0.getByTestId('evidence-dns');
+      await evidence.waitFor({ state: 'visible', timeout: 10_000 });
+      expect(await evidence.textContent()).toMatch(/\$ dig \+time=2 \+tries=1 -b 100\.65\.1\.2 @203\.0\.113\.53 example\.com A[\s\S]*no servers could be reached/);
+      await page.screenshot({ path: join(shots, 'troubleshoot-wlan0-dns-dropped.png'), fullPage: true });
+      expect(session.problems).toEqual([]);
+    } finally {
+      await router('nft', 'delete', 'table', 'inet', 'sy_test_dns');
+    }
   }, 240_000);
 });
