@@ -437,6 +437,10 @@ describe('a real Flint 2 (4.9.1)', () => {
       },
       { package: 'network', section: 'wan', option: 'metric', original: "'10'", switchyard: "'2'", now: "'5'" },
     ]);
+    expect(preview.nativeDiff).toContain(
+      "\n\n# kept: changed on the router since Switchyard set it\n# kmwan.global.sensitivity: now '5000' (Switchyard set '1000'; before Switchyard '3000')\n# kmwan.global.level: now 'low' (Switchyard set 'high'; before Switchyard 'medium')",
+    );
+    expect(preview.nativeDiff).toContain("# network.wan.metric: now '5' (Switchyard set '2'; before Switchyard '10')");
     await d.remove();
     const stdinOf = (sh: typeof shell, pkg: string): string | undefined => sh.calls.find((c) => c.command === stageFileCommand(pkg).text)?.stdin;
     expect(stdinOf(shell, 'kmwan')).toBe(keptKmwan);

@@ -78,6 +78,10 @@ export function planKmwanRemove(i: KmwanRemoveInputs): KmwanRemove {
   const metrics = files.some((f) => f.name !== 'kmwan' && f.newText !== f.baseText);
   const flags: KmwanStepFlags =
     kmwanNow && kmwanAfter ? restoreStepFlags(kmwanNow, kmwanAfter, metrics) : { setConfig: true, statusEvent: true, sensitivityChanged: true, restartKmwan: true };
-  const diff = files.map((f) => unifiedDiff(`/etc/config/${f.name}`, f.baseText, f.newText)).filter((d) => d !== '').join('\n');
+  const fileDiff = files.map((f) => unifiedDiff(`/etc/config/${f.name}`, f.baseText, f.newText)).filter((d) => d !== '').join('\n');
+  // The router's own view of the plan says what stays too, in the words the technician reads on the screen.
+  const keptHeader = i.restoreAdminEdits ? '# put back although changed on the router since Switchyard set it' : '# kept: changed on the router since Switchyard set it';
+  const kept = adminEdits.map((e) => `# ${e.package}.${e.section}.${e.option}: now ${e.now ?? 'unset'} (Switchyard set ${e.switchyard ?? 'unset'}; before Switchyard ${e.original ?? 'unset'})`);
+  const diff = [fileDiff, kept.length ? [keptHeader, ...kept].join('\n') : ''].filter((d) => d !== '').join('\n\n');
   return { files, changes, adminEdits, diff, flags };
 }
