@@ -116,14 +116,15 @@ const Readout = memo(function Readout({ hover, feed, routerId, wan }: { hover: C
   }, [lastOf, hover, hasValues]);
   if (hover) {
     return (
-      <Text size="sm" ff="monospace" data-testid="uplink-hover">
+      // Its own key: React must not reuse the read-out's element, whose text it does not know of.
+      <Text key="hover" size="sm" ff="monospace" data-testid="uplink-hover">
         {formatClock(hover.t)} · median {formatMs(hover.med)} (min {formatMs(hover.band?.[0] ?? null)}, max {formatMs(hover.band?.[1] ?? null)}) · loss {formatPct(hover.loss)} · jitter {formatMs(hover.jitter)} · ↓{' '}
         {formatBps(hover.rx)} ↑ {formatBps(hover.tx)}
       </Text>
     );
   }
   if (!hasValues) return null;
-  return <Text ref={ref} size="sm" ff="monospace" data-testid="uplink-latest" />;
+  return <Text key="latest" ref={ref} size="sm" ff="monospace" data-testid="uplink-latest" />;
 });
 
 /** The row nearest to `t` (rows are sorted by time). */
