@@ -3,6 +3,7 @@
 import { Alert, Badge, Button, Group, Loader, Select, Stack, Table, Text, Title } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useDrillStore, emptyRouterDrills } from '../../stores/drill-store.ts';
+import { dateTimeText } from '../../format.ts';
 import { ConfirmButton } from '../confirm-button.tsx';
 import { DrillReportView } from './drill-report-view.tsx';
 
@@ -61,7 +62,7 @@ export function DrillTab({ routerId }: { routerId: string }) {
           <Table.Tbody>
             {state.reports.map((r) => (
               <Table.Tr key={r.id}>
-                <Table.Td>{new Date(r.createdMs).toLocaleString()}</Table.Td>
+                <Table.Td>{dateTimeText(r.createdMs)}</Table.Td>
                 <Table.Td>{r.trials}</Table.Td>
                 <Table.Td>
                   <Group gap="xs" wrap="nowrap">

@@ -5,12 +5,12 @@ import { IconAlertTriangle, IconDownload } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { errorAdvice } from '../failover/error-advice.ts';
 import { eventRanges, eventWans, filteredEvents, useEventsStore, useRouterEvents, type EventRange } from '../../stores/events-store.ts';
+import { dateTimeText } from '../../format.ts';
 import { eventColor, eventKindColor, eventKindLabel, eventKinds, type LinkEventKind } from './event-kind.ts';
 
 /** Rows drawn at most; the export has every one. */
 const shownRows = 500;
 
-const dateTime = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 
 export function EventsTab({ routerId, routerName }: { routerId: string; routerName?: string }) {
   const state = useRouterEvents(routerId);
@@ -146,7 +146,7 @@ function EventsBody({ routerId }: { routerId: string }) {
           <Table.Tr key={e.id} data-testid="event-row" data-kind={e.kind}>
             <Table.Td>
               <Text size="sm" ff="monospace">
-                {dateTime.format(e.atMs)}
+                {dateTimeText(e.atMs)}
               </Text>
             </Table.Td>
             <Table.Td>
