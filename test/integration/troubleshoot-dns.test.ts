@@ -7,10 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/app-core.ts';
 import type { TroubleshootReport, UplinkTroubleshoot } from '../../src/shared/api/troubleshoot-schemas.ts';
-import { addLabRouter, contractCaller, enableFailover, labFailoverPolicy, openLabCore, type LabCore } from '../helpers/lab-router.ts';
+import { addLabRouter, contractCaller, enableFailover, labFailoverPolicy, openLabCore, waitProbed, type LabCore } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
-import { waitUntil } from '../lab/wait-until.ts';
 
 const labName = 'tshdns';
 const lab = labFixture({ name: labName, routers: 1, wans: 3 });
@@ -26,7 +25,6 @@ describe.skipIf(lab.skipReason)('DNS through each uplink on the lab', () => {
   const byDevice = (r: TroubleshootReport) => Object.fromEntries(r.uplinks.map((u) => [u.device, u]));
   const addressOf = (dev: string) => lab.info().routers[0]!.wans.find((w) => w.name === dev)!.routerAddress;
   const routerDig = (dev: string) => router('dig', '+time=2', '+tries=1', '-b', addressOf(dev), `@${lab.info().dns!.server}`, 'example.com', 'A');
-  const wanStates = async () => (await call<{ wans: Array<{ wan: string; state: string }> }>('failover.status', { routerId })).wans;
   const ruleset = async () => (await router('nft', 'list', 'ruleset')).stdout + (await router('ip', '-4', 'rule', 'show')).stdout;
 
   beforeAll(async () => {
@@ -51,7 +49,8 @@ describe.skipIf(lab.skipReason)('DNS through each uplink on the lab', () => {
 
   it('with failover on and udp/53 dropped out wlan0 only: wlan0’s DNS check fails, eth1’s and usb0’s pass, and the router agrees', async () => {
     await enableFailover(core, routerId, labFailoverPolicy(lab.info()));
-    await waitUntil(wanStates, (w) => w.length === 3 && w.every((s) => s.state === 'online'), { what: 'every uplink online' });
+    // Online on the probes' answers: right after apply the agent says online before any probe did.
+    await waitProbed(core, routerId, 'eth1');
     const healthy = byDevice(await call<TroubleshootReport>('troubleshoot.run', { routerId }));
     for (const dev of ['eth1', 'wlan0', 'usb0']) {
       expect(dnsOf(healthy[dev]), dev).toMatchObject({ status: 'pass', summary: expect.stringMatching(new RegExp(`^example\\.com resolves to 203\\.0\\.113\\.10 through ${dev} \\(DNS server 203\\.0\\.113\\.53, asked from ${dev}'s address`)) });
