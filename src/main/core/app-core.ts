@@ -96,7 +96,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }) });
   const detection = new DetectionService({ routers, connections });
   const history = new HistoryStore(db);
-  const failover = new FailoverService({
+  const failover: FailoverService = new FailoverService({
     routers,
     connections,
     drivers: options.drivers ?? builtInDrivers({ agentScriptPath: options.agentScriptPath ?? defaultAgentScriptPath }),
@@ -104,9 +104,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
       history.addEvents([event]);
       events.emit('onDidLinkEvent', event);
     },
+    // A running monitor reads the same status every second: failover.status reuses a fresh one.
+    // (Called only after `monitor` below exists: no contract call runs before createCore returns.)
+    recentStatus: (routerId, notBeforeMs) => monitor.recentRouterStatus(routerId, notBeforeMs),
+    nowMs: () => monitor.nowMs(),
   });
   const pingFlavors = new PingFlavorCache();
-  const monitor = new MonitorService({
+  const monitor: MonitorService = new MonitorService({
     resolve: (routerId) => monitorSetup(routerId, { routers, connections, failover, pingFlavors }),
     history,
     emit: (event, payload) => events.emit(event, payload as never),

@@ -3,9 +3,9 @@
 // past its retention. Everything router-specific arrives through `resolve`.
 import { SwitchyardError } from '../../../shared/errors.ts';
 import type { LinkEvent } from '../../../shared/model.ts';
-import type { RouterShell } from '../drivers/driver.ts';
+import type { RouterShell, RouterStatus } from '../drivers/driver.ts';
 import { silentLogger, type Logger } from '../logger.ts';
-import type { ProbeClock } from '../probes/probe-tracker.ts';
+import { systemProbeClock, type ProbeClock } from '../probes/probe-tracker.ts';
 import type { HistoryQuery, HistoryStore } from '../store/history-store.ts';
 import type { HistoryQueryResult, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { LossDetection, MonitorEmit, Notify, RouterMonitorOptions } from './monitor-types.ts';
@@ -15,7 +15,7 @@ import { RouterMonitor, type StandbyProbe } from './router-monitor.ts';
 /** What the core knows about one router, enough to watch it. */
 export type MonitorSetup = Pick<
   RouterMonitorOptions,
-  'routerName' | 'shell' | 'uplinks' | 'probeCommand' | 'pingFlavor' | 'rememberPingFlavor' | 'platform' | 'snmp' | 'readStatus' | 'readRouterEvents' | 'followRouterEvents'
+  'routerName' | 'shell' | 'uplinks' | 'probeCommand' | 'pingFlavor' | 'pingFlavorRead' | 'rememberPingFlavor' | 'platform' | 'snmp' | 'readStatus' | 'readRouterEvents' | 'followRouterEvents'
 >;
 
 export interface MonitorServiceDeps {
@@ -131,6 +131,19 @@ export class MonitorService {
     if (!monitor) throw new SwitchyardError('invalid-input', 'Monitoring is not running for this router: open its Monitoring tab first.');
     monitor.probeStandby(wan, probe);
     return monitor.status();
+  }
+
+  /**
+   * The router status a running monitor read, if that read was sent at or after `notBeforeMs`
+   * (the monitor's clock, see `nowMs`); null otherwise.
+   */
+  recentRouterStatus(routerId: string, notBeforeMs: number): { status: RouterStatus; readStartedMs: number } | null {
+    return this.#monitors.get(routerId)?.recentRouterStatus(notBeforeMs) ?? null;
+  }
+
+  /** The monitors' clock: what `recentRouterStatus` times are measured on. */
+  nowMs(): number {
+    return (this.#d.clock ?? systemProbeClock).nowMs();
   }
 
   runningRouters(): string[] {

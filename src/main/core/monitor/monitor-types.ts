@@ -10,6 +10,7 @@ import type { SnmpCredentials } from '../transport/snmp/snmp-poller.ts';
 import type { RouterStatusPush, SampleBatch } from '../../../shared/api/monitor-schemas.ts';
 import type { RouterEvent } from '../drivers/driver.ts';
 import type { StreamHandle } from '../transport/ssh/ssh-connection.ts';
+import type { PingFlavorRead } from './ping-flavor-read.ts';
 
 export type ProbeMethod = 'ping' | 'httping';
 
@@ -74,6 +75,8 @@ export interface RouterMonitorOptions {
   readonly probeCommand?: ProbeCommandFn;
   /** From detection facts; without it one `ping -V` on the router decides. */
   readonly pingFlavor?: Extract<ProbeFlavor, 'iputils' | 'busybox'>;
+  /** A `ping -V` read the setup already began (beside its policy read); null: read it here. */
+  readonly pingFlavorRead?: Promise<PingFlavorRead | null>;
   /** Told the flavour `ping -V` found, so the next start on the same link need not ask again. */
   readonly rememberPingFlavor?: (flavor: Extract<ProbeFlavor, 'iputils' | 'busybox'>) => void;
   readonly platform?: PlatformId;

@@ -510,3 +510,45 @@ describe('PingFlavorCache with the monitor', () => {
     await ctx.monitor.stop();
   });
 });
+
+describe('RouterMonitor start: what it asks the router', () => {
+  it("probes each uplink's own gateway without asking the router for its routes (before failover every target is one)", async () => {
+    const { shell } = fakeShell();
+    const runs: string[] = [];
+    const counting: RouterShell = {
+      run: async (command, options) => {
+        runs.push(isShellCommand(command) ? command.text : (command as readonly string[]).join(' '));
+        return shell.run(command, options);
+      },
+      stream: (command, options) => shell.stream(command, options),
+    };
+    const gatewayUplinks: MonitorUplink[] = [
+      { name: 'eth1', device: 'eth1', kind: 'ethernet', targets: ['100.64.1.1'], gateway: '100.64.1.1', method: 'ping' },
+      { name: 'wlan0', device: 'wlan0', kind: 'repeater', targets: ['100.65.1.1'], gateway: '100.65.1.1', method: 'ping' },
+    ];
+    const ctx = await setup({ shell: counting, uplinks: gatewayUplinks });
+    expect(runs).toEqual(['ping -V']);
+    expect(ctx.monitor.status().uplinks.map((u) => [u.wan, u.target, u.scope])).toEqual([
+      ['eth1', '100.64.1.1', 'gateway'],
+      ['wlan0', '100.65.1.1', 'gateway'],
+    ]);
+    await ctx.monitor.stop();
+  });
+
+  it('uses the ping flavour read its setup began, without a `ping -V` of its own', async () => {
+    const { shell } = fakeShell();
+    const runs: string[] = [];
+    const counting: RouterShell = {
+      run: async (command, options) => {
+        runs.push(isShellCommand(command) ? command.text : (command as readonly string[]).join(' '));
+        return shell.run(command, options);
+      },
+      stream: (command, options) => shell.stream(command, options),
+    };
+    const remembered: string[] = [];
+    const ctx = await setup({ shell: counting, probeCommand: (u, target) => ['mwan3', 'use', u.name, 'ping', target], pingFlavorRead: Promise.resolve({ flavor: 'busybox', problem: null }), rememberPingFlavor: (f) => remembered.push(f) });
+    expect(runs).toEqual([]);
+    expect(remembered).toEqual(['busybox']);
+    await ctx.monitor.stop();
+  });
+});

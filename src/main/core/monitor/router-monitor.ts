@@ -7,15 +7,16 @@ import type { LinkEvent } from '../../../shared/model.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import { LinkStatistics, type LinkWindowStats } from '../probes/link-statistics.ts';
 import { probeArgv } from '../probes/probe-command.ts';
-import { decideProbeScope, probeScopeCommand, splitProbeScopeOutput, type ProbeScopeDecision } from '../probes/probe-scope.ts';
-import { diagnoseProbeExit } from '../probes/probe-tool-diagnosis.ts';
+import { decideProbeScope, needsRouteAnswer, probeScopeCommand, splitProbeScopeOutput, type ProbeScopeDecision } from '../probes/probe-scope.ts';
 import { systemProbeClock, type ProbeClock, type ProbeFlavor, type ProbeOutcome } from '../probes/probe-tracker.ts';
 import type { MinuteRollup } from '../store/history-store.ts';
 import { EventPacer } from './event-pacer.ts';
 import { echoRoundTripBytes, formatBytes, monthSec } from '../../../shared/failover-presets.ts';
 import { SwitchyardError } from '../../../shared/errors.ts';
+import { readPingFlavor } from './ping-flavor-read.ts';
 import type { MonitorSample, MonitorStatus, RouterStatusPush, SampleBatch } from '../../../shared/api/monitor-schemas.ts';
 import type { MonitorUplink, RouterMonitorOptions } from './monitor-types.ts';
+import type { RouterStatus } from '../drivers/driver.ts';
 import type { StreamHandle } from '../transport/ssh/ssh-connection.ts';
 import { isFailover, RouterEventBackfill } from './router-event-backfill.ts';
 import { StatusWatcher, type LinkEventDraft } from './status-watcher.ts';
@@ -110,6 +111,8 @@ export class RouterMonitor {
   /** The newest batch and router status sent, for a viewer that subscribes between ticks. */
   #lastBatch: SampleBatch | null = null;
   #lastStatus: RouterStatusPush | null = null;
+  /** The newest status read and when that read was sent (this monitor's clock). */
+  #statusRead: { status: RouterStatus; readStartedMs: number } | null = null;
   #running = false;
   #startedMs: number | null = null;
 
@@ -138,10 +141,12 @@ export class RouterMonitor {
     const needsPing = o.uplinks.some((u) => u.method === 'ping');
     let pingFlavor: ProbeFlavor | null = o.pingFlavor ?? null;
     let pingProblem: string | null = null;
-    // Two reads of the router at once: each SSH exec costs seconds on a loaded machine.
-    const [detected, scopes] = await Promise.all([needsPing && pingFlavor === null ? this.#detectPing() : null, this.#decideScopes()]);
+    // The read the setup began beside the policy read, else one now; beside the route check:
+    // each SSH exec costs seconds on a loaded machine.
+    const pingRead = needsPing && pingFlavor === null ? (o.pingFlavorRead ?? Promise.resolve(null)).then((read) => read ?? readPingFlavor(o.shell, o.platform)) : null;
+    const [detected, scopes] = await Promise.all([pingRead, this.#decideScopes()]);
     if (detected) ({ flavor: pingFlavor, problem: pingProblem } = detected);
-    if (detected && pingFlavor !== null && pingFlavor !== 'httping' && pingProblem === null) o.rememberPingFlavor?.(pingFlavor);
+    if (detected?.flavor && pingProblem === null) o.rememberPingFlavor?.(detected.flavor);
 
     for (const [i, uplink] of o.uplinks.entries()) {
       const scope = scopes[i] ?? null;
@@ -236,7 +241,8 @@ export class RouterMonitor {
         // The screen follows the router within a second.
         intervalMs: o.statusIntervalMs ?? 1000,
         engineLog: this.#backfill !== undefined,
-        onStatus: (status, atMs) => {
+        onStatus: (status, atMs, readStartedMs) => {
+          this.#statusRead = { status, readStartedMs };
           this.#lastStatus = { routerId: o.routerId, atMs: Math.round(atMs), status };
           o.emit('onDidRouterStatus', this.#lastStatus);
           this.#followStandby(status);
@@ -268,6 +274,7 @@ export class RouterMonitor {
     this.#running = false;
     this.#lastBatch = null;
     this.#lastStatus = null;
+    this.#statusRead = null;
     if (this.#tickTimer !== undefined) this.#clock.clearTimeout(this.#tickTimer);
     this.#follow.wake?.();
     for (const rt of this.#uplinks) if (rt.onceTimer !== undefined) this.#clock.clearTimeout(rt.onceTimer);
@@ -279,6 +286,16 @@ export class RouterMonitor {
     ]);
     await this.#follow.loop;
     this.#events.flush();
+  }
+
+  /**
+   * The router's status as this monitor last read it, if that read was sent at or after
+   * `notBeforeMs` (this monitor's clock): for failover.status, instead of a second read of the
+   * same router state. Null when not running or nothing read since then.
+   */
+  recentRouterStatus(notBeforeMs: number): { status: RouterStatus; readStartedMs: number } | null {
+    const read = this.#statusRead;
+    return this.#running && read !== null && read.readStartedMs >= notBeforeMs ? read : null;
   }
 
   status(): MonitorStatus {
@@ -309,8 +326,12 @@ export class RouterMonitor {
    */
   async #decideScopes(): Promise<Array<ProbeScopeDecision | null>> {
     const o = this.#o;
-    const asked = o.uplinks.flatMap((u, i) => (!o.probeCommand && u.method === 'ping' && u.targets[0] !== undefined ? [{ i, input: { device: u.device, target: u.targets[0], ...(u.gateway !== undefined && { gateway: u.gateway }) } }] : []));
+    const inputs = o.uplinks.flatMap((u, i) => (!o.probeCommand && u.method === 'ping' && u.targets[0] !== undefined ? [{ i, input: { device: u.device, target: u.targets[0], ...(u.gateway !== undefined && { gateway: u.gateway }) } }] : []));
     const out: Array<ProbeScopeDecision | null> = o.uplinks.map(() => null);
+    // A probe of the uplink's own gateway needs no answer from the router (before failover is
+    // set up every target is one): asking anyway cost ~0.7 s of the first numbers on a busy machine.
+    for (const a of inputs) if (!needsRouteAnswer(a.input)) out[a.i] = decideProbeScope(a.input, '', '');
+    const asked = inputs.filter((a) => needsRouteAnswer(a.input));
     if (asked.length === 0) return out;
     try {
       const r = await o.shell.run(probeScopeCommand(asked.map((a) => a.input)), { expectExit: 'any', timeoutMs: 20_000, maxOutputBytes: 64 * 1024 });
@@ -321,18 +342,6 @@ export class RouterMonitor {
       this.#log.warn(`could not read the router's routes for the probes: ${(error as Error).message}`);
     }
     return out;
-  }
-
-  async #detectPing(): Promise<{ flavor: ProbeFlavor | null; problem: string | null }> {
-    // One cheap look: iputils says "ping from iputils …"; BusyBox refuses -V and names itself.
-    // 30 s: measured over 10 s on a 2-core machine at load 25.
-    const r = await this.#o.shell.run(['ping', '-V'], { expectExit: 'any', timeoutMs: 30_000, maxOutputBytes: 64 * 1024 });
-    const text = `${r.stdout}\n${r.stderr}`;
-    if (/iputils/i.test(text)) return { flavor: 'iputils', problem: null };
-    const problem = diagnoseProbeExit({ tool: 'ping', exitCode: r.exitCode, stderrText: r.stderr, sawStdout: r.stdout.trim() !== '', ...(this.#o.platform ? { platform: this.#o.platform } : {}) });
-    if (problem?.kind === 'tool-missing') return { flavor: null, problem: problem.message };
-    // BusyBox, or an unknown ping: the plain form every ping understands.
-    return { flavor: 'busybox', problem: null };
   }
 
   #argv(uplink: MonitorUplink, target: string, flavor: ProbeFlavor, timeoutSec: number): readonly string[] {

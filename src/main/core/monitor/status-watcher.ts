@@ -84,8 +84,9 @@ export interface StatusWatcherOptions {
   readonly clock: ProbeClock;
   readonly onEvents: (drafts: readonly LinkEventDraft[], atMs: number) => void;
   readonly onHealth: (ok: boolean, message: string | null, atMs: number) => void;
-  /** Every status read, as read (pushed to the screen; triggers the engine-log backfill). */
-  readonly onStatus?: (status: RouterStatus, atMs: number) => void;
+  /** Every status read, as read (pushed to the screen; triggers the engine-log backfill), with
+   * when it was answered and when it was sent: it describes the router as of no earlier than that. */
+  readonly onStatus?: (status: RouterStatus, atMs: number, readStartedMs: number) => void;
   /** The engine's log is backfilled separately: no events from status differences. */
   readonly engineLog?: boolean;
 }
@@ -143,7 +144,7 @@ export class StatusWatcher {
         const drafts = diffRouterStatus(this.#last, status, this.#seen, this.#o.engineLog ?? false);
         this.#last = status;
         this.#o.onHealth(true, null, atMs);
-        this.#o.onStatus?.(status, atMs);
+        this.#o.onStatus?.(status, atMs, startedMs);
         if (drafts.length > 0) this.#o.onEvents(drafts, atMs);
       })
       .catch((error: unknown) => {

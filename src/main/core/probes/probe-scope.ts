@@ -54,9 +54,14 @@ export function splitProbeScopeOutput(stdout: string, count: number): Array<{ ge
   return out;
 }
 
+/** False when the decision needs no answer from the router: the target is the uplink's own gateway. */
+export function needsRouteAnswer(input: ProbeScopeInput): boolean {
+  return input.gateway === undefined || input.target !== input.gateway;
+}
+
 export function decideProbeScope(input: ProbeScopeInput, routeGet: string, connected: string): ProbeScopeDecision {
   const { device, target, gateway } = input;
-  if (gateway !== undefined && target === gateway) {
+  if (!needsRouteAnswer(input)) {
     return { scope: 'gateway', target, note: `gateway only: probes ${device}'s gateway ${gateway}, not a target beyond it` };
   }
   const first = routeGet.split('\n').find((l) => l.trim() !== '') ?? '';

@@ -89,3 +89,67 @@ describe('verification when no uplink passes its checks (issue 12 item 8)', () =
     expect(problem).toContain('use “Fill in suggested targets” (it keeps only targets the router reaches)');
   });
 });
+
+describe('failover.status while the monitor reads the same status (issue 15: first numbers)', () => {
+  const online = pendingStatus(null);
+  const offline: RouterStatus = { ...online, wans: [{ wan: 'eth1', state: 'offline', active: false }] };
+
+  /** A monitor whose last status read was sent at `read.readStartedMs` (the clock is `now`). */
+  function withMonitor(read: { status: RouterStatus; readStartedMs: number } | null, driver: Partial<RouterDriver> = {}) {
+    let nowMs = 50_000;
+    let routerReads = 0;
+    const full = {
+      platform: 'linux',
+      readStatus: async () => {
+        routerReads++;
+        return online;
+      },
+      forceFailover: async () => undefined,
+      ...driver,
+    } as unknown as RouterDriver;
+    const routers = { record: () => ({ name: 'r01', platform: 'linux', facts: null }) } as unknown as RoutersService;
+    const connections = { connection: async () => ({}) } as unknown as ConnectionService;
+    const failover = new FailoverService({
+      routers,
+      connections,
+      drivers: { linux: async () => full },
+      record: () => {},
+      recentStatus: (_id, notBeforeMs) => (read && read.readStartedMs >= notBeforeMs ? read : null),
+      nowMs: () => nowMs,
+    });
+    return { failover, reads: () => routerReads, advance: (ms: number) => (nowMs += ms) };
+  }
+
+  it("answers with the monitor's status read within the last 1.5 s, without reading the router again", async () => {
+    const t = withMonitor({ status: offline, readStartedMs: 50_000 - 1_400 });
+    expect(await t.failover.status('r1')).toEqual(offline);
+    expect(t.reads()).toBe(0);
+  });
+
+  it('reads the router when the monitor read is older than that, or there is none', async () => {
+    const old = withMonitor({ status: offline, readStartedMs: 50_000 - 1_600 });
+    expect(await old.failover.status('r1')).toEqual(online);
+    expect(old.reads()).toBe(1);
+    const none = withMonitor(null);
+    expect(await none.failover.status('r1')).toEqual(online);
+    expect(none.reads()).toBe(1);
+  });
+
+  it('never answers with a monitor read sent before a change made here ended (or while one runs)', async () => {
+    let release!: () => void;
+    const forcing = new Promise<void>((resolve) => (release = resolve));
+    const t = withMonitor({ status: offline, readStartedMs: 50_000 }, { forceFailover: () => forcing });
+    const force = t.failover.force('r1', 'eth1');
+    // While the change is being sent: the router's own answer.
+    await t.failover.status('r1');
+    expect(t.reads()).toBe(1);
+    t.advance(200);
+    release();
+    await force;
+    const readsAfterForce = t.reads();
+    t.advance(100);
+    // The monitor's read (sent at 50 000) is 300 ms old, but the change ended at 50 200: not reused.
+    expect(await t.failover.status('r1')).toEqual(online);
+    expect(t.reads()).toBe(readsAfterForce + 1);
+  });
+});

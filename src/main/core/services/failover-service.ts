@@ -22,6 +22,27 @@ const verifyTimeoutMs = 8_000;
 const verifyPollMs = 500;
 /** How long a revert deadline read from the router counts as current for the confirm check. */
 const pendingFreshMs = 10_000;
+/**
+ * failover.status answers with the status a running monitor read when that read was sent at most
+ * this long ago: the monitor reads every second (and at once when the router logs a change), the
+ * page polls every second, so such a status is as new as a poll that had just been answered.
+ */
+export const monitorStatusFreshMs = 1_500;
+
+/** A router status a running monitor read, and when that read was sent (see `FailoverServiceDeps.nowMs`). */
+export type RecentRouterStatus = (routerId: string, notBeforeMs: number) => { status: RouterStatus; readStartedMs: number } | null;
+
+export interface FailoverServiceDeps {
+  readonly routers: RoutersService;
+  readonly connections: ConnectionService;
+  readonly drivers: Partial<Record<PlatformId, DriverFactory>>;
+  /** Keeps an event in the history and announces it (apply, confirm, manual failover …). */
+  readonly record: (event: LinkEvent) => void;
+  /** The running monitor's newest status read (MonitorService.recentRouterStatus). */
+  readonly recentStatus?: RecentRouterStatus;
+  /** The clock `recentStatus` times are on (MonitorService.nowMs). */
+  readonly nowMs?: () => number;
+}
 
 export class FailoverService {
   readonly #routers: RoutersService;
@@ -29,13 +50,19 @@ export class FailoverService {
   readonly #drivers: Partial<Record<PlatformId, DriverFactory>>;
   readonly #record: (event: LinkEvent) => void;
   readonly #pending = new Map<string, { revertAtMs: number | null; readAtMs: number }>();
+  readonly #recentStatus: RecentRouterStatus | undefined;
+  readonly #nowMs: () => number;
+  /** Per router: changes being sent now, and when the last one ended (`#nowMs`). A status read
+   * sent before then may show the router as it was, so it is never reused. */
+  readonly #changes = new Map<string, { running: number; endedMs: number }>();
 
-  /** `record` keeps an event in the history and announces it (apply, confirm, manual failover …). */
-  constructor(deps: { routers: RoutersService; connections: ConnectionService; drivers: Partial<Record<PlatformId, DriverFactory>>; record: (event: LinkEvent) => void }) {
+  constructor(deps: FailoverServiceDeps) {
     this.#routers = deps.routers;
     this.#connections = deps.connections;
     this.#drivers = deps.drivers;
     this.#record = deps.record;
+    this.#recentStatus = deps.recentStatus;
+    this.#nowMs = deps.nowMs ?? (() => performance.timeOrigin + performance.now());
   }
 
   async driver(routerId: string): Promise<RouterDriver> {
@@ -60,6 +87,10 @@ export class FailoverService {
 
   /** Plan, refuse on problems, commit with the revert timer armed, then verify. */
   async apply(routerId: string, policy: FailoverPolicy, revertInSec: number): Promise<{ revertAtMs: number | null; verification: Verification; status: RouterStatus }> {
+    return this.#changing(routerId, () => this.#applyNow(routerId, policy, revertInSec));
+  }
+
+  async #applyNow(routerId: string, policy: FailoverPolicy, revertInSec: number): Promise<{ revertAtMs: number | null; verification: Verification; status: RouterStatus }> {
     const driver = await this.driver(routerId);
     const plan = await driver.plan(policy);
     if (plan.problems.length) {
@@ -90,6 +121,10 @@ export class FailoverService {
   }
 
   async confirm(routerId: string): Promise<RouterStatus> {
+    return this.#changing(routerId, () => this.#confirmNow(routerId));
+  }
+
+  async #confirmNow(routerId: string): Promise<RouterStatus> {
     const driver = await this.driver(routerId);
     // The deadline last read from the router (apply and status polls keep it fresh); read it
     // now only when Switchyard has not heard from the router lately.
@@ -110,6 +145,10 @@ export class FailoverService {
   }
 
   async rollback(routerId: string): Promise<RouterStatus> {
+    return this.#changing(routerId, () => this.#rollbackNow(routerId));
+  }
+
+  async #rollbackNow(routerId: string): Promise<RouterStatus> {
     const driver = await this.driver(routerId);
     const after = await driver.rollback();
     this.#event(routerId, 'rollback', 'Rolled back to the previous failover policy.');
@@ -117,20 +156,47 @@ export class FailoverService {
   }
 
   /** Remembers the router's revert deadline from a status just read, and passes it on. */
-  #notePending(routerId: string, status: RouterStatus): RouterStatus {
-    this.#pending.set(routerId, { revertAtMs: status.pendingRevertAtMs, readAtMs: Date.now() });
+  #notePending(routerId: string, status: RouterStatus, readAtMs = Date.now()): RouterStatus {
+    this.#pending.set(routerId, { revertAtMs: status.pendingRevertAtMs, readAtMs });
     return status;
   }
 
   async force(routerId: string, wan: string): Promise<RouterStatus> {
+    return this.#changing(routerId, () => this.#forceNow(routerId, wan));
+  }
+
+  async #forceNow(routerId: string, wan: string): Promise<RouterStatus> {
     const driver = await this.driver(routerId);
     await driver.forceFailover(wan);
     this.#event(routerId, 'manual-failover', wan === 'auto' ? 'Back to automatic failover.' : `Manual failover: traffic forced onto ${wan}.`, wan === 'auto' ? undefined : wan);
     return driver.readStatus();
   }
 
+  /**
+   * What the router runs now. While its monitor runs, the status the monitor read within the last
+   * `monitorStatusFreshMs` (sent after any change made here ended) instead of a second read of
+   * the same router state.
+   */
   async status(routerId: string): Promise<RouterStatus> {
+    const change = this.#changes.get(routerId);
+    const nowMs = this.#nowMs();
+    const notBeforeMs = Math.max(nowMs - monitorStatusFreshMs, change ? (change.running > 0 ? Infinity : change.endedMs) : -Infinity);
+    const recent = notBeforeMs === Infinity ? null : (this.#recentStatus?.(routerId, notBeforeMs) ?? null);
+    if (recent) return this.#notePending(routerId, recent.status, Date.now() - (nowMs - recent.readStartedMs));
     return this.#notePending(routerId, await (await this.driver(routerId)).readStatus());
+  }
+
+  /** Runs a change of the router's settings, noting when it ended (see `status`). */
+  async #changing<T>(routerId: string, work: () => Promise<T>): Promise<T> {
+    const change = this.#changes.get(routerId) ?? { running: 0, endedMs: -Infinity };
+    this.#changes.set(routerId, change);
+    change.running++;
+    try {
+      return await work();
+    } finally {
+      change.running--;
+      change.endedMs = this.#nowMs();
+    }
   }
 
   /** What Remove would change on the router now, with a fingerprint to agree to. */
@@ -143,6 +209,10 @@ export class FailoverService {
    * plan is made again first and nothing happens when the router would now change something else.
    */
   async remove(routerId: string, opts: { readonly basedOn?: string; readonly restoreAdminEdits?: boolean } = {}): Promise<boolean> {
+    return this.#changing(routerId, () => this.#removeNow(routerId, opts));
+  }
+
+  async #removeNow(routerId: string, opts: { readonly basedOn?: string; readonly restoreAdminEdits?: boolean } = {}): Promise<boolean> {
     const driver = await this.driver(routerId);
     if (opts.basedOn !== undefined) {
       const now = await removePlanOf(driver);

@@ -6,6 +6,7 @@ import type { RouterDriver } from '../drivers/driver.ts';
 import { reconnectingShell, type MonitorSetup } from '../monitor/monitor-service.ts';
 import type { MonitorUplink } from '../monitor/monitor-types.ts';
 import type { PingFlavorCache } from '../monitor/ping-flavor-cache.ts';
+import { readPingFlavor } from '../monitor/ping-flavor-read.ts';
 import type { ConnectionService } from './connection-service.ts';
 import type { FailoverService } from './failover-service.ts';
 import type { RoutersService } from './routers-service.ts';
@@ -14,6 +15,17 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
   const record = deps.routers.record(routerId);
   const detection = record.facts ? detectionResultSchema.safeParse(record.facts) : null;
   const detected = detection?.success ? detection.data.uplinks : [];
+  // The router's ping flavour, read beside the policy read (each an SSH exec: at once, not one
+  // after the other), unless already read over this very link (its reconnect forgets it).
+  const linkRead = deps.connections.connection(routerId).catch(() => null);
+  const pingFlavorRead = linkRead
+    .then(async (link) => {
+      const known = link && deps.pingFlavors?.get(routerId, link);
+      if (known) return { flavor: known, problem: null };
+      return link ? readPingFlavor(link, record.platform ?? undefined) : null;
+    })
+    // The monitor then asks itself, and says what is wrong if it cannot.
+    .catch(() => null);
   // A platform without a driver (or not detected yet) is still monitored, without engine status.
   const driver: RouterDriver | null = await deps.failover.driver(routerId).catch(() => null);
   const policy = driver ? await driver.readPolicy().catch(() => null) : null;
@@ -36,9 +48,7 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
         u.device ? [{ name: u.name, device: u.device, kind: u.kind, targets: u.gateway ? [u.gateway] : [], method: 'ping' as const, ...(u.gateway && { gateway: u.gateway }), ...(u.address && { address: u.address }) }] : [],
       );
 
-  // The ping flavour read over this link before (its reconnect forgets it): one SSH exec less.
-  const link = deps.pingFlavors ? await deps.connections.connection(routerId).catch(() => null) : null;
-  const pingFlavor = link && deps.pingFlavors?.get(routerId, link);
+  const link = await linkRead;
 
   const snmp = await deps.routers.snmpCredential(record);
   const credentials = snmp
@@ -53,7 +63,7 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
     routerName: record.name,
     shell: reconnectingShell(() => deps.connections.connection(routerId)),
     uplinks,
-    ...(pingFlavor && { pingFlavor }),
+    pingFlavorRead,
     ...(link && deps.pingFlavors && { rememberPingFlavor: (flavor) => deps.pingFlavors?.set(routerId, link, flavor) }),
     ...(record.platform && { platform: record.platform }),
     snmp: credentials && snmp ? { host: record.host, port: snmp.port, credentials } : null,
