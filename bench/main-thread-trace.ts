@@ -115,23 +115,12 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
  */
 function selfTimeByKind(sorted: readonly TraceEvent[]): Record<WorkKind, number> {
   const out = Object.fromEntries(workKinds.map((k) => [k, 0])) as Record<WorkKind, number>;
-  const stack: { e: TraceEvent; childTdur: number }[] = [];
-  const pop = () => {
-    const top = stack.pop()!;
-    const self = Math.max(0, (top.e.tdur ?? 0) - top.childTdur);
-    out[kindOf[top.e.name] ?? 'other'] += self / 1000;
-  };
-  for (const e of sorted) {
-    if (e.tdur === undefined) continue;
-    while (stack.length && e.ts >= stack.at(-1)!.e.ts + (stack.at(-1)!.e.dur ?? 0)) pop();
-    if (stack.length) stack.at(-1)!.childTdur += e.tdur;
-    stack.push({ e, childTdur: 0 });
-  }
-  while (stack.length) pop();
+  for (const [name, ms] of selfTimeByName(sorted)) out[kindOf[name] ?? 'other'] += ms;
   for (const k of workKinds) out[k] = Math.round(out[k]);
   return out;
 }
 
+/** Each event's own thread time (ms) summed by event name. */
 function selfTimeByName(sorted: readonly TraceEvent[]): Map<string, number> {
   const out = new Map<string, number>();
   const stack: { e: TraceEvent; childTdur: number }[] = [];
