@@ -3,7 +3,8 @@
 // would leave through eth1 and test eth1); with the agent's per-uplink routes each uplink's DNS
 // is asked from its own address (dig -b). DNS broken on one backup only (udp/53 dropped out
 // wlan0 on the router) fails exactly that uplink's DNS check, with its target still answering,
-// while the others pass; the router's own dig agrees. Troubleshooting changes nothing.
+// while the others pass; the router's own dig agrees. With BusyBox nslookup only, the backups
+// say they can't be tested instead of passing. Troubleshooting changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/app-core.ts';
 import type { TroubleshootReport, UplinkTroubleshoot } from '../../src/shared/api/troubleshoot-schemas.ts';
@@ -83,5 +84,25 @@ describe.skipIf(lab.skipReason)('DNS through each uplink on the lab', () => {
     }
     const healed = byDevice(await call<TroubleshootReport>('troubleshoot.run', { routerId, uplink: 'wlan0' }));
     expect(dnsOf(healed.wlan0)!.status).toBe('pass');
+  }, 300_000);
+
+  it('with BusyBox nslookup only, as stock OpenWrt and GL.iNet: DNS is asked through eth1 (it carries the router’s traffic), and the backups say they can’t be tested', async () => {
+    // dig, drill and BIND's nslookup hidden inside the router's own mount namespace (the host keeps them):
+    // `command -v` skips a file that is not executable, so the router has BusyBox's nslookup only.
+    const hidden = ['/usr/bin/dig', '/usr/bin/drill', '/usr/bin/nslookup'];
+    for (const path of hidden) expect((await router('mount', '--bind', '/dev/null', path)).exitCode).toBe(0);
+    try {
+      expect((await router('sh', '-c', 'command -v dig drill nslookup')).stdout.trim()).toBe('');
+      const u = byDevice(await call<TroubleshootReport>('troubleshoot.run', { routerId }));
+      expect(dnsOf(u.eth1)).toMatchObject({ status: 'pass', summary: expect.stringMatching(/^example\.com resolves to 203\.0\.113\.10 through eth1 \(DNS server 203\.0\.113\.53\)\./) });
+      expect(dnsOf(u.eth1)!.evidence).toContain('$ nslookup example.com 203.0.113.53');
+      for (const dev of ['wlan0', 'usb0']) {
+        expect(dnsOf(u[dev])).toMatchObject({ status: 'skip', summary: expect.stringMatching(/^Can't test DNS through this uplink on this router: its only DNS tool is nslookup, which cannot choose the uplink/), fix: expect.stringMatching(/opkg install drill/) });
+        // Not "works": its checks pass, DNS could not be asked.
+        expect(u[dev]!.verdict).toBe(`${dev} works as far as checked; not checked through it: DNS (see below).`);
+      }
+    } finally {
+      for (const path of hidden) await router('umount', path);
+    }
   }, 300_000);
 });
