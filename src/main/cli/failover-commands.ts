@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
+import { standbyLine } from '../../shared/standby-words.ts';
 import { failoverPolicySchema, routerRuleChoices, routerRuleChoiceSchema, routerRuleKeySchema, type FailoverPolicy, type RouterRuleChoice } from '../../shared/model.ts';
 import { CliApiError, UsageError, type CliCommand, type CliContext } from './cli-command.ts';
 import { maxPolicyFileBytes, readCappedTextFile } from './read-capped-file.ts';
@@ -190,7 +191,10 @@ function formatStatus(s: Status): string {
   if (!s.enabled && s.wans.length === 0) return 'Failover is not enabled on this router. Start with: switchyard failover enable ROUTER --out policy.json';
   return [
     `Failover ${s.enabled ? 'on' : 'off'}${s.mode ? ` (${s.mode})` : ''}${s.forced !== 'auto' ? `, forced onto ${s.forced}` : ''}`,
-    ...s.wans.map((w) => `  ${w.active ? '*' : ' '} ${w.wan.padEnd(12)} ${w.state}${w.score !== undefined ? `  score ${w.score}` : ''}`),
+    ...s.wans.map((w) => {
+      const standby = standbyLine(w, undefined, Date.now());
+      return `  ${w.active ? '*' : ' '} ${w.wan.padEnd(12)} ${w.state}${w.score !== undefined ? `  score ${w.score}` : ''}${standby ? `  · ${standby}` : ''}`;
+    }),
     ...(s.pendingRevertAtMs ? [`Waiting for confirmation: reverts at ${new Date(s.pendingRevertAtMs).toLocaleTimeString()}`] : []),
   ].join('\n');
 }

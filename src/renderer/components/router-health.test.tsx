@@ -29,6 +29,28 @@ describe('router health', () => {
     expect(screen.getByTestId('health-pending').textContent).toBe('Waiting for your confirmation');
   });
 
+  it('calls a backup standing by (Cellular saver) fine, not degraded, and says it stands by', () => {
+    const health = summarizeHealth(
+      status({
+        enabled: true,
+        mode: 'failover',
+        wans: [
+          { wan: 'eth1', state: 'online', active: true, probing: true },
+          { wan: 'wwan0', state: 'online', active: false, probing: false, standby: true, lastReplyAtMs: 1 },
+        ],
+      }),
+      true,
+    );
+    expect(health).toMatchObject({ level: 'ok', standbyWans: ['wwan0'], offlineWans: [] });
+    render(
+      <MantineProvider theme={theme}>
+        <HealthBadges health={health} />
+      </MantineProvider>,
+    );
+    expect(screen.getByTestId('router-health').getAttribute('data-level')).toBe('ok');
+    expect(screen.getByTestId('health-standby').textContent).toBe('wwan0 standing by');
+  });
+
   it('is unknown (grey), never green, when the router does not answer', () => {
     expect(summarizeHealth(on([{ wan: 'eth1', state: 'online', active: true }]), false).level).toBe('unknown');
     expect(summarizeHealth(null, true).level).toBe('unknown');

@@ -16,18 +16,21 @@ export interface HealthSummary {
   readonly failover: 'on' | 'off' | 'unknown';
   readonly activeWans: readonly string[];
   readonly offlineWans: readonly string[];
+  /** Backups probed only when needed that stand by now: fine, not degraded (Cellular saver). */
+  readonly standbyWans: readonly string[];
   readonly pending: boolean;
   readonly forced: string | null;
 }
 
 export function summarizeHealth(status: RouterStatus | null, answering: boolean): HealthSummary {
-  if (!status || !answering) return { level: 'unknown', failover: status ? (status.enabled ? 'on' : 'off') : 'unknown', activeWans: [], offlineWans: [], pending: false, forced: null };
+  if (!status || !answering) return { level: 'unknown', failover: status ? (status.enabled ? 'on' : 'off') : 'unknown', activeWans: [], offlineWans: [], standbyWans: [], pending: false, forced: null };
   const activeWans = status.wans.filter((w) => w.active).map((w) => w.wan);
   const offlineWans = status.wans.filter((w) => w.state === 'offline').map((w) => w.wan);
+  const standbyWans = status.wans.filter((w) => w.standby === true).map((w) => w.wan);
   const pending = status.pendingRevertAtMs !== null;
   const forced = status.forced !== 'auto' ? status.forced : null;
   const level = offlineWans.length > 0 ? 'offline' : pending || forced !== null || !status.enabled ? 'attention' : 'ok';
-  return { level, failover: status.enabled ? 'on' : 'off', activeWans, offlineWans, pending, forced };
+  return { level, failover: status.enabled ? 'on' : 'off', activeWans, offlineWans, standbyWans, pending, forced };
 }
 
 /** The badges, each with its words (colour is never the only sign). */
@@ -54,6 +57,11 @@ export function HealthBadges({ health, routerName }: { health: HealthSummary; ro
               {wan} offline
             </Badge>
           ))}
+          {health.standbyWans.length > 0 && (
+            <Badge color="gray" variant="outline" data-color="gray" data-testid="health-standby" title="Probed only when needed: the router does not probe it while the primary is healthy, to save data">
+              {health.standbyWans.join(' + ')} standing by
+            </Badge>
+          )}
           {health.forced && (
             <Badge color="orange" variant="light" data-color="orange">
               Forced onto {health.forced}

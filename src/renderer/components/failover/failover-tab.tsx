@@ -203,6 +203,7 @@ function CandidateCards({ state, snapshot }: { state: RouterFailover; snapshot: 
               candidate={candidate}
               status={state.status?.wans.find((s) => s.wan === w.name)}
               forced={state.status?.forced === w.name}
+              tracking={'tracking' in w ? w.tracking : undefined}
             />
           </Card>
         );

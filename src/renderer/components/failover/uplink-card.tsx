@@ -53,7 +53,7 @@ export function UplinkCard(props: UplinkCardProps) {
             </Badge>
           </Box>
         )}
-        <UplinkSummary name={wan.name} kind={wan.kind} device={wan.device} gateway={wan.gateway} candidate={props.candidate} status={props.status} forced={props.forced} />
+        <UplinkSummary name={wan.name} kind={wan.kind} device={wan.device} gateway={wan.gateway} candidate={props.candidate} status={props.status} forced={props.forced} tracking={wan.tracking} />
         <Group gap="xs" wrap="nowrap">
           {props.canForce && !props.forced && !locked && !(props.status?.active && !props.anyForced) && (
             <Button

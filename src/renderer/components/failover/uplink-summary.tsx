@@ -3,13 +3,26 @@
 import { Badge, Group, Stack, Text } from '@mantine/core';
 import { IconCheck, IconHandFinger } from '@tabler/icons-react';
 import type { WanCandidate, WanStatus } from '../../../shared/failover-schemas.ts';
-import type { WanKind } from '../../../shared/model.ts';
+import type { Tracking, WanKind } from '../../../shared/model.ts';
+import { standbyLine } from '../../../shared/standby-words.ts';
 import { WanKindIcon } from '../wan-kind-icon.tsx';
 import { StatusDot } from './status-dot.tsx';
-import { gatewayText, uplinkLabel } from './uplink-label.ts';
+import { clockTime, gatewayText, uplinkLabel } from './uplink-label.ts';
 
-export function UplinkSummary(props: { name: string; kind: WanKind; device: string; gateway: string | undefined; candidate: WanCandidate | undefined; status: WanStatus | undefined; forced: boolean }) {
+export function UplinkSummary(props: {
+  name: string;
+  kind: WanKind;
+  device: string;
+  gateway: string | undefined;
+  candidate: WanCandidate | undefined;
+  status: WanStatus | undefined;
+  forced: boolean;
+  /** The policy's tracking: what standing by saves. */
+  tracking?: Tracking | undefined;
+}) {
   const { name, kind, device, gateway, candidate, status, forced } = props;
+  // The card re-renders at every status poll (≤ 1 s while monitored), which keeps "ago" current.
+  const standby = standbyLine(status, props.tracking, Date.now());
   const facts = [
     `Device ${device}`,
     gatewayText(gateway, candidate),
@@ -27,6 +40,11 @@ export function UplinkSummary(props: { name: string; kind: WanKind; device: stri
             Active
           </Badge>
         )}
+        {status?.standby && (
+          <Badge color="gray" variant="light" data-testid="wan-standby">
+            Standing by
+          </Badge>
+        )}
         {forced && (
           <Badge color="orange" variant="light" leftSection={<IconHandFinger size={12} />} data-testid="wan-forced">
             Forced by hand
@@ -36,6 +54,12 @@ export function UplinkSummary(props: { name: string; kind: WanKind; device: stri
       <Text size="sm" c="dimmed">
         {facts.join(' · ')}
       </Text>
+      {standby && (
+        <Text size="sm" c={status?.standby ? 'dimmed' : 'teal.8'} data-testid="wan-standby-line" title={status?.lastReplyAtMs !== undefined ? `Last answered the router at ${clockTime(status.lastReplyAtMs)}` : undefined}>
+          {standby}
+          {status?.standby && status.lastReplyAtMs !== undefined ? ` (${clockTime(status.lastReplyAtMs)})` : ''}
+        </Text>
+      )}
       {status?.detail && (
         <Text size="xs" c="dimmed" data-testid="wan-detail">
           {status.detail}

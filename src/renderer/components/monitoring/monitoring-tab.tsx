@@ -164,10 +164,11 @@ const WindowButtons = memo(function WindowButtons({ routerId, value, busy }: { r
 /** Router-wide facts: where throughput comes from and why, and the failover engine's status poll. */
 const RouterLine = memo(function RouterLine({ status }: { status: MonitorStatus | null }) {
   if (!status) return null;
+  const standingBy = status.uplinks.filter((u) => u.state === 'standby').map((u) => u.wan);
   return (
     <Stack gap={2} data-testid="monitor-status">
       <Text size="xs" c="dimmed">
-        {status.running ? 'Probing every second' : 'Not probing'} · {throughputSourceLabel(status.throughputSource)}
+        {status.running ? `Probing every second${standingBy.length ? ` (not ${standingBy.join(' or ')}: standing by)` : ''}` : 'Not probing'} · {throughputSourceLabel(status.throughputSource)}
         {status.throughputNotes.length > 0 && ` (${status.throughputNotes.join('; ')})`}
       </Text>
       {status.routerStatus && !status.routerStatus.ok && status.routerStatus.message && (

@@ -54,7 +54,11 @@ export const UplinkCharts = memo(function UplinkCharts({ routerId, wan, kind, st
         {!hasPoints ? (
           <Box py="lg">
             <Text size="sm" c="dimmed" ta="center" data-testid="uplink-waiting">
-              {uplink?.state === 'failed' ? 'No samples: the probe on the router failed (see above).' : 'Waiting for the first samples…'}
+              {uplink?.state === 'failed'
+                ? 'No samples: the probe on the router failed (see above).'
+                : uplink?.state === 'standby'
+                  ? 'No samples while it stands by: not probed until it is needed, or until you probe it now.'
+                  : 'Waiting for the first samples…'}
             </Text>
           </Box>
         ) : width > 0 ? (
