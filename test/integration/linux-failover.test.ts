@@ -133,6 +133,26 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("keeps following the router's engine after the router is edited (the edit closes its SSH connection)", async () => {
+    const statuses: Array<{ atMs: number; status: { forced: string } }> = [];
+    const unsubscribe = core.events.on('onDidRouterStatus', (e) => statuses.push(e));
+    await call('monitor.start', { routerId });
+    try {
+      await waitUntil(async () => statuses.at(-1), (e) => e?.status.forced === 'auto', { what: "the monitor's first status" });
+      // Any edit forgets the connection; the monitor's status and log reads must take the new one.
+      const { name } = await call<{ name: string }>('routers.get', { id: routerId });
+      await call('routers.update', { id: routerId, patch: { name: `${name} (edited)` } });
+      const forcedAtMs = Date.now();
+      await call('failover.force', { routerId, wan: 'usb0' });
+      const seen = await waitUntil(async () => statuses.filter((e) => e.atMs > forcedAtMs), (es) => es.some((e) => e.status.forced === 'usb0'), { what: 'the forced uplink in the monitor\'s status' });
+      expect(seen.length).toBeGreaterThan(0);
+    } finally {
+      unsubscribe();
+      await call('failover.force', { routerId, wan: 'auto' });
+      await call('monitor.stop', { routerId });
+    }
+  });
+
   it('upgrades the agent in place when this Switchyard ships another one, keeping the policy', async () => {
     // A newer agent: the shipped one plus a line, as a release would differ.
     const newer = join(dataDir, 'switchyard-agent');

@@ -28,6 +28,10 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
     .catch(() => null);
   // A platform without a driver (or not detected yet) is still monitored, without engine status.
   const driver: RouterDriver | null = await deps.failover.driver(routerId).catch(() => null);
+  // A driver is bound to one SSH connection. The monitor outlives it (an edit of the router's
+  // login closes it, a dropped link replaces it), so each read takes a driver on the current one,
+  // as the failover service does; the first read above only says what this platform offers.
+  const currentDriver = () => deps.failover.driver(routerId);
   const policy = driver ? await driver.readPolicy().catch(() => null) : null;
 
   const addressOf = (device: string) => detected.find((u) => u.device === device)?.address;
@@ -73,10 +77,10 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
     }),
     // With an engine log the status is read even before failover is on: an apply made elsewhere
     // (the CLI, another window) shows within a poll.
-    ...(driver && (policy || driver.readRouterEvents) && { readStatus: () => driver.readStatus() }),
+    ...(driver && (policy || driver.readRouterEvents) && { readStatus: async () => (await currentDriver()).readStatus() }),
     // The router is the record: its engine's log is read even when failover is off now (a remove
     // or a revert happened while no window watched).
-    ...(driver?.readRouterEvents && { readRouterEvents: (sinceMs: number) => driver.readRouterEvents!(sinceMs) }),
-    ...(driver?.followRouterEvents && { followRouterEvents: (onLine: () => void) => driver.followRouterEvents!(onLine) }),
+    ...(driver?.readRouterEvents && { readRouterEvents: async (sinceMs: number) => (await currentDriver()).readRouterEvents!(sinceMs) }),
+    ...(driver?.followRouterEvents && { followRouterEvents: async (onLine: () => void) => (await currentDriver()).followRouterEvents!(onLine) }),
   };
 }
