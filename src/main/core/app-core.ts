@@ -170,8 +170,10 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     'routers.get': async ({ id }) => routers.get(id),
     'routers.create': async (input) => routers.create(input),
     'routers.update': async ({ id, patch }) => {
+      // Saved first: a reconnect in between (the monitor's) must already read the new login.
+      const updated = await routers.update(id, patch);
       await connections.forget(id);
-      return routers.update(id, patch);
+      return updated;
     },
     'routers.remove': async ({ id }) => {
       await releaseRouter(id);

@@ -26,6 +26,8 @@ export class ConnectionService {
   readonly #pool: SshPool;
   readonly #log: Logger;
   readonly #knownHostsFiles: readonly string[];
+  /** Profile edits per router (forget): a connect that began before one is not handed out. */
+  readonly #profileEdits = new Map<string, number>();
 
   constructor(deps: { routers: RoutersService; log: Logger; pool?: SshPool; knownHostsFiles?: readonly string[] }) {
     this.#routers = deps.routers;
@@ -36,14 +38,20 @@ export class ConnectionService {
 
   /** The router's shared connection; throws HostKeyUnknownError until its key is trusted. */
   async connection(routerId: string): Promise<SshConnection> {
-    const options = await this.#options(this.#routers.record(routerId), 0, new Set());
-    return this.#pool.get(routerId, () => options);
+    // The profile may be edited while this reads it or connects (the monitor reconnects every
+    // second): a connection made with the old login must not outlive the edit.
+    for (;;) {
+      const edits = this.#profileEdits.get(routerId) ?? 0;
+      const options = await this.#options(this.#routers.record(routerId), 0, new Set());
+      const conn = await this.#pool.get(routerId, () => options, edits);
+      if ((this.#profileEdits.get(routerId) ?? 0) === edits) return conn;
+    }
   }
 
   /** Connects once, reporting an unknown host key as a result the UI can ask about. */
   async test(routerId: string): Promise<ConnectionTest> {
     await this.#pool.release(routerId);
-    return this.#testWith(routerId, async () => this.#options(this.#routers.record(routerId), 0, new Set()));
+    return this.#testWith(routerId, async () => this.#options(this.#routers.record(routerId), 0, new Set()), this.#profileEdits.get(routerId) ?? 0);
   }
 
   /**
@@ -59,7 +67,7 @@ export class ConnectionService {
     }
   }
 
-  async #testWith(poolKey: string, options: () => Promise<SshConnectOptions>): Promise<ConnectionTest> {
+  async #testWith(poolKey: string, options: () => Promise<SshConnectOptions>, generation = 0): Promise<ConnectionTest> {
     const started = performance.now();
     const offered: { keyType?: string; fingerprint?: string } = {};
     try {
@@ -70,7 +78,7 @@ export class ConnectionService {
           return resolved.hostKeyTrust.check(host, port, keyType, fingerprint);
         },
       };
-      await this.#pool.get(poolKey, () => ({ ...resolved, hostKeyTrust: recording }));
+      await this.#pool.get(poolKey, () => ({ ...resolved, hostKeyTrust: recording }), generation);
       return { status: 'trusted', keyType: offered.keyType ?? '', fingerprint: offered.fingerprint ?? '', connectMs: Math.round(performance.now() - started) };
     } catch (error) {
       if (error instanceof HostKeyUnknownError && offered.fingerprint) {
@@ -94,8 +102,9 @@ export class ConnectionService {
     this.#routers.pinHostKey(routerId, keyType, fingerprint);
   }
 
-  /** After an edit or a removal: the next use connects afresh with the new profile. */
+  /** After an edit (saved first) or a removal: the next use connects afresh with the new profile. */
   async forget(routerId: string): Promise<void> {
+    this.#profileEdits.set(routerId, (this.#profileEdits.get(routerId) ?? 0) + 1);
     await this.#pool.release(routerId);
   }
 

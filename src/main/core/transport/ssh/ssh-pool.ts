@@ -7,23 +7,32 @@ type Connect = (options: SshConnectOptions) => Promise<SshConnection>;
 export class SshPool {
   readonly #connect: Connect;
   readonly #entries = new Map<string, Promise<SshConnection>>();
+  /** The profile generation each entry was made for (see get). */
+  readonly #generations = new Map<Promise<SshConnection>, number>();
 
   constructor(connect: Connect = connectSsh) {
     this.#connect = connect;
   }
 
-  /** The router's connection; `options` is only asked for when a new one must be made. */
-  async get(routerId: string, options: () => SshConnectOptions): Promise<SshConnection> {
+  /**
+   * The router's connection; `options` is only asked for when a new one must be made.
+   * `generation` counts the edits of the router's profile the options were read after: a
+   * connection made for an older one is closed and replaced, never handed out.
+   */
+  async get(routerId: string, options: () => SshConnectOptions, generation = 0): Promise<SshConnection> {
     const existing = this.#entries.get(routerId);
     if (existing) {
+      const stale = (this.#generations.get(existing) ?? 0) < generation;
       const conn = await existing.catch(() => undefined);
       // 'reconnecting' is still the router's one connection: work waits for it inside run().
-      if (conn && conn.state !== 'closed' && conn.state !== 'failed') return conn;
+      if (!stale && conn && conn.state !== 'closed' && conn.state !== 'failed') return conn;
       if (this.#entries.get(routerId) === existing) this.#entries.delete(routerId);
-      return this.get(routerId, options);
+      if (stale) await conn?.close();
+      return this.get(routerId, options, generation);
     }
     const pending = this.#connect(options());
     this.#entries.set(routerId, pending);
+    this.#generations.set(pending, generation);
     try {
       return await pending;
     } catch (err) {
