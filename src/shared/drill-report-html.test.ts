@@ -49,6 +49,12 @@ describe('the drill report', () => {
     expect(html).toContain('Card payments stay up');
   });
 
+  it('says why the return was not measured without forced refresh, and does not claim traffic stays on the backup', () => {
+    const html = drillReportHtml({ ...sampleReport, settings: { ...sampleReport.settings, forcedRefreshStreams: false } });
+    expect(html).toContain('new connections go back to the primary');
+    expect(html).not.toMatch(/keeps traffic on the backup/);
+  });
+
   it('draws the probes, the losses and the moments of the drill', () => {
     const svg = timelineSvg(trial);
     expect(svg.match(/<circle /g)).toHaveLength(2);

@@ -14,7 +14,9 @@ export function drillReportHtml(report: DrillReport): string {
   const s = report.summary;
   const row = (label: string, predicted: string, st: DrillReport['summary']['detection'], note = '') =>
     `<tr><th>${label}</th><td>${predicted}</td><td>${st ? sec(st.medianSec) : '—'}</td><td>${st ? sec(st.worstSec) : '—'}</td><td>${esc(note)}</td></tr>`;
-  const failback = report.settings.forcedRefreshStreams ? '' : 'the policy keeps traffic on the backup after a recovery (forced refresh off)';
+  // Without Forced Refresh Streams the drill's own probe (a connection opened on the backup) stays
+  // there by design, so it cannot see the return; new connections do go back to the primary.
+  const failback = report.settings.forcedRefreshStreams ? '' : 'not measured: with forced refresh off, connections opened on the backup (as this probe) stay there until they end; new connections go back to the primary';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Failover drill — ${esc(report.router.name)}</title>
 <style>
