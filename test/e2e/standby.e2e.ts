@@ -74,6 +74,8 @@ describe.skipIf(lab.skipReason)('a backup standing by, in the browser', { timeou
     await latest.waitFor({ timeout: busyDeadlineMs });
     await expect.poll(() => latest.textContent(), { timeout: busyDeadlineMs, interval: 200 }).toMatch(/\d+(\.\d)? ms/);
     await expect.poll(() => status.getAttribute('data-state'), { timeout: busyDeadlineMs, interval: 200 }).toBe('standby');
+    // Standing by again, "now" has no latency or loss: its seconds are not probed (throughput still is).
+    await expect.poll(() => latest.textContent(), { timeout: busyDeadlineMs, interval: 200 }).toMatch(/^now – · loss – · jitter/);
     await shot('standby-monitoring-probed-once.png');
     expect(session.problems).toEqual([]);
   });
