@@ -73,7 +73,7 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
           <RouterOverview router={router} detection={detection?.success ? detection.data : null} />
         </Tabs.Panel>
         <Tabs.Panel value="failover" pt="md">
-          <FailoverTab routerId={router.id} />
+          <FailoverTab routerId={router.id} cannotChange={detection?.success && !detection.data.supported ? detection.data.reason : null} />
         </Tabs.Panel>
         <Tabs.Panel value="monitoring" pt="md">
           <MonitoringTab routerId={router.id} kinds={detection?.success ? Object.fromEntries(detection.data.uplinks.map((u) => [u.name, u.kind])) : {}} />

@@ -39,10 +39,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function renderTab() {
+function renderTab(cannotChange: string | null = null) {
   return render(
     <MantineProvider theme={theme}>
-      <FailoverTab routerId="r1" />
+      <FailoverTab routerId="r1" cannotChange={cannotChange} />
     </MantineProvider>,
   );
 }
@@ -104,6 +104,13 @@ describe('views', () => {
     fireEvent.click(screen.getByText('Fill in suggested targets'));
     await waitFor(() => expect(applyButton().disabled).toBe(false));
     expect(screen.getAllByTestId('target-suggestion').map((s) => s.textContent)).toEqual(['wan: answered through eth1.', 'wlan: answered through wlan0.', 'usb: answered through usb0.', 'wwan: answered through wwan0.']);
+  });
+
+  it('says why instead of offering Enable when the login cannot change the router (technician\'s walk: not root, no sudo)', async () => {
+    handlers['failover.get'] = () => snapshot();
+    renderTab('The login is not root and sudo is missing: log in as root (or a user with sudo) to let Switchyard change routes.');
+    expect((await screen.findByTestId('failover-cannot-change')).textContent).toMatch(/not root and sudo is missing.*Then run detection again/);
+    expect(screen.queryByTestId('enable-failover')).toBeNull();
   });
 
   it('shows an empty slot when fewer than two uplinks exist', async () => {

@@ -1,7 +1,7 @@
 // The WAN Failover tab: loads what the router has, polls its live status every second while the
 // tab is open, and shows one of: loading, error, watch-only, off (Enable), or the editor.
 import { Alert, Badge, Button, Card, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { IconArrowBackUp, IconPlugConnectedX } from '@tabler/icons-react';
+import { IconAlertTriangle, IconArrowBackUp, IconPlugConnectedX } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import type { PlatformId } from '../../../shared/model.ts';
 import { useFailoverStore, useRouterFailover, type FailoverSnapshot, type RouterFailover } from '../../stores/failover-store.ts';
@@ -15,7 +15,8 @@ import { UplinkList } from './uplink-list.tsx';
 import { UplinkSummary } from './uplink-summary.tsx';
 import { uplinkLabel } from './uplink-label.ts';
 
-export function FailoverTab({ routerId }: { routerId: string }) {
+/** `cannotChange`: detection's reason when Switchyard cannot change this router (a login without root or sudo, ip missing). */
+export function FailoverTab({ routerId, cannotChange = null }: { routerId: string; cannotChange?: string | null }) {
   const state = useRouterFailover(routerId);
   const open = useFailoverStore((s) => s.open);
   const startPolling = useFailoverStore((s) => s.startPolling);
@@ -44,7 +45,7 @@ export function FailoverTab({ routerId }: { routerId: string }) {
   }
   const { snapshot } = state;
   if (snapshot.capabilities.readOnly) return <WatchOnly state={state} snapshot={snapshot} />;
-  if (!state.draft) return <FailoverOff routerId={routerId} state={state} snapshot={snapshot} />;
+  if (!state.draft) return <FailoverOff routerId={routerId} state={state} snapshot={snapshot} cannotChange={cannotChange} />;
   return <FailoverEditor routerId={routerId} state={state} snapshot={snapshot} />;
 }
 
@@ -125,7 +126,7 @@ function FailoverEditor({ routerId, state, snapshot }: { routerId: string; state
   );
 }
 
-function FailoverOff({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
+function FailoverOff({ routerId, state, snapshot, cannotChange }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot; cannotChange: string | null }) {
   const enable = useFailoverStore((s) => s.enable);
   return (
     <Stack data-testid="failover-tab" data-view="off">
@@ -139,6 +140,10 @@ function FailoverOff({ routerId, state, snapshot }: { routerId: string; state: R
             <Text size="sm" c="dimmed">
               Switchyard found no uplinks on this router. Connect one and run detection again on the Overview tab.
             </Text>
+          ) : cannotChange ? (
+            <Alert color="yellow" icon={<IconAlertTriangle />} title="Switchyard cannot set up failover here yet" data-testid="failover-cannot-change">
+              {cannotChange} Then run detection again on the Overview tab.
+            </Alert>
           ) : (
             <Group>
               <Button onClick={() => enable(routerId)} data-testid="enable-failover">

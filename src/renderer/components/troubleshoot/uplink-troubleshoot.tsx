@@ -5,6 +5,7 @@ import { Accordion, Alert, Badge, Button, Card, Code, Group, Stack, Text, TextIn
 import { IconAlertTriangle, IconCircleCheck, IconCircleMinus, IconCircleX, IconStethoscope } from '@tabler/icons-react';
 import { useState } from 'react';
 import type { TroubleshootCheck, UplinkTroubleshoot } from '../../../shared/api/troubleshoot-schemas.ts';
+import { dateTimeText } from '../../format.ts';
 import { emptyTroubleshooting, useTroubleshootStore } from '../../stores/troubleshoot-store.ts';
 
 type Status = TroubleshootCheck['status'];
@@ -142,7 +143,7 @@ export function UplinkTroubleshoot({ routerId }: { routerId: string }) {
       ))}
       {report && (
         <Text size="xs" c="dimmed">
-          Checked {new Date(report.checkedMs).toLocaleTimeString()}
+          Checked {dateTimeText(report.checkedMs)}
           {report.target ? ` with target ${report.target}` : ''}; DNS asked for {report.dnsName}.
         </Text>
       )}
