@@ -108,6 +108,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     // (Called only after `monitor` below exists: no contract call runs before createCore returns.)
     recentStatus: (routerId, notBeforeMs) => monitor.recentRouterStatus(routerId, notBeforeMs),
     nowMs: () => monitor.nowMs(),
+    onPolicyChanged: (routerId) => void monitor.refresh(routerId),
   });
   const pingFlavors = new PingFlavorCache();
   const monitor: MonitorService = new MonitorService({

@@ -101,6 +101,18 @@ export class MonitorService {
     }
   }
 
+  /**
+   * Starts a running monitor again from the router as it is now: its uplinks and targets were
+   * read at start, and an apply, rollback or remove changes them (before, it went on probing
+   * the gateways it began with after failover was enabled with targets).
+   */
+  async refresh(routerId: string): Promise<void> {
+    await this.#starting.get(routerId)?.catch(() => undefined);
+    if (!this.#monitors.has(routerId)) return;
+    await this.stop(routerId);
+    await this.start(routerId).catch((error: unknown) => this.#log.warn(`monitor of ${routerId} not restarted after a policy change: ${(error as Error).message}`));
+  }
+
   /** Stops a router's monitor; resolves once no probe of it runs on the router any more. */
   async stop(routerId: string): Promise<boolean> {
     await this.#starting.get(routerId)?.catch(() => undefined);

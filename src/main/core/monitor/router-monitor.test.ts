@@ -404,6 +404,34 @@ describe('MonitorService', () => {
     await service.stopAll();
   });
 
+  it('watches the targets now on the router after a policy change, and starts nothing when no monitor runs', async () => {
+    const { shell, streams } = fakeShell();
+    const db = new DatabaseSync(':memory:');
+    ensureHistorySchema(db);
+    let targets = ['100.64.1.1'];
+    let resolves = 0;
+    const service = new MonitorService({
+      resolve: async (id) => {
+        resolves++;
+        return { routerName: id, shell, uplinks: uplinks.map((u) => ({ ...u, targets })) };
+      },
+      history: new HistoryStore(db),
+      emit: (() => undefined) as never,
+      clock: new FakeProbeClock(T0),
+    });
+    await service.refresh('r1');
+    expect(resolves).toBe(0);
+    await service.start('r1');
+    expect(service.status('r1').uplinks.map((u) => u.target)).toEqual(['100.64.1.1', '100.64.1.1']);
+    targets = ['203.0.113.10'];
+    await service.refresh('r1');
+    expect(service.status('r1').running).toBe(true);
+    expect(service.status('r1').uplinks.map((u) => u.target)).toEqual(['203.0.113.10', '203.0.113.10']);
+    // The first monitor's probes are gone from the router.
+    expect(streams.filter((s) => s.argv.includes('100.64.1.1')).every((s) => s.stopped)).toBe(true);
+    await service.stopAll();
+  });
+
   it('sends a view that subscribes to a running monitor the newest batch and router status at once, not at the next tick', async () => {
     const { shell, pingStream } = fakeShell();
     const db = new DatabaseSync(':memory:');

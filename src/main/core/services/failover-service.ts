@@ -42,6 +42,9 @@ export interface FailoverServiceDeps {
   readonly recentStatus?: RecentRouterStatus;
   /** The clock `recentStatus` times are on (MonitorService.nowMs). */
   readonly nowMs?: () => number;
+  /** After a change of the policy on the router (apply, rollback, remove): a running monitor
+   * watches the uplinks and targets now set there (MonitorService.refresh). */
+  readonly onPolicyChanged?: (routerId: string) => void;
 }
 
 export class FailoverService {
@@ -52,6 +55,7 @@ export class FailoverService {
   readonly #pending = new Map<string, { revertAtMs: number | null; readAtMs: number }>();
   readonly #recentStatus: RecentRouterStatus | undefined;
   readonly #nowMs: () => number;
+  readonly #onPolicyChanged: ((routerId: string) => void) | undefined;
   /** Per router: changes being sent now, and when the last one ended (`#nowMs`). A status read
    * sent before then may show the router as it was, so it is never reused. */
   readonly #changes = new Map<string, { running: number; endedMs: number }>();
@@ -63,6 +67,7 @@ export class FailoverService {
     this.#record = deps.record;
     this.#recentStatus = deps.recentStatus;
     this.#nowMs = deps.nowMs ?? (() => performance.timeOrigin + performance.now());
+    this.#onPolicyChanged = deps.onPolicyChanged;
   }
 
   async driver(routerId: string): Promise<RouterDriver> {
@@ -87,7 +92,9 @@ export class FailoverService {
 
   /** Plan, refuse on problems, commit with the revert timer armed, then verify. */
   async apply(routerId: string, policy: FailoverPolicy, revertInSec: number): Promise<{ revertAtMs: number | null; verification: Verification; status: RouterStatus }> {
-    return this.#changing(routerId, () => this.#applyNow(routerId, policy, revertInSec));
+    const applied = await this.#changing(routerId, () => this.#applyNow(routerId, policy, revertInSec));
+    this.#onPolicyChanged?.(routerId);
+    return applied;
   }
 
   async #applyNow(routerId: string, policy: FailoverPolicy, revertInSec: number): Promise<{ revertAtMs: number | null; verification: Verification; status: RouterStatus }> {
@@ -145,7 +152,9 @@ export class FailoverService {
   }
 
   async rollback(routerId: string): Promise<RouterStatus> {
-    return this.#changing(routerId, () => this.#rollbackNow(routerId));
+    const status = await this.#changing(routerId, () => this.#rollbackNow(routerId));
+    this.#onPolicyChanged?.(routerId);
+    return status;
   }
 
   async #rollbackNow(routerId: string): Promise<RouterStatus> {
@@ -209,7 +218,9 @@ export class FailoverService {
    * plan is made again first and nothing happens when the router would now change something else.
    */
   async remove(routerId: string, opts: { readonly basedOn?: string; readonly restoreAdminEdits?: boolean } = {}): Promise<boolean> {
-    return this.#changing(routerId, () => this.#removeNow(routerId, opts));
+    const removed = await this.#changing(routerId, () => this.#removeNow(routerId, opts));
+    this.#onPolicyChanged?.(routerId);
+    return removed;
   }
 
   async #removeNow(routerId: string, opts: { readonly basedOn?: string; readonly restoreAdminEdits?: boolean } = {}): Promise<boolean> {
