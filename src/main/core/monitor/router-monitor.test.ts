@@ -539,17 +539,23 @@ describe('PingFlavorCache with the monitor', () => {
   });
 });
 
+/** A fake router shell that notes each command it is asked to run. */
+function countingShell() {
+  const { shell } = fakeShell();
+  const runs: string[] = [];
+  const counting: RouterShell = {
+    run: async (command, options) => {
+      runs.push(isShellCommand(command) ? command.text : (command as readonly string[]).join(' '));
+      return shell.run(command, options);
+    },
+    stream: (command, options) => shell.stream(command, options),
+  };
+  return { counting, runs };
+}
+
 describe('RouterMonitor start: what it asks the router', () => {
   it("probes each uplink's own gateway without asking the router for its routes (before failover every target is one)", async () => {
-    const { shell } = fakeShell();
-    const runs: string[] = [];
-    const counting: RouterShell = {
-      run: async (command, options) => {
-        runs.push(isShellCommand(command) ? command.text : (command as readonly string[]).join(' '));
-        return shell.run(command, options);
-      },
-      stream: (command, options) => shell.stream(command, options),
-    };
+    const { counting, runs } = countingShell();
     const gatewayUplinks: MonitorUplink[] = [
       { name: 'eth1', device: 'eth1', kind: 'ethernet', targets: ['100.64.1.1'], gateway: '100.64.1.1', method: 'ping' },
       { name: 'wlan0', device: 'wlan0', kind: 'repeater', targets: ['100.65.1.1'], gateway: '100.65.1.1', method: 'ping' },
@@ -564,15 +570,7 @@ describe('RouterMonitor start: what it asks the router', () => {
   });
 
   it('uses the ping flavour read its setup began, without a `ping -V` of its own', async () => {
-    const { shell } = fakeShell();
-    const runs: string[] = [];
-    const counting: RouterShell = {
-      run: async (command, options) => {
-        runs.push(isShellCommand(command) ? command.text : (command as readonly string[]).join(' '));
-        return shell.run(command, options);
-      },
-      stream: (command, options) => shell.stream(command, options),
-    };
+    const { counting, runs } = countingShell();
     const remembered: string[] = [];
     const ctx = await setup({ shell: counting, probeCommand: (u, target) => ['mwan3', 'use', u.name, 'ping', target], pingFlavorRead: Promise.resolve({ flavor: 'busybox', problem: null }), rememberPingFlavor: (f) => remembered.push(f) });
     expect(runs).toEqual([]);
