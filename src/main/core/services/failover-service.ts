@@ -8,6 +8,7 @@ import type { FailoverPolicy, LinkEvent, PlatformId } from '../../../shared/mode
 import type { RouterDriver } from '../drivers/driver.ts';
 import type { DriverFactory } from '../drivers/driver-registry.ts';
 import { revertSecondsLeft, tooLateToConfirm } from '../../../shared/revert-clock.ts';
+import { currentDetectedKinds } from '../detect/current-detection.ts';
 import type { ConnectionService } from './connection-service.ts';
 import type { RoutersService } from './routers-service.ts';
 
@@ -77,7 +78,7 @@ export class FailoverService {
     if (!factory) {
       throw new SwitchyardError('unsupported', `Failover on ${record.name} (${record.platform}) is not supported by this version of Switchyard yet. Monitoring still works.`);
     }
-    return factory(await this.#connections.connection(routerId), { routerId, facts: record.facts });
+    return factory(await this.#connections.connection(routerId), { routerId, facts: record.facts, detectedKinds: currentDetectedKinds(record) });
   }
 
   async get(routerId: string) {

@@ -8,7 +8,7 @@ import type { ApplyPlan, RouterStatus, WanCandidate } from '../../../../shared/f
 import { SwitchyardError } from '../../../../shared/errors.ts';
 import { readClock, routerDeadlineToLocal, type ClockReading } from '../../../../shared/revert-clock.ts';
 import { explainDampening, policyDampening, predictFailoverSec } from '../../../../shared/failover-defaults.ts';
-import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
+import type { FailoverPolicy, Wan, WanKind } from '../../../../shared/model.ts';
 import { runDetection } from '../../detect/run-detection.ts';
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { probeArgv } from '../../probes/probe-command.ts';
@@ -31,6 +31,9 @@ export interface LinuxDriverOptions {
   agentScriptPath: string;
   /** Detection facts: run commands through `sudo -n` when the login is not root. */
   facts?: Record<string, unknown> | null;
+  /** The uplink kinds of a saved detection still current for this router: reading the policy
+   * then needs no detection on the router (a second or more of the monitor's start). */
+  detectedKinds?: ReadonlyMap<string, WanKind> | null;
   nowMs?: () => number;
 }
 
@@ -156,6 +159,14 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     async readPolicy() {
       const text = await readConfigText();
       if (!text) return null;
+      // The config names the devices; only their kinds come from detection. A device the saved
+      // detection does not know (added on the router since) sends us to the router after all.
+      const saved = options.detectedKinds;
+      if (saved) {
+        let unknownDevice = false;
+        const policy = parseAgentConfig(text, (device) => saved.get(device) ?? ((unknownDevice = true), 'ethernet'));
+        if (!unknownDevice) return policy;
+      }
       const wans = await readWans();
       const kinds = new Map(wans.map((w) => [w.device, w.kind]));
       return parseAgentConfig(text, (device) => kinds.get(device) ?? guessWanKind({ device }).kind);
