@@ -11,6 +11,8 @@ import { EventHub } from './api/event-hub.ts';
 import { silentLogger, type Logger } from './logger.ts';
 import { MemorySecretStore, type SecretStore } from './secrets/secret-store.ts';
 import { readUserSshConfig } from './transport/ssh/ssh-config.ts';
+import { SshPool } from './transport/ssh/ssh-pool.ts';
+import type { SshConnection, SshConnectOptions } from './transport/ssh/ssh-connection.ts';
 import { ConnectionService } from './services/connection-service.ts';
 import { DetectionService } from './services/detection-service.ts';
 import { builtInDrivers, type DriverFactory } from './drivers/driver-registry.ts';
@@ -59,6 +61,8 @@ export interface CoreOptions {
   /** Prints drill reports to PDF; default: headless Chromium when installed. */
   printPdf?: PdfPrinter;
   log?: Logger;
+  /** Opens SSH connections; default connectSsh (tests count the logins). */
+  sshConnect?: (options: SshConnectOptions) => Promise<SshConnection>;
 }
 
 export interface Core {
@@ -93,7 +97,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const siteRepository = new SiteRepository(db);
   const sites = new SitesService(siteRepository, events);
   const routers = new RoutersService({ db, routers: new RouterRepository(db), sites: siteRepository, secrets, events });
-  const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }) });
+  const connections = new ConnectionService({ routers, log, ...(options.knownHostsFiles && { knownHostsFiles: options.knownHostsFiles }), ...(options.sshConnect && { pool: new SshPool(options.sshConnect) }) });
   const detection = new DetectionService({ routers, connections });
   const history = new HistoryStore(db);
   const failover: FailoverService = new FailoverService({
@@ -169,7 +173,13 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     'routers.list': async ({ siteId }) => ({ routers: await routers.list(siteId) }),
     'routers.get': async ({ id }) => routers.get(id),
-    'routers.create': async (input) => routers.create(input),
+    'routers.create': async (input) => {
+      const created = await routers.create(input);
+      // The login routers.testNewConnection made a moment ago with these very details is the new
+      // router's: detection right after needs no second SSH login.
+      await connections.adoptTested(created.id, input);
+      return created;
+    },
     'routers.update': async ({ id, patch }) => {
       // Saved first: a reconnect in between (the monitor's) must already read the new login.
       const updated = await routers.update(id, patch);

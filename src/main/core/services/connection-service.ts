@@ -3,6 +3,7 @@
 // host from the inventory. Trust-on-first-use is explicit: an unknown key is reported with its
 // fingerprint for the user to confirm, and only then pinned. A router being added is tested
 // with the details as entered before anything is saved (testNew).
+import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { SwitchyardError } from '../../../shared/errors.ts';
@@ -20,6 +21,8 @@ export type ConnectionTest =
   | { status: 'unknown-host-key'; keyType: string; fingerprint: string };
 
 const maxJumpDepth = 4;
+/** How long a tested, not yet saved router's connection waits to be taken by routers.create. */
+const testedKeepMs = 120_000;
 
 export class ConnectionService {
   readonly #routers: RoutersService;
@@ -28,6 +31,12 @@ export class ConnectionService {
   readonly #knownHostsFiles: readonly string[];
   /** Profile edits per router (forget): a connect that began before one is not handed out. */
   readonly #profileEdits = new Map<string, number>();
+  /**
+   * The connection of the last successful test of a router not saved yet, kept for the router
+   * saved right after from exactly those details: adding a router then logs in once, not twice
+   * (a second SSH handshake and login, about a second on a slow link).
+   */
+  #tested: { poolKey: string; details: string; timer: ReturnType<typeof setTimeout> } | null = null;
 
   constructor(deps: { routers: RoutersService; log: Logger; pool?: SshPool; knownHostsFiles?: readonly string[] }) {
     this.#routers = deps.routers;
@@ -56,15 +65,48 @@ export class ConnectionService {
 
   /**
    * The same test for a router not saved yet: the details as entered, `input.hostKey` as its pin.
-   * Nothing is written, and the connection is closed afterwards (closing the core closes it too).
+   * Nothing is written. A connection that logged in is kept for `testedKeepMs` for adoptTested,
+   * then closed (closing the core closes it too); any other outcome closes it at once.
    */
   async testNew(input: NewRouterParsed): Promise<ConnectionTest> {
     const { record, credential } = this.#routers.draft(input);
+    await this.#dropTested();
+    let result: ConnectionTest | undefined;
     try {
-      return await this.#testWith(record.id, async () => this.#options(record, 0, new Set(), credential));
+      result = await this.#testWith(record.id, async () => this.#options(record, 0, new Set(), credential));
+      return result;
     } finally {
-      await this.#pool.release(record.id);
+      if (result?.status === 'trusted') {
+        const timer = setTimeout(() => void this.#dropTested(), testedKeepMs);
+        timer.unref?.();
+        this.#tested = { poolKey: record.id, details: connectionDetails(input), timer };
+      } else {
+        await this.#pool.release(record.id);
+      }
     }
+  }
+
+  /**
+   * After routers.create: the connection testNew kept becomes the new router's when it logged in
+   * with exactly the details saved (address, port, login and secret, jump host, pinned key), so
+   * detection right after needs no second login. Otherwise it is closed. True when taken.
+   */
+  async adoptTested(routerId: string, input: NewRouterParsed): Promise<boolean> {
+    const tested = this.#tested;
+    if (!tested) return false;
+    this.#tested = null;
+    clearTimeout(tested.timer);
+    if (tested.details === connectionDetails(input) && (await this.#pool.handOver(tested.poolKey, routerId))) return true;
+    await this.#pool.release(tested.poolKey);
+    return false;
+  }
+
+  async #dropTested(): Promise<void> {
+    const tested = this.#tested;
+    this.#tested = null;
+    if (!tested) return;
+    clearTimeout(tested.timer);
+    await this.#pool.release(tested.poolKey);
   }
 
   async #testWith(poolKey: string, options: () => Promise<SshConnectOptions>, generation = 0): Promise<ConnectionTest> {
@@ -109,6 +151,7 @@ export class ConnectionService {
   }
 
   async closeAll(): Promise<void> {
+    await this.#dropTested();
     await this.#pool.closeAll();
   }
 
@@ -129,6 +172,14 @@ export class ConnectionService {
       log: (level, message) => (level === 'warn' ? this.#log.warn(`ssh ${record.name}: ${message}`) : level === 'info' ? this.#log.info(`ssh ${record.name}: ${message}`) : undefined),
     };
   }
+}
+
+/** What a connection's login depends on, hashed (it holds the secret) to compare two inputs. */
+function connectionDetails(input: NewRouterParsed): string {
+  const { host, port, username, auth, jumpRouterId, hostKey } = input;
+  return createHash('sha256')
+    .update(JSON.stringify([host, port, username, auth, jumpRouterId ?? null, hostKey ?? null]))
+    .digest('hex');
 }
 
 /** The inventory's pin decides; without a pin it has no opinion and known_hosts may answer. */

@@ -42,6 +42,21 @@ export class SshPool {
     }
   }
 
+  /**
+   * Hands the live connection kept under `from` to `to` (a router just saved from the draft it
+   * was tested as). False, and nothing moved, when there is none or `to` already has one.
+   */
+  async handOver(from: string, to: string): Promise<boolean> {
+    const entry = this.#entries.get(from);
+    if (!entry || this.#entries.has(to)) return false;
+    const conn = await entry.catch(() => undefined);
+    if (!conn || conn.state === 'closed' || conn.state === 'failed' || this.#entries.get(from) !== entry || this.#entries.has(to)) return false;
+    this.#entries.delete(from);
+    this.#entries.set(to, entry);
+    this.#generations.set(entry, 0);
+    return true;
+  }
+
   /** Closes and forgets one router's connection (after an edit of its profile, or a re-pin). */
   async release(routerId: string): Promise<void> {
     const entry = this.#entries.get(routerId);
