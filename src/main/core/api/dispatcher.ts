@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { contract, isMethodName, type MethodName, type ResultEnvelope } from '../../../shared/api/contract.ts';
 import { SwitchyardError, type ApiError } from '../../../shared/errors.ts';
 import type { Logger } from '../logger.ts';
+import { yieldingValidators } from './yielding-validation.ts';
 
 export type Handlers = {
   readonly [M in MethodName]: (request: z.output<(typeof contract)[M]['request']>) => Promise<z.input<(typeof contract)[M]['response']>>;
@@ -20,7 +21,10 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
       if (!isMethodName(method)) {
         return fail({ code: 'unknown-method', message: `There is no API method named ${describe(method)}.` });
       }
-      const parsed = contract[method].request.safeParse(params ?? {});
+      // A request that can be large (an inventory file) is checked in chunks, not in one call
+      // that would hold every other client; the outcome is the schema's either way.
+      const checkInChunks = yieldingValidators[method] as ((params: unknown) => Promise<z.ZodSafeParseResult<unknown>>) | undefined;
+      const parsed = checkInChunks ? await checkInChunks(params ?? {}) : contract[method].request.safeParse(params ?? {});
       if (!parsed.success) {
         return fail({
           code: 'bad-request',

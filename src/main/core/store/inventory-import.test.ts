@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InventoryFile } from '../../../shared/api/inventory-schemas.ts';
 import { syntheticInventory } from '../../../../test/contract/synthetic-inventory.ts';
 import { createCore, type Core } from '../app-core.ts';
+import { validationChunkRouters } from '../api/yielding-validation.ts';
 
 let core: Core;
 let rowsRead = 0;
@@ -39,6 +40,17 @@ const inventory = (sites: number, perSite: number, tag = 'Shop'): InventoryFile 
 const importFile = (file: InventoryFile) => core.dispatcher.dispatch('inventory.import', { file });
 /** `request` sent as a later task of the event loop, as another client's WebSocket message is. */
 const fromAnotherClient = <T>(request: () => Promise<T>): Promise<T> => new Promise<void>((resolve) => setImmediate(resolve)).then(request);
+/**
+ * `request` sent by another client once `importing` has been checked and is being staged (its
+ * TEMP table exists), checked again at every turn; sent anyway if the import ends first.
+ */
+async function whileStaged<I, T>(importing: Promise<I>, request: () => Promise<T>): Promise<[I, T]> {
+  let ended = false;
+  void importing.finally(() => (ended = true));
+  const staging = () => core.db.prepare("SELECT 1 FROM temp.sqlite_master WHERE name = 'switchyard_import_routers'").get() !== undefined;
+  while (!ended && !staging()) await new Promise<void>((resolve) => setImmediate(resolve));
+  return Promise.all([importing, request()]);
+}
 
 describe('inventory import', () => {
   // The old import took minutes here on a busy machine: let it end, so it fails on the count.
@@ -85,15 +97,63 @@ describe('inventory import', () => {
     expect(core.routers.exportInventory().sites.map((s) => s.routers.length)).toEqual([1000, 1000, 1000, 1000]);
   });
 
+  // The check of the file itself used to be one synchronous zod call (50–400 ms for 4,000
+  // routers), before any chunk of the import: no other client was answered until it ended.
+  it('checks a 4×1,000 file without holding the core: the loop turns while it is checked, and another client is answered first', { timeout: 300_000 }, async () => {
+    const file = inventory(4, 1000);
+    file.sites[3]!.routers[999]!.host = 'not a host';
+    let turns = 0;
+    let checking = true;
+    const countTurns = () => {
+      if (!checking) return;
+      turns++;
+      setImmediate(countTurns);
+    };
+    setImmediate(countTurns);
+    const settled: string[] = [];
+    const refused = importFile(file).finally(() => settled.push('import'));
+    const other = fromAnotherClient(() => core.dispatcher.dispatch('app.info', {})).finally(() => settled.push('other client'));
+    const [result, info] = await Promise.all([refused, other]);
+    checking = false;
+    expect(info.ok).toBe(true);
+    expect(settled).toEqual(['other client', 'import']);
+    // Only the check ran (the last router is bad): it gave the loop a turn per chunk of routers.
+    expect(turns).toBeGreaterThanOrEqual(4000 / validationChunkRouters - 1);
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('file.sites.3.routers.999.host') } });
+    expect(core.routers.exportInventory().sites).toEqual([]);
+  });
+
+  it('is all or nothing when a router in the middle is bad: what was there stays, nothing of the file is added', { timeout: 300_000 }, async () => {
+    expect((await importFile(inventory(1, 3, 'Kept'))).ok).toBe(true);
+    const before = core.routers.exportInventory();
+    const file = inventory(4, 1000);
+    file.sites[2]!.routers[500]!.port = 0;
+    expect(await importFile(file)).toMatchObject({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('file.sites.2.routers.500.port') } });
+    expect(core.routers.exportInventory().sites).toEqual(before.sites);
+  });
+
+  // SQLite itself refusing a row halfway through the final copy (a full disk, a constraint):
+  // the copy is one transaction, so no router and no new site of the file is left behind, and
+  // the next import starts clean.
+  it('leaves nothing behind when the database refuses a row in the middle of the final copy', { timeout: 300_000 }, async () => {
+    expect((await importFile(inventory(1, 3, 'Kept'))).ok).toBe(true);
+    const before = core.routers.exportInventory();
+    core.db.exec(`CREATE TEMP TRIGGER refuse_one BEFORE INSERT ON main.routers WHEN NEW.name = 'router-500' AND NEW.host = '10.2.1.244' BEGIN SELECT RAISE(ABORT, 'refused by a test trigger'); END`);
+    expect(await importFile(inventory(4, 1000))).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(core.routers.exportInventory().sites).toEqual(before.sites);
+    core.db.exec('DROP TRIGGER refuse_one');
+    expect(await importFile(inventory(4, 1000))).toEqual({ ok: true, result: { sites: 4, routers: 4000 } });
+  });
+
   it('adds nothing when another client adds a clashing site or router while the file is imported', { timeout: 300_000 }, async () => {
-    const siteClash = await Promise.all([importFile(inventory(2, 1000)), fromAnotherClient(() => core.dispatcher.dispatch('sites.create', { name: 'Shop 1' }))]);
+    const siteClash = await whileStaged(importFile(inventory(2, 1000)), () => core.dispatcher.dispatch('sites.create', { name: 'Shop 1' }));
     expect(siteClash[1].ok).toBe(true);
     expect(siteClash[0]).toMatchObject({ ok: false, error: { code: 'conflict', message: expect.stringContaining('a site named "Shop 1" was added') } });
     expect(core.routers.exportInventory().sites).toEqual([{ name: 'Shop 1', notes: '', routers: [] }]);
 
     const siteId = (siteClash[1] as { ok: true; result: { id: string } }).result.id;
     const router = { siteId, name: 'ROUTER-999', host: '192.0.2.9', username: 'root', auth: { kind: 'agent' } };
-    const routerClash = await Promise.all([importFile(inventory(2, 1000)), fromAnotherClient(() => core.dispatcher.dispatch('routers.create', router))]);
+    const routerClash = await whileStaged(importFile(inventory(2, 1000)), () => core.dispatcher.dispatch('routers.create', router));
     expect(routerClash[1].ok).toBe(true);
     expect(routerClash[0]).toMatchObject({ ok: false, error: { code: 'conflict', message: 'A router named "router-999" already exists at site "Shop 1" — nothing was imported.' } });
     expect(core.routers.exportInventory().sites.map((s) => [s.name, s.routers.map((r) => r.name)])).toEqual([['Shop 1', ['ROUTER-999']]]);
