@@ -43,6 +43,8 @@ async function checkImportRequest(params: unknown): Promise<Checked<'inventory.i
   // them between turns); when it failed, whatever lists are there, so every issue is reported.
   const lists = head.success ? head.data.file.sites.map((s) => s.routers) : routerListsOf(params);
   const checkedLists: Array<Array<z.output<typeof inventoryRouterSchema>>> = [];
+  // The frame was just parsed and the head checked in this same turn: let others in before the routers.
+  await nextTurn();
   let sinceTurn = 0;
   for (const [siteIndex, routers] of lists.entries()) {
     const checked: Array<z.output<typeof inventoryRouterSchema>> = [];
