@@ -161,6 +161,152 @@ describe.skipIf(Boolean(lab.skipReason))('the mwan3 connection-clearing hook on 
     }
   });
 
+  describe('routed and IPv6 flows, by the marks mwan3 puts on them', () => {
+    // The router as mwan3 leaves it with four interface sections: wan (id 1) and wanb (id 2) for
+    // IPv4, their IPv6 twins wan6 (id 3, eth1) and wanb6 (id 4, wlan0). mwan3 adds per id an iif
+    // rule (1000+id) naming the device and an fwmark rule (2000+id) with the id's mark under
+    // mmx_mask, and marks each new connection with the mark of the interface its policy chose
+    // (CONNMARK --save-mark). The marking here picks the interface by destination in place of a
+    // policy; the kernel, ip, nft and conntrack are all real. Besides NATed flows the LAN client
+    // has routed ones (no masquerade: IPv4 to each ISP's router, IPv6 from its global address),
+    // and the router its own IPv6 pings from each uplink's address.
+    const v6 = { lan: 'fd00:96::', eth1: 'fd00:64::', wlan0: 'fd00:65::' } as const;
+    const marks = { wan: '0x100', wanb: '0x200', wan6: '0x300', wanb6: '0x400' } as const;
+    const rules = [
+      ['-4', '1001', 'iif', 'eth1', 'lookup', '1'], ['-4', '2001', 'fwmark', `${marks.wan}/0x3f00`, 'lookup', '1'],
+      ['-4', '1002', 'iif', 'wlan0', 'lookup', '2'], ['-4', '2002', 'fwmark', `${marks.wanb}/0x3f00`, 'lookup', '2'],
+      ['-6', '1003', 'iif', 'eth1', 'lookup', '3'], ['-6', '2003', 'fwmark', `${marks.wan6}/0x3f00`, 'lookup', '3'],
+      ['-6', '1004', 'iif', 'wlan0', 'lookup', '4'], ['-6', '2004', 'fwmark', `${marks.wanb6}/0x3f00`, 'lookup', '4'],
+    ] as const;
+    const addRule = ([v, pref, ...sel]: readonly string[]) => labExec(NAME, 'r01', ['ip', v!, 'rule', 'add', 'pref', pref!, ...sel]);
+    const delRule = ([v, pref]: readonly string[]) => labExec(NAME, 'r01', ['ip', v!, 'rule', 'del', 'pref', pref!], { allowFailure: true });
+
+    type Flow = { line: string; family: 'ipv4' | 'ipv6'; origDst: string; replyDst: string; mark: number };
+    async function allFlows(): Promise<Flow[]> {
+      const out: Flow[] = [];
+      for (const family of ['ipv4', 'ipv6'] as const) {
+        const r = await labExec(NAME, 'r01', ['conntrack', '-L', '-f', family], { allowFailure: true });
+        for (const line of r.stdout.split('\n').filter((l) => l.trim() !== '')) {
+          const dsts = [...line.matchAll(/dst=(\S+)/g)].map((m) => m[1]!);
+          out.push({ line, family, origDst: dsts[0] ?? '', replyDst: dsts[1] ?? '', mark: Number(/mark=(\d+)/.exec(line)?.[1] ?? 0) });
+        }
+      }
+      return out;
+    }
+    /** The uplink a flow went out through, by what the router knows of it (not by the hook's own rule). */
+    function uplinkOf(f: Flow): 'eth1' | 'wlan0' | 'neither' {
+      for (const dev of ['eth1', 'wlan0'] as const) {
+        const mine = [wan(dev).routerAddress, wan(dev).gateway, `${v6[dev]}1`, `${v6[dev]}2`];
+        const markOf = dev === 'eth1' ? [marks.wan, marks.wan6] : [marks.wanb, marks.wanb6];
+        if (mine.includes(f.replyDst) || mine.includes(f.origDst) || markOf.map(Number).includes(f.mark)) return dev;
+      }
+      return 'neither';
+    }
+    /** How many flows of each kind went out through the uplink. */
+    function kinds(all: readonly Flow[], dev: 'eth1' | 'wlan0'): Record<string, number> {
+      const of = all.filter((f) => uplinkOf(f) === dev);
+      const nat = (f: Flow) => f.family === 'ipv4' && f.replyDst === wan(dev).routerAddress;
+      return {
+        natIpv4: of.filter(nat).length,
+        routedIpv4: of.filter((f) => f.family === 'ipv4' && !nat(f) && f.mark !== 0).length,
+        routedIpv6: of.filter((f) => f.family === 'ipv6' && f.mark !== 0).length,
+        routerOwnIpv6: of.filter((f) => f.family === 'ipv6' && f.mark === 0 && f.replyDst === `${v6[dev]}2`).length,
+      };
+    }
+    async function startAllFlows(): Promise<Flow[]> {
+      const [t1, t2] = lab.info().probeTargets.icmp;
+      for (const dst of [t1!, t2!, wan('eth1').gateway, wan('wlan0').gateway, `${v6.eth1}1`, `${v6.wlan0}1`]) {
+        await labExec(NAME, 'lan', ['ping', '-c', '1', '-W', '2', dst]);
+      }
+      for (const dev of ['eth1', 'wlan0'] as const) await labExec(NAME, 'r01', ['ping', '-c', '1', '-W', '2', '-I', `${v6[dev]}2`, `${v6[dev]}1`]);
+      const all = await allFlows();
+      // Every kind is there on both uplinks before anything is cleared.
+      for (const dev of ['eth1', 'wlan0'] as const) for (const [kind, n] of Object.entries(kinds(all, dev))) expect(n, `${kind} on ${dev}`).toBeGreaterThanOrEqual(1);
+      return all;
+    }
+
+    beforeAll(async () => {
+      const lan = lab.info().routers[0]!.lan.clientAddress;
+      const lanNet = `${lan.split('.').slice(0, 3).join('.')}.0/24`;
+      const r = (...argv: string[]) => labExec(NAME, 'r01', argv);
+      await r('sysctl', '-qw', 'net.netfilter.nf_conntrack_icmpv6_timeout=3600', 'net.ipv6.conf.all.forwarding=1');
+      await r('ip', '-6', 'addr', 'add', `${v6.lan}1/64`, 'dev', 'eth0', 'nodad');
+      await labExec(NAME, 'lan', ['ip', '-6', 'addr', 'add', `${v6.lan}100/64`, 'dev', 'eth0', 'nodad']);
+      await labExec(NAME, 'lan', ['ip', '-6', 'route', 'add', 'default', 'via', `${v6.lan}1`]);
+      await r('ip', 'route', 'replace', `${lab.info().probeTargets.icmp[1]!}/32`, 'via', wan('wlan0').gateway, 'dev', 'wlan0');
+      for (const dev of ['eth1', 'wlan0'] as const) {
+        await r('ip', '-6', 'addr', 'add', `${v6[dev]}2/64`, 'dev', dev, 'nodad');
+        const isp = (...argv: string[]) => labExec(NAME, `r01-${dev}`, argv);
+        await isp('ip', '-6', 'addr', 'add', `${v6[dev]}1/64`, 'dev', 'cpe0', 'nodad');
+        await isp('ip', '-6', 'route', 'add', `${v6.lan}/64`, 'via', `${v6[dev]}2`);
+        // Routed IPv4: the ISP routes the LAN back, and the router does not masquerade to it.
+        await isp('ip', 'route', 'add', lanNet, 'via', wan(dev).routerAddress);
+        await r('nft', 'insert', 'rule', 'ip', 'nat', 'postrouting', 'ip', 'saddr', lanNet, 'ip', 'daddr', wan(dev).gateway, 'return');
+      }
+      for (const rule of rules) await addRule(rule);
+      await labExec(NAME, 'r01', ['nft', '-f', '-'], {
+        input: [
+          'table inet sy_mwan3_marks {',
+          '  chain pre {',
+          '    type filter hook prerouting priority mangle; policy accept;',
+          '    iifname "eth0" meta mark set ct mark and 0x3f00',
+          `    iifname "eth0" meta mark and 0x3f00 == 0x0 ip daddr { ${wan('eth1').gateway}, ${lab.info().probeTargets.icmp[0]!} } meta mark set ${marks.wan}`,
+          `    iifname "eth0" meta mark and 0x3f00 == 0x0 ip daddr { ${wan('wlan0').gateway}, ${lab.info().probeTargets.icmp[1]!} } meta mark set ${marks.wanb}`,
+          `    iifname "eth0" meta mark and 0x3f00 == 0x0 ip6 daddr ${v6.eth1}1 meta mark set ${marks.wan6}`,
+          `    iifname "eth0" meta mark and 0x3f00 == 0x0 ip6 daddr ${v6.wlan0}1 meta mark set ${marks.wanb6}`,
+          '    iifname "eth0" ct mark set meta mark and 0x3f00',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+      });
+      return async () => {
+        for (const rule of rules) await delRule(rule);
+        await labExec(NAME, 'r01', ['nft', 'delete', 'table', 'inet', 'sy_mwan3_marks'], { allowFailure: true });
+      };
+    });
+
+    it('disconnected: the failed uplink’s flows of every kind are cleared, NATed or routed, IPv4 and IPv6; the healthy uplink’s of every kind stay', async () => {
+      const before = await startAllFlows();
+      const r = await fire(false, 'disconnected', 'wan', 'eth1');
+      const after = await allFlows();
+      expect(after.filter((f) => uplinkOf(f) === 'eth1').map((f) => f.line)).toEqual([]);
+      expect(kinds(after, 'wlan0')).toEqual(kinds(before, 'wlan0'));
+      expect(after.filter((f) => uplinkOf(f) === 'wlan0').length).toBe(before.filter((f) => uplinkOf(f) === 'wlan0').length);
+      const cleared = before.filter((f) => uplinkOf(f) === 'eth1').length;
+      expect(r.stderr).toContain(`wan disconnected: cleared ${cleared} connections of wan (`);
+      expect(r.stderr).toContain(`mark ${marks.wan}/0x3f00, mark ${marks.wan6}/0x3f00`);
+      expect(r.stderr).toContain(`${v6.eth1}2`);
+    });
+
+    it('ifdown after mwan3 took the interface’s rules away: the marks seen at its last event still clear its routed flows', async () => {
+      // mwan3's ifdown (15-mwan3, before this hook) deletes wan's rules; wan6's stay until its own ifdown.
+      await fire(false, 'disconnected', 'wan', 'eth1');
+      await delRule(rules[0]!);
+      await delRule(rules[1]!);
+      try {
+        const before = await startAllFlows();
+        const r = await fire(false, 'ifdown', 'wan', '');
+        const after = await allFlows();
+        expect(after.filter((f) => uplinkOf(f) === 'eth1').map((f) => f.line)).toEqual([]);
+        expect(kinds(after, 'wlan0')).toEqual(kinds(before, 'wlan0'));
+        expect(r.stderr).toContain(`mark ${marks.wan}/0x3f00`);
+      } finally {
+        await addRule(rules[0]!);
+        await addRule(rules[1]!);
+      }
+    });
+
+    it('connected with Forced Refresh Streams on: the backup’s flows of every kind move, the returning primary’s stay', async () => {
+      const before = await startAllFlows();
+      const r = await fire(true, 'connected', 'wan', 'eth1');
+      const after = await allFlows();
+      expect(after.filter((f) => uplinkOf(f) === 'wlan0').map((f) => f.line)).toEqual([]);
+      expect(kinds(after, 'eth1')).toEqual(kinds(before, 'eth1'));
+      expect(r.stderr).toMatch(/wan connected: cleared [1-9]\d* connections of wanb \(.*mark 0x200\/0x3f00, mark 0x400\/0x3f00\) \(Forced Refresh Streams\)/);
+    });
+  });
+
   it('an interface Switchyard does not manage (the LAN) is left alone', async () => {
     await startFlows();
     const before = await flows();

@@ -37,7 +37,7 @@ function meaning(tag: string, text: string): Meaning | null {
 function hookMeaning(text: string): Meaning | null {
   const m = /^(\S+) (ifup|ifdown|connected|disconnected): cleared (\d+|every) connections?(?: of (\S+) \(([^)]*)\))?/.exec(text);
   if (!m) {
-    const none = /^(\S+) (ifdown|disconnected): no address known/.exec(text);
+    const none = /^(\S+) (ifdown|disconnected): no address (?:or mwan3 mark )?known/.exec(text);
     return none ? { wan: none[1]!, kind: 'other', message: `${none[1]} went offline but its address was not known, so Switchyard could not clear its connections; they recover only when the applications retry.` } : null;
   }
   const [, wan, action, count, of, addr] = m;
