@@ -16,7 +16,7 @@
 //   IPv6 twin (wan6) on the same device, and never a position Switchyard guessed from the config.
 //   At ifdown mwan3 has already deleted the interface's rules (15-mwan3 runs first), so the marks
 //   seen at its last event are kept in RAM beside its addresses.
-import { shellCommand } from '../../transport/ssh/shell-quote.ts';
+import { quoteArg, shellCommand } from '../../transport/ssh/shell-quote.ts';
 
 /** After 15-mwan3 (which moves the routing) and 16-mwan3-user, so flows reconnect on the new path. */
 export const conntrackHookPath = '/etc/hotplug.d/iface/19-switchyard-conntrack';
@@ -25,6 +25,18 @@ export const conntrackHookStateDir = '/var/run/switchyard-conntrack';
 /** `logread -e mwan3` returns these lines with mwan3's own (mwan3-events.ts reads them). */
 export const conntrackHookLogTag = 'mwan3-switchyard';
 export const installConntrackHint = 'opkg update && opkg install conntrack';
+
+/**
+ * Reads `ip rule show` (one family) with the device in awk's d and prints mwan3's mark/mask for
+ * each interface on that device: mwan3 adds per interface id an iif rule at 1000+id naming the
+ * device and an fwmark rule at 2000+id (mark/mask) looking up table id (mwan3.sh, seen in the real
+ * capture test/fixtures/openwrt/openwrt-19.07-mwan3-2.12/*__ip-rule.txt); its 3000+id unreachable
+ * rules and the 2061/2062 blackhole and unreachable marks are no interface's.
+ */
+export const mwan3MarksAwk = `{ p = $1; sub(":", "", p); p += 0 }
+$4 == "iif" && $5 == d && $6 == "lookup" && p > 1000 && p < 2000 { want[p + 1000] = 1 }
+$4 == "fwmark" && $6 == "lookup" { mark[p] = $5 }
+END { for (p in want) if (p in mark) print mark[p] }`;
 
 export type HookUplink = {
   /** mwan3's (= netifd's) interface name. */
@@ -69,11 +81,7 @@ addrs_of() { ip addr show dev "$1" scope global 2>/dev/null | sed -n 's/^ *inet6
 # whose iif rule (1000+id) names it, in both families (an IPv6 twin has an id of its own).
 marks_of() {
   for v in -4 -6; do
-    ip "$v" rule show 2>/dev/null | awk -v d="$1" '
-      { p = $1; sub(":", "", p); p += 0 }
-      $4 == "iif" && $5 == d && $6 == "lookup" && p > 1000 && p < 2000 { want[p + 1000] = 1 }
-      $4 == "fwmark" && $6 == "lookup" { mark[p] = $5 }
-      END { for (p in want) if (p in mark) print mark[p] }'
+    ip "$v" rule show 2>/dev/null | awk -v d="$1" ${quoteArg(mwan3MarksAwk)}
   done
 }
 # What uplink $1 (device $2) has now, into $state/$1.now and $state/$1.marks.now; with $3 =

@@ -54,10 +54,10 @@ describe('parseMwan3Events', () => {
     // Synthetic lines in logread's format around the hook's own words (the lab test
     // test/integration/mwan3-conntrack-hook.test.ts checks the hook prints exactly these).
     const hookLog = [
-      'Sat Dec  5 04:58:18 2026 user.notice mwan3-switchyard: wan disconnected: cleared 3 connections of wan (100.64.1.2)',
+      'Sat Dec  5 04:58:18 2026 user.notice mwan3-switchyard: wan disconnected: cleared 3 connections of wan (100.64.1.2, fd00:64::2, mark 0x100/0x3f00, mark 0x300/0x3f00)',
       'Sat Dec  5 04:58:40 2026 user.notice mwan3-switchyard: wan connected: cleared 1 connections of wanb (100.65.1.2) (Forced Refresh Streams)',
       'Sat Dec  5 04:59:20 2026 user.notice mwan3-switchyard: wan ifdown: cleared every connection (no conntrack tool: opkg update && opkg install conntrack)',
-      'Sat Dec  5 04:59:21 2026 user.notice mwan3-switchyard: wanb ifdown: no address known for wanb, connections left as they are',
+      'Sat Dec  5 04:59:21 2026 user.notice mwan3-switchyard: wanb ifdown: no address or mwan3 mark known for wanb, connections left as they are',
     ].join('\n');
     const events = parseMwan3Events(clock('2026-12-05 05:00:35') + hookLog, nowMs, 0);
     expect(events.map((e) => [e.kind, e.wan, e.from, e.to])).toEqual([
@@ -66,10 +66,10 @@ describe('parseMwan3Events', () => {
       ['other', 'wan', undefined, undefined],
       ['other', 'wanb', undefined, undefined],
     ]);
-    expect(events[0]!.message).toBe('wan failed (mwan3 took it offline): Switchyard cleared its 3 connections (100.64.1.2) so they reconnect through the uplink in use.');
+    expect(events[0]!.message).toBe('wan failed (mwan3 took it offline): Switchyard cleared its 3 connections (100.64.1.2, fd00:64::2, mark 0x100/0x3f00, mark 0x300/0x3f00) so they reconnect through the uplink in use.');
     expect(events[1]!.message).toBe('wan is back: 1 connection on wanb (100.65.1.2) was cleared so they reconnect through wan (Forced Refresh Streams).');
     expect(events[2]!.message).toMatch(/every connection on the router was cleared, not only wan's: the router has no conntrack tool \(opkg install conntrack\)/);
-    expect(events[3]!.message).toMatch(/could not clear its connections/);
+    expect(events[3]!.message).toMatch(/neither its address nor mwan3's mark for it was known, so Switchyard could not clear its connections/);
   });
 
   it('says what is wrong when the clock lines are missing', () => {

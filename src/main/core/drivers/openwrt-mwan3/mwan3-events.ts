@@ -38,7 +38,7 @@ function hookMeaning(text: string): Meaning | null {
   const m = /^(\S+) (ifup|ifdown|connected|disconnected): cleared (\d+|every) connections?(?: of (\S+) \(([^)]*)\))?/.exec(text);
   if (!m) {
     const none = /^(\S+) (ifdown|disconnected): no address (?:or mwan3 mark )?known/.exec(text);
-    return none ? { wan: none[1]!, kind: 'other', message: `${none[1]} went offline but its address was not known, so Switchyard could not clear its connections; they recover only when the applications retry.` } : null;
+    return none ? { wan: none[1]!, kind: 'other', message: `${none[1]} went offline but neither its address nor mwan3's mark for it was known, so Switchyard could not clear its connections; they recover only when the applications retry.` } : null;
   }
   const [, wan, action, count, of, addr] = m;
   const n = count === 'every' ? 'every connection' : `${count} connection${count === '1' ? '' : 's'}`;

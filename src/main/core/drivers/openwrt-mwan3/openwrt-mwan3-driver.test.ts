@@ -214,7 +214,7 @@ describe('plan', () => {
       { kind: 'add', subject: 'Failover managed by Switchyard (failover)', to: 'wan → wanb' },
       // The recorded config's https rule (not sticky there) would take HTTPS past the user's order (issue 16 item 8).
       { kind: 'change', subject: 'Router rule "https" (TCP to port 443 → mwan3 policy "balanced")', from: "ahead of Switchyard's rule", to: "Switchyard's rule placed above it: that traffic follows your uplink order" },
-      { kind: 'add', subject: "Connection clearing on failover (Switchyard's hook /etc/hotplug.d/iface/19-switchyard-conntrack)", to: expect.stringContaining("only a failed uplink's connections are cleared") },
+      { kind: 'add', subject: "Connection clearing on failover (Switchyard's hook /etc/hotplug.d/iface/19-switchyard-conntrack)", to: expect.stringContaining("only a failed uplink's connections are cleared (IPv4 and IPv6, NATed to its address or routed under the mark mwan3 gives it)") },
     ]);
     expect(plan.nativeDiff).toContain("+\toption last_resort 'default'");
     expect(plan.nativeDiff).toContain('+++ /etc/hotplug.d/iface/19-switchyard-conntrack');

@@ -123,9 +123,11 @@ export function hookTextFor(policy: FailoverPolicy): string {
 /** The plan's words for the hook, and for mwan3's whole-table flush events it takes out. */
 function hookChanges(hookNow: string | null, hookText: string, pkg: UciPackage, policy: FailoverPolicy): PlanChange[] {
   const out: PlanChange[] = [];
+  // Which connections are an uplink's: mwan3-conntrack-hook.ts (its addresses, and mwan3's mark for it).
+  const whose = "IPv4 and IPv6, NATed to its address or routed under the mark mwan3 gives it";
   const what = policy.forcedRefreshStreams
-    ? "only a failed uplink's connections are cleared, so they reconnect through the backup; when a preferred uplink returns, the backups' connections move to it (Forced Refresh Streams)"
-    : "only a failed uplink's connections are cleared, so they reconnect through the backup; when the primary returns, connections already on the backup stay there (Forced Refresh Streams off)";
+    ? `only a failed uplink's connections are cleared (${whose}), so they reconnect through the backup; when a preferred uplink returns, the backups' connections move to it (Forced Refresh Streams)`
+    : `only a failed uplink's connections are cleared (${whose}), so they reconnect through the backup; when the primary returns, connections already on the backup stay there (Forced Refresh Streams off)`;
   if (hookNow === null) out.push({ kind: 'add', subject: `Connection clearing on failover (Switchyard's hook ${conntrackHookPath})`, to: what });
   else if (hookNow !== hookText) out.push({ kind: 'change', subject: `Connection clearing on failover (${conntrackHookPath})`, to: what });
   for (const w of policy.wans) {
