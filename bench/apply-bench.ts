@@ -5,12 +5,17 @@
 // (2) a change with the agent installed (the active uplink swapped each time), the same span;
 // (3) the command line end to end: `switchyard failover apply R --file P --confirm`, a new
 //     process each time, from spawn to exit, as a technician runs it in a terminal.
+// Where (2) goes: the shipped drivers, timed per call (making the driver on the shared connection,
+// plan with its reads, commit, each verification status read); what is left is the core's own
+// work and verification's waits between polls.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createCore } from '../src/main/core/app-core.ts';
+import { builtInDrivers, type DriverFactory } from '../src/main/core/drivers/driver-registry.ts';
+import type { RouterDriver } from '../src/main/core/drivers/driver.ts';
 import { defaultTracking } from '../src/shared/failover-defaults.ts';
 import type { FailoverPolicy } from '../src/shared/model.ts';
 import { labDown, labUp } from '../test/lab/lab.ts';
@@ -31,7 +36,8 @@ export const applyBenchmark: Benchmark = {
     await labDown(labName);
     const lab = await labUp({ name: labName, routers: 1, wans: 2 });
     const dataDir = mkdtempSync(join(tmpdir(), 'sy-bench-apply-'));
-    const core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [] });
+    const timing = timedDrivers();
+    const core = await createCore({ dataDir, transport: 'direct', knownHostsFiles: [], drivers: timing.drivers });
     try {
       const call = contractCaller(core);
       const router = lab.routers[0]!;
@@ -60,8 +66,20 @@ export const applyBenchmark: Benchmark = {
 
       await applyVerified(policyWith(0));
       const changeMs: number[] = [];
-      for (let t = 0; t < trials; t++) changeMs.push(await applyVerified(policyWith((t + 1) % router.wans.length)));
+      const spans = new Map<string, number[]>();
+      for (let t = 0; t < trials; t++) {
+        timing.calls.length = 0;
+        changeMs.push(await applyVerified(policyWith((t + 1) % router.wans.length)));
+        // Only the apply's calls (confirm follows it): up to and including the last status read before confirm.
+        const applyCalls = timing.calls.slice(0, timing.calls.findIndex((c) => c.name === 'confirm'));
+        const sums = new Map<string, number>();
+        for (const c of applyCalls) sums.set(c.name, (sums.get(c.name) ?? 0) + c.ms);
+        sums.set('statusReads', applyCalls.filter((c) => c.name === 'readStatus').length);
+        sums.set('otherAndWaits', changeMs.at(-1)! - applyCalls.filter((c) => c.name !== 'readWans' && c.name !== 'readConfig').reduce((a, c) => a + c.ms, 0));
+        for (const [name, ms] of sums) spans.set(name, [...(spans.get(name) ?? []), ms]);
+      }
       ctx.log(`change with the agent installed, call → verified: ${line(changeMs)} (target p95 ≤ 3000 ms)`);
+      for (const [name, values] of spans) ctx.log(`  of which ${name}: ${line(values)}`);
 
       const policyFile = join(dataDir, 'policy.json');
       const cliMs: number[] = [];
@@ -73,6 +91,7 @@ export const applyBenchmark: Benchmark = {
       return {
         firstEnableMs: { ...summarize(firstEnableMs), targetMax: 8000 },
         changeMs: { ...summarize(changeMs), targetP95: 3000 },
+        changeSpansMs: Object.fromEntries([...spans].map(([name, values]) => [name, summarize(values)])),
         cliApplyConfirmMs: summarize(cliMs),
       };
     } finally {
@@ -82,6 +101,35 @@ export const applyBenchmark: Benchmark = {
     }
   },
 };
+
+/** The shipped drivers, each call timed into `calls` (in the order they end). */
+function timedDrivers(): { drivers: Partial<Record<string, DriverFactory>>; calls: Array<{ name: string; ms: number }> } {
+  const calls: Array<{ name: string; ms: number }> = [];
+  const shipped = builtInDrivers({ agentScriptPath: fileURLToPath(new URL('../resources/agent/switchyard-agent', import.meta.url)) });
+  const timed = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    const startedMs = performance.now();
+    try {
+      return await work();
+    } finally {
+      calls.push({ name, ms: performance.now() - startedMs });
+    }
+  };
+  const drivers = Object.fromEntries(
+    Object.entries(shipped).map(([platform, factory]) => [
+      platform,
+      (async (shell, context) => {
+        const driver = await timed('makeDriver', () => factory!(shell, context));
+        const wrapped: RouterDriver = { ...driver };
+        for (const name of ['readWans', 'readPolicy', 'readStatus', 'plan', 'commit', 'confirm'] as const) {
+          const method = driver[name] as (...args: unknown[]) => Promise<unknown>;
+          (wrapped as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => timed(name, () => method.apply(driver, args));
+        }
+        return wrapped;
+      }) satisfies DriverFactory,
+    ]),
+  );
+  return { drivers, calls };
+}
 
 function line(values: readonly number[]): string {
   const s = summarize(values);

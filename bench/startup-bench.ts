@@ -13,7 +13,8 @@
 // Then `npm run demo`: the command → its URL printed and → the lab router registered ("the demo
 // is ready"), once building the lab (none up) and --demo-runs times reusing the lab the previous
 // demo left up. The machine's load (os.loadavg) at the start and the end is in the JSON.
-// --runs N (default 20) each; median, p95 and max.
+// --runs N (default 20) each; median, p95 and max. --failover: with Switchyard's failover applied
+// and confirmed on the lab router first, as after setup (the monitor then reads the policy).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import type { Page } from 'playwright-core';
 import { labDown, labUp } from '../test/lab/lab.ts';
 import { openBrowserSession } from '../test/e2e/browser-session.ts';
 import { ensureBuilt } from '../scripts/cached-build.ts';
+import { labFailoverPolicy } from '../test/helpers/lab-router.ts';
 import { addLabRouter, contractCaller } from './bench-lab-router.ts';
 import type { Benchmark } from './bench-registry.ts';
 import { summarize } from './bench-stats.ts';
@@ -34,7 +36,7 @@ const serveGoalMs = 5000;
 export const startupBenchmark: Benchmark = {
   name: 'startup',
   summary: 'On the lab, in Chromium: npm run serve → URL, router page → its health, Monitoring tab → a live sample for every uplink (--runs N, default 20; median/p95/max).',
-  options: { runs: { type: 'string' }, 'serve-runs': { type: 'string' }, 'demo-runs': { type: 'string' } },
+  options: { runs: { type: 'string' }, 'serve-runs': { type: 'string' }, 'demo-runs': { type: 'string' }, failover: { type: 'boolean' } },
   async run(ctx) {
     const loadAtStart = loadavg();
     const runs = Number(ctx.options.runs ?? 20);
@@ -83,6 +85,11 @@ export const startupBenchmark: Benchmark = {
       const { page, server } = session;
       const call = contractCaller(session.core);
       const id = await addLabRouter(session.core, call, router);
+      if (ctx.options.failover) {
+        await call('failover.apply', { routerId: id, policy: labFailoverPolicy(lab, { forcedRefreshStreams: false }), revertInSec: 60 });
+        await call('failover.confirm', { routerId: id });
+        ctx.log('failover applied and confirmed on the lab router');
+      }
       const away = await call<{ id: string }>('sites.create', { name: 'Elsewhere (no routers)' });
       const awayHash = `#/sites/${encodeURIComponent(away.id)}`;
       const uplinks = router.wans.length;
@@ -123,6 +130,7 @@ export const startupBenchmark: Benchmark = {
     const demoReady = summarize(demo.readyMs);
     return {
       unit: 'ms',
+      failover: Boolean(ctx.options.failover),
       load: { atStart: loadAtStart.map((l) => Number(l.toFixed(2))), atEnd: loadavg().map((l) => Number(l.toFixed(2))), cores: availableParallelism() },
       serveStart: serve,
       demo: { buildingLab: { url: summarize(demo.freshUrlMs), ready: summarize(demo.freshReadyMs) }, reusingLab: { url: summarize(demo.urlMs), ready: demoReady } },
