@@ -10,6 +10,8 @@ const calibrationMark = 'switchyard-trace-calibration';
 const taskEvent = 'ThreadControllerImpl::RunTask';
 /** SWITCHYARD_TRACE_NAMES=1: keep every event and log the main thread's self time by event name. */
 const allNames = process.env.SWITCHYARD_TRACE_NAMES === '1';
+/** With SWITCHYARD_TRACE_NAMES=1, extra trace categories (comma-separated, e.g. `cc,blink`) to see inside what is otherwise 'other'. */
+const extraCategories = allNames ? (process.env.SWITCHYARD_TRACE_CATEGORIES ?? '') : '';
 
 interface TraceEvent {
   name: string;
@@ -78,7 +80,7 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
   cdp.on('Tracing.dataCollected', (data) => {
     for (const e of data.value as unknown as TraceEvent[]) if (e.name === taskEvent || e.name === calibrationMark || (e.ph === 'X' && (allNames || e.name in kindOf))) events.push(e);
   });
-  await cdp.send('Tracing.start', { categories: 'toplevel,blink.user_timing,devtools.timeline,v8', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: ['toplevel,blink.user_timing,devtools.timeline,v8', extraCategories].filter(Boolean).join(','), transferMode: 'ReportEvents' });
   const calibrationPageMs = await page.evaluate((name) => performance.mark(name).startTime, calibrationMark);
   return {
     async stop(spansMs) {
@@ -102,7 +104,10 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
       if (allNames) {
         const byName = selfTimeByName(onMain);
         const secs = tasks.length ? (tasks.at(-1)!.ts - tasks[0]!.ts) / 1e6 : 1;
-        console.log(`trace self time by event name (ms/s): ${[...byName].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([n, ms]) => `${n} ${(ms / secs).toFixed(2)}`).join(', ')}`);
+        console.log(`trace self time by event name (ms/s): ${[...byName].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([n, ms]) => `${n} ${(ms / secs).toFixed(2)}`).join(', ')}`);
+        const counts = new Map<string, number>();
+        for (const e of onMain) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
+        console.log(`trace events per second by name: ${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([n, c]) => `${n} ${(c / secs).toFixed(1)}`).join(', ')}`);
       }
       return { updateCpuMs, totalCpuMs, cpuMsByKind: selfTimeByKind(onMain.filter((e) => e.name === taskEvent || e.name in kindOf)) };
     },

@@ -293,6 +293,10 @@ export const uiBenchmark: Benchmark = {
       const phaseNames = ['toFlush', 'flushJs', 'waitFrame', 'rafPaint', 'frameRest', 'total'];
       const phases = Object.fromEntries(phaseNames.map((name, i) => [name, summarize(timings.phases.map((p) => p[i]!))]));
       ctx.log(`per update phases (median/p95 ms): ${phaseNames.map((n) => `${n} ${round(phases[n]!.median ?? 0, 2)}/${round(phases[n]!.p95 ?? 0, 2)}`).join(', ')}`);
+      // The tail: which phase makes the slowest 5 % slow (a phase row covers one flush, the
+      // slowest of its batches' spans; the CPU in that span says whether it waited or worked).
+      const tail = tailPhases(timings.phases, cpu.updateCpuMs, timings.updateMs, phaseNames);
+      ctx.log(`slowest 5 % of flushes (n=${tail.n}), mean ms: ${Object.entries(tail.meanMs).map(([n, ms]) => `${n} ${ms}`).join(', ')}; each: ${tail.rows.map((r) => r.join('/')).join('  ')} (${phaseNames.join('/')}/cpu)`);
       const load = loadavg();
       const loadRun = summarize(load1m);
       ctx.log(`machine load average (1/5/15 min) at the end: ${load.map((l) => round(l, 2)).join(' / ')} on ${availableParallelism()} cores; 1 min load through the run: median ${loadRun.median}, max ${loadRun.max}`);
@@ -314,6 +318,7 @@ export const uiBenchmark: Benchmark = {
         loadAverage1m: round(load[0]!, 2),
         loadAverage: { end: load.map((l) => round(l, 2)), run1m: load1m.map((l) => round(l, 2)), cores: availableParallelism() },
         phases,
+        tailPhasesMeanMs: tail.meanMs,
         mainThreadMsPerUpdate: perUpdate,
         mainThread,
         longTasks: timings.longTasks.length,
@@ -330,3 +335,25 @@ export const uiBenchmark: Benchmark = {
     }
   },
 };
+
+/**
+ * The slowest 5 % of flushes by total span, with the mean of each phase over them and each one's
+ * phases and main-thread CPU. Phase rows are per flush, CPU and spans per batch: a flush's CPU is
+ * that of its first batch (the one whose span is the total).
+ */
+function tailPhases(phases: readonly number[][], cpuMs: readonly number[], updateMs: readonly number[], names: readonly string[]): { n: number; meanMs: Record<string, number>; rows: number[][] } {
+  const cpuOfFlush: number[] = [];
+  let batch = 0;
+  for (const p of phases) {
+    const total = p.at(-1)!;
+    // A flush's batches are consecutive; the first has the longest span, equal to its total.
+    while (batch < updateMs.length && Math.abs(updateMs[batch]! - total) > 0.01) batch++;
+    cpuOfFlush.push(cpuMs[batch] ?? NaN);
+    batch++;
+  }
+  const order = phases.map((p, i) => ({ p, i })).sort((a, b) => b.p.at(-1)! - a.p.at(-1)!);
+  const worst = order.slice(0, Math.max(1, Math.ceil(phases.length * 0.05)));
+  const meanMs = Object.fromEntries(names.map((name, k) => [name, round(worst.reduce((sum, w) => sum + w.p[k]!, 0) / Math.max(1, worst.length), 2)]));
+  meanMs.cpu = round(worst.reduce((sum, w) => sum + (cpuOfFlush[w.i] ?? 0), 0) / Math.max(1, worst.length), 2);
+  return { n: worst.length, meanMs, rows: worst.map((w) => [...w.p.map((v) => round(v, 1)), round(cpuOfFlush[w.i] ?? NaN, 1)]) };
+}
