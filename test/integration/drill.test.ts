@@ -10,6 +10,7 @@ import type { DrillProgress, DrillReport } from '../../src/shared/api/drill-sche
 import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, waitProbed, type LabCore } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
+import { startLanPing } from '../lab/lan-ping.ts';
 import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const labName = 'dr';
@@ -70,10 +71,10 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
 
     const { drillId } = await call<{ drillId: string }>('drill.start', { routerId, trials: 1, holdSec: 3, probeTarget: target });
     // The independent witness: the LAN client's own 10 Hz ping, from when the router is about to
-    // fail eth1 (the drill's start script has a second of probes before the rules) until well after.
+    // fail eth1 (the drill's start script has a second of probes before the rules) until it is done.
     await waitFor('the failing phase', () => progress.find((p) => p.drillId === drillId && p.phase === 'failing'), 60_000);
-    const lanPing = labExec(labName, 'lan', ['ping', '-n', '-D', '-O', '-i', '0.1', '-w', '40', target], { allowFailure: true, timeoutMs: 60_000 });
-    const done = await waitFor('the drill to finish', () => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 200_000);
+    const lanPing = await startLanPing(labName, target);
+    const done = await waitFor('the drill to finish', () => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 200_000).finally(() => lanPing.stop());
     expect(done).toMatchObject({ phase: 'done' });
     expect(progress.filter((p) => p.drillId === drillId).map((p) => p.phase)).toEqual(expect.arrayContaining(['preparing', 'failing', 'waiting-failover', 'holding', 'restoring', 'waiting-failback', 'collecting', 'done']));
 
@@ -102,7 +103,7 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
     if (!report.verdict.ok) expect(report.verdict.text).toContain('slower than the predicted worst case of 2.6 s');
 
     // The LAN client saw the same gap within 0.3 s (same host clock: the lab's namespaces share it).
-    const lanOut = await lanPing;
+    const lanOut = await lanPing.stop(); // ended when the drill was done: the failure, its end and the return
     const lan = outageAfter(probeRecords(lanOut.stdout), t.startMs);
     expect(lan?.firstReplyAfterMs ?? null, `LAN ping (drill start ${t.startMs}):\n${lanOut.stdout.slice(0, 4000)}${lanOut.stderr}`).not.toBeNull();
     expect(Math.abs((lan!.firstReplyAfterMs! - t.startMs) / 1000 - t.firstBackupReplySec!)).toBeLessThan(0.3);

@@ -8,10 +8,11 @@ import type { DrillProgress, DrillReport } from '../../src/shared/api/drill-sche
 import { defaultDampening, defaultTracking } from '../../src/shared/failover-defaults.ts';
 import { applyPreset, planPreset, type PresetId, type PresetPlan } from '../../src/shared/failover-presets.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
-import { labExec, type LabInfo } from './lab.ts';
+import { waitProbedVia, type ContractCall } from '../helpers/lab-router.ts';
+import type { LabInfo } from './lab.ts';
+import { startLanPing } from './lan-ping.ts';
 
-/** The contract called in-process (test/helpers/lab-router.ts, bench/bench-lab-router.ts). */
-export type ContractCall = <T>(method: string, params: unknown) => Promise<T>;
+export type { ContractCall };
 
 export interface PresetDrillRow {
   /** The engine's switch after the failure (the router's own log): what the preset's bound is for. */
@@ -64,40 +65,24 @@ export async function drillPreset(opts: {
   const rows: PresetDrillRow[] = [];
   for (let t = 0; t < opts.trials; t++) {
     const { drillId } = await startWhenSettled(call, routerId, primary, probeTarget);
-    // The witness starts as the router is about to fail the primary and runs well past the failover.
+    // The witness starts as the router is about to fail the primary and runs until the drill is done.
     await until(() => progress.find((p) => p.drillId === drillId && p.phase === 'failing'), 60_000);
-    const lanPing = labExec(lab.name, 'lan', ['ping', '-n', '-D', '-O', '-i', '0.1', '-w', '40', probeTarget], { allowFailure: true, timeoutMs: 60_000 });
-    const done = await until(() => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 240_000);
+    const lanPing = await startLanPing(lab.name, probeTarget);
+    const done = await until(() => progress.find((p) => p.drillId === drillId && (p.phase === 'done' || p.phase === 'failed')), 240_000).catch(async (error: unknown) => {
+      await lanPing.stop();
+      throw error;
+    });
+    // Done means the failure was held, ended and traffic came back: the witness saw all of it.
+    // It stops here, not at a fixed 40 s deadline (that was most of each trial's time).
+    const lanStdout = (await lanPing.stop()).stdout;
     if (done.phase !== 'done') throw new Error(`drill ${t + 1} (${opts.preset}) failed: ${done.message}`);
     const trial = (await call<DrillReport>('drill.get', { id: done.reportId })).trials[0]!;
-    const lan = outageAfter(probeRecords((await lanPing).stdout), trial.startMs);
+    const lan = outageAfter(probeRecords(lanStdout), trial.startMs);
     const lanSec = lan?.firstReplyAfterMs ? Math.round(lan.firstReplyAfterMs - trial.startMs) / 1000 : null;
     rows.push({ switchSec: trial.switchSec, detectionSec: trial.detectionSec, drillSec: trial.firstBackupReplySec, lanSec, backToPrimarySec: trial.backToPrimarySec });
     opts.log?.(`${opts.preset} trial ${t + 1}: switch ${trial.switchSec} s (detection ${trial.detectionSec} s), drill's first backup reply ${trial.firstBackupReplySec} s, LAN client ${lanSec} s, back ${trial.backToPrimarySec} s`);
   }
   return { plan, rows };
-}
-
-interface StatusWan {
-  wan: string;
-  active: boolean;
-  state: string;
-  targets?: Array<{ up: boolean; rttMs?: number }>;
-}
-
-/**
- * Every managed uplink online on evidence and `wan` carrying traffic. The agent starts each uplink
- * whose tracking changed as `online` before its first probe (as mwan3's initial_state does), so
- * `online` alone right after an apply says nothing yet: wait until a target has answered (the
- * agent clears a target's round-trip time when its tracking restarts; one that stands by still
- * sends one echo per target at each apply).
- */
-export async function waitActive(call: ContractCall, routerId: string, wan: string): Promise<void> {
-  await until(async () => {
-    const status = await call<{ wans: StatusWan[] }>('failover.status', { routerId });
-    const answered = (w: StatusWan) => (w.targets ?? []).some((t) => t.rttMs !== undefined);
-    return status.wans.every((w) => w.state === 'online' && answered(w)) && status.wans.find((w) => w.wan === wan)?.active ? true : undefined;
-  }, 60_000);
 }
 
 /**
@@ -108,7 +93,7 @@ export async function waitActive(call: ContractCall, routerId: string, wan: stri
 async function startWhenSettled(call: ContractCall, routerId: string, primary: string, probeTarget: string): Promise<{ drillId: string }> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    await waitActive(call, routerId, primary);
+    await waitProbedVia(call, routerId, primary, 60_000);
     try {
       return await call<{ drillId: string }>('drill.start', { routerId, trials: 1, holdSec: 2, probeTarget });
     } catch (error) {
