@@ -2,9 +2,9 @@
 // saver preset lets it stand by, counted by nft: Switchyard's monitor respecting the standby
 // ('when-needed', the default) against probing it every second ('always', what the monitor did
 // before). `node scripts/measure-standby-probes.ts [RUNS]` (root; a lab of its own, "sbm").
-import { addLabRouter, contractCaller, openLabCore } from '../test/helpers/lab-router.ts';
+import { addLabRouter, contractCaller, openLabCore, waitProbedVia } from '../test/helpers/lab-router.ts';
 import { labDown, labExec, labUp } from '../test/lab/lab.ts';
-import { presetDrillPolicy, until, waitActive } from '../test/lab/preset-drill.ts';
+import { presetDrillPolicy, until } from '../test/lab/preset-drill.ts';
 const lab = 'sbm';
 const runs = Number(process.argv[2] ?? 3);
 await labDown(lab).catch(() => undefined);
@@ -15,7 +15,7 @@ const routerId = await addLabRouter(lc.core, info.routers[0]!, { siteName: 'Meas
 const { policy } = presetDrillPolicy(info, 'cellular-saver');
 await call('failover.apply', { routerId, policy, revertInSec: 60 });
 await call('failover.confirm', { routerId });
-await waitActive(call, routerId, 'eth1');
+await waitProbedVia(call, routerId, 'eth1');
 await labExec(lab, 'r01', ['sh', '-c', "nft delete table inet sy_meas 2>/dev/null; nft add table inet sy_meas && nft 'add chain inet sy_meas o { type filter hook output priority 0; }' && nft add rule inet sy_meas o oifname wwan0 icmp type echo-request counter"]);
 const echoes = async () => Number(/packets (\d+)/.exec((await labExec(lab, 'r01', ['nft', 'list', 'table', 'inet', 'sy_meas'])).stdout)?.[1]);
 await until(async () => (JSON.parse((await labExec(lab, 'r01', ['switchyard-agent', 'status', '0'])).stdout).state?.uplinks.find((u: { name?: string; wan?: string; probing?: boolean; state?: string }) => u.name === 'wwan0')?.probing === false ? true : undefined), 60000);

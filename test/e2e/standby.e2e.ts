@@ -8,10 +8,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addLabRouter, contractCaller, shopNames } from '../helpers/lab-router.ts';
+import { addLabRouter, contractCaller, shopNames, waitProbedVia } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
-import { presetDrillPolicy, until, waitActive } from '../lab/preset-drill.ts';
+import { presetDrillPolicy, until } from '../lab/preset-drill.ts';
 import { busyDeadlineMs } from '../lab/wait-until.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 
@@ -40,7 +40,7 @@ describe.skipIf(lab.skipReason)('a backup standing by, in the browser', { timeou
     const { policy } = presetDrillPolicy(lab.info(), 'cellular-saver');
     await call('failover.apply', { routerId, policy, revertInSec: 60 });
     await call('failover.confirm', { routerId });
-    await waitActive(call, routerId, 'eth1');
+    await waitProbedVia(call, routerId, 'eth1');
     await until(async () => ((await agentProbing('wwan0')) === false ? true : undefined), busyDeadlineMs);
   }, 10 * busyDeadlineMs);
   afterAll(async () => {

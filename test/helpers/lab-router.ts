@@ -121,17 +121,26 @@ export async function enableFailover(core: Core, routerId: string, policy: Failo
  * backup `disconnecting` a moment later (CI: drill.start refused, "No backup uplink is online").
  */
 export async function waitProbed(core: Core, routerId: string, activeWan: string, timeoutMs = busyDeadlineMs): Promise<RouterStatus> {
-  const { call } = contractCaller(core);
+  return waitProbedVia(contractCaller(core).call, routerId, activeWan, timeoutMs);
+}
+
+/** waitProbed through a contract caller (the drill benchmark and scripts have no Core of their own). */
+export async function waitProbedVia(call: ContractCall, routerId: string, activeWan: string, timeoutMs = busyDeadlineMs): Promise<RouterStatus> {
   return waitUntil(
     () => call<RouterStatus>('failover.status', { routerId }),
     (status) => isProbed(status, activeWan),
-    { what: `every uplink online with every target answered, and ${activeWan} alone carrying the traffic`, timeoutMs },
+    { what: `every uplink online with every target answered (a standing-by one: a target), and ${activeWan} alone carrying the traffic`, timeoutMs },
   );
 }
 
-/** The check of waitProbed: no uplink is online only on the agent's word at start-up. */
+/**
+ * The check of waitProbed: no uplink is online only on the agent's word at start-up. A backup
+ * standing by (probeWhen=needed) stops probing once one target answered since the apply, so it
+ * is held to one answered target; every other uplink to all of them.
+ */
 export function isProbed(status: RouterStatus, activeWan: string): boolean {
-  const answered = status.wans.every((w) => w.state === 'online' && (w.targets ?? []).every((t) => t.up && typeof t.rttMs === 'number'));
+  const heard = (t: { up: boolean; rttMs?: number }) => t.up && typeof t.rttMs === 'number';
+  const answered = status.wans.every((w) => w.state === 'online' && (w.standby === true ? (w.targets ?? []).some(heard) : (w.targets ?? []).every(heard)));
   return answered && status.wans.filter((w) => w.active).map((w) => w.wan).join() === activeWan;
 }
 

@@ -6,10 +6,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MonitorStatus } from '../../src/shared/api/monitor-schemas.ts';
 import type { RouterStatus } from '../../src/shared/failover-schemas.ts';
-import { addLabRouter, contractCaller, openLabCore, type ContractCall, type LabCore } from '../helpers/lab-router.ts';
+import { addLabRouter, contractCaller, openLabCore, waitProbedVia, type ContractCall, type LabCore } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
-import { presetDrillPolicy, until, waitActive } from '../lab/preset-drill.ts';
+import { presetDrillPolicy, until } from '../lab/preset-drill.ts';
 
 const labName = 'sbt';
 const lab = labFixture({ name: labName, routers: 1, wans: 4 });
@@ -66,7 +66,7 @@ describe.skipIf(lab.skipReason)('a backup standing by (Cellular saver) on the la
   });
 
   it('says it stands by exactly when the agent does not probe it, with the time it last answered', async () => {
-    await waitActive(call, routerId, 'eth1');
+    await waitProbedVia(call, routerId, 'eth1');
     await until(async () => ((await agentUplink('wwan0')).uplink?.probing === false ? true : undefined), 60_000);
     const [agent, status] = [await agentUplink('wwan0'), await wanStatus('wwan0')];
     expect(agent.uplink).toMatchObject({ probeWhen: 'needed', probing: false, status: 'online' });
@@ -115,7 +115,7 @@ describe.skipIf(lab.skipReason)('a backup standing by (Cellular saver) on the la
     } finally {
       await impair(labName, 'r01', 'eth1', { kind: 'clear' });
     }
-    await waitActive(call, routerId, 'eth1');
+    await waitProbedVia(call, routerId, 'eth1');
     await until(async () => ((await wanStatus('wwan0'))?.standby === true ? true : undefined), 90_000);
     await until(async () => ((await monitorUplink('wwan0'))?.state === 'standby' ? true : undefined), 60_000);
     await call('monitor.stop', { routerId });
