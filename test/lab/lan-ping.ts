@@ -1,18 +1,19 @@
-// The LAN client's own 10 Hz ping of a target, the independent witness of a drill: started when
-// the router is about to fail its primary and stopped by the caller once the drill is done (the
-// failure held, ended and traffic back), so a test waits for what it needs, not a fixed deadline.
+// Processes on the lab's LAN client that run until the test has what it needs: the drill's
+// independent witness (a 10 Hz ping, started when the router is about to fail its primary and
+// stopped once the drill is done) and bulk traffic for throughput. Stopping them when the
+// condition holds, instead of waiting out a fixed deadline, is what keeps the tests short.
 import { spawn } from 'node:child_process';
 import { labExecArgv } from './lab.ts';
 import { LAB_PATH } from './run-command.ts';
 
-export interface LanPing {
-  /** Ends the ping (SIGINT, as a user's Ctrl-C) and gives what it printed (-D timestamps). */
+export interface LanProcess {
+  /** Ends the process (SIGINT, as a user's Ctrl-C) and gives what it printed. */
   stop(): Promise<{ stdout: string; stderr: string }>;
 }
 
-/** Starts the ping from the lab's LAN client; its own deadline (`maxSec`) ends it if nobody does. */
-export async function startLanPing(labName: string, target: string, maxSec = 60): Promise<LanPing> {
-  const [file, ...args] = await labExecArgv(labName, 'lan', ['ping', '-n', '-D', '-O', '-i', '0.1', '-w', String(maxSec), target]);
+/** Starts `argv` on the lab's LAN client; it should end by itself too (ping's -w), in case nobody stops it. */
+export async function startLanProcess(labName: string, argv: readonly string[]): Promise<LanProcess> {
+  const [file, ...args] = await labExecArgv(labName, 'lan', argv);
   const child = spawn(file!, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PATH: LAB_PATH } });
   let stdout = '';
   let stderr = '';
@@ -27,4 +28,9 @@ export async function startLanPing(labName: string, target: string, maxSec = 60)
       return { stdout, stderr };
     },
   };
+}
+
+/** The LAN client's own 10 Hz ping of `target` with -D timestamps; its own deadline `maxSec`. */
+export function startLanPing(labName: string, target: string, maxSec = 60): Promise<LanProcess> {
+  return startLanProcess(labName, ['ping', '-n', '-D', '-O', '-i', '0.1', '-w', String(maxSec), target]);
 }

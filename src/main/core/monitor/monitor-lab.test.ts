@@ -8,6 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labFixture } from '../../../../test/lab/lab-fixture.ts';
 import { impair, labExec, type LabRouter } from '../../../../test/lab/lab.ts';
+import { startLanProcess, type LanProcess } from '../../../../test/lab/lan-ping.ts';
 import { waitUntil } from '../../../../test/lab/wait-until.ts';
 import type { LinkEvent } from '../../../shared/model.ts';
 import { ensureHistorySchema, HistoryStore } from '../store/history-store.ts';
@@ -64,10 +65,13 @@ describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
   const routerState = async () => (await Promise.all([['ip', '-4', 'route', 'show', 'table', 'all'], ['ip', '-4', 'rule'], ['nft', 'list', 'ruleset']].map(async (argv) => (await labExec(NAME, 'r01', argv)).stdout))).join('\n');
   const noProbesLeft = () => waitUntil(() => probeProcesses(NAME, router), (p) => p.length === 0, { what: 'no probe process left on the router' });
 
-  /** Bulk traffic from the LAN client out through the router's default uplink (eth1). */
-  function lanTraffic(seconds: number): Promise<unknown> {
+  /**
+   * Bulk traffic from the LAN client out through the router's default uplink (eth1), stopped by
+   * the test once it has its readings (it waited out a fixed 20 s before), `maxSec` at most.
+   */
+  function lanTraffic(maxSec = 60): Promise<LanProcess> {
     const target = lab.info().probeTargets.icmp[0]!;
-    return labExec(NAME, 'lan', ['ping', '-q', '-n', '-i', '0.01', '-s', '1400', '-w', String(seconds), target], { allowFailure: true });
+    return startLanProcess(NAME, ['ping', '-q', '-n', '-i', '0.01', '-s', '1400', '-w', String(maxSec), target]);
   }
 
   it('on a plain router measures eth1 to its target and the others to their gateways, labelled, with 0 % loss (issue 11)', async () => {
@@ -138,7 +142,7 @@ describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
     await w.monitor.start();
     expect(w.monitor.status().throughputSource).toBe('proc-net-dev');
     await w.samplesFor(allWans, 2);
-    const traffic = lanTraffic(20);
+    const traffic = await lanTraffic();
     // ~1.1 Mbit/s each way on eth1 from the LAN ping flood (428 kbit/s measured at load 25: the
     // flood itself slows down); the idle uplinks carry only probes (< 20 kbit/s).
     await waitUntil(() => Math.max(0, ...w.samples('eth1').map((s) => s.rxBps ?? 0)), (rx) => rx > 200_000, { what: 'eth1 throughput from the LAN flood' });
@@ -146,7 +150,7 @@ describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
     expect(w.monitor.status().uplinks.every((u) => u.state === 'running')).toBe(true);
     expect(await probeProcesses(NAME, router)).not.toEqual([]);
     await w.monitor.stop();
-    await traffic;
+    await traffic.stop();
     // An uplink's first second goes out alone as soon as it is whole (its only probe answered and
     // the next one sent after it ends: about 19 times in 20), then one batch a second, never more.
     const firstOf = new Map(allWans.map((wan) => [wan, w.samples(wan)[0]?.atMs]));
@@ -208,11 +212,11 @@ describe.skipIf(Boolean(lab.skipReason))('monitoring a lab router', () => {
     const w = watch(labSnmp(router, '3'));
     await w.monitor.start();
     await w.samplesFor(['eth1'], 1);
-    const traffic = lanTraffic(20);
+    const traffic = await lanTraffic();
     await waitUntil(() => Math.max(0, ...w.samples('eth1').map((s) => s.rxBps ?? 0)), (rx) => rx > 300_000, { what: 'eth1 throughput over SNMP' });
     const status = w.monitor.status();
     await w.monitor.stop();
-    await traffic;
+    await traffic.stop();
     expect(status.throughputSource).toBe('snmp');
   }, testTimeoutMs);
 
