@@ -7,7 +7,7 @@
 // running flow is stuck on the failed uplink exactly as on a real mwan3 router until it is cleared.
 import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { conntrackHookText, type HookConfig } from '../../src/main/core/drivers/openwrt-mwan3/mwan3-conntrack-hook.ts';
+import { conntrackHookSeedCommand, conntrackHookStateDir, conntrackHookText, type HookConfig } from '../../src/main/core/drivers/openwrt-mwan3/mwan3-conntrack-hook.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { impair, labExec, labExecArgv } from '../lab/lab.ts';
 import { LAB_PATH } from '../lab/run-command.ts';
@@ -294,6 +294,28 @@ describe.skipIf(Boolean(lab.skipReason))('the mwan3 connection-clearing hook on 
       } finally {
         await addRule(rules[0]!);
         await addRule(rules[1]!);
+      }
+    });
+
+    it('seeded by the apply right after mwan3’s reload: an ifdown that is the uplink’s first event still clears its routed flows', async () => {
+      await labExec(NAME, 'r01', ['rm', '-rf', conntrackHookStateDir]);
+      // What commit runs once mwan3 is reloaded: the installed hook's seed, as the router runs it
+      // (the hook in the router's private /tmp: its /etc is the host's).
+      const hookPath = '/tmp/19-switchyard-conntrack';
+      await labExec(NAME, 'r01', ['sh', '-c', `cat > ${hookPath} && ${conntrackHookSeedCommand(hookPath).text}`], { input: conntrackHookText(config(false)) });
+      await delRule(rules[0]!);
+      await delRule(rules[1]!);
+      try {
+        const before = await startAllFlows();
+        const r = await fire(false, 'ifdown', 'wan', '');
+        const after = await allFlows();
+        expect(after.filter((f) => uplinkOf(f) === 'eth1').map((f) => f.line)).toEqual([]);
+        expect(kinds(after, 'wlan0')).toEqual(kinds(before, 'wlan0'));
+        expect(r.stderr).toContain(`mark ${marks.wan}/0x3f00`);
+      } finally {
+        await addRule(rules[0]!);
+        await addRule(rules[1]!);
+        await labExec(NAME, 'r01', ['rm', '-f', hookPath]);
       }
     });
 

@@ -305,6 +305,8 @@ export type FileInstallOptions = {
   readonly recordApplied?: boolean;
   /** Switchyard's own files to write or delete, staged with stageOwnFileCommand(index). */
   readonly ownFiles?: readonly OwnFileInstall[];
+  /** Run once the services are reloaded (mwan3's rules in place), e.g. the conntrack hook's seed. */
+  readonly afterServices?: readonly ShellCommand[];
 };
 
 const conflictCheck = (name: string, baseMd5: string): ShellCommand =>
@@ -372,6 +374,7 @@ export function fileInstallScript(o: FileInstallOptions): ShellCommand {
   if (!o.revert) parts.push(sh.script`rmdir ${P} 2>/dev/null; rmdir ${routerPaths.stateDir} 2>/dev/null; true`);
   parts.push(sh.or(initd(o.engine, 'enabled'), initd(o.engine, 'enable')));
   for (const s of o.services) parts.push(actionCommand(s));
+  parts.push(...(o.afterServices ?? []));
   parts.push(discardStageCommand());
   return sh.and(...parts);
 }

@@ -16,7 +16,7 @@
 //   IPv6 twin (wan6) on the same device, and never a position Switchyard guessed from the config.
 //   At ifdown mwan3 has already deleted the interface's rules (15-mwan3 runs first), so the marks
 //   seen at its last event are kept in RAM beside its addresses.
-import { quoteArg, shellCommand } from '../../transport/ssh/shell-quote.ts';
+import { quoteArg, sh, shellCommand, type ShellCommand } from '../../transport/ssh/shell-quote.ts';
 
 /** After 15-mwan3 (which moves the routing) and 16-mwan3-user, so flows reconnect on the new path. */
 export const conntrackHookPath = '/etc/hotplug.d/iface/19-switchyard-conntrack';
@@ -24,6 +24,11 @@ export const conntrackHookPath = '/etc/hotplug.d/iface/19-switchyard-conntrack';
 export const conntrackHookStateDir = '/var/run/switchyard-conntrack';
 /** `logread -e mwan3` returns these lines with mwan3's own (mwan3-events.ts reads them). */
 export const conntrackHookLogTag = 'mwan3-switchyard';
+/** The hook's own action (not a hotplug one): keep every uplink's addresses and marks now. */
+export const conntrackHookSeedAction = 'switchyard-seed';
+/** Runs the installed hook's seed; never fails the command it ends (an apply already done). */
+export const conntrackHookSeedCommand = (hookPath = conntrackHookPath): ShellCommand =>
+  sh.or(shellCommand(['env', '-i', 'PATH=/usr/sbin:/usr/bin:/sbin:/bin', `ACTION=${conntrackHookSeedAction}`, 'sh', hookPath]), shellCommand(['true']));
 export const installConntrackHint = 'opkg update && opkg install conntrack';
 
 /**
@@ -65,8 +70,7 @@ export function conntrackHookText(c: HookConfig): string {
 # Installed by Switchyard; deleted by Switchyard's "remove". When mwan3 takes an uplink offline,
 # clears only that uplink's connections, IPv4 and IPv6, NATed or routed (mwan3's own
 # flush_conntrack empties the whole table), so they reconnect through the uplink now in use.
-[ -n "$INTERFACE" ] || exit 0
-case "$ACTION" in ifup|ifdown|connected|disconnected) ;; *) exit 0 ;; esac
+case "$ACTION" in ifup|ifdown|connected|disconnected) [ -n "$INTERFACE" ] || exit 0 ;; ${conntrackHookSeedAction}) ;; *) exit 0 ;; esac
 # Forced Refresh Streams: when an uplink returns, the connections on the uplinks below it move too.
 frs=${c.forcedRefreshStreams ? 1 : 0}
 # Switchyard's uplinks: interface, device, metric (lower is preferred).
@@ -97,6 +101,14 @@ known() {
 }
 # Anything known of uplink $1: an address or a mark, now or kept.
 knows() { cat "$state/$1.now" "$state/$1" "$state/$1.marks.now" "$state/$1.marks" 2>/dev/null | grep -q .; }
+# Run by Switchyard's apply right after mwan3's reload: every uplink's addresses and marks are kept
+# now, so an uplink whose first event is its ifdown (its rules already gone) is still known.
+if [ "$ACTION" = ${conntrackHookSeedAction} ]; then
+  mkdir -p "$state"
+  u() { known "$1" "$2" remember; }
+  uplinks
+  exit 0
+fi
 me=
 u() { [ "$1" != "$INTERFACE" ] || { me=$1; my_dev=$2; my_metric=$3; }; }
 uplinks

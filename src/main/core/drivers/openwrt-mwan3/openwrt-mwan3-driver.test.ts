@@ -7,6 +7,7 @@ import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
 import { md5sumLine, readPendingCommand, confirmScript, rollbackScript, stageFileCommand, stageOwnFileCommand, stagedExportCommand, discardStageCommand } from './mwan3-apply-script.ts';
 import { normalizeMwan3Policy, policyToMwan3 } from './mwan3-policy-map.ts';
 import { createOpenwrtMwan3Driver, detectOpenwrtMwan3, hookTextFor, mwan3Commands, type OpenwrtMwan3Facts } from './openwrt-mwan3-driver.ts';
+import { conntrackHookSeedCommand } from './mwan3-conntrack-hook.ts';
 import { createReplayShell, recorded, recordedFile, type Recording, type ReplayMap } from './replay-shell.ts';
 import { createStagingShell, outsideSwitchyard } from './staging-replay.ts';
 import { community, lab, readFixture } from './test-fixtures.ts';
@@ -330,6 +331,10 @@ describe('commit (golden: the exact commands sent)', () => {
     expect(installText).toContain("'token=00112233aabbccdd' 'revert_at_ms=1700000090000'");
     expect(installText).toContain('sleep 90');
     expect(installText).not.toContain('uci export');
+    // Once mwan3 is reloaded (its rules made), the hook keeps every uplink's addresses and marks.
+    const reloadAt = installText.indexOf('/etc/init.d/mwan3 reload');
+    expect(reloadAt).toBeGreaterThan(-1);
+    expect(installText.indexOf(conntrackHookSeedCommand().text)).toBeGreaterThan(reloadAt);
   });
 
   it('edits network and mwan3 together when the plan fixes a shared metric, and reloads network first', async () => {

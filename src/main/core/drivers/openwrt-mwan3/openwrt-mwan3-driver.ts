@@ -25,7 +25,7 @@ import {
 import { isUbusObjectMissing, parseMwan3StatusText, parseUbusMwan3Status, type Mwan3InterfaceStatus } from './mwan3-status.ts';
 import { planMetricFix } from './network-metric-fix.ts';
 import { parseMwan3Events, readMwan3EventsCommand } from './mwan3-events.ts';
-import { conntrackHookPath, conntrackHookStateDir, conntrackHookText, installConntrackHint } from './mwan3-conntrack-hook.ts';
+import { conntrackHookPath, conntrackHookSeedCommand, conntrackHookStateDir, conntrackHookText, installConntrackHint } from './mwan3-conntrack-hook.ts';
 import { managedInterfaceOptions, planRemove, type AdminEdit, type RemovePlan } from './mwan3-remove-plan.ts';
 import { restoreRuleOrder } from './mwan3-rule-placement.ts';
 import { conflictError, createSafeApply } from './uci-safe-apply.ts';
@@ -439,6 +439,8 @@ export function createOpenwrtMwan3Driver(shell: RouterShell, options: OpenwrtMwa
       const revertAtMs = await apply.installFiles({
         files: [editFile('network', networkText, metric.ops), editFile('mwan3', text, ops)],
         ownFiles: [{ path: conntrackHookPath, baseText: await readOptional(mwan3Commands.catHook), newText: hookTextFor(policy) }],
+        // mwan3 has just made its rules: the hook keeps each uplink's marks before any event.
+        afterServices: [conntrackHookSeedCommand()],
         revertInSec: opts.revertInSec,
         captureOriginals: true,
       });

@@ -80,6 +80,8 @@ export type FileInstallRequest = {
   readonly recordApplied?: boolean;
   /** Switchyard's own files outside /etc/config (text read now, text wanted; null = absent), put in or taken out under the same revert timer. */
   readonly ownFiles?: readonly { readonly path: string; readonly baseText: string | null; readonly newText: string | null }[];
+  /** Commands run after the services' reload, in the same script (fileInstallScript's afterServices). */
+  readonly afterServices?: readonly ShellCommand[];
 };
 
 export type SafeApply = {
@@ -175,6 +177,7 @@ export function createSafeApply(shell: RouterShell, o: SafeApplyOptions): SafeAp
         captureOriginal: req.captureOriginals ? { packages: o.originals } : null,
         ...(req.recordApplied === false ? { recordApplied: false } : {}),
         ...(own.length ? { ownFiles: own.map((f) => ({ path: f.path, md5: f.newText === null ? null : md5sumLine(f.newText) })) } : {}),
+        ...(req.afterServices?.length ? { afterServices: req.afterServices } : {}),
       });
       await runInstall(script);
       return revertAtMs;
