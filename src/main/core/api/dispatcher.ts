@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { contract, isMethodName, type MethodName, type ResultEnvelope } from '../../../shared/api/contract.ts';
 import { SwitchyardError, type ApiError } from '../../../shared/errors.ts';
 import type { Logger } from '../logger.ts';
-import { yieldingValidators } from './yielding-validation.ts';
+import { yieldingResponseChecks, yieldingValidators } from './yielding-validation.ts';
 
 export type Handlers = {
   readonly [M in MethodName]: (request: z.output<(typeof contract)[M]['request']>) => Promise<z.input<(typeof contract)[M]['response']>>;
@@ -34,7 +34,9 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatcher {
       }
       try {
         const handler = handlers[method] as (request: unknown) => Promise<unknown>;
-        const result = contract[method].response.parse(await handler(parsed.data));
+        const checkAnswerInChunks = yieldingResponseChecks[method] as ((result: unknown) => Promise<unknown>) | undefined;
+        const answer = await handler(parsed.data);
+        const result = checkAnswerInChunks ? await checkAnswerInChunks(answer) : contract[method].response.parse(answer);
         return { ok: true, result };
       } catch (error) {
         return fail(toApiError(error, method, log));

@@ -51,6 +51,11 @@ export class EncryptedSecretStore implements SecretStore {
     return row ? this.#box.decrypt(Buffer.from(row.ciphertext)) : undefined;
   }
 
+  async storedRefs(): Promise<ReadonlySet<string>> {
+    const rows = this.#db.prepare('SELECT ref FROM secrets').all() as Array<{ ref: string }>;
+    return new Set(rows.map((r) => r.ref));
+  }
+
   async delete(ref: string): Promise<void> {
     this.#db.prepare('DELETE FROM secrets WHERE ref = ?').run(ref);
   }

@@ -12,6 +12,8 @@ export interface SecretStore {
    */
   stage(ref: string, secret: string): Promise<() => void>;
   get(ref: string): Promise<string | undefined>;
+  /** Every ref that has a secret, none decrypted: whether a secret is saved, for a whole list at once. */
+  storedRefs(): Promise<ReadonlySet<string>>;
   delete(ref: string): Promise<void>;
   /** Every ref starting with `prefix` (one router's secrets), for removal. */
   deletePrefix(prefix: string): Promise<void>;
@@ -30,6 +32,9 @@ export class MemorySecretStore implements SecretStore {
   }
   async get(ref: string): Promise<string | undefined> {
     return this.#secrets.get(ref);
+  }
+  async storedRefs(): Promise<ReadonlySet<string>> {
+    return new Set(this.#secrets.keys());
   }
   async delete(ref: string): Promise<void> {
     this.#secrets.delete(ref);

@@ -47,7 +47,10 @@ export class RoutersService {
   }
 
   async list(siteId?: string): Promise<Router[]> {
-    return Promise.all(this.#routers.list(siteId).map((r) => this.#withSecretFlag(r)));
+    // One look at which secrets exist, not one read and decryption per router: every window asks
+    // for the whole list after each inventory change, and 4,000 routers held the core for it.
+    const stored = await this.#secrets.storedRefs();
+    return this.#routers.list(siteId).map((r) => withSecretFlag(r, stored.has(secretRefs.ssh(r.id))));
   }
 
   async get(id: string): Promise<Router> {
@@ -233,8 +236,7 @@ export class RoutersService {
   }
 
   async #withSecretFlag(record: RouterRecord): Promise<Router> {
-    const needsSecret = record.authKind === 'password' || record.authKind === 'keyboard-interactive';
-    return { ...record, hasSecret: needsSecret ? (await this.#secrets.get(secretRefs.ssh(record.id))) !== undefined : true };
+    return withSecretFlag(record, needsSecret(record) && (await this.#secrets.get(secretRefs.ssh(record.id))) !== undefined);
   }
 
   #changed<T>(value: T): T {
@@ -274,4 +276,13 @@ function snmpSettings(input: SnmpInput): SnmpSettings {
   return input.version === '2c'
     ? { version: '2c', port: input.port }
     : { version: '3', port: input.port, user: input.user, authProtocol: input.authProtocol, privProtocol: input.privProtocol };
+}
+
+/** A password or passphrase is asked for at login: without one saved the user must enter it. */
+function needsSecret(record: RouterRecord): boolean {
+  return record.authKind === 'password' || record.authKind === 'keyboard-interactive';
+}
+
+function withSecretFlag(record: RouterRecord, secretSaved: boolean): Router {
+  return { ...record, hasSecret: needsSecret(record) ? secretSaved : true };
 }
