@@ -26,12 +26,29 @@ export async function monitorSetup(routerId: string, deps: { routers: RoutersSer
     })
     // The monitor then asks itself, and says what is wrong if it cannot.
     .catch(() => null);
-  // A platform without a driver (or not detected yet) is still monitored, without engine status.
-  const driver: RouterDriver | null = await deps.failover.driver(routerId).catch(() => null);
   // A driver is bound to one SSH connection. The monitor outlives it (an edit of the router's
   // login closes it, a dropped link replaces it), so each read takes a driver on the current one,
-  // as the failover service does; the first read above only says what this platform offers.
-  const currentDriver = () => deps.failover.driver(routerId);
+  // as the failover service does. The one made for a connection serves while that connection and
+  // the router's record stay the same (a detection or an edit moves `updatedMs`): making a driver
+  // costs round trips of its own on OpenWrt (three commands for mwan3's tools) and GL.iNet (two),
+  // which the status poll paid every second and the first status read again after the start.
+  let made: { link: unknown; updatedMs: number; driver: Promise<RouterDriver> } | null = null;
+  const currentDriver = async (): Promise<RouterDriver> => {
+    const link = await deps.connections.connection(routerId);
+    const { updatedMs } = deps.routers.record(routerId);
+    if (!made || made.link !== link || made.updatedMs !== updatedMs) {
+      const driver = deps.failover.driver(routerId);
+      const entry = { link, updatedMs, driver };
+      made = entry;
+      // A driver that could not be made is asked for again next time.
+      driver.catch(() => {
+        if (made === entry) made = null;
+      });
+    }
+    return made.driver;
+  };
+  // A platform without a driver (or not detected yet) is still monitored, without engine status.
+  const driver: RouterDriver | null = await currentDriver().catch(() => null);
   const policy = driver ? await driver.readPolicy().catch(() => null) : null;
 
   const addressOf = (device: string) => detected.find((u) => u.device === device)?.address;
