@@ -34,6 +34,7 @@ export type YieldingResponseChecks = { readonly [M in MethodName]?: (result: unk
 /** Methods whose answers can be large enough to hold the core: checked in chunks. */
 export const yieldingResponseChecks: YieldingResponseChecks = {
   'routers.list': checkRoutersList,
+  'inventory.export': checkInventoryExport,
 };
 
 /** `inventory.import`'s request with the routers left unchecked: everything but them, in one go. */
@@ -73,6 +74,13 @@ async function checkRoutersList(result: unknown): Promise<z.output<Contract['rou
   const routers = await checkEach(routerSchema, head.routers, ['routers'], issues, new Turns(validationChunkRouters));
   if (issues.length > 0) throw new z.ZodError(issues);
   return { routers };
+}
+
+/** `inventory.export`'s answer: the same file the import checks, checked the same way; throws as the schema's parse would. */
+async function checkInventoryExport(result: unknown): Promise<z.output<Contract['inventory.export']['response']>> {
+  const checked = await checkImportRequest({ file: result });
+  if (!checked.success) throw checked.error;
+  return checked.data.file;
 }
 
 /** Gives the event loop a turn after every `every` calls of `tick`. */

@@ -65,6 +65,20 @@ describe('the router list', () => {
     expect(list.ok && list.result).toEqual(contract['routers.list'].response.parse(list.ok && list.result));
   });
 
+  it('answers another client while 4,000 routers are exported, and gives what the schema gives', { timeout: 300_000 }, async () => {
+    await call('inventory.import', { file: syntheticInventory(4, 1000, { jumpHosts: true }) });
+    const settled: string[] = [];
+    const exported = core.dispatcher.dispatch('inventory.export', {}).finally(() => settled.push('export'));
+    const other = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => core.dispatcher.dispatch('app.info', {}))
+      .finally(() => settled.push('other client'));
+    const [file, info] = await Promise.all([exported, other]);
+    expect(info.ok).toBe(true);
+    expect(settled).toEqual(['other client', 'export']);
+    expect(file.ok && (file.result as { sites: Array<{ routers: unknown[] }> }).sites.map((s) => s.routers.length)).toEqual([1000, 1000, 1000, 1000]);
+    expect(file.ok && file.result).toEqual(contract['inventory.export'].response.parse(file.ok && file.result));
+  });
+
   it('refuses an answer the schema refuses, naming the router', async () => {
     const good = { ...(await call<{ routers: unknown[] }>('inventory.import', { file: syntheticInventory(1, 1) }).then(() => call<{ routers: Array<Record<string, unknown>> }>('routers.list', {}))).routers[0] };
     const bad = { routers: [good, { ...good, port: 'x' }] };
