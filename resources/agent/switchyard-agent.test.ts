@@ -29,7 +29,7 @@ type AgentStatus = {
     active: string[];
     forced: string | null;
     appliedToken: string;
-    uplinks: { name: string; status: string; score: number; active: boolean; targets: { target: string; status: string }[] }[];
+    uplinks: { name: string; status: string; score: number; active: boolean; probed?: boolean; targets: { target: string; status: string }[] }[];
   } | null;
   events: { tMs: number; kind: string; data: Record<string, unknown> }[];
 };
@@ -637,6 +637,45 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     for (const e of s.events) expect(e.tMs).toBeGreaterThan(Date.now() - 120_000);
     expect(s.events.map((e) => e.kind)).toContain('config-loaded');
   }, 60_000);
+
+  itOneShell('says an uplink is not probed yet while its state is only the initial "online" after an apply', async () => {
+    agent = makeAgent();
+    // wanb's targets never answer, and its first probe counts as lost only after 5 s.
+    await topo.blackhole(2, true);
+    expect((await agent.apply(config({ extra: 'wan.wanb.intervalSec=6\nwan.wanb.failureIntervalSec=6\nwan.wanb.timeoutSec=5\n' }))).code).toBe(0);
+    await agent.start();
+    await waitFor(async () => (await agent.status()).state?.uplinks.find((u) => u.name === 'wan')?.probed === true, 5000);
+    const early = (await agent.status()).state?.uplinks.find((u) => u.name === 'wanb');
+    // The state machine is unchanged (it starts online, as mwan3's initial_state); status says there is no evidence yet.
+    expect(early).toMatchObject({ status: 'online', probed: false });
+    await waitFor(async () => (await agent.status()).state?.uplinks.find((u) => u.name === 'wanb')?.probed === true, 8000);
+    expect((await agent.status()).state?.uplinks.find((u) => u.name === 'wanb')?.status).not.toBe('online');
+  }, 60_000);
+
+  itEveryShell('after a revert of the first enable leaves no daemon running and the routes, rules and nft as before', async () => {
+    agent = makeAgent();
+    const dump = async (): Promise<string> =>
+      (await topo.sh(topo.router, 'ip -4 route show table all; ip -4 rule show; nft list ruleset; cat /proc/sys/net/ipv4/fib_multipath_hash_policy')).stdout;
+    const processes = async (): Promise<string> =>
+      (await topo.sh(topo.router, `for p in $(ip netns pids ${topo.router}); do tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null; echo; done`)).stdout;
+    const before = await dump();
+    expect((await agent.cli(['install'])).code).toBe(0);
+    expect((await agent.apply(config(), 4)).code).toBe(0);
+    await waitFor(() => activeIs('wan'), 5000);
+    expect(await dump()).not.toBe(before);
+    await waitFor(async () => !(await agent.status()).running, 15_000);
+    await waitFor(async () => !/switchyard|ping -n/.test(await processes()), 10_000);
+    expect(await dump()).toBe(before);
+    const s = await agent.status();
+    expect(s).toMatchObject({ running: false, configured: false, pending: null, state: null });
+    expect(s.events.map((e) => e.kind)).toEqual(expect.arrayContaining(['revert', 'idle', 'daemon-stop']));
+    // What is left is the agent's own files, which Remove deletes; a later enable starts it again.
+    expect(existsSync(join(agent.dirs.var, 'init'))).toBe(false);
+    expect((await agent.cli(['install'])).code).toBe(0);
+    await waitFor(async () => (await agent.status()).running, 5000);
+    expect((await agent.apply(config(), 0)).code).toBe(0);
+    await waitFor(() => activeIs('wan'), 5000);
+  }, 90_000);
 
   itEveryShell('install then remove restores the routes exactly and leaves no file or process', async () => {
     agent = makeAgent();
