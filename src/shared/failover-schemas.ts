@@ -51,6 +51,10 @@ export const wanStatusSchema = z.object({
   standby: z.boolean().optional(),
   /** When one of its targets last answered the engine, on this computer's clock. */
   lastReplyAtMs: z.number().optional(),
+  /** false: no probe result since its tracking (re)started, so `state` is only the engine's
+   * initial assumption (the agent starts a changed uplink online, as mwan3's initial_state);
+   * shown as "checking". Absent: the engine does not say. */
+  probed: z.boolean().optional(),
 });
 export type WanStatus = Readonly<z.infer<typeof wanStatusSchema>>;
 

@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import { initialPolicy } from '../../shared/initial-policy.ts';
 import { standbyLine } from '../../shared/standby-words.ts';
+import { wanStateText } from '../../shared/probed-words.ts';
 import { failoverPolicySchema, routerRuleChoices, routerRuleChoiceSchema, routerRuleKeySchema, type FailoverPolicy, type RouterRuleChoice } from '../../shared/model.ts';
 import { CliApiError, UsageError, type CliCommand, type CliContext } from './cli-command.ts';
 import { maxPolicyFileBytes, readCappedTextFile } from './read-capped-file.ts';
@@ -193,7 +194,7 @@ function formatStatus(s: Status): string {
     `Failover ${s.enabled ? 'on' : 'off'}${s.mode ? ` (${s.mode})` : ''}${s.forced !== 'auto' ? `, forced onto ${s.forced}` : ''}`,
     ...s.wans.map((w) => {
       const standby = standbyLine(w, undefined, Date.now());
-      return `  ${w.active ? '*' : ' '} ${w.wan.padEnd(12)} ${w.state}${w.score !== undefined ? `  score ${w.score}` : ''}${standby ? `  · ${standby}` : ''}`;
+      return `  ${w.active ? '*' : ' '} ${w.wan.padEnd(12)} ${wanStateText(w)}${w.score !== undefined ? `  score ${w.score}` : ''}${standby ? `  · ${standby}` : ''}`;
     }),
     ...(s.pendingRevertAtMs ? [`Waiting for confirmation: reverts at ${new Date(s.pendingRevertAtMs).toLocaleTimeString()}`] : []),
   ].join('\n');

@@ -118,7 +118,16 @@ export async function createCore(options: CoreOptions): Promise<Core> {
   const monitor: MonitorService = new MonitorService({
     resolve: (routerId) => monitorSetup(routerId, { routers, connections, failover, pingFlavors }),
     history,
-    emit: (event, payload) => events.emit(event, payload as never),
+    emit: (event, payload) => {
+      events.emit(event, payload as never);
+      // The router's own revert timer runs out with no one polling failover.status: its status
+      // read tells (then the monitor restarts from the settings the router went back to).
+      if (event === 'onDidRouterStatus') {
+        const { routerId } = payload as { routerId: string };
+        const read = monitor.recentRouterStatus(routerId, -Infinity);
+        if (read) failover.noticeMonitorStatus(routerId, read.status, read.readStartedMs);
+      }
+    },
     log,
     ...(options.notify && { notify: options.notify }),
   });

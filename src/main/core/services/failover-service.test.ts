@@ -153,3 +153,60 @@ describe('failover.status while the monitor reads the same status (issue 15: fir
     expect(t.reads()).toBe(readsAfterForce + 1);
   });
 });
+
+describe("the router's own revert timer running out (technician's walk)", () => {
+  function watched(reads: RouterStatus[]) {
+    const changed: string[] = [];
+    let nowMs = 10_000;
+    const full = {
+      platform: 'linux',
+      readStatus: async () => reads.shift() ?? pendingStatus(null),
+      confirm: async () => pendingStatus(null),
+    } as unknown as RouterDriver;
+    const routers = { record: () => ({ name: 'r01', platform: 'linux', facts: null }) } as unknown as RoutersService;
+    const connections = { connection: async () => ({}) } as unknown as ConnectionService;
+    const failover = new FailoverService({ routers, connections, drivers: { linux: async () => full }, record: () => {}, nowMs: () => nowMs, onPolicyChanged: (id) => changed.push(id) });
+    return { failover, changed, advance: (ms: number) => (nowMs += ms) };
+  }
+
+  it('a status poll that finds the pending change gone refreshes what watches the policy, once', async () => {
+    const t = watched([pendingStatus(Date.now() + 30_000), pendingStatus(null), pendingStatus(null)]);
+    await t.failover.status('r1');
+    expect(t.changed).toEqual([]);
+    await t.failover.status('r1');
+    expect(t.changed).toEqual(['r1']);
+    await t.failover.status('r1');
+    expect(t.changed).toEqual(['r1']);
+  });
+
+  it("the monitor's status read tells it too, when no one polls failover.status", () => {
+    const t = watched([]);
+    t.failover.noticeMonitorStatus('r1', pendingStatus(Date.now() + 30_000), 10_000);
+    t.advance(1000);
+    t.failover.noticeMonitorStatus('r1', pendingStatus(null), 11_000);
+    expect(t.changed).toEqual(['r1']);
+  });
+
+  it('a confirm made here is not taken for a revert', async () => {
+    const t = watched([pendingStatus(Date.now() + 30_000)]);
+    await t.failover.status('r1');
+    await t.failover.confirm('r1');
+    t.advance(1000);
+    t.failover.noticeMonitorStatus('r1', pendingStatus(null), 11_000);
+    await t.failover.status('r1');
+    expect(t.changed).toEqual([]);
+  });
+});
+
+describe('verification before the first probe result (technician\'s walk)', () => {
+  it('does not take the engine\'s initial "online" as tracking that passes', async () => {
+    const checking: RouterStatus = { ...pendingStatus(null), wans: [{ wan: 'eth1', state: 'online', active: true, probed: false }] };
+    const probed: RouterStatus = { ...pendingStatus(null), wans: [{ wan: 'eth1', state: 'online', active: true, probed: true }] };
+    const reads = [checking, probed];
+    const { failover } = service({ commit: async () => ({ revertAtMs: null, status: checking }), readStatus: async () => reads.shift() ?? probed });
+    const applied = await failover.apply('r1', policy, 0);
+    expect(applied.verification.ok).toBe(true);
+    expect(applied.status.wans[0]?.probed).toBe(true);
+    expect(reads).toEqual([]);
+  });
+});

@@ -3,6 +3,7 @@
 // verify, and leave confirm or rollback to the user.
 import { createHash } from 'node:crypto';
 import type { ApplyPlan, RemovePlan, RouterStatus } from '../../../shared/failover-schemas.ts';
+import { awaitingFirstProbe } from '../../../shared/probed-words.ts';
 import { SwitchyardError } from '../../../shared/errors.ts';
 import type { FailoverPolicy, LinkEvent, PlatformId } from '../../../shared/model.ts';
 import type { RouterDriver } from '../drivers/driver.ts';
@@ -192,8 +193,36 @@ export class FailoverService {
     const nowMs = this.#nowMs();
     const notBeforeMs = Math.max(nowMs - monitorStatusFreshMs, change ? (change.running > 0 ? Infinity : change.endedMs) : -Infinity);
     const recent = notBeforeMs === Infinity ? null : (this.#recentStatus?.(routerId, notBeforeMs) ?? null);
-    if (recent) return this.#notePending(routerId, recent.status, Date.now() - (nowMs - recent.readStartedMs));
-    return this.#notePending(routerId, await (await this.driver(routerId)).readStatus());
+    if (recent) return this.#notePending(routerId, this.#noticeRevert(routerId, recent.status), Date.now() - (nowMs - recent.readStartedMs));
+    const driver = await this.driver(routerId);
+    const sentMs = this.#nowMs();
+    const read = await driver.readStatus();
+    // A change made here while this read was on its way ended the pending one, not the router's timer.
+    const after = this.#changes.get(routerId);
+    const during = after !== undefined && (after.running > 0 || after.endedMs > sentMs);
+    return this.#notePending(routerId, during ? read : this.#noticeRevert(routerId, read));
+  }
+
+  /**
+   * A status the running monitor read (`readStartedMs` on its clock, see `nowMs`). The router's
+   * own revert timer runs out with nobody asking: this is how Switchyard notices it while only the
+   * Monitoring tab is open. Reads sent before a change made here ended are ignored.
+   */
+  noticeMonitorStatus(routerId: string, status: RouterStatus, readStartedMs: number): void {
+    const change = this.#changes.get(routerId);
+    if (change && (change.running > 0 || readStartedMs < change.endedMs)) return;
+    this.#notePending(routerId, this.#noticeRevert(routerId, status), Date.now() - (this.#nowMs() - readStartedMs));
+  }
+
+  /**
+   * The router had a change waiting for confirmation and now has none, though no confirm,
+   * rollback or remove made here ended it: its revert timer ran out and it went back to the
+   * previous settings. A running monitor then watches those (as after a rollback made here).
+   */
+  #noticeRevert(routerId: string, status: RouterStatus): RouterStatus {
+    const known = this.#pending.get(routerId);
+    if (known && known.revertAtMs !== null && status.pendingRevertAtMs === null) this.#onPolicyChanged?.(routerId);
+    return status;
   }
 
   /** Runs a change of the router's settings, noting when it ended (see `status`). */
@@ -316,8 +345,11 @@ function expectedActive(policy: FailoverPolicy): string | null {
 function verificationProblems(policy: FailoverPolicy, status: RouterStatus, expected: string | null): string[] {
   const problems: string[] = [];
   if (!status.enabled) problems.push('The router does not report failover as running.');
-  const online = status.wans.filter((w) => w.state === 'online').map((w) => w.wan);
-  if (online.length === 0) problems.push(noUplinkPassesProblem(policy, status));
+  // Online on evidence: an uplink with no probe result yet is only assumed online by the engine.
+  const online = status.wans.filter((w) => w.state === 'online' && !awaitingFirstProbe(w)).map((w) => w.wan);
+  const checking = status.wans.filter((w) => awaitingFirstProbe(w)).map((w) => w.wan);
+  if (online.length === 0 && checking.length > 0) problems.push(`No probe result from the router yet for ${checking.join(', ')}: whether its tracking passes is not known.`);
+  else if (online.length === 0) problems.push(noUplinkPassesProblem(policy, status));
   const active = status.wans.filter((w) => w.active).map((w) => w.wan);
   if (policy.mode === 'failover' && expected && online.includes(expected) && !active.includes(expected)) {
     problems.push(`${expected} is online but does not carry the traffic yet.`);

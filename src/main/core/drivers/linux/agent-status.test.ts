@@ -33,6 +33,14 @@ describe('agent status: a backup standing by (Cellular saver)', () => {
     expect(wwan0.standby).toBeUndefined();
   });
 
+  it('passes on an uplink with no probe result yet (probed:false, edited into the capture), and says nothing when the agent does not', () => {
+    const fresh = recorded.replace('"probeWhen":"needed","probing":false', '"probeWhen":"needed","probing":true,"probed":false');
+    expect(fresh).not.toBe(recorded);
+    const wans = toRouterStatus(parseAgentStatus(fresh), { offsetMs: 0, uncertaintyMs: 0, measuredAtMs: 0 }).wans;
+    expect(wans[1]).toMatchObject({ wan: 'wwan0', state: 'online', probed: false });
+    expect(wans[0]!.probed).toBeUndefined();
+  });
+
   it("words the agent's probing events for the history", () => {
     const events = agentRouterEvents(parseAgentStatus(recorded).events, 0, 0);
     expect(events.find((e) => e.message.startsWith('wwan0'))).toMatchObject({ kind: 'other', wan: 'wwan0', message: 'wwan0 stands by: probed only when needed (traffic on eth1, online)' });

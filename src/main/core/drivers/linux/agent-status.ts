@@ -20,6 +20,7 @@ const uplinkSchema = z
     targets: z.array(targetSchema).optional(),
     probeWhen: z.enum(['always', 'needed']).optional(),
     probing: z.boolean().optional(),
+    probed: z.boolean().optional(),
   })
   .passthrough();
 
@@ -62,6 +63,7 @@ export function toRouterStatus(status: AgentStatus, clock: ClockReading): Router
       active: u.active,
       ...(typeof u.score === 'number' && { score: u.score }),
       ...standbyFields(u, clock),
+      ...(typeof u.probed === 'boolean' && { probed: u.probed }),
       targets: (u.targets ?? []).map((t) => ({ target: t.target, up: t.status === 'up', ...(typeof t.rttMs === 'number' && { rttMs: t.rttMs }) })),
     })),
     pendingRevertAtMs: status.pending ? routerDeadlineToLocal(status.pending.deadlineMs, clock) : null,
@@ -105,6 +107,8 @@ function describeEvent(kind: string, data: Record<string, unknown>): string {
       return `Moved ${String(data.deleted ?? 0)} flows off ${String(data.wan)}`;
     case 'revert':
       return `The router restored the previous settings (${String(data.reason ?? '')})`;
+    case 'daemon-stop':
+      return `The failover agent stopped: ${String(data.reason ?? '')}`;
     case 'apply':
       return 'New settings applied, waiting for confirmation';
     case 'confirm':
