@@ -180,3 +180,37 @@ describe('a changed host key', () => {
     expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);
   });
 });
+
+describe('a wrong password (technician\'s walk)', () => {
+  const refused = 'router.example port 22 refused the login as "root". Check the user name, the password or key, and that this login method is allowed on the router.';
+  const step = (label: string) => screen.getByText(label).closest('button')!;
+
+  it('marks the Connection step failed, not done, says what to do, and works once the password is fixed', async () => {
+    handlers['routers.testNewConnection'] = (p) => {
+      const auth = p.auth as { password?: string };
+      if (!p.hostKey) return { status: 'unknown-host-key', keyType: 'ssh-ed25519', fingerprint: offered };
+      if (auth.password !== 'the-password') fail({ code: 'auth-failed', message: refused })();
+      return { status: 'trusted', keyType: 'ssh-ed25519', fingerprint: offered, connectMs: 5 };
+    };
+    handlers['routers.detect'] = () => new Promise(() => {});
+    renderModal();
+    submit();
+    fireEvent.click(await screen.findByRole('button', { name: 'Trust this key' }));
+    await screen.findByTestId('connect-failed');
+    expect(screen.getByTestId('connect-failed').textContent).toContain('Check the user name, the password or key');
+    expect(step('Connection').dataset.failed).toBe('true');
+    expect(step('Connection').dataset.completed).toBeUndefined();
+    expect(step('Connection').textContent).toContain('Failed');
+    expect(step('Identity').dataset.failed).toBeUndefined();
+    // Back to the form: the reason stays beside the password field; fix it and connect again.
+    fireEvent.click(screen.getByRole('button', { name: 'Change the connection' }));
+    expect((await screen.findByText(refused)).textContent).toBe(refused);
+    expect(step('Connection').dataset.failed).toBe('true');
+    type('Password', 'the-password');
+    fireEvent.click(screen.getByRole('button', { name: 'Save and connect' }));
+    await screen.findByText('Looking at the router…');
+    expect(step('Connection').dataset.failed).toBeUndefined();
+    expect(creates()).toHaveLength(1);
+    expect(creates()[0]!.params).toMatchObject({ auth: { kind: 'password', password: 'the-password' }, hostKey: { keyType: 'ssh-ed25519', fingerprint: offered } });
+  });
+});

@@ -4,9 +4,11 @@
 // its pinned key and its secrets are written together only once the connection worked or the
 // user chose "Keep it anyway". A failed add, a closed window or a crash leaves nothing behind.
 import { Alert, Button, Group, Loader, Modal, Stepper, Text } from '@mantine/core';
+import { IconX } from '@tabler/icons-react';
 import { useMemo, useRef, useState } from 'react';
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import type { Router, RouterInput, TrustedHostKey } from '../../shared/api/routers-schemas.ts';
+import type { ApiError } from '../../shared/errors.ts';
 import { api, errorMessage } from '../api/api.ts';
 import { useNavigationStore } from '../stores/navigation-store.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
@@ -17,6 +19,10 @@ import type { RouterFormValues } from './router-form-model.ts';
 import { TrustHostKeyStep, type HostKeyConnection } from './trust-host-key-step.tsx';
 
 type Detection = ResponseOf<'routers.detect'>['detection'];
+
+/** Failures of the router's identity (its host key); any other failure is the connection's. */
+const identityCodes: ReadonlySet<string> = new Set(['host-key-mismatch', 'host-key-unknown']);
+const failedProps = { color: 'red', completedIcon: <IconX size={18} />, icon: <IconX size={18} /> } as const;
 
 /** A router already in the inventory at the same address and port, the same machine to SSH. */
 export function sameHost(routers: readonly Router[], host: string, port: number, except?: string): Router | undefined {
@@ -41,6 +47,9 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
   const [detection, setDetection] = useState<Detection | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Why connecting with these details failed: the step it failed at is marked failed, not done.
+  const [connectError, setConnectError] = useState<ApiError | null>(null);
+  const failedStep = connectError ? (identityCodes.has(connectError.code) ? 1 : 0) : null;
 
   const close = () => {
     // Nothing to undo: until the router is saved, nothing was written.
@@ -52,6 +61,7 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
     setValues(undefined);
     setDetection(null);
     setError(null);
+    setConnectError(null);
     onClose();
   };
 
@@ -71,6 +81,7 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
       }
       // Another address or port is another machine as far as trust goes.
       if (draft && (draft.input.host.trim().toLowerCase() !== input.host.trim().toLowerCase() || (draft.input.port ?? 22) !== (input.port ?? 22))) trustedKey.current = undefined;
+      setConnectError(null);
       setDraft({ input, attempt: (draft?.attempt ?? 0) + 1 });
       setStep(1);
     } catch (e) {
@@ -123,9 +134,20 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
 
   return (
     <Modal opened={opened} onClose={() => close()} title="Add a router" size="xl">
-      <Stepper active={step} size="sm" mb="md">
-        <Stepper.Step label="Connection" description="Address and login" />
-        <Stepper.Step label="Identity" description="Trust its host key" />
+      {/* A failed step is the current one again, marked failed: never shown as done. */}
+      <Stepper active={failedStep ?? step} size="sm" mb="md">
+        <Stepper.Step
+          label="Connection"
+          description={failedStep === 0 ? 'Failed: see below' : 'Address and login'}
+          data-failed={failedStep === 0 || undefined}
+          {...(failedStep === 0 && failedProps)}
+        />
+        <Stepper.Step
+          label="Identity"
+          description={failedStep === 1 ? 'Failed: see below' : 'Trust its host key'}
+          data-failed={failedStep === 1 || undefined}
+          {...(failedStep === 1 && failedProps)}
+        />
         <Stepper.Step label="Detection" description="Platform and uplinks" />
       </Stepper>
       {step === 0 && opened && <RouterConnectionForm mode={{ kind: 'add', siteId, ...(values && { initial: values }), onSubmit: (input, typed) => void save(input, typed) }} busy={busy} error={error} onCancel={() => close()} />}
@@ -155,7 +177,18 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
         </Alert>
       )}
       {step === 1 && draft && connection && (
-        <TrustHostKeyStep connection={connection} routerName={draft.input.name} onTrusted={() => void saveDraft('detect')} onBack={() => setStep(0)} onKeep={() => void saveDraft('close')} />
+        <TrustHostKeyStep
+          connection={connection}
+          routerName={draft.input.name}
+          onTrusted={() => void saveDraft('detect')}
+          onBack={() => {
+            // The form again, with what went wrong beside the field to fix.
+            setError(connectError && failedStep === 0 ? connectError.message : null);
+            setStep(0);
+          }}
+          onKeep={() => void saveDraft('close')}
+          onFailed={setConnectError}
+        />
       )}
       {step === 2 && router && (
         <>

@@ -51,6 +51,27 @@ describe('router health', () => {
     expect(screen.getByTestId('health-standby').textContent).toBe('wwan0 standing by');
   });
 
+  it('says "checking" for an uplink the router has no probe result for yet, not online (technician\'s walk)', () => {
+    const health = summarizeHealth(
+      status({
+        enabled: true,
+        mode: 'failover',
+        wans: [
+          { wan: 'eth1', state: 'online', active: true, probed: true },
+          { wan: 'wlan0', state: 'online', active: false, probed: false },
+        ],
+      }),
+      true,
+    );
+    expect(health.checkingWans).toEqual(['wlan0']);
+    render(
+      <MantineProvider theme={theme}>
+        <HealthBadges health={health} />
+      </MantineProvider>,
+    );
+    expect(screen.getByTestId('health-checking').textContent).toBe('wlan0 checking…');
+  });
+
   it('is unknown (grey), never green, when the router does not answer', () => {
     expect(summarizeHealth(on([{ wan: 'eth1', state: 'online', active: true }]), false).level).toBe('unknown');
     expect(summarizeHealth(null, true).level).toBe('unknown');

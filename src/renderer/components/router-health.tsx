@@ -5,6 +5,7 @@
 import { Badge, Group } from '@mantine/core';
 import { useEffect } from 'react';
 import type { RouterStatus } from '../../shared/failover-schemas.ts';
+import { awaitingFirstProbe } from '../../shared/probed-words.ts';
 import { useFailoverStore } from '../stores/failover-store.ts';
 
 /** The site and sites pages check each router this often (one short SSH command each). */
@@ -18,19 +19,22 @@ export interface HealthSummary {
   readonly offlineWans: readonly string[];
   /** Backups probed only when needed that stand by now: fine, not degraded (Cellular saver). */
   readonly standbyWans: readonly string[];
+  /** Uplinks the router has no probe result for yet (just applied): neither online nor offline. */
+  readonly checkingWans: readonly string[];
   readonly pending: boolean;
   readonly forced: string | null;
 }
 
 export function summarizeHealth(status: RouterStatus | null, answering: boolean): HealthSummary {
-  if (!status || !answering) return { level: 'unknown', failover: status ? (status.enabled ? 'on' : 'off') : 'unknown', activeWans: [], offlineWans: [], standbyWans: [], pending: false, forced: null };
+  if (!status || !answering) return { level: 'unknown', failover: status ? (status.enabled ? 'on' : 'off') : 'unknown', activeWans: [], offlineWans: [], standbyWans: [], checkingWans: [], pending: false, forced: null };
   const activeWans = status.wans.filter((w) => w.active).map((w) => w.wan);
   const offlineWans = status.wans.filter((w) => w.state === 'offline').map((w) => w.wan);
   const standbyWans = status.wans.filter((w) => w.standby === true).map((w) => w.wan);
+  const checkingWans = status.wans.filter((w) => awaitingFirstProbe(w)).map((w) => w.wan);
   const pending = status.pendingRevertAtMs !== null;
   const forced = status.forced !== 'auto' ? status.forced : null;
   const level = offlineWans.length > 0 ? 'offline' : pending || forced !== null || !status.enabled ? 'attention' : 'ok';
-  return { level, failover: status.enabled ? 'on' : 'off', activeWans, offlineWans, standbyWans, pending, forced };
+  return { level, failover: status.enabled ? 'on' : 'off', activeWans, offlineWans, standbyWans, checkingWans, pending, forced };
 }
 
 /** The badges, each with its words (colour is never the only sign). */
@@ -60,6 +64,11 @@ export function HealthBadges({ health, routerName }: { health: HealthSummary; ro
           {health.standbyWans.length > 0 && (
             <Badge color="gray" variant="outline" data-color="gray" data-testid="health-standby" title="Probed only when needed: the router does not probe it while the primary is healthy, to save data">
               {health.standbyWans.join(' + ')} standing by
+            </Badge>
+          )}
+          {health.checkingWans.length > 0 && (
+            <Badge color="blue" variant="outline" data-color="blue" data-testid="health-checking" title="The router has no probe result for it yet: online or not is not known until the first one">
+              {health.checkingWans.join(' + ')} checking…
             </Badge>
           )}
           {health.forced && (

@@ -38,10 +38,29 @@ export function savedRouterConnection(routerId: string): HostKeyConnection {
  * `onKeep`: while adding, a router that could not be reached is not kept unless the user asks
  * for it; this offers that choice (absent when editing a router already in the inventory).
  */
-export function TrustHostKeyStep({ connection, routerName, onTrusted, onBack, onKeep }: { connection: HostKeyConnection; routerName: string; onTrusted: () => void; onBack: () => void; onKeep?: () => void }) {
+/** `onFailed`: told each time connecting fails (the error) and each time it is tried again (null). */
+export function TrustHostKeyStep({
+  connection,
+  routerName,
+  onTrusted,
+  onBack,
+  onKeep,
+  onFailed,
+}: {
+  connection: HostKeyConnection;
+  routerName: string;
+  onTrusted: () => void;
+  onBack: () => void;
+  onKeep?: () => void;
+  onFailed?: (error: ApiError | null) => void;
+}) {
   const [test, setTest] = useState<Test | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
+  const [error, setErrorState] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const setError = (e: ApiError | null) => {
+    setErrorState(e);
+    onFailed?.(e);
+  };
 
   const connect = async () => {
     setTest(null);

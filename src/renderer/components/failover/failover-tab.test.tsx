@@ -67,6 +67,18 @@ async function toPendingConfirm(revertAtMs: number) {
 }
 
 describe('views', () => {
+  it('shows "checking" on a card the router has no probe result for yet, not its initial "online" (technician\'s walk)', async () => {
+    const checking = status({ enabled: true, mode: 'failover', wans: [{ wan: 'wan', state: 'online', active: true, probed: true }, { wan: 'wwan', state: 'online', active: false, probed: false }] });
+    handlers['failover.get'] = () => snapshot({ policy: appliedPolicy, status: checking });
+    handlers['failover.status'] = () => checking;
+    renderTab();
+    await screen.findByText('Uplinks');
+    const state = within(card('wwan')).getByTestId('wan-state');
+    expect(state.getAttribute('data-state')).toBe('checking');
+    expect(state.textContent).toBe('Checking…');
+    expect(within(card('wan')).getByTestId('wan-state').textContent).toBe('Online');
+  });
+
   it('shows loading, then the uplinks with state, active marker and metrics', async () => {
     renderTab();
     expect(screen.getByText('Reading the failover settings from the router…')).toBeTruthy();

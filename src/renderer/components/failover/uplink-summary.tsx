@@ -4,6 +4,7 @@ import { Badge, Group, Stack, Text } from '@mantine/core';
 import { IconCheck, IconHandFinger } from '@tabler/icons-react';
 import type { WanCandidate, WanStatus } from '../../../shared/failover-schemas.ts';
 import type { Tracking, WanKind } from '../../../shared/model.ts';
+import { awaitingFirstProbe } from '../../../shared/probed-words.ts';
 import { standbyLine } from '../../../shared/standby-words.ts';
 import { WanKindIcon } from '../wan-kind-icon.tsx';
 import { StatusDot } from './status-dot.tsx';
@@ -34,7 +35,7 @@ export function UplinkSummary(props: {
       <Group gap="sm" wrap="wrap">
         <WanKindIcon kind={kind} size={20} />
         <Text fw={600}>{uplinkLabel({ kind, name })}</Text>
-        <StatusDot state={status?.state ?? 'unknown'} />
+        <StatusDot state={status?.state ?? 'unknown'} checking={awaitingFirstProbe(status)} />
         {status?.active && (
           <Badge color="teal" leftSection={<IconCheck size={12} />} data-testid="wan-active">
             Active
