@@ -673,9 +673,21 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     expect(existsSync(join(agent.dirs.var, 'init'))).toBe(false);
     expect((await agent.cli(['install'])).code).toBe(0);
     await waitFor(async () => (await agent.status()).running, 5000);
+    expect((await agent.apply(config(), 60)).code).toBe(0);
+    await waitFor(() => activeIs('wan'), 5000);
+    // Rolled back and enabled again at once: the retiring daemon never stops the new one.
+    expect((await agent.cli(['rollback'])).code).toBe(0);
+    await waitFor(async () => !(await agent.status()).running, 10_000);
+    expect((await agent.cli(['install'])).code).toBe(0);
     expect((await agent.apply(config(), 0)).code).toBe(0);
     await waitFor(() => activeIs('wan'), 5000);
-  }, 90_000);
+    const pid = (await agent.status()).state;
+    await sleep(3000);
+    const later = await agent.status();
+    expect(later.running).toBe(true);
+    expect(later.state?.active).toEqual(['wan']);
+    expect(pid).not.toBeNull();
+  }, 120_000);
 
   itEveryShell('install then remove restores the routes exactly and leaves no file or process', async () => {
     agent = makeAgent();

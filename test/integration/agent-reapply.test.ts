@@ -26,8 +26,9 @@ describe.skipIf(lab.skipReason)('the agent after going idle', () => {
     await call('failover.apply', { routerId, policy, revertInSec: 60 });
     await waitProbed(labCore.core, routerId, 'eth1');
     await call('failover.rollback', { routerId });
-    // The agent hands the routes back and goes idle on its next pass.
-    const before = (await waitUntil(eventLog, (lines) => / idle /.test(lines.at(-1) ?? ''), { what: 'the agent going idle' })).length;
+    // The agent hands the routes back and goes idle on its next pass; with nothing to run after
+    // a rolled-back first enable, it then stops (daemon-stop) and the next apply starts it again.
+    const before = (await waitUntil(eventLog, (lines) => lines.some((l) => / daemon-stop /.test(l)), { what: 'the agent going idle and stopping' })).length;
 
     await call('failover.apply', { routerId, policy, revertInSec: 60 });
     await call('failover.confirm', { routerId });
