@@ -25,6 +25,8 @@ export type ApplyPhase =
   | { kind: 'connection-lost'; during: 'applying' | 'confirming' | 'reverting'; revertAtMs: number; error: ApiError; busy: 'confirming' | 'reverting' | null }
   | { kind: 'confirmed'; verification: Verification | null }
   | { kind: 'reverted'; by: 'user' | 'timer' }
+  /** Remove finished: what it put back, as the plan the user agreed to said. */
+  | { kind: 'removed'; restored: readonly string[] }
   | { kind: 'error'; during: 'planning' | 'applying'; error: ApiError };
 
 export interface RouterFailover {
@@ -113,7 +115,7 @@ interface FailoverState {
   force(routerId: string, wan: string): Promise<void>;
   clearForceError(routerId: string): void;
   /** `basedOn`: the remove plan the user agreed to (failover.planRemove). */
-  remove(routerId: string, opts?: { readonly basedOn?: string; readonly restoreAdminEdits?: boolean }): Promise<void>;
+  remove(routerId: string, opts?: { readonly basedOn?: string; readonly restoreAdminEdits?: boolean; readonly restored?: readonly string[] }): Promise<void>;
 }
 
 function sortedByPriority(policy: FailoverPolicy): FailoverPolicy {
@@ -445,7 +447,7 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
 
     dismiss(routerId) {
       const { phase } = current(routerId);
-      if (['planned', 'error', 'confirmed', 'reverted'].includes(phase.kind)) patch(routerId, { phase: { kind: 'idle' } });
+      if (['planned', 'error', 'confirmed', 'reverted', 'removed'].includes(phase.kind)) patch(routerId, { phase: { kind: 'idle' } });
     },
 
     async force(routerId, wan) {
@@ -469,7 +471,7 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       patch(routerId, (state) => ({
         draft: null,
         issues: {},
-        phase: { kind: 'idle' },
+        phase: { kind: 'removed', restored: opts.restored ?? [] },
         ...(state.snapshot && { snapshot: { ...state.snapshot, policy: null } }),
         ...(state.status && { status: { ...state.status, enabled: false, mode: null, forced: 'auto', pendingRevertAtMs: null, wans: state.status.wans.map((w) => ({ ...w, active: false })) } }),
       }));

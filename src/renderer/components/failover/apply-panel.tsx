@@ -35,6 +35,7 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
 
   switch (phase.kind) {
     case 'idle':
+    case 'removed':
     case 'planning':
       if (!dirty) return null;
       return (

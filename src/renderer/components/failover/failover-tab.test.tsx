@@ -404,6 +404,51 @@ describe('modes and manual failover', () => {
   });
 });
 
+describe("Remove's outcome in words (technician's walk)", () => {
+  async function removeWith(remove: Handler) {
+    await openEditor();
+    handlers['failover.planRemove'] = () => ({ changes: ['Stop and delete the agent', 'Put the routes back from the snapshot'], nativeDiff: '', adminEdits: [], basedOn: 'plan-1' });
+    fireEvent.click(screen.getByText('Remove WAN failover'));
+    const dialog = await screen.findByRole('dialog');
+    await within(dialog).findByTestId('remove-changes');
+    handlers['failover.remove'] = remove;
+    await act(async () => fireEvent.click(within(dialog).getByText('Remove and restore')));
+    return dialog;
+  }
+
+  it('confirms a remove with what was put back, where the user is and what comes next', async () => {
+    await removeWith(() => {
+      handlers['failover.get'] = () => snapshot();
+      handlers['failover.status'] = () => status();
+      return { removed: true };
+    });
+    const result = await screen.findByTestId('remove-result');
+    expect(result.textContent).toContain('WAN failover removed');
+    expect(result.textContent).toContain('The router is back as it was before Switchyard set up failover:');
+    expect(result.textContent).toContain('Put the routes back from the snapshot');
+    expect(result.textContent).toContain('Failover is off on this router now');
+    expect(screen.getByTestId('enable-failover')).toBeTruthy();
+  });
+
+  it('says what the router holds when a remove fails: still on, or not known when it does not answer', async () => {
+    handlers['failover.status'] = () => status({ enabled: true, mode: 'failover' });
+    const dialog = await removeWith(fail({ code: 'command-failed', message: 'switchyard-agent remove failed: exit 1' }));
+    expect((await within(dialog).findByTestId('remove-router-state')).textContent).toMatch(/^The router still runs Switchyard's failover \(traffic on wan\)/);
+    expect(within(dialog).getByTestId('remove-error').textContent).toContain('switchyard-agent remove failed: exit 1');
+    expect(screen.queryByTestId('remove-result')).toBeNull();
+    cleanup();
+    useFailoverStore.setState({ routers: {} });
+    handlers['failover.status'] = () => status({ enabled: true, mode: 'failover' });
+    handlers['failover.get'] = () => snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover' }) });
+    const lostDialog = await removeWith(() => {
+      handlers['failover.status'] = fail({ code: 'connection-lost', message: 'The SSH connection to r01 was lost.' });
+      handlers['failover.planRemove'] = fail({ code: 'connection-lost', message: 'The SSH connection to r01 was lost.' });
+      fail({ code: 'connection-lost', message: 'The SSH connection to r01 was lost.' })();
+    });
+    expect((await within(lostDialog).findByTestId('remove-router-state')).textContent).toMatch(/cannot read the router now .*so what it holds is not known/);
+  });
+});
+
 describe('the screen never contradicts the router (issue 11 item 8) and a notice never hides Apply (issue 12 item 7)', () => {
   const never = () => new Promise<never>(() => {});
 

@@ -1,7 +1,7 @@
 // The WAN Failover tab: loads what the router has, polls its live status every second while the
 // tab is open, and shows one of: loading, error, watch-only, off (Enable), or the editor.
-import { Alert, Badge, Button, Card, Center, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconArrowBackUp, IconPlugConnectedX } from '@tabler/icons-react';
+import { Alert, Badge, Button, Card, Center, Group, List, Loader, Stack, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconArrowBackUp, IconCircleCheck, IconPlugConnectedX } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import type { PlatformId } from '../../../shared/model.ts';
 import { useFailoverStore, useRouterFailover, type FailoverSnapshot, type RouterFailover } from '../../stores/failover-store.ts';
@@ -131,6 +131,22 @@ function FailoverOff({ routerId, state, snapshot, cannotChange }: { routerId: st
   return (
     <Stack data-testid="failover-tab" data-view="off">
       <Header routerId={routerId} state={state} snapshot={snapshot} />
+      {state.phase.kind === 'removed' && (
+        // Where the user lands after Remove: here, with what was put back and what comes next.
+        <Alert color="teal" icon={<IconCircleCheck />} title="WAN failover removed" withCloseButton onClose={() => useFailoverStore.getState().dismiss(routerId)} data-testid="remove-result">
+          <Stack gap={6}>
+            <Text size="sm">The router is back as it was before Switchyard set up failover{state.phase.restored.length > 0 ? ':' : '.'}</Text>
+            {state.phase.restored.length > 0 && (
+              <List size="sm">
+                {state.phase.restored.map((c) => (
+                  <List.Item key={c}>{c}</List.Item>
+                ))}
+              </List>
+            )}
+            <Text size="sm">Failover is off on this router now: it no longer switches uplinks by itself. Monitoring still works, and you can enable failover again below.</Text>
+          </Stack>
+        </Alert>
+      )}
       <Card withBorder>
         <Stack gap="sm">
           <Text>

@@ -14,10 +14,13 @@ export function RemoveFailoverButton({ routerId }: { routerId: string }) {
   const [restoreAdminEdits, setRestoreAdminEdits] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // After a failed remove: the router's state in words, read from it.
+  const [routerState, setRouterState] = useState<string | null>(null);
 
-  const load = async (): Promise<void> => {
+  /** `keepError`: after a failed remove, its error stays beside the plan read again. */
+  const load = async (keepError = false): Promise<void> => {
     setPlan(null);
-    setError(null);
+    if (!keepError) setError(null);
     try {
       setPlan(await api.call('failover.planRemove', { routerId }));
     } catch (e) {
@@ -28,13 +31,17 @@ export function RemoveFailoverButton({ routerId }: { routerId: string }) {
     if (!plan) return;
     setBusy(true);
     setError(null);
+    setRouterState(null);
     try {
-      await useFailoverStore.getState().remove(routerId, { basedOn: plan.basedOn, restoreAdminEdits });
+      await useFailoverStore.getState().remove(routerId, { basedOn: plan.basedOn, restoreAdminEdits, restored: plan.changes });
       setOpen(false);
     } catch (e) {
       setError(errorMessage(e));
+      // What the router holds now, read from it: a failed remove may have done all, some or none of it.
+      setRouterState('Reading what the router holds now…');
+      setRouterState(await stateAfterFailedRemove(routerId));
       // The router may have changed: show what Remove would do now.
-      void load();
+      void load(true);
     } finally {
       setBusy(false);
     }
@@ -48,6 +55,8 @@ export function RemoveFailoverButton({ routerId }: { routerId: string }) {
         leftSection={<IconTrash size={16} />}
         onClick={() => {
           setOpen(true);
+          setError(null);
+          setRouterState(null);
           setRestoreAdminEdits(false);
           void load();
         }}
@@ -95,7 +104,18 @@ export function RemoveFailoverButton({ routerId }: { routerId: string }) {
               )}
             </>
           )}
-          {error && <Alert color="red">{error}</Alert>}
+          {error && (
+            <Alert color="red" title="Remove did not finish" data-testid="remove-error">
+              <Stack gap={6}>
+                <Text size="sm">{error}</Text>
+                {routerState && (
+                  <Text size="sm" fw={500} data-testid="remove-router-state">
+                    {routerState}
+                  </Text>
+                )}
+              </Stack>
+            </Alert>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setOpen(false)}>
               Cancel
@@ -108,4 +128,20 @@ export function RemoveFailoverButton({ routerId }: { routerId: string }) {
       </Modal>
     </>
   );
+}
+
+/** What the router holds after a remove that failed, in words: from its status and what Remove would still change. */
+export async function stateAfterFailedRemove(routerId: string): Promise<string> {
+  try {
+    const [status, left] = await Promise.all([api.call('failover.status', { routerId }), api.call('failover.planRemove', { routerId })]);
+    const holds = left.changes.length > 0;
+    if (status.enabled) {
+      const active = status.wans.filter((w) => w.active).map((w) => w.wan);
+      return `The router still runs Switchyard's failover${active.length ? ` (traffic on ${active.join(' + ')})` : ''}: its settings are still there, as listed below. Remove again, or leave it as it is.`;
+    }
+    if (holds) return "Failover is off on the router, but some of Switchyard's changes are still there (listed below): Remove again to take them out.";
+    return "Nothing of Switchyard's is left on the router: it is back as it was before failover.";
+  } catch (e) {
+    return `Switchyard cannot read the router now (${errorMessage(e)}), so what it holds is not known: all, some or none of Switchyard's changes may still be there. When it answers again, open Remove again to see what is left.`;
+  }
 }
