@@ -3,6 +3,13 @@
 // trace's thread time (`tdur`) of each task is what the page itself cost. The same trace says
 // what kind of work that CPU time was (script, style, layout, paint, GC), so a slow update can
 // be blamed on the right thing.
+//
+// Known gap: a canvas drawn in an ordinary task is rasterised after that task, in Blink's
+// task-observer hook (CanvasRenderingContext2D::FinalizeFrame), outside the task's RunTask event,
+// and only the `blink` category records it: such raster is missing from the CPU figures (the wall
+// spans include it). Drawn in an animation frame, as the charts are now, it is rasterised inside
+// the frame's task (LayerTreeHost::DoUpdateLayers) and counted. Compare CPU before and after that
+// change with SWITCHYARD_TRACE_NAMES=1 SWITCHYARD_TRACE_CATEGORIES=cc,blink (self time by name).
 import type { CDPSession, Page } from 'playwright-core';
 
 /** One mark set in the page ties its performance.now() to the trace's clock. */
