@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/app-core.ts';
+import type { RouterShell } from '../../src/main/core/drivers/driver.ts';
 import { createLinuxDriver } from '../../src/main/core/drivers/linux/linux-driver.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, waitProbed, type LabCore } from '../helpers/lab-router.ts';
@@ -59,6 +60,29 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
     expect(await failure('failover.apply', { routerId, policy: { ...bad, wans }, revertInSec: 30 })).toMatchObject({ code: 'invalid-input' });
     expect(await failure('failover.plan', { routerId, policy: { ...bad, wans: [{ ...bad.wans[0]!, tracking: { ...bad.wans[0]!.tracking, intervalSec: 0 } }] } })).toMatchObject({ code: 'bad-request' });
     expect(await routes()).toBe(routesBefore);
+  });
+
+  it('plans in one round trip beside the config read: the interfaces alone, no full detection', async () => {
+    const connection = await core.connections.connection(routerId);
+    const sent: string[] = [];
+    const counting: RouterShell = {
+      run: (command, options) => {
+        sent.push('text' in command ? command.text : command.join(' '));
+        return connection.run(command, options);
+      },
+      stream: (command, options) => connection.stream(command, options),
+    };
+    const driver = createLinuxDriver(counting, { agentScriptPath: join(import.meta.dirname, '../../resources/agent/switchyard-agent') });
+    sent.length = 0; // the stale temp-file sweep a new connection gets
+    const bad = policy();
+    const wans = bad.wans.map((w, i) => (i === 0 ? { ...w, gateway: '203.0.113.1' } : i === 1 ? { ...w, device: 'eth9' } : w));
+    const plan = await driver.plan({ ...bad, wans });
+    // The same checks against the router's interfaces as before: wrong gateway, missing device.
+    expect(plan.problems.join('\n')).toMatch(/outside eth1's network 100\.64\.1\.2\/24/);
+    expect(plan.problems.join('\n')).toMatch(/no interface eth9 \(it has eth1, wlan0, usb0\)/);
+    // The agent's config and the interfaces: two commands, no platform probe, no gateway pings.
+    expect(sent).toHaveLength(2);
+    expect(sent.join('\n')).not.toMatch(/os-release|ping/);
   });
 
   it('plans, applies with a revert timer, verifies and confirms', async () => {

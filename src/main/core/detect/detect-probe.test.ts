@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDetection } from './detect-parse.ts';
-import { createDetectProbe, DETECT_PROBE_MAX_OUTPUT_BYTES, detectSectionNames } from './detect-probe.ts';
+import { createDetectProbe, DETECT_PROBE_MAX_OUTPUT_BYTES, detectSectionNames, interfaceSectionNames } from './detect-probe.ts';
 
 // The recorded format (no nonce), as the fixtures were made; the nonce has its own tests.
 const DETECT_PROBE_SCRIPT = createDetectProbe('').script;
@@ -47,6 +47,28 @@ describe('the probe script', () => {
     if (!present) return;
     const [cmd, ...args] = shell.split(' ');
     expect(() => execFileSync(cmd!, [...args, '-n', '-c', DETECT_PROBE_SCRIPT], { stdio: 'pipe' })).not.toThrow();
+  });
+});
+
+describe('the interfaces-only probe (a plan\'s check)', () => {
+  const only = createDetectProbe('', interfaceSectionNames).script;
+  it('prints begin, the interface sections and end, each with the full probe\'s own lines', () => {
+    const names = [...only.matchAll(/^s ([a-z0-9-]+)/gm)].map((m) => m[1]);
+    expect(names).toEqual(['begin', ...interfaceSectionNames, 'end']);
+    const full = DETECT_PROBE_SCRIPT.split('\n');
+    let from = 0;
+    for (const line of only.split('\n')) {
+      const at = full.indexOf(line, from);
+      expect(at, `"${line}" is a line of the full probe, in its order`).toBeGreaterThanOrEqual(from);
+      from = at + 1;
+    }
+  });
+  it.each(shells)('$shell: finds the same uplinks as the full probe', ({ shell, present }) => {
+    if (!present) return;
+    const r = spawnSync(shell.split(' ')[0]!, [...shell.split(' ').slice(1), '-c', only], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(parseDetection(r.stdout).uplinks).toEqual(parseDetection(run(shell).stdout).uplinks);
   });
 });
 

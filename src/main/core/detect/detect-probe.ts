@@ -133,8 +133,25 @@ export interface DetectProbe {
   readonly nonce: string;
 }
 
-/** A probe with a fresh nonce; `nonce` is for tests and recordings ('' = the recorded format). */
-export function createDetectProbe(nonce: string = randomBytes(12).toString('hex')): DetectProbe {
+/** The sections that tell the router's uplinks, their addresses and gateways: all a plan checks a policy against. */
+export const interfaceSectionNames = ['ip-addr', 'ip-route', 'ip-link', 'sys-net', 'ubus-network', 'uci-network', 'ip-route-all', 'ip-neigh', 'dhcp-leases'] as const satisfies readonly DetectSectionName[];
+
+/**
+ * A probe with a fresh nonce; `nonce` is for tests and recordings ('' = the recorded format).
+ * `only`: just these sections (with begin and end), the same lines as the full probe prints them.
+ */
+export function createDetectProbe(nonce: string = randomBytes(12).toString('hex'), only?: readonly DetectSectionName[]): DetectProbe {
   if (!noncePattern.test(nonce)) throw new Error(`A probe nonce is 16 to 64 hex digits, not "${nonce}"`);
-  return { script: probeLines(nonce).join('\n') + '\n', nonce };
+  const lines = only ? keepSections(probeLines(nonce), new Set<string>(['begin', 'end', ...only])) : probeLines(nonce);
+  return { script: lines.join('\n') + '\n', nonce };
+}
+
+/** The lines before the first section, then each kept section's lines (a section runs from its `s NAME;` line to the next). */
+function keepSections(lines: readonly string[], keep: ReadonlySet<string>): string[] {
+  let current: string | null = null;
+  return lines.filter((line) => {
+    const start = /^s ([a-z0-9-]+)(?:;|$)/.exec(line);
+    if (start) current = start[1]!;
+    return current === null || keep.has(current) || line === 'exit 0';
+  });
 }

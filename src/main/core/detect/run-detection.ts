@@ -4,7 +4,7 @@
 import type { DetectionResult, UplinkCandidate } from '../../../shared/detect-schemas.ts';
 import type { RouterShell } from '../drivers/driver.ts';
 import { shellCommand, type ShellCommand } from '../transport/ssh/shell-quote.ts';
-import { createDetectProbe, DETECT_PROBE_MAX_OUTPUT_BYTES } from './detect-probe.ts';
+import { createDetectProbe, DETECT_PROBE_MAX_OUTPUT_BYTES, interfaceSectionNames } from './detect-probe.ts';
 import { parseDetection, type DetectionOptions } from './detect-parse.ts';
 
 const probeTimeoutMs = 20_000;
@@ -56,4 +56,15 @@ export async function runDetection(shell: Pick<RouterShell, 'run'>, options: Omi
     uplinks,
     evidence: [...detection.evidence, ...(confirmed.length > 0 ? [`gateways that answered a ping on their own link: ${confirmed.join(', ')}`] : [])],
   };
+}
+
+/**
+ * The router's uplinks as detection finds them (same sections, same parse), in one round trip:
+ * no platform sections and no gateway ping. For checking a policy against the router's
+ * interfaces (names, addresses, prefixes), where a full detection would cost a second or more.
+ */
+export async function readUplinkInterfaces(shell: Pick<RouterShell, 'run'>): Promise<readonly UplinkCandidate[]> {
+  const probe = createDetectProbe(undefined, interfaceSectionNames);
+  const result = await shell.run(shellCommand(['sh', '-c', probe.script]), { expectExit: 'any', timeoutMs: probeTimeoutMs, maxOutputBytes: DETECT_PROBE_MAX_OUTPUT_BYTES * 2 });
+  return parseDetection(result.stdout, undefined, { nonce: probe.nonce }).uplinks;
 }

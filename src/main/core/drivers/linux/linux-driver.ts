@@ -5,11 +5,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ApplyPlan, RouterStatus, WanCandidate } from '../../../../shared/failover-schemas.ts';
+import type { UplinkCandidate } from '../../../../shared/detect-schemas.ts';
 import { SwitchyardError } from '../../../../shared/errors.ts';
 import { readClock, routerDeadlineToLocal, type ClockReading } from '../../../../shared/revert-clock.ts';
 import { explainDampening, policyDampening, predictFailoverSec } from '../../../../shared/failover-defaults.ts';
 import type { FailoverPolicy, Wan, WanKind } from '../../../../shared/model.ts';
-import { runDetection } from '../../detect/run-detection.ts';
+import { readUplinkInterfaces, runDetection } from '../../detect/run-detection.ts';
 import { guessWanKind } from '../../detect/guess-wan-kind.ts';
 import { probeArgv } from '../../probes/probe-command.ts';
 import { shellCommand } from '../../transport/ssh/shell-quote.ts';
@@ -61,7 +62,11 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
   }
 
   async function readWans(): Promise<WanCandidate[]> {
-    return (await runDetection(shell)).uplinks.flatMap((u) =>
+    return toCandidates((await runDetection(shell)).uplinks);
+  }
+
+  function toCandidates(uplinks: readonly UplinkCandidate[]): WanCandidate[] {
+    return uplinks.flatMap((u) =>
       u.device
         ? [
             {
@@ -201,7 +206,9 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     },
 
     async plan(desired) {
-      const [currentText, candidates] = await Promise.all([readConfigText(), readWans()]);
+      // The check needs each interface's name, address and prefix: the interface sections
+      // alone, not a full detection with its gateway pings (most of a plan's time).
+      const [currentText, candidates] = await Promise.all([readConfigText(), readUplinkInterfaces(shell).then(toCandidates)]);
       const problems = policyProblems(desired, candidates);
       const nextText = renderAgentConfig(desired);
       const current = currentText ? parseAgentConfig(currentText, (device) => guessWanKind({ device }).kind) : null;
