@@ -447,8 +447,11 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     const total = (eth1 ?? 0) + (wlan0 ?? 0);
     console.log(`[${shellName}] balance 3:1 over ${total} connections: eth1 ${eth1}, wlan0 ${wlan0}`);
     expect(total).toBe(400);
-    expect(((eth1 ?? 0) / total) * 100).toBeGreaterThanOrEqual(70);
-    expect(((eth1 ?? 0) / total) * 100).toBeLessThanOrEqual(80);
+    // 3:1 gives 75 % with a standard deviation of 2.2 points over 400 hashed connections: ±10
+    // points is 4.6 deviations (a chance failure about once in 200,000 runs; ±5 failed about once
+    // in 50), and still tells 3:1 from an even split (50 %) or from one uplink only (100 %).
+    expect(((eth1 ?? 0) / total) * 100).toBeGreaterThanOrEqual(65);
+    expect(((eth1 ?? 0) / total) * 100).toBeLessThanOrEqual(85);
   }, 120_000);
 
   itOneShell('forces an uplink and returns to automatic, each within 1 s', async () => {
