@@ -38,7 +38,16 @@ export function UplinkCard(props: UplinkCardProps) {
   const { wan, index, total, mode, issues, locked } = props;
   const label = uplinkLabel(wan);
   return (
-    <Card withBorder padding="sm" data-testid="wan-card" data-wan={wan.name} opacity={wan.enabled ? 1 : 0.7} style={issues.length ? { borderColor: 'var(--mantine-color-red-6)' } : undefined}>
+    <Card
+      withBorder
+      padding="sm"
+      data-testid="wan-card"
+      data-wan={wan.name}
+      opacity={wan.enabled ? 1 : 0.7}
+      // Cards are moved by their handle: a drag started elsewhere on the card would select the
+      // page's text instead (the card holds no text field in this mode).
+      style={{ ...(issues.length > 0 && { borderColor: 'var(--mantine-color-red-6)' }), ...(mode === 'failover' && { userSelect: 'none' }) }}
+    >
       <Group align="flex-start" wrap="nowrap" gap="sm">
         {mode === 'failover' && (
           <Box
