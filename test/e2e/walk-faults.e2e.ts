@@ -12,7 +12,7 @@ import { busyDeadlineMs } from '../lab/wait-until.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 import { addSite, addTrustedRouterByKeyFile, fillRouterConnection } from './ui-steps.ts';
 
-const labName = 'e2efault';
+const labName = 'e2eflt';
 const lab = labFixture({ name: labName, routers: 1, wans: 4 });
 const shotsDir = resolve(import.meta.dirname, '../../test-results/walk-faults');
 const stepTimeoutMs = 240_000;

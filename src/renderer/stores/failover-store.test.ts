@@ -240,6 +240,19 @@ describe('status polling', () => {
   });
 });
 
+describe("the router's own revert of a change this window did not follow (technician's walk)", () => {
+  it('reads the settings again when the pending change is gone', async () => {
+    handlers['failover.get'] = () => snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover', pendingRevertAtMs: Date.now() + 30_000 }) });
+    await openWithPolicy();
+    expect(slice().phase.kind).toBe('idle');
+    handlers['failover.get'] = () => snapshot({ policy: null, status: status() });
+    handlers['failover.status'] = () => status();
+    await store().pollStatus(id);
+    await vi.waitFor(() => expect(slice().snapshot?.policy).toBeNull());
+    expect(slice().draft).toBeNull();
+  });
+});
+
 describe('safe apply', () => {
   beforeEach(async () => {
     await openWithPolicy();

@@ -174,9 +174,14 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
   const polling = new Set<string>();
 
   /** After the router answered about a commit, decide what the user sees next. */
-  const settlePending = (routerId: string, status: RouterStatus) => {
+  const settlePending = (routerId: string, status: RouterStatus, before: RouterStatus | null) => {
     const { phase } = current(routerId);
-    if (phase.kind !== 'pending-confirm' && phase.kind !== 'connection-lost') return;
+    if (phase.kind !== 'pending-confirm' && phase.kind !== 'connection-lost') {
+      // A change waiting for confirmation that this window did not follow (applied elsewhere, or
+      // before a reload) is gone: the router went back by itself; read its settings again.
+      if (before?.pendingRevertAtMs != null && status.pendingRevertAtMs === null && !['applying', 'planning'].includes(phase.kind)) void get().reload(routerId);
+      return;
+    }
     if (phase.busy) return;
     if (status.pendingRevertAtMs !== null) {
       if (phase.kind === 'connection-lost') {
@@ -235,7 +240,7 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
         // is newer than this one, which would briefly show the old state again.
         if (current(routerId).status !== seen) return;
         patch(routerId, { status, statusError: null });
-        settlePending(routerId, status);
+        settlePending(routerId, status, seen);
       } catch (error) {
         patch(routerId, { statusError: toApiError(error) });
       } finally {
@@ -251,8 +256,9 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       // the router logs a change: the screen follows the router without waiting for the poll.
       const off = api.on('onDidRouterStatus', (push) => {
         if (push.routerId !== routerId || current(routerId).load !== 'ready') return;
+        const before = current(routerId).status;
         patch(routerId, { status: push.status, statusError: null });
-        settlePending(routerId, push.status);
+        settlePending(routerId, push.status, before);
       });
       return () => {
         clearInterval(timer);
