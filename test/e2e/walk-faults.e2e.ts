@@ -124,6 +124,8 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await page.getByRole('tab', { name: 'Monitoring' }).click();
     await page.locator('[data-testid="uplink-monitor"]').first().waitFor({ timeout: busyDeadlineMs });
     await expect.poll(() => page.getByTestId('uplink-waiting').count(), { timeout: busyDeadlineMs }).toBe(0);
+    // Live, not history only: the monitor runs on the confirmed policy.
+    await expect.poll(() => page.getByTestId('monitor-status').textContent(), { timeout: busyDeadlineMs }).toMatch(/^Probing every second/);
     await shot('monitoring');
     await page.getByRole('tab', { name: 'WAN Failover' }).click();
     await page.getByRole('button', { name: 'Remove WAN failover' }).click();
