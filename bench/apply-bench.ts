@@ -136,14 +136,27 @@ function line(values: readonly number[]): string {
   return `median ${s.median} ms, p95 ${s.p95} ms, max ${s.max} ms (n=${s.n})`;
 }
 
-/** Milliseconds from spawning the CLI to its exit; throws with its stderr when it fails. */
+/**
+ * Milliseconds from spawning the CLI to its exit; throws with its stderr when it fails, and when
+ * the change was not verified and confirmed: exit 0 also means "applied, verification found
+ * problems, left to the revert timer" (after verification's whole deadline), not the span measured.
+ */
 function runCli(args: readonly string[], dataDir: string): Promise<number> {
   const startedMs = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(cliPath, args, { env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_NO_KEYRING: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(cliPath, args, { env: { ...process.env, SWITCHYARD_DATA_DIR: dataDir, SWITCHYARD_NO_KEYRING: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - startedMs) : reject(new Error(`switchyard ${args.join(' ')} exited ${String(code)}: ${stderr.trim()}`))));
+    let spentMs = 0;
+    child.on('exit', () => (spentMs = performance.now() - startedMs)); // exit, not the pipes' close: the span as before
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`switchyard ${args.join(' ')} exited ${String(code)}: ${stderr.trim()}`));
+      const answer = JSON.parse(stdout) as { confirmed?: boolean; result?: { verification?: { problems?: string[] } } | null };
+      if (answer.confirmed !== true) return reject(new Error(`switchyard ${args.join(' ')} exited 0 without confirming: ${(answer.result?.verification?.problems ?? ['nothing applied']).join('; ')}`));
+      resolve(spentMs);
+    });
   });
 }
