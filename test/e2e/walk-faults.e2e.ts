@@ -126,6 +126,8 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await expect.poll(() => page.getByTestId('uplink-waiting').count(), { timeout: busyDeadlineMs }).toBe(0);
     // Live, not history only: the monitor runs on the confirmed policy.
     await expect.poll(() => page.getByTestId('monitor-status').textContent(), { timeout: busyDeadlineMs }).toMatch(/^Probing every second/);
+    // The monitor restarted on the applied targets: no uplink is left on 'gateway only'.
+    await expect.poll(() => page.getByText('gateway only', { exact: false }).count(), { timeout: busyDeadlineMs }).toBe(0);
     await shot('monitoring');
     await page.getByRole('tab', { name: 'WAN Failover' }).click();
     await page.getByRole('button', { name: 'Remove WAN failover' }).click();

@@ -214,6 +214,20 @@ describe('live samples', () => {
     expect(rows[1]).toMatchObject({ band: null, med: null, loss: null, rx: null });
   });
 
+  it('shows what a restarted monitor watches at once (after an apply it probes targets, not the gateway), not at the next poll', async () => {
+    await openRouter();
+    const restarted = monitorStatus({
+      startedMs: 2,
+      uplinks: [{ wan: 'wan', device: 'eth1', target: '198.51.100.7', method: 'ping', state: 'running', message: null, command: null }],
+    });
+    fake.emit('onDidStartMonitor', { ...restarted, routerId: 'r2' });
+    await settle();
+    expect(slice().status?.uplinks.map((u) => u.target)).toEqual(['203.0.113.10', '203.0.113.11']);
+    fake.emit('onDidStartMonitor', restarted);
+    await settle();
+    expect(slice().status?.uplinks.map((u) => u.target)).toEqual(['198.51.100.7']);
+  });
+
   it('adds live link events of this router to the window', async () => {
     await openRouter();
     fake.emit('onDidLinkEvent', linkEvent(T - 1000, { id: 'live', kind: 'active' }));

@@ -254,12 +254,19 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
         session.pendingEvents.push(event);
         scheduleFlush(routerId);
       });
+      // The core restarts a running monitor after a policy change (apply, rollback, remove, the
+      // router's own revert): what it watches now shows at once, not at the next poll (until then
+      // the tab said 'gateway only' for uplinks that probe their targets already).
+      const offStarted = api.on('onDidStartMonitor', (status) => {
+        if (status.routerId === routerId && sessions.get(routerId) === session && current(routerId).monitor === 'running') patch(routerId, { status });
+      });
       const poll = setInterval(() => {
         if (current(routerId).monitor === 'running') void get().refreshStatus(routerId);
       }, statusPollMs);
       session.dispose = () => {
         offSamples();
         offEvents();
+        offStarted();
         clearInterval(poll);
         cancelFrameJob(session.flushJob);
       };

@@ -42,7 +42,7 @@ export const methodNames = [
   'inventory.export',
   'inventory.import',
 ] as const;
-export const eventNames = ['onDidChangeSites', 'onDidLinkEvent', 'onDidSample', 'onDidRouterStatus', 'onDidDrillProgress'] as const;
+export const eventNames = ['onDidChangeSites', 'onDidLinkEvent', 'onDidSample', 'onDidRouterStatus', 'onDidStartMonitor', 'onDidDrillProgress'] as const;
 
 export const ipcChannels = { call: 'switchyard:call', event: 'switchyard:event' } as const;
 

@@ -164,5 +164,8 @@ export const monitorEvents = {
   /** The router's failover status, pushed at every poll (≤ 1 s) while its monitor runs, so the
    * screen follows the router without asking. */
   onDidRouterStatus: z.object({ routerId: z.string(), atMs: z.number(), status: routerStatusSchema }),
+  /** A router's monitor started (again, after a policy change: other uplinks or targets), with
+   * what it now watches: a view that was already open shows that at once, not at its next poll. */
+  onDidStartMonitor: monitorStatusSchema,
 } as const;
 export type RouterStatusPush = z.infer<typeof monitorEvents.onDidRouterStatus>;

@@ -91,7 +91,9 @@ export class MonitorService {
       });
       await monitor.start();
       this.#monitors.set(routerId, monitor);
-      return monitor.status();
+      const status = monitor.status();
+      this.#d.emit('onDidStartMonitor', status);
+      return status;
     })();
     this.#starting.set(routerId, starting);
     try {

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.ts';
 import type { ProbeClock, ProbeFlavor } from '../probes/probe-tracker.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 import type { SnmpCredentials } from '../transport/snmp/snmp-poller.ts';
-import type { RouterStatusPush, SampleBatch } from '../../../shared/api/monitor-schemas.ts';
+import type { MonitorStatus, RouterStatusPush, SampleBatch } from '../../../shared/api/monitor-schemas.ts';
 import type { RouterEvent } from '../drivers/driver.ts';
 import type { StreamHandle } from '../transport/ssh/ssh-connection.ts';
 import type { PingFlavorRead } from './ping-flavor-read.ts';
@@ -48,6 +48,7 @@ export interface MonitorEmit {
   (event: 'onDidSample', payload: SampleBatch): void;
   (event: 'onDidLinkEvent', payload: LinkEvent): void;
   (event: 'onDidRouterStatus', payload: RouterStatusPush): void;
+  (event: 'onDidStartMonitor', payload: MonitorStatus): void;
 }
 
 /** Shows a failover on the desktop (Electron); the words come from notifications/failover-notification.ts. */
