@@ -290,7 +290,7 @@ export const uiBenchmark: Benchmark = {
       ctx.log(`per update, main-thread CPU time in that span (Chromium trace): median ${cpuPerUpdate.median} ms, p95 ${cpuPerUpdate.p95} ms, max ${cpuPerUpdate.max} ms (n=${cpuPerUpdate.n}); all main-thread CPU ${round(cpu.totalCpuMs, 0)} ms = ${round(cpu.totalCpuMs / Math.max(1, wallSec), 1)} ms per second`);
       const cpuPerSecondByKind = Object.fromEntries(Object.entries(cpu.cpuMsByKind).map(([k, ms]) => [k, round(ms / Math.max(1, wallSec), 1)]));
       ctx.log(`main-thread CPU per second by kind of work: ${Object.entries(cpuPerSecondByKind).map(([k, ms]) => `${k} ${ms} ms`).join(', ')}`);
-      const phaseNames = ['toFlush', 'flushJs', 'paints', 'frameRest', 'total'];
+      const phaseNames = ['toFlush', 'flushJs', 'waitFrame', 'rafPaint', 'frameRest', 'total'];
       const phases = Object.fromEntries(phaseNames.map((name, i) => [name, summarize(timings.phases.map((p) => p[i]!))]));
       ctx.log(`per update phases (median/p95 ms): ${phaseNames.map((n) => `${n} ${round(phases[n]!.median ?? 0, 2)}/${round(phases[n]!.p95 ?? 0, 2)}`).join(', ')}`);
       // The tail: which phase makes the slowest 5 % slow (a phase row covers one flush, the

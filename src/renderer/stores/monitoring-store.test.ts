@@ -6,7 +6,6 @@ import { ApiCallError } from '../api/api.ts';
 import { chartRows } from '../components/monitoring/chart-rows.ts';
 import { fakeApi, linkEvent, monitorStatus, point, sample, type FakeApi } from '../components/monitoring/monitoring-fixtures.test-util.ts';
 import { monitorWindows, pointOf, uplinkOrder, useMonitoringStore } from './monitoring-store.ts';
-import { inNextFrame } from '../components/monitoring/next-frame.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
@@ -89,32 +88,6 @@ async function firstLiveSeconds(wans: readonly string[]): Promise<void> {
 }
 
 describe('live samples', () => {
-  it('applies a batch and paints it in the same animation frame: no timer task first, no second frame', async () => {
-    await openRouter();
-    const frames: FrameRequestCallback[] = [];
-    vi.stubGlobal('requestAnimationFrame', (callback: FrameRequestCallback) => frames.push(callback));
-    vi.stubGlobal('cancelAnimationFrame', () => {});
-    const painted: number[] = [];
-    const paint = () => painted.push(slice().series.wan!.at(-1)!.atMs);
-    // As a chart canvas does (series-canvas.tsx): its uplink's points changed → paint in a frame.
-    const off = useMonitoringStore.subscribe((now, before) => {
-      if (now.routers.r1?.series.wan !== before.routers.r1?.series.wan) inNextFrame(paint);
-    });
-    try {
-      fake.emit('onDidSample', { routerId: 'r1', atMs: T, samples: [sample('wan', T)] });
-      // No timer runs here: the batch waits for one frame only.
-      expect(frames).toHaveLength(1);
-      frames.shift()!(performance.now());
-      for (let i = 0; i < 5; i++) await Promise.resolve(); // the frame callback's microtasks
-      expect(slice().series.wan!.at(-1)).toMatchObject({ atMs: T });
-      expect(painted).toEqual([T]);
-      expect(frames).toHaveLength(0);
-    } finally {
-      off();
-      vi.unstubAllGlobals();
-    }
-  });
-
   it('shows each uplink’s first live second at once, even when the uplinks’ first seconds arrive apart', async () => {
     await openRouter();
     const version = slice().version;

@@ -8,8 +8,7 @@ import type { HistoryPoint, HistoryQueryResult, MonitorSample, MonitorStatus, Sa
 import type { ApiError } from '../../shared/errors.ts';
 import type { LinkEvent } from '../../shared/model.ts';
 import { api } from '../api/api.ts';
-import { markApplied, markSampleArrived, takeArrivals } from '../components/monitoring/chart-timing.ts';
-import { cancelFrameJob, inNextFrame } from '../components/monitoring/next-frame.ts';
+import { markApplied, markBeforePatch, markSampleArrived, takeArrivals } from '../components/monitoring/chart-timing.ts';
 import { toApiError } from './failover-store.ts';
 
 /**
@@ -150,8 +149,7 @@ interface Session {
   coveredUntil: Map<string, number>;
   /** Per uplink: the seconds of the newest bucket built from live samples. */
   openBucket: Map<string, { atMs: number; seconds: MonitorSample[] }>;
-  /** Applies the pending input; queued for the next frame (the same function, so queued once). */
-  flushJob: () => void;
+  flushTimer: ReturnType<typeof setTimeout> | undefined;
   dispose: () => void;
 }
 
@@ -165,15 +163,18 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
     });
 
   /**
-   * Applies what arrived at the start of the next animation frame, and the charts paint it in
-   * that same frame (next-frame.ts): batches that arrive before it go in one update. It was a
-   * timer task and then a frame for the paints: two tasks, and the wait for the frame after the
-   * store's work. (Before that a 1 s throttle held each second until a second after the previous
-   * update, and under load those waits ratcheted up to a whole second.)
+   * Applies what arrived in the next task: batches that arrive before it runs go in one update.
+   * No longer a 1 s throttle: it held each second until a second after the previous update, and
+   * under load those waits ratcheted up to a whole second. An update is cheap now (the charts
+   * paint a strip of their canvas in the next animation frame; React re-renders the latest values).
    */
   const scheduleFlush = (routerId: string) => {
     const session = sessions.get(routerId);
-    if (session) inNextFrame(session.flushJob);
+    if (!session || session.flushTimer !== undefined) return;
+    session.flushTimer = setTimeout(() => {
+      session.flushTimer = undefined;
+      get().flush(routerId);
+    }, 0);
   };
 
   async function startMonitor(routerId: string, session: Session): Promise<void> {
@@ -239,7 +240,7 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
         pendingEvents: [],
         coveredUntil: new Map(),
         openBucket: new Map(),
-        flushJob: () => get().flush(routerId),
+        flushTimer: undefined,
         dispose: () => {},
       };
       sessions.set(routerId, session);
@@ -268,7 +269,7 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
         offEvents();
         offStarted();
         clearInterval(poll);
-        cancelFrameJob(session.flushJob);
+        clearTimeout(session.flushTimer);
       };
       patch(routerId, { ...emptyRouterMonitoring, window: current(routerId).window });
       void startMonitor(routerId, session);
@@ -364,8 +365,9 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       }
       if (nextEvents.length && nextEvents[0]!.atMs < fromMs) nextEvents = nextEvents.filter((e) => e.atMs >= fromMs);
       if (nextEvents.length > maxEventsShown) nextEvents = nextEvents.slice(-maxEventsShown);
-      // All uplinks in one update: the charts paint their new points from the store in this
+      // All uplinks in one update: the charts paint their new points from the store in the next
       // animation frame, each a strip of its canvas, and React re-renders only the latest values.
+      markBeforePatch();
       patch(routerId, { series, events: nextEvents, latest, nowMs: newest, version: state.version + 1 });
       markApplied(arrivals, pointsPerSeries(series), flushStartMs);
     },

@@ -2,7 +2,6 @@
 // moment a sample batch reaches the page (onDidSample) to the end of the first frame that shows
 // it on every chart (the frame's style, layout and paint included). Off unless the page was
 // opened with ?bench=1, so the app itself records nothing and exposes nothing.
-import { afterFrameJobs } from './next-frame.ts';
 
 export interface ChartTimings {
   /** Per sample batch: arrival in the page → end of the frame that draws it (ms). */
@@ -13,7 +12,7 @@ export interface ChartTimings {
   longTasks: { startMs: number; durationMs: number }[];
   /** Points per uplink series at each update, for the report. */
   pointsPerSeries: number[];
-  /** Per update, phases in ms: [arrival→flush start (the wait for a frame), flush JS (store + React commit), commit→the frame's jobs done (canvas paints), jobs done→frame end (style, layout, paint), total]. */
+  /** Per update, phases in ms: [arrival→flush start, flush JS (store + React commit), commit→frame start, frame start→rAF callbacks done, rAF done→frame end]. */
   phasesMs: number[][];
   reset(): void;
 }
@@ -72,24 +71,36 @@ export function takeArrivals(routerId: string): readonly number[] {
   return list;
 }
 
+/** When the frame that draws the latest flush began its animation frame callbacks. */
+let rafStartMs = 0;
+
+/** Called before the store notifies the charts: this frame callback runs before their paints. */
+export function markBeforePatch(): void {
+  if (!window.__switchyardChartTimings) return;
+  requestAnimationFrame(() => (rafStartMs = performance.now()));
+}
+
 /**
- * Every chart has been given the batches that arrived at `arrivals` (the store applied them at
- * `flushStartMs`, in a frame's jobs): that frame draws them. A message posted when the frame's
- * jobs are done runs once its rendering (style, layout, paint) is done too.
+ * Every chart has been given the batches that arrived at `arrivals`: the next frame draws them.
+ * A message posted from requestAnimationFrame runs once that frame's rendering (style, layout,
+ * paint) is done; callbacks run in the order they were requested, so a chart that draws in its
+ * own animation frame callback has drawn by then.
  */
-export function markApplied(arrivals: readonly number[], pointsPerSeries: number, flushStartMs: number): void {
+export function markApplied(arrivals: readonly number[], pointsPerSeries: number, flushStartMs?: number): void {
   const timings = window.__switchyardChartTimings;
   if (!timings || arrivals.length === 0) return;
   let committedMs = 0;
   // React's sync re-render (useSyncExternalStore) runs in a microtask queued before this one.
   queueMicrotask(() => (committedMs = performance.now()));
-  afterFrameJobs(() => {
-    const jobsDoneMs = performance.now();
+  requestAnimationFrame(() => {
+    const frameMs = rafStartMs;
+    const rafDoneMs = performance.now();
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
       const endMs = performance.now();
       const first = arrivals[0]!;
-      timings.phasesMs.push([flushStartMs - first, committedMs - flushStartMs, jobsDoneMs - committedMs, endMs - jobsDoneMs, endMs - first]);
+      const fs = flushStartMs ?? first;
+      timings.phasesMs.push([fs - first, committedMs - fs, frameMs - committedMs, rafDoneMs - frameMs, endMs - rafDoneMs, endMs - first]);
       for (const startMs of arrivals) {
         timings.updateMs.push(endMs - startMs);
         timings.spansMs.push([startMs, endMs]);

@@ -1,13 +1,12 @@
 // A chart's series on a canvas over its plot area, painted from its row feed outside React's
-// render: a new second schedules one paint in the frame that applies it (next-frame.ts), which
-// repaints only the strip that changed (series-painter.ts). A change of window, size, axis or theme re-renders
+// render: a new second schedules one paint in the next animation frame, which repaints only the
+// strip that changed (series-painter.ts). A change of window, size, axis or theme re-renders
 // this component, which repaints the whole canvas at once, in the same commit as the axes.
 import { useMantineColorScheme } from '@mantine/core';
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { PlotArea, YDomain } from './chart-geometry.ts';
 import type { RowFeed } from './row-feed.ts';
 import { SeriesPainter, type SeriesLayer } from './series-painter.ts';
-import { cancelFrameJob, inNextFrame } from './next-frame.ts';
 
 export type { SeriesLayer } from './series-painter.ts';
 
@@ -38,14 +37,28 @@ export const SeriesCanvas = memo(function SeriesCanvas({ feed, fromMs, toMs, plo
       canvas.dataset.rows = String(rows.length);
     };
     paint();
-    const off = feed.subscribe(() => inNextFrame(paint));
+    const off = feed.subscribe(() => schedulePaint(paint));
     return () => {
       off();
-      cancelFrameJob(paint);
+      pending.delete(paint);
     };
   }, [feed, fromMs, toMs, plot, domains, layers, scheme]);
   return <canvas ref={ref} style={{ position: 'absolute', left: plot.x, top: plot.y, width: plot.width, height: plot.height, pointerEvents: 'none' }} />;
 });
+
+/** Paints waiting for the next frame: every chart's in one animation frame callback, not one each. */
+const pending = new Set<() => void>();
+let frame = 0;
+
+function schedulePaint(paint: () => void): void {
+  pending.add(paint);
+  frame ||= requestAnimationFrame(() => {
+    frame = 0;
+    const paints = [...pending];
+    pending.clear();
+    for (const p of paints) p();
+  });
+}
 
 /** `var(--name)` read from the document once per colour scheme (a canvas takes no CSS variables). */
 const resolved = new Map<string, string>();
