@@ -38,10 +38,15 @@ describe.skipIf(lab.skipReason)('troubleshooting on the lab', () => {
     return parts.map((p) => p.stdout).join('\n@@\n');
   };
   // The agent rewrites its rules now and then (a rule is deleted, then added again): the state is
-  // read until two reads agree, and after troubleshooting it must come back to exactly that.
+  // read until two reads agree, and after troubleshooting it must come back to exactly that. A
+  // fresh lab's uplinks also still run IPv6 duplicate address detection for a second or two after
+  // their carrier comes up (a `tentative` link-local address, its `local` route not there yet), so
+  // the state counts as settled only once no address is tentative.
   const settledState = async () => {
     let last = await routerState();
-    return waitUntil(async () => [last, (last = await routerState())] as const, ([a, b]) => a === b, { what: 'the router state to settle' }).then(([, b]) => b);
+    return waitUntil(async () => [last, (last = await routerState())] as const, ([a, b]) => a === b && !/\btentative\b/.test(b), {
+      what: 'the router state to settle',
+    }).then(([, b]) => b);
   };
   const expectUnchanged = async (before: string) => {
     const after = await waitUntil(routerState, (s) => s === before, { what: 'the router state as before troubleshooting', timeoutMs: 20_000 }).catch(() => routerState());
