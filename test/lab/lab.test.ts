@@ -129,6 +129,22 @@ describe.skipIf(Boolean(lab.skipReason))('lab', { timeout: 300_000 }, () => {
     console.log(`lab up (1 router, 4 uplinks) in ${lab.upMs()} ms`);
   });
 
+  it('hands over a settled router: no IPv6 address still in duplicate address detection, every link-local route there', async () => {
+    // Read at once, with no wait: a test that snapshots the router's state first thing must not
+    // see it change by itself a second later (a tentative address losing its flag, its local route appearing).
+    const r = router();
+    const [addrs, routes] = await Promise.all([
+      run(['ip', '-n', r.namespace, '-6', '-o', 'addr', 'show']),
+      run(['ip', '-n', r.namespace, '-6', 'route', 'show', 'table', 'local']),
+    ]);
+    expect(addrs.stdout).not.toMatch(/tentative/);
+    const linkLocals = [...addrs.stdout.matchAll(/inet6 (fe80::[0-9a-f:]+)\/64/g)].map((m) => m[1]);
+    expect(linkLocals.length).toBe(1 + 1 + r.wans.length); // mgmt0, eth0 and every uplink
+    for (const address of linkLocals) expect(routes.stdout).toContain(`local ${address} `);
+    const lan = await run(['ip', '-n', r.lan.namespace, '-6', '-o', 'addr', 'show', 'tentative']);
+    expect(lan.stdout).toBe('');
+  });
+
   it('lets root in by key and the non-root user in by password, pinning the host key', async () => {
     expect((await rootSsh('hostname; id -un')).split('\n')).toEqual(['r01', 'root', '']);
     const r = router();

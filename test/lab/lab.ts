@@ -39,6 +39,7 @@ import type {
 } from './lab-schema.ts';
 import { mapLimit, run, sleep } from './run-command.ts';
 import type { RunOptions, RunResult } from './run-command.ts';
+import { busyDeadlineMs, waitUntil } from './wait-until.ts';
 
 export { LabInputError } from './lab-plan.ts';
 export { LabCommandError } from './run-command.ts';
@@ -71,8 +72,12 @@ export function typeStrippingNode(): string {
 const NON_ROOT_USER = 'tech';
 const SNMP_V3_USER = 'switchyard';
 const BUILD_CONCURRENCY = 4;
-const ROUTER_BOOT_TIMEOUT_MS = 20_000;
-const RESPONDER_ACK_TIMEOUT_MS = 1_000;
+// Deadlines for the lab's own daemons to start and to answer: they cost nothing when things are
+// quick, and on a 2-core CI box shared with other jobs a Node or Python start alone can take
+// seconds, so they scale with the tests' busy-machine deadline rather than a quiet machine's.
+const ROUTER_BOOT_TIMEOUT_MS = busyDeadlineMs;
+const RESPONDER_ACK_TIMEOUT_MS = busyDeadlineMs;
+const INTERNET_START_TIMEOUT_MS = busyDeadlineMs;
 
 // Tools the lab runs itself, and tools the issue promises inside every router.
 const REQUIRED_TOOLS = [
@@ -123,6 +128,7 @@ export type LabUpOptions = Partial<LabOptions>;
 export async function labUp(input: LabUpOptions = {}): Promise<LabInfo> {
   const opts = validateLabOptions(input);
   assertPrerequisites();
+  let info: LabInfo;
   const releaseLock = await acquireLock();
   try {
     const leftovers = await findLabTraces(opts.name);
@@ -133,16 +139,45 @@ export async function labUp(input: LabUpOptions = {}): Promise<LabInfo> {
       );
     }
     const plan = planLab(opts, allocateMgmtPairs(opts.routers, await hostAddressesInMgmtRange()));
-    try {
-      return await buildLab(plan);
-    } catch (err) {
-      // Nothing half-made stays behind: a failed up is undone by the same code as `down`.
-      await teardown(opts.name).catch(() => undefined);
-      throw err;
-    }
+    info = await undoneOnFailure(opts.name, () => buildLab(plan));
   } finally {
     await releaseLock();
   }
+  // Outside the host-wide lock: the other checkouts' `up` need not wait for this lab's DAD.
+  await undoneOnFailure(opts.name, () => waitForSettledAddresses(info));
+  return info;
+}
+
+// Nothing half-made stays behind: a failed up is undone by the same code as `down`.
+async function undoneOnFailure<T>(name: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (err) {
+    await teardown(name).catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Waits until no IPv6 address of a router or its LAN client is still `tentative`. The kernel runs
+ * duplicate address detection on every link-local address for 1–2 s after its link comes up
+ * (a random delay up to rtr_solicit_delay, then one probe and retrans_time); until it ends, `ip
+ * addr` shows the address `tentative` and its `local fe80::…` route is missing. A test that read
+ * the router's state then and compared it later saw a change nobody made (the troubleshoot
+ * test failed that way once in CI). The lab keeps DAD on, as real routers do, so what Switchyard
+ * reads right after a link comes up stays real; `up` hands over a router that has settled, like
+ * one that has been running for a while.
+ */
+async function waitForSettledAddresses(info: LabInfo): Promise<void> {
+  const namespaces = info.routers.flatMap((r) => [r.namespace, r.lan.namespace]);
+  await Promise.all(
+    namespaces.map(async (ns) => {
+      const tentative = () => run(['ip', '-n', ns, '-6', '-o', 'addr', 'show', 'tentative']).then((r) => r.stdout.trim());
+      await waitUntil(tentative, (lines) => lines === '', { what: `IPv6 duplicate address detection to end in ${ns} (ip -6 addr show tentative)`, pollMs: 100 }).catch((err: unknown) => {
+        throw new LabStateError(err instanceof Error ? err.message : String(err));
+      });
+    }),
+  );
 }
 
 /**
@@ -307,8 +342,8 @@ async function buildInternet(plan: LabPlan, labDir: string): Promise<void> {
   startDetached(['ip', 'netns', 'exec', ns, typeStrippingNode(), HTTP_RESPONDER, inet.table, inet.httpAck], path.join(inet.dir, 'http.log'));
   startDetached(['ip', 'netns', 'exec', ns, PYTHON, ICMP_RESPONDER, inet.table, inet.icmpAck, ...PROBE_TARGETS, LAB_DNS_SERVER], path.join(inet.dir, 'icmp.log'));
   startDetached(['ip', 'netns', 'exec', ns, ...dnsServerArgv(inet.dir)], path.join(inet.dir, 'dns.log'));
-  await waitForAcks(labDir, 1, 10_000);
-  await waitForDnsServer(ns, path.join(inet.dir, 'dns.log'), 10_000);
+  await waitForAcks(labDir, 1, INTERNET_START_TIMEOUT_MS);
+  await waitForDnsServer(ns, path.join(inet.dir, 'dns.log'), INTERNET_START_TIMEOUT_MS);
 }
 
 // dnsmasq as the lab's resolver: only its own names (`--local=/#/`: anything else is NXDOMAIN,
