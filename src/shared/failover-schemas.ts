@@ -134,6 +134,8 @@ export const removePlanSchema = z.object({
   changes: z.array(z.string()).readonly(),
   /** The router's own files, line by line ('' when the platform cannot show them). */
   nativeDiff: z.string(),
+  /** About the plan itself, not a change (e.g. that no line-by-line view exists for the platform). */
+  note: z.string().optional(),
   /** Options Switchyard manages that someone changed on the router since Switchyard wrote them: kept unless the user asks to put back the original. */
   adminEdits: z
     .array(z.object({ package: z.string(), section: z.string(), option: z.string(), original: z.string().nullable(), switchyard: z.string().nullable(), now: z.string().nullable() }))

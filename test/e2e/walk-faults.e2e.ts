@@ -132,11 +132,15 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await page.getByRole('tab', { name: 'WAN Failover' }).click();
     await page.getByRole('button', { name: 'Remove WAN failover' }).click();
     await page.getByTestId('remove-changes').waitFor({ timeout: 30_000 });
+    // A plain Linux router has no line-by-line view: said beside the plan, never listed as a change.
+    expect(await page.getByTestId('remove-plan-note').textContent()).toMatch(/line-by-line view .* not available/);
+    expect(await page.getByTestId('remove-changes').textContent()).not.toMatch(/line-by-line/);
     await shot('remove-plan');
     await page.getByRole('dialog').getByRole('button', { name: 'Remove and restore' }).click();
     const result = page.getByTestId('remove-result');
     await result.waitFor({ timeout: busyDeadlineMs });
     expect(await result.textContent()).toMatch(/WAN failover removed.*back as it was before Switchyard set up failover.*Failover is off on this router now/);
+    expect(await result.textContent()).not.toMatch(/line-by-line/);
     expect(await page.getByTestId('failover-enabled').textContent()).toBe('Off');
     await shot('removed');
     // The router itself: no agent left.

@@ -179,6 +179,7 @@ function formatRemove(r: { removed: boolean; plan: ResponseOf<'failover.planRemo
   const { plan } = r;
   const lines = plan.changes.length ? ['Remove changes on the router:', ...plan.changes.map((c) => `  - ${c}`)] : ['Remove changes nothing on the router.'];
   if (plan.nativeDiff) lines.push('', plan.nativeDiff.trimEnd(), '');
+  if (plan.note) lines.push(`(${plan.note})`);
   if (plan.adminEdits.length) {
     lines.push(r.restoreAdminEdits ? 'Changed on the router since Switchyard wrote them, and put back to the original (--restore-admin-edits):' : 'Changed on the router since Switchyard wrote them, and kept as they are now (--restore-admin-edits puts back the original):');
     for (const e of plan.adminEdits) lines.push(`  ${e.package}.${e.section}.${e.option}: now ${e.now ?? 'unset'} (Switchyard wrote ${e.switchyard ?? 'unset'}; before Switchyard ${e.original ?? 'unset'})`);

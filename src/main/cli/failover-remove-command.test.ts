@@ -48,4 +48,9 @@ describe('switchyard failover remove', () => {
     expect(calls.find((c) => c.method === 'failover.remove')?.params).toEqual({ routerId: 'r1', basedOn: plan.basedOn, restoreAdminEdits: true });
     expect(remove.format(result as never)).toMatch(/put back to the original \(--restore-admin-edits\)[^]*Removed: /);
   });
+
+  it('prints a note about the plan beside it, not as a change', () => {
+    const text = remove.format({ removed: false, plan: { ...plan, changes: ['Stop and delete the agent'], nativeDiff: '', note: 'No line-by-line view here.' }, router: 'r', restoreAdminEdits: false } as never);
+    expect(text).toContain('Remove changes on the router:\n  - Stop and delete the agent\n(No line-by-line view here.)');
+  });
 });

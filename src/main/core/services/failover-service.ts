@@ -298,9 +298,14 @@ const removeInWords: Partial<Record<PlatformId, string>> = {
 async function removePlanOf(driver: RouterDriver): Promise<RemovePlan> {
   const preview = driver.planRemove
     ? await driver.planRemove()
-    : { changes: [removeInWords[driver.platform] ?? "Take Switchyard's failover off the router and put back what it changed.", 'A line-by-line view of these changes is not available for this platform yet.'], nativeDiff: '', adminEdits: [] };
+    : {
+        changes: [removeInWords[driver.platform] ?? "Take Switchyard's failover off the router and put back what it changed."],
+        nativeDiff: '',
+        adminEdits: [],
+        note: 'A line-by-line view of these changes is not available for this platform yet.',
+      };
   const basedOn = createHash('sha256').update(JSON.stringify([driver.platform, preview.changes, preview.nativeDiff, preview.adminEdits])).digest('hex').slice(0, 32);
-  return { changes: [...preview.changes], nativeDiff: preview.nativeDiff, adminEdits: preview.adminEdits.map((e) => ({ ...e })), basedOn };
+  return { changes: [...preview.changes], nativeDiff: preview.nativeDiff, adminEdits: preview.adminEdits.map((e) => ({ ...e })), ...(preview.note && { note: preview.note }), basedOn };
 }
 
 /** HH:MM:SS on this computer's clock, the one the user reads. */

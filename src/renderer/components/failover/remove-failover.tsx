@@ -102,6 +102,11 @@ export function RemoveFailoverButton({ routerId }: { routerId: string }) {
                   {plan.nativeDiff}
                 </Code>
               )}
+              {plan.note && (
+                <Text size="sm" c="dimmed" data-testid="remove-plan-note">
+                  {plan.note}
+                </Text>
+              )}
             </>
           )}
           {error && (
