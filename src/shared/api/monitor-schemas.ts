@@ -100,6 +100,8 @@ export const historyPointSchema = z.object({
 export type HistoryPoint = Readonly<z.infer<typeof historyPointSchema>>;
 
 export const maxHistoryPoints = 2000;
+/** The longest raw tail a history query answers (before rounding down to its point's start). */
+export const maxRawTailMs = 10 * 60_000;
 
 export const historyQueryRequestSchema = z
   .object({
@@ -109,9 +111,18 @@ export const historyQueryRequestSchema = z
     fromMs: epochMs,
     toMs: epochMs,
     maxPoints: z.int().min(10).max(maxHistoryPoints).default(maxHistoryPoints),
+    /**
+     * Also answer the stored raw seconds from the start of the point holding this time to toMs
+     * (`rawTail`): the newest points, which a live view keeps adding seconds to, each once.
+     */
+    rawTailFromMs: epochMs.optional(),
   })
   .strict()
-  .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs' });
+  .refine((q) => q.toMs > q.fromMs, { message: 'toMs must be after fromMs' })
+  .refine((q) => q.rawTailFromMs === undefined || (q.rawTailFromMs >= q.fromMs && q.toMs - q.rawTailFromMs <= maxRawTailMs), {
+    message: `rawTailFromMs must lie in the window and at most ${maxRawTailMs / 60_000} min before toMs: ask for a shorter raw tail`,
+    path: ['rawTailFromMs'],
+  });
 
 export const historyQueryResponseSchema = z.object({
   routerId: z.string(),
@@ -121,6 +132,8 @@ export const historyQueryResponseSchema = z.object({
   /** Width of one point; two points further apart than this have a gap between them. */
   stepMs: z.number(),
   series: z.array(z.object({ wan: z.string(), points: z.array(historyPointSchema) })),
+  /** Asked for with rawTailFromMs: every stored second (1 s points) of the points from fromMs on. */
+  rawTail: z.object({ fromMs: z.number(), series: z.array(z.object({ wan: z.string(), points: z.array(historyPointSchema) })) }).optional(),
 });
 export type HistoryQueryResult = Readonly<z.infer<typeof historyQueryResponseSchema>>;
 

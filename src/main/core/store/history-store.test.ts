@@ -123,6 +123,28 @@ describe('HistoryStore queries', () => {
     expect(points.reduce((a, p) => a + p.sent, 0)).toBe(3 * 3600);
   });
 
+  it('answers the raw seconds of the newest points when asked (rawTailFromMs), from the start of the point holding it', () => {
+    const store = memoryStore();
+    // 24 h of minutes would be slow to write: 10 minutes of seconds with their roll-ups, and the
+    // current minute's seconds not rolled up yet, as the monitor leaves them.
+    const nowMs = T0 + 10 * 60_000 + 45_000;
+    const seconds = Array.from({ length: (nowMs - T0) / 1000 }, (_, k) => sample('eth1', T0 + k * 1000, 10 + (k % 7)));
+    const minutes = Array.from({ length: 10 }, (_, m) => minuteOf(seconds, T0 + m * 60_000));
+    store.addSamples(seconds, minutes);
+    const toMs = nowMs + 2000;
+    const r = store.query({ routerId: 'r1', fromMs: toMs - 86_400_000, toMs, maxPoints: 721, rawTailFromMs: nowMs - 30_000 }, nowMs);
+    expect(r.stepMs).toBe(120_000);
+    const tailFromMs = Math.floor((nowMs - 30_000) / 120_000) * 120_000;
+    expect(r.rawTail!.fromMs).toBe(tailFromMs);
+    const tail = r.rawTail!.series.find((x) => x.wan === 'eth1')!.points;
+    // Every stored second from the point's start on, one point each, with its own values.
+    expect(tail.map((p) => p.atMs)).toEqual(seconds.filter((x) => x.atMs >= tailFromMs).map((x) => x.atMs));
+    const k = (tail[5]!.atMs - T0) / 1000;
+    expect(tail[5]).toMatchObject({ latencyMs: 10 + (k % 7), latencyMinMs: 10 + (k % 7), sent: 1, received: 1, lossMaxPct: 0 });
+    // Without it the answer is as before.
+    expect(store.query({ routerId: 'r1', fromMs: toMs - 86_400_000, toMs, maxPoints: 721 }, nowMs).rawTail).toBeUndefined();
+  });
+
   it('lists every uplink with history, or only those asked for', () => {
     const store = memoryStore();
     store.addSamples([sample('eth1', T0, 1), sample('wwan0', T0, 50)]);

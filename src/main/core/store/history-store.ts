@@ -32,6 +32,8 @@ export interface HistoryQuery {
   readonly fromMs: number;
   readonly toMs: number;
   readonly maxPoints?: number;
+  /** Also answer the raw seconds of the points from the one holding this time on (`rawTail`). */
+  readonly rawTailFromMs?: number;
 }
 
 export interface PruneResult {
@@ -178,7 +180,14 @@ export class HistoryStore {
       }
       return { wan, points };
     });
-    return { routerId: q.routerId, fromMs: q.fromMs, toMs: q.toMs, resolution: useMinutes ? 'minute' : 'second', stepMs, series };
+    const result = { routerId: q.routerId, fromMs: q.fromMs, toMs: q.toMs, resolution: useMinutes ? 'minute' : 'second', stepMs, series } as const;
+    if (q.rawTailFromMs === undefined) return result;
+    // Read in the same synchronous call as the points: no second is stored in between, so each
+    // stored second is in the tail or before it, and a live view counts every second once.
+    const tailFromMs = Math.floor(q.rawTailFromMs / stepMs) * stepMs;
+    const readFromMs = Math.max(tailFromMs, q.fromMs);
+    const tail = wans.map((wan) => ({ wan, points: this.#aggregate('history_samples', q.routerId, wan, readFromMs, q.toMs, 1000) }));
+    return { ...result, rawTail: { fromMs: tailFromMs, series: tail } };
   }
 
   #aggregate(table: 'history_samples' | 'history_minutes', routerId: string, wan: string, fromMs: number, toMs: number, stepMs: number): HistoryPoint[] {
