@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../api/api.ts';
 import { chartRows } from '../components/monitoring/chart-rows.ts';
 import { fakeApi, linkEvent, monitorStatus, point, sample, type FakeApi } from '../components/monitoring/monitoring-fixtures.test-util.ts';
-import { monitorWindows, pointOf, uplinkOrder, useMonitoringStore } from './monitoring-store.ts';
+import { liveLagMs, monitorWindows, pointOf, uplinkOrder, useMonitoringStore } from './monitoring-store.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
 
@@ -207,6 +207,140 @@ describe('live samples', () => {
     fake.emit('onDidLinkEvent', linkEvent(T - 1000, { id: 'elsewhere', routerId: 'r2' }));
     await vi.advanceTimersByTimeAsync(1000);
     expect(slice().events.map((e) => e.id)).toEqual([`e${T - 60_000}`, 'live']);
+  });
+});
+
+/** 24 h: 2 min points. The view opens 45.5 s into a point; the router stored its first 40 s. */
+const dayStepMs = 120_000;
+const B = Math.floor(T / dayStepMs) * dayStepMs + 10 * dayStepMs;
+const healthy = (atMs: number) => sample('wan', atMs, { latencyMs: 10, latencyMinMs: 9, latencyMaxMs: 12, latencyP95Ms: 11, lossPct: 0, rxBps: 1e6 });
+const blackholed = (atMs: number) => sample('wan', atMs, { latencyMs: null, latencyMinMs: null, latencyMaxMs: null, latencyP95Ms: null, jitterMs: null, lossPct: 100, rxBps: 0, received: 0 });
+/** A stored second as the history store answers it at 1 s: one row (lossMaxPct is its lossPct). */
+const storedPoint = (s: ReturnType<typeof sample>) =>
+  point(s.atMs, { latencyMs: s.latencyMs, latencyMinMs: s.latencyMinMs, latencyMaxMs: s.latencyMaxMs, latencyP95Ms: s.latencyP95Ms, jitterMs: s.jitterMs, lossPct: s.sent ? (100 * (s.sent - s.received)) / s.sent : null, lossMaxPct: s.lossPct, rxBps: s.rxBps, rxMinBps: s.rxBps, rxMaxBps: s.rxBps, txBps: s.txBps, txMinBps: s.txBps, txMaxBps: s.txBps, sent: s.sent, received: s.received });
+
+/** Opens the 24 h window at B + 45.5 s; the history store holds B … B + 39 s (the newest seconds are still on their way). */
+async function openDayMidPoint(): Promise<void> {
+  await openRouter();
+  vi.setSystemTime(B + 45_500);
+  const stored = Array.from({ length: 40 }, (_, k) => healthy(B + k * 1000));
+  fake.handlers['history.query'] = (p) => {
+    const tailFromMs = Math.floor((p.rawTailFromMs as number) / dayStepMs) * dayStepMs;
+    return {
+      routerId: 'r1',
+      fromMs: p.fromMs,
+      toMs: p.toMs,
+      resolution: 'minute',
+      stepMs: dayStepMs,
+      // What the core answered at that moment: the open point holds the 40 s stored so far.
+      series: [{ wan: 'wan', points: [point(B - 2 * dayStepMs), point(B - dayStepMs), point(B, { latencyMs: 10, sent: 40, received: 40, lossPct: 0 })] }],
+      rawTail: { fromMs: tailFromMs, series: [{ wan: 'wan', points: stored.filter((s) => s.atMs >= tailFromMs).map(storedPoint) }] },
+    };
+  };
+}
+
+describe('the newest point of a 24 h window, opened mid-point', () => {
+  it('asks for the raw seconds of the points live seconds may still join', async () => {
+    await openDayMidPoint();
+    await store().setWindow('r1', '24h');
+    const query = fake.calls.filter((c) => c.method === 'history.query').at(-1)!.params;
+    expect(query).toMatchObject({ maxPoints: monitorWindows['24h'].maxPoints, rawTailFromMs: B + 45_500 - liveLagMs });
+  });
+
+  it('moves with the first live second after the view opens', async () => {
+    await openDayMidPoint();
+    await store().setWindow('r1', '24h');
+    expect(slice().series.wan!.at(-1)).toMatchObject({ atMs: B, sent: 40, latencyMs: 10 });
+    fake.emit('onDidSample', { routerId: 'r1', atMs: B + 46_200, samples: [healthy(B + 40_000)].map((s) => ({ ...s, latencyMs: 51 })) });
+    await settle();
+    // 40 stored seconds of 10 ms and this one of 51 ms: the point shows all 41 at once.
+    expect(slice().series.wan!.at(-1)).toMatchObject({ atMs: B, sent: 41, received: 41, latencyMs: 11 });
+  });
+
+  it('counts every second of the point once: stored, arrived during the query, re-sent and live (a blackhole shows at the right edge)', async () => {
+    await openDayMidPoint();
+    const switching = store().setWindow('r1', '24h');
+    // While the query runs: the core's newest batch (stored already) and a new second.
+    fake.emit('onDidSample', { routerId: 'r1', atMs: B + 41_200, samples: [healthy(B + 39_000)] });
+    fake.emit('onDidSample', { routerId: 'r1', atMs: B + 42_200, samples: [blackholed(B + 40_000)] });
+    await switching;
+    await settle();
+    for (let k = 41; k < 60; k++) {
+      const batch = { routerId: 'r1', atMs: B + k * 1000 + 1200, samples: [blackholed(B + k * 1000)] };
+      fake.emit('onDidSample', batch);
+      // A second view subscribed: the core sends its newest batch again.
+      if (k % 5 === 0) fake.emit('onDidSample', batch);
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    fake.emit('onDidSample', { routerId: 'r1', atMs: B + 60_500, samples: [healthy(B + 39_000), blackholed(B + 40_000)] });
+    await settle();
+    const last = slice().series.wan!.at(-1)!;
+    // 40 healthy seconds and 20 blackholed ones, each once.
+    expect(last).toMatchObject({ atMs: B, sent: 60, received: 40, latencyMs: 10, latencyMinMs: 9, latencyMaxMs: 12, lossMaxPct: 100, rxMinBps: 0, rxMaxBps: 1e6 });
+    expect(last.lossPct).toBeCloseTo(100 / 3, 9);
+    expect(last.rxBps).toBeCloseTo((40 * 1e6) / 60, 6);
+    expect(slice().series.wan!.map((p) => p.atMs)).toEqual([B - 2 * dayStepMs, B - dayStepMs, B]);
+  });
+
+  it('starts the next point with the first second after the boundary', async () => {
+    await openDayMidPoint();
+    await store().setWindow('r1', '24h');
+    fake.emit('onDidSample', { routerId: 'r1', atMs: B + dayStepMs + 1200, samples: [blackholed(B + dayStepMs)] });
+    await settle();
+    expect(slice().series.wan!.slice(-2)).toMatchObject([
+      { atMs: B, sent: 40 },
+      { atMs: B + dayStepMs, sent: 1, received: 0, lossPct: 100 },
+    ]);
+  });
+});
+
+describe.each([
+  ['24h', 120_000, 37_400],
+  ['1h', 4000, 3400],
+] as const)('the newest point of the %s window, second by second', (window, stepMs, intoPointMs) => {
+  it('counts, from the moment the view opens, every second the router stored for it, each once', async () => {
+    await openRouter();
+    // The monitor stores a second, then sends it, ~1.2 s after it ends (its probe timeout).
+    const newestSentMs = (nowMs: number) => Math.floor((nowMs - 1200) / 1000) * 1000 - 1000;
+    const openMs = B + intoPointMs;
+    const cutMs = openMs + 20_000;
+    const secondAt = (atMs: number) => (atMs >= cutMs ? blackholed(atMs) : healthy(atMs));
+    const stored: ReturnType<typeof sample>[] = [];
+    for (let t = openMs - 60_000; t <= newestSentMs(openMs); t += 1000) stored.push(secondAt(t));
+    fake.handlers['history.query'] = (p) => {
+      const tailFromMs = Math.floor((p.rawTailFromMs as number) / stepMs) * stepMs;
+      return {
+        routerId: 'r1',
+        fromMs: p.fromMs,
+        toMs: p.toMs,
+        resolution: window === '24h' ? 'minute' : 'second',
+        stepMs,
+        series: [{ wan: 'wan', points: [point(tailFromMs - stepMs)] }],
+        rawTail: { fromMs: tailFromMs, series: [{ wan: 'wan', points: stored.filter((s) => s.atMs >= tailFromMs && s.atMs < (p.toMs as number)).map(storedPoint) }] },
+      };
+    };
+    vi.setSystemTime(openMs);
+    await store().setWindow('r1', window);
+    let sentUpToMs = newestSentMs(openMs);
+    for (let k = 0; k < 100; k++) {
+      await vi.advanceTimersByTimeAsync(1000);
+      const nowMs = Date.now();
+      const batch: ReturnType<typeof sample>[] = [];
+      for (let t = sentUpToMs + 1000; t <= newestSentMs(nowMs); t += 1000) batch.push(secondAt(t));
+      sentUpToMs = newestSentMs(nowMs);
+      stored.push(...batch);
+      fake.emit('onDidSample', { routerId: 'r1', atMs: nowMs, samples: batch });
+      // Every 7th second a second view subscribes: the core sends its newest batch again.
+      if (k % 7 === 3) fake.emit('onDidSample', { routerId: 'r1', atMs: nowMs, samples: batch });
+      await settle();
+      const shown = slice().series.wan!.at(-1)!;
+      const pointMs = Math.floor(sentUpToMs / stepMs) * stepMs;
+      const inPoint = stored.filter((s) => s.atMs >= pointMs && s.atMs < pointMs + stepMs);
+      const lost = inPoint.filter((s) => s.received === 0).length;
+      expect({ atMs: shown.atMs, sent: shown.sent, received: shown.received }, `${k} s after opening`).toEqual({ atMs: pointMs, sent: inPoint.length, received: inPoint.length - lost });
+      expect(shown.lossPct).toBeCloseTo((100 * lost) / inPoint.length, 9);
+      expect(shown.latencyMs).toBe(lost === inPoint.length ? null : 10);
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import type { LinkEvent } from '../../shared/model.ts';
 import { api } from '../api/api.ts';
 import { markApplied, markBeforePatch, markSampleArrived, takeArrivals } from '../components/monitoring/chart-timing.ts';
 import { toApiError } from './failover-store.ts';
+import { BucketAggregate, LiveBuckets, secondOfPoint, type BucketSecond } from './live-buckets.ts';
 
 /**
  * The windows, and how many points each asks for: the history store rounds the point width up
@@ -42,9 +43,8 @@ export interface RouterMonitoring {
   events: readonly LinkEvent[];
   /**
    * Per uplink: its newest live second, whatever the window's point width. The "now" readout
-   * shows it: the newest point of a 1 h or 24 h window is a bucket's mean, and a bucket the
-   * history query already answered takes no live seconds until the next one starts (up to a
-   * minute in the 24 h window), so "now" read from the series stood still that long.
+   * shows it: the newest point of a 1 h or 24 h window is the mean of its bucket so far (up to
+   * 2 min of seconds in the 24 h window), not the last second.
    */
   latest: Readonly<Record<string, HistoryPoint>>;
   /** The window's right edge: the newest sample or now, whichever is later. */
@@ -71,6 +71,13 @@ export const emptyRouterMonitoring: RouterMonitoring = {
 
 export const statusPollMs = 5000;
 const maxEventsShown = 500;
+/**
+ * How late a live second can reach the view after its own second: the core sends it once its
+ * last probe could have timed out (the uplink's timeout + 0.6 s, then the next tick) and stores
+ * it just before. Seconds older than this when the history query runs are in its answer; the
+ * newer ones are read again raw, so they and the live ones are counted once each, by their atMs.
+ */
+export const liveLagMs = 30_000;
 
 interface MonitoringState {
   routers: Readonly<Record<string, RouterMonitoring>>;
@@ -84,52 +91,11 @@ interface MonitoringState {
   flush(routerId: string): void;
 }
 
-/** Aggregates a bucket's seconds the way the history store aggregates its rows. */
-export function pointOf(atMs: number, seconds: readonly MonitorSample[]): HistoryPoint {
-  let sent = 0;
-  let received = 0;
-  const mean = (pick: (s: MonitorSample) => number | null) => {
-    let sum = 0;
-    let n = 0;
-    for (const s of seconds) {
-      const v = pick(s);
-      if (v !== null) {
-        sum += v;
-        n++;
-      }
-    }
-    return n ? sum / n : null;
-  };
-  const extreme = (pick: (s: MonitorSample) => number | null, f: (a: number, b: number) => number) => {
-    let out: number | null = null;
-    for (const s of seconds) {
-      const v = pick(s);
-      if (v !== null) out = out === null ? v : f(out, v);
-    }
-    return out;
-  };
-  for (const s of seconds) {
-    sent += s.sent;
-    received += s.received;
-  }
-  return {
-    atMs,
-    latencyMs: mean((s) => s.latencyMs),
-    latencyMinMs: extreme((s) => s.latencyMinMs, Math.min),
-    latencyMaxMs: extreme((s) => s.latencyMaxMs, Math.max),
-    latencyP95Ms: extreme((s) => s.latencyP95Ms, Math.max),
-    jitterMs: mean((s) => s.jitterMs),
-    lossPct: sent > 0 ? (100 * (sent - received)) / sent : null,
-    lossMaxPct: extreme((s) => s.lossPct, Math.max),
-    rxBps: mean((s) => s.rxBps),
-    rxMinBps: extreme((s) => s.rxBps, Math.min),
-    rxMaxBps: extreme((s) => s.rxBps, Math.max),
-    txBps: mean((s) => s.txBps),
-    txMinBps: extreme((s) => s.txBps, Math.min),
-    txMaxBps: extreme((s) => s.txBps, Math.max),
-    sent,
-    received,
-  };
+/** Aggregates a bucket's seconds the way the history store aggregates its rows (each atMs once). */
+export function pointOf(atMs: number, seconds: readonly BucketSecond[]): HistoryPoint {
+  const bucket = new BucketAggregate(atMs);
+  for (const s of seconds) bucket.add(s);
+  return bucket.point();
 }
 
 /** Uplinks in the order the monitor watches them, then any that only have history. */
@@ -145,10 +111,10 @@ interface Session {
   generation: number;
   pendingSamples: MonitorSample[];
   pendingEvents: LinkEvent[];
-  /** Per uplink: seconds before this were in the query's answer (or are already applied). */
-  coveredUntil: Map<string, number>;
-  /** Per uplink: the seconds of the newest bucket built from live samples. */
-  openBucket: Map<string, { atMs: number; seconds: MonitorSample[] }>;
+  /** Seconds before this are counted in the query's answer (per uplink from then on: `live`). */
+  liveFromMs: number;
+  /** Per uplink: the newest buckets, built from the stored raw seconds and the live ones. */
+  live: Map<string, LiveBuckets>;
   flushTimer: ReturnType<typeof setTimeout> | undefined;
   dispose: () => void;
 }
@@ -189,39 +155,76 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
 
   async function loadWindow(routerId: string, session: Session): Promise<void> {
     const generation = ++session.generation;
+    const stale = () => session.generation !== generation || sessions.get(routerId) !== session;
     const { window } = current(routerId);
     // The end is a little ahead: samples of the last second may land in the store while the
     // query runs. The span is exactly the window, so the point width comes out round.
-    const toMs = Date.now() + 2000;
+    const queriedAtMs = Date.now();
+    const toMs = queriedAtMs + 2000;
     const fromMs = toMs - monitorWindows[window].ms;
     patch(routerId, { history: 'loading', historyError: null });
     try {
       const [result, events] = await Promise.all([
-        api.call('history.query', { routerId, fromMs, toMs, maxPoints: monitorWindows[window].maxPoints }),
+        // With the raw seconds of the newest points (those live seconds may still go into).
+        api.call('history.query', { routerId, fromMs, toMs, maxPoints: monitorWindows[window].maxPoints, rawTailFromMs: Math.max(fromMs, queriedAtMs - liveLagMs) }),
         api.call('history.events', { routerId, fromMs, toMs, limit: maxEventsShown }),
       ]);
-      if (session.generation !== generation || sessions.get(routerId) !== session) return;
+      if (stale()) return;
       applyQuery(routerId, session, result, events.events);
     } catch (error) {
-      if (session.generation !== generation || sessions.get(routerId) !== session) return;
+      if (stale()) return;
       patch(routerId, { history: 'error', historyError: toApiError(error) });
     }
   }
 
+  /**
+   * Takes the answer: its points up to the raw tail as they are, the newest ones rebuilt from
+   * their stored seconds, which live seconds then join, each once. Built from the answer's means
+   * alone, the newest point could not take a live second without counting a stored one twice,
+   * so it stood still until the next point began (up to 2 min in the 24 h window), short of the
+   * seconds it skipped.
+   */
   function applyQuery(routerId: string, session: Session, result: HistoryQueryResult, events: readonly LinkEvent[]): void {
-    session.coveredUntil.clear();
-    session.openBucket.clear();
-    const series: Record<string, readonly HistoryPoint[]> = {};
-    for (const s of result.series) {
-      series[s.wan] = s.points;
-      const last = s.points.at(-1);
-      // A live second inside the last queried bucket may already be counted in it: skip those
-      // rather than count them twice (at worst a second of that one bucket is missing).
-      if (last) session.coveredUntil.set(s.wan, last.atMs + result.stepMs);
+    const { stepMs, rawTail } = result;
+    session.live.clear();
+    const series: Record<string, HistoryPoint[]> = {};
+    if (rawTail) {
+      session.liveFromMs = rawTail.fromMs;
+      for (const s of result.series) {
+        let keep = s.points.length;
+        while (keep > 0 && s.points[keep - 1]!.atMs >= rawTail.fromMs) keep--;
+        series[s.wan] = s.points.slice(0, keep);
+      }
+      for (const s of rawTail.series) {
+        const live = liveBucketsOf(session, s.wan, stepMs);
+        const points = (series[s.wan] ??= []);
+        for (const p of s.points) {
+          const second = secondOfPoint(p);
+          if (live.takes(second)) live.add(second, points);
+        }
+      }
+    } else {
+      // No raw tail (the contract makes it optional): each uplink's newest answered point is
+      // taken as whole, and live seconds start after it.
+      session.liveFromMs = -Infinity;
+      for (const s of result.series) {
+        series[s.wan] = [...s.points];
+        const last = s.points.at(-1);
+        if (last) session.live.set(s.wan, new LiveBuckets(stepMs, last.atMs + stepMs, liveLagMs));
+      }
     }
-    patch(routerId, (state) => ({ history: 'ready', historyError: null, stepMs: result.stepMs, series, events: [...events], nowMs: Math.max(state.nowMs, Date.now()), version: state.version + 1 }));
-    // Whatever arrived while the query ran goes on top now.
+    patch(routerId, (state) => ({ history: 'ready', historyError: null, stepMs, series, events: [...events], nowMs: Math.max(state.nowMs, Date.now()), version: state.version + 1 }));
+    // Whatever arrived while the query ran goes on top now (each second once).
     get().flush(routerId);
+  }
+
+  function liveBucketsOf(session: Session, wan: string, stepMs: number): LiveBuckets {
+    let live = session.live.get(wan);
+    if (!live) {
+      live = new LiveBuckets(stepMs, session.liveFromMs, liveLagMs);
+      session.live.set(wan, live);
+    }
+    return live;
   }
 
   return {
@@ -238,8 +241,8 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
         generation: 0,
         pendingSamples: [],
         pendingEvents: [],
-        coveredUntil: new Map(),
-        openBucket: new Map(),
+        liveFromMs: Infinity,
+        live: new Map(),
         flushTimer: undefined,
         dispose: () => {},
       };
@@ -324,25 +327,16 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
           if (latest === state.latest) latest = { ...latest };
           (latest as Record<string, HistoryPoint>)[sample.wan] = pointOf(sample.atMs, [sample]);
         }
-        if (sample.atMs < (session.coveredUntil.get(sample.wan) ?? -Infinity)) continue;
-        const bucketMs = Math.floor(sample.atMs / stepMs) * stepMs;
+        // A second already counted (in the history answer, or sent again by the core to a view
+        // that subscribes to a running monitor) is skipped; any other goes into its bucket.
+        const live = liveBucketsOf(session, sample.wan, stepMs);
+        if (!live.takes(sample)) continue;
         let points = changed.get(sample.wan);
         if (!points) {
           points = [...(state.series[sample.wan] ?? [])];
           changed.set(sample.wan, points);
         }
-        const open = session.openBucket.get(sample.wan);
-        if (open && open.atMs === bucketMs) {
-          // The core sends its newest batch again to a view that subscribes (monitor.start of a
-          // running monitor): a second is counted once.
-          if (open.seconds.some((s) => s.atMs === sample.atMs)) continue;
-          open.seconds.push(sample);
-          points[points.length - 1] = pointOf(bucketMs, open.seconds);
-        } else if (!open || bucketMs > open.atMs) {
-          session.openBucket.set(sample.wan, { atMs: bucketMs, seconds: [sample] });
-          points.push(pointOf(bucketMs, [sample]));
-        }
-        // Older than the open bucket: a late duplicate; the bucket already has its seconds.
+        live.add(sample, points);
       }
       newest = Math.max(newest, Date.now());
       const fromMs = newest - windowMs;
