@@ -50,7 +50,12 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     expect(await connectionStep.textContent()).toContain('Failed');
     await shot('wrong-password');
     await page.getByRole('button', { name: 'Change the connection' }).click();
-    await page.getByRole('dialog').getByText(/refused the login as "tech"/).waitFor();
+    const reason = page.getByTestId('router-form-error');
+    await reason.waitFor();
+    expect(await reason.textContent()).toMatch(/refused the login as "tech"/);
+    // On screen with the fields to fix, not below the fold of a 700 px window.
+    const box = await reason.boundingBox();
+    expect(box && box.y >= 0 && box.y + box.height <= 700).toBe(true);
     await page.getByRole('dialog').locator('input[type="password"]').fill(router.ssh.password);
     await shot('fixing-password');
     await page.getByRole('dialog').getByRole('button', { name: 'Save and connect' }).click();

@@ -3,7 +3,7 @@
 // secrets are never shown back: an empty field keeps the saved one.
 import { Alert, Button, Code, Group, NumberInput, PasswordInput, SegmentedControl, Select, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { IconAlertTriangle, IconFileImport } from '@tabler/icons-react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { snmpAuthProtocols, snmpPrivProtocols, type Router, type RouterInput } from '../../shared/api/routers-schemas.ts';
 import { useRoutersStore } from '../stores/routers-store.ts';
 import { useSitesStore } from '../stores/sites-store.ts';
@@ -88,6 +88,7 @@ export function RouterConnectionForm(props: { mode: RouterFormMode; busy: boolea
       }}
     >
       <Stack>
+        {props.error && <FormError message={props.error} />}
         {mode.kind === 'add' && sshHosts.length > 0 && (
           <Select
             label="Import from ~/.ssh/config"
@@ -178,11 +179,6 @@ export function RouterConnectionForm(props: { mode: RouterFormMode; busy: boolea
         />
         <SnmpFields values={values} saved={saved} set={set} issue={issue} />
         <Textarea label="Notes" rows={2} value={values.notes} onChange={(e) => set('notes', { notes: e.currentTarget.value })} error={issue('notes')} />
-        {props.error && (
-          <Text c="red" size="sm" role="alert">
-            {props.error}
-          </Text>
-        )}
         <Group justify="flex-end">
           <Button variant="default" onClick={props.onCancel}>
             Cancel
@@ -242,5 +238,22 @@ function SnmpFields({ values, saved, set, issue }: { values: RouterFormValues; s
         </SimpleGrid>
       )}
     </Stack>
+  );
+}
+
+/**
+ * Why the last attempt failed, at the top of the form where the fields to fix begin. It is
+ * scrolled into view when it appears: after a failed connection the form opens at the top on a
+ * short screen, after a refused save the user is at the bottom by the button.
+ */
+function FormError({ message }: { message: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [message]);
+  return (
+    <Alert ref={ref} color="red" icon={<IconAlertTriangle />} role="alert" data-testid="router-form-error">
+      <Text size="sm">{message}</Text>
+    </Alert>
   );
 }
