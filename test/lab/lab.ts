@@ -791,7 +791,8 @@ export async function impair(
   // Basis points give loss to 0.01 %; numgen's modulus bounds the value, so 100 % is a plain drop.
   if (next.lossPct >= 100) rules.push('add rule inet isp impair drop');
   else if (next.lossPct > 0) {
-    rules.push(`add rule inet isp impair numgen random mod 10000 < ${Math.round(next.lossPct * 100)} drop`);
+    // The counter is the lab's own truth for a test: how many packets it really dropped.
+    rules.push(`add rule inet isp impair numgen random mod 10000 < ${Math.round(next.lossPct * 100)} counter drop`);
   }
   await nsNft(wan.ispNamespace, rules.join('\n') + '\n');
   if (next.latencyMs !== current.latencyMs) await setLatency(info, wan.ispPublicAddress, next.latencyMs);
