@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDemoLab } from '../../scripts/demo-lab.ts';
 import { labFixture } from './lab-fixture.ts';
 import { impair, labExec } from './lab.ts';
+import { waitUntil } from './wait-until.ts';
 
 const NAME = 'demoreu';
 const lab = labFixture({ name: NAME, routers: 1, wans: 4 });
@@ -20,6 +21,9 @@ describe.skipIf(Boolean(lab.skipReason))('the demo reusing a lab', () => {
     expect((await checkDemoLab(NAME)).reusable).toBe(true);
 
     await labExec(NAME, 'r01', ['sh', '-c', 'kill $(pidof snmpd)']);
+    // kill only sends SIGTERM: snmpd shuts down (saving its persistent state) after it returns,
+    // and on a busy machine the check below could still find it running.
+    await waitUntil(() => labExec(NAME, 'r01', ['pidof', 'snmpd'], { allowFailure: true }), (r) => r.exitCode !== 0, { what: "r01's snmpd to exit after SIGTERM" });
     expect(await checkDemoLab(NAME)).toEqual({ reusable: false, reason: "r01's snmpd is not running" });
 
     expect(await checkDemoLab('nosuch')).toEqual({ reusable: false, reason: 'no lab is up' });
