@@ -19,6 +19,14 @@ const taskEvent = 'ThreadControllerImpl::RunTask';
 const allNames = process.env.SWITCHYARD_TRACE_NAMES === '1';
 /** With SWITCHYARD_TRACE_NAMES=1, extra trace categories (comma-separated, e.g. `cc,blink`) to see inside what is otherwise 'other'. */
 const extraCategories = allNames ? (process.env.SWITCHYARD_TRACE_CATEGORIES ?? '') : '';
+/**
+ * SWITCHYARD_TRACE_INVALIDATIONS=1: log what each update invalidates — the elements whose style,
+ * layout or paint is invalidated (by node name and reason) and each Layout's dirty and total
+ * objects — from Chromium's invalidation tracking, to find DOM work a new second did not need.
+ */
+const invalidations = process.env.SWITCHYARD_TRACE_INVALIDATIONS === '1';
+const invalidationCategory = 'disabled-by-default-devtools.timeline.invalidationTracking';
+const invalidationEvents = new Set(['StyleRecalcInvalidationTracking', 'StyleInvalidatorInvalidationTracking', 'ScheduleStyleInvalidationTracking', 'LayoutInvalidationTracking', 'PaintInvalidationTracking']);
 
 interface TraceEvent {
   name: string;
@@ -29,6 +37,7 @@ interface TraceEvent {
   ts: number;
   dur?: number;
   tdur?: number;
+  args?: Record<string, unknown>;
 }
 
 /** Trace events (devtools.timeline) by the kind of main-thread work they are. */
@@ -85,9 +94,9 @@ export interface MainThreadCpu {
 export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise<{ stop(spansMs: readonly (readonly [number, number])[]): Promise<MainThreadCpu> }> {
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (data) => {
-    for (const e of data.value as unknown as TraceEvent[]) if (e.name === taskEvent || e.name === calibrationMark || (e.ph === 'X' && (allNames || e.name in kindOf))) events.push(e);
+    for (const e of data.value as unknown as TraceEvent[]) if (e.name === taskEvent || e.name === calibrationMark || (e.ph === 'X' && (allNames || e.name in kindOf)) || (invalidations && invalidationEvents.has(e.name))) events.push(e);
   });
-  await cdp.send('Tracing.start', { categories: ['toplevel,blink.user_timing,devtools.timeline,v8', extraCategories].filter(Boolean).join(','), transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: ['toplevel,blink.user_timing,devtools.timeline,v8', extraCategories, invalidations ? invalidationCategory : ''].filter(Boolean).join(','), transferMode: 'ReportEvents' });
   const calibrationPageMs = await page.evaluate((name) => performance.mark(name).startTime, calibrationMark);
   return {
     async stop(spansMs) {
@@ -116,6 +125,7 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
         for (const e of onMain) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
         console.log(`trace events per second by name: ${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([n, c]) => `${n} ${(c / secs).toFixed(1)}`).join(', ')}`);
       }
+      if (invalidations) logInvalidations(events.filter((e) => e.pid === main.pid), spansMs.length);
       return { updateCpuMs, totalCpuMs, cpuMsByKind: selfTimeByKind(onMain.filter((e) => e.name === taskEvent || e.name in kindOf)) };
     },
   };
@@ -148,4 +158,29 @@ function selfTimeByName(sorted: readonly TraceEvent[]): Map<string, number> {
   }
   while (stack.length) pop();
   return out;
+}
+
+/** Per update (of `updates`): invalidations by event, node and reason; Layouts with their dirty/total objects. */
+function logInvalidations(events: readonly TraceEvent[], updates: number): void {
+  const per = (n: number) => (n / Math.max(1, updates)).toFixed(2);
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    if (!invalidationEvents.has(e.name)) continue;
+    const data = (e.args?.data ?? {}) as Record<string, unknown>;
+    const key = `${e.name} ${String(data.nodeName ?? '?')} (${String(data.reason ?? data.invalidatedSelectorId ?? data.changedAttribute ?? data.changedClass ?? '')})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (process.env.SWITCHYARD_TRACE_INVALIDATION_SAMPLE && key.includes(process.env.SWITCHYARD_TRACE_INVALIDATION_SAMPLE) && (counts.get(key) ?? 0) <= 3) console.log(`sample ${key}: ${JSON.stringify(e.args).slice(0, 1500)}`);
+  }
+  console.log(`invalidations per update:\n  ${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 40).map(([k, c]) => `${per(c)} ${k}`).join('\n  ')}`);
+  const layouts = events.filter((e) => e.name === 'Layout' && e.ph === 'X');
+  const shape = new Map<string, number>();
+  for (const e of layouts) {
+    const begin = (e.args?.beginData ?? {}) as { dirtyObjects?: number; totalObjects?: number; partialLayout?: boolean };
+    const key = `dirty ${begin.dirtyObjects} of ${begin.totalObjects}${begin.partialLayout ? ' partial' : ''}`;
+    shape.set(key, (shape.get(key) ?? 0) + 1);
+  }
+  console.log(`layouts per update: ${per(layouts.length)}; by dirty/total objects: ${[...shape].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, c]) => `${per(c)}× ${k}`).join(', ')}`);
+  const styles = events.filter((e) => e.name === 'UpdateLayoutTree' && e.ph === 'X');
+  const elements = styles.map((e) => Number((e.args?.elementCount ?? (e.args?.endData as { elementCount?: number } | undefined)?.elementCount) ?? NaN));
+  console.log(`style recalcs per update: ${per(styles.length)}; elements each: ${elements.slice(0, 30).join(' ')}`);
 }
