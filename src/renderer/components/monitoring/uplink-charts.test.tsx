@@ -34,9 +34,12 @@ describe('the uplink read-out', () => {
       </MantineProvider>,
     );
     expect(screen.getByTestId('uplink-latest').textContent).toMatch(/^now 42\.0 ms · loss 0 %/);
-    // A new second: written in place.
+    // A new second: written in place, into the same text node (replacing the node cost Chromium a
+    // style recalc and a layout-tree rebuild every second).
+    const textNode = screen.getByTestId('uplink-latest').firstChild;
     setPoints(toMs - 1000, 43);
     expect(screen.getByTestId('uplink-latest').textContent).toMatch(/^now 43\.0 ms/);
+    expect(screen.getByTestId('uplink-latest').firstChild).toBe(textNode);
     // Over the right end of the plot (happy-dom puts the card at x 0): the newest point.
     const charts = screen.getByTestId('latency-chart').parentElement!;
     fireEvent.mouseMove(charts, { clientX: 800 - 61 });
