@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 import { addSite, fillRouterConnection } from './ui-steps.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const lab = labFixture({ name: 'e2e', routers: 1, wans: 4 });
 
-describe.skipIf(lab.skipReason)('adding the lab router in the UI', () => {
+describe.skipIf(lab.skipReason)('adding the lab router in the UI', { timeout: 4 * busyDeadlineMs }, () => {
   let session: BrowserSession;
   beforeAll(async () => {
     session = await openBrowserSession();
@@ -30,7 +31,7 @@ describe.skipIf(lab.skipReason)('adding the lab router in the UI', () => {
     expect(await fingerprint.textContent()).toBe(router.ssh.hostKeyFingerprint);
     await page.getByRole('button', { name: 'Trust this key' }).click();
 
-    await page.getByTestId('detection-summary').waitFor({ timeout: 20_000 });
+    await page.getByTestId('detection-summary').waitFor({ timeout: busyDeadlineMs });
     const rows = await page.getByTestId('uplink-row').allTextContents();
     for (const device of ['eth1', 'wlan0', 'usb0', 'wwan0']) expect(rows.join(' ')).toContain(device);
     await page.getByRole('button', { name: 'Open the router' }).click();
@@ -51,14 +52,14 @@ describe.skipIf(lab.skipReason)('adding the lab router in the UI', () => {
     // Pins are per router, so the second router's key is offered again; the login fails after.
     await page.getByRole('button', { name: 'Trust this key' }).click();
     const alert = page.getByText('Switchyard could not connect');
-    await alert.waitFor({ timeout: 20_000 });
+    await alert.waitFor({ timeout: busyDeadlineMs });
     expect(await page.getByRole('dialog').textContent()).toMatch(/password|refused|log in/i);
     expect(await page.getByTestId('not-kept-note').textContent()).toContain('Back office is not kept');
 
     // Closed without "Keep it anyway": the site shows only the router that works, as the core has it.
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached' });
-    await page.waitForFunction(`document.querySelectorAll('[data-testid="router-row"]').length === 1`, undefined, { timeout: 20_000 });
+    await page.waitForFunction(`document.querySelectorAll('[data-testid="router-row"]').length === 1`, undefined, { timeout: busyDeadlineMs });
     expect(await page.getByTestId('router-row').allTextContents()).toEqual([expect.stringContaining('Shop router')]);
     expect((await session.core.routers.list()).map((r) => r.name)).toEqual(['Shop router']);
     expect(session.problems).toEqual([]);

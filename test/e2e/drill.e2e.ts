@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addLabRouter, enableFailover, labFailoverPolicy, shopNames, waitProbed } from '../helpers/lab-router.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const labName = 'e2edr';
 const lab = labFixture({ name: labName, routers: 1, wans: 2 });
@@ -39,15 +40,15 @@ describe.skipIf(lab.skipReason)('the failover drill in the browser', () => {
   it('runs a drill from the router page and opens its report', async () => {
     const { page } = session;
     await page.goto(`${session.server.url}#/routers/${routerId}/drill`);
-    await page.getByText('No drill yet on this router.').waitFor({ timeout: 30_000 });
+    await page.getByText('No drill yet on this router.').waitFor({ timeout: busyDeadlineMs });
     await page.getByRole('button', { name: 'Run failover drill' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Start the drill' }).click();
-    await page.getByTestId('drill-progress').waitFor({ timeout: 30_000 });
+    await page.getByTestId('drill-progress').waitFor({ timeout: busyDeadlineMs });
     if (artifacts) await page.screenshot({ path: join(artifacts, 'drill-progress.png'), fullPage: true });
     // The report opens by itself when the drill is done.
     await page.getByTestId('drill-report').waitFor({ timeout: 240_000 });
     const frame = page.frameLocator('iframe[title="Drill report"]');
-    const verdict = await frame.getByTestId('drill-verdict').textContent({ timeout: 30_000 });
+    const verdict = await frame.getByTestId('drill-verdict').textContent({ timeout: busyDeadlineMs });
     verdictText = verdict ?? '';
     expect(verdict).toMatch(/^Card payments stay up: wlan0 carried traffic \d+\.\d s after eth1 failed/);
     expect(await frame.locator('svg').count()).toBe(1);

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { openBrowserSession, type BrowserSession } from './browser-session.ts';
 import { addSite, fillRouterConnection } from './ui-steps.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 const lab = labFixture({ name: 'edit', routers: 1, wans: 2 });
 
-describe.skipIf(lab.skipReason)('editing a router and moving the inventory in the UI', () => {
+describe.skipIf(lab.skipReason)('editing a router and moving the inventory in the UI', { timeout: 4 * busyDeadlineMs }, () => {
   let session: BrowserSession;
   let exported = '';
   beforeAll(async () => {
@@ -31,10 +32,10 @@ describe.skipIf(lab.skipReason)('editing a router and moving the inventory in th
   async function detectAgain(): Promise<string | null> {
     const { page } = session;
     // The first open detects by itself; wait for that before asking again.
-    await page.locator('button[data-loading="true"]').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.locator('button[data-loading="true"]').waitFor({ state: 'detached', timeout: busyDeadlineMs });
     await page.getByRole('button', { name: /^Detect( again)?$/ }).click();
     // Mantine marks a busy button with data-loading; detection is over when it is gone.
-    await page.locator('button[data-loading="true"]').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.locator('button[data-loading="true"]').waitFor({ state: 'detached', timeout: busyDeadlineMs });
     const alert = page.getByTestId('overview-error');
     return (await alert.count()) > 0 ? await alert.textContent() : null;
   }
@@ -45,7 +46,7 @@ describe.skipIf(lab.skipReason)('editing a router and moving the inventory in th
     await addSite(page, 'Edit lab');
     await fillRouterConnection(page, router, 'Shop router');
     await page.getByRole('button', { name: 'Trust this key' }).click();
-    await page.getByTestId('detection-summary').waitFor({ timeout: 20_000 });
+    await page.getByTestId('detection-summary').waitFor({ timeout: busyDeadlineMs });
     await page.getByRole('button', { name: 'Open the router' }).click();
     await page.getByRole('heading', { name: 'Shop router' }).waitFor();
 

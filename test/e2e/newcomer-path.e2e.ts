@@ -35,7 +35,7 @@ describe.skipIf(lab.skipReason)('the newcomer path', { timeout: 4 * busyDeadline
     const { page } = session;
     const info = lab.info();
     await page.getByRole('tab', { name: 'WAN Failover' }).click();
-    await page.getByTestId('enable-failover').click({ timeout: 20_000 });
+    await page.getByTestId('enable-failover').click({ timeout: busyDeadlineMs });
     expect(await order()).toEqual(['eth1', 'wlan0', 'usb0']);
 
     // Gateways of the backup links and a probe target each (the lab's own targets).
@@ -81,7 +81,7 @@ describe.skipIf(lab.skipReason)('the newcomer path', { timeout: 4 * busyDeadline
     await page.getByTestId('apply-button').click();
     await page.getByTestId('plan-diff').waitFor();
     await page.getByTestId('apply-now-button').click();
-    await page.getByTestId('revert-countdown').waitFor({ timeout: 20_000 });
+    await page.getByTestId('revert-countdown').waitFor({ timeout: busyDeadlineMs });
     await page.locator('[data-testid="verification"][data-ok="true"]').waitFor({ timeout: busyDeadlineMs });
     await page.getByTestId('confirm-button').click();
     await page.getByText('Confirmed', { exact: true }).waitFor({ timeout: busyDeadlineMs });
@@ -114,7 +114,7 @@ describe.skipIf(lab.skipReason)('the newcomer path', { timeout: 4 * busyDeadline
     const { page } = session;
     await page.getByRole('button', { name: 'Remove WAN failover' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Remove and restore' }).click();
-    await page.getByTestId('enable-failover').waitFor({ timeout: 20_000 });
+    await page.getByTestId('enable-failover').waitFor({ timeout: busyDeadlineMs });
     const agent = await labExec(labName, 'r01', ['ls', '/usr/local/sbin/switchyard-agent'], { allowFailure: true });
     expect(agent.exitCode).not.toBe(0);
     expect(session.problems).toEqual([]);

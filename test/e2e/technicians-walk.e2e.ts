@@ -79,7 +79,7 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
   it('detection is done without a click: gateways found, eth0 (the LAN) not offered', async () => {
     const { page } = session;
     const summary = page.getByTestId('detection-summary');
-    await summary.waitFor({ timeout: 30_000 });
+    await summary.waitFor({ timeout: busyDeadlineMs });
     const rows = summary.getByTestId('uplink-row');
     await expect.poll(() => rows.count(), { timeout: busyDeadlineMs }).toBe(4);
     const text = await summary.textContent();
@@ -95,7 +95,7 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     const { page } = session;
     const info = lab.info();
     await page.getByRole('tab', { name: 'WAN Failover' }).click();
-    await page.getByTestId('enable-failover').click({ timeout: 30_000 });
+    await page.getByTestId('enable-failover').click({ timeout: busyDeadlineMs });
     expect(await order()).toEqual(['eth1', 'wlan0', 'usb0', 'wwan0']);
     for (const wan of info.routers[0]!.wans) expect(await card(wan.name).textContent()).toContain(`gateway ${wan.gateway}`);
     expect(await page.locator('[data-testid="wan-card"][data-wan="eth0"]').count()).toBe(0);
@@ -122,10 +122,10 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
   it('applies, shows On while waiting for confirmation, and confirms', async () => {
     const { page } = session;
     await page.getByTestId('apply-button').click();
-    await page.getByTestId('plan-diff').waitFor({ timeout: 30_000 });
+    await page.getByTestId('plan-diff').waitFor({ timeout: busyDeadlineMs });
     await shot('plan');
     await page.getByTestId('apply-now-button').click();
-    await page.getByTestId('revert-countdown').waitFor({ timeout: 30_000 });
+    await page.getByTestId('revert-countdown').waitFor({ timeout: busyDeadlineMs });
     expect(await page.getByTestId('failover-enabled').textContent()).toBe('On · failover');
     await page.getByTestId('health-pending').first().waitFor({ timeout: 5_000 }).catch(() => {});
     await shot('pending-confirm');
@@ -180,8 +180,8 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     const { page } = session;
     await page.getByRole('button', { name: 'Remove WAN failover' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Remove and restore' }).click();
-    await expect.poll(() => page.getByTestId('failover-enabled').textContent(), { timeout: 30_000 }).toBe('Off');
-    await page.getByTestId('enable-failover').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('failover-enabled').textContent(), { timeout: busyDeadlineMs }).toBe('Off');
+    await page.getByTestId('enable-failover').waitFor({ timeout: busyDeadlineMs });
     const agent = await labExec(labName, 'r01', ['ls', '/usr/local/sbin/switchyard-agent'], { allowFailure: true });
     expect(agent.exitCode).not.toBe(0);
     await shot('removed');

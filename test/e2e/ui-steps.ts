@@ -1,6 +1,7 @@
 // Steps a user takes in the UI that several browser tests share.
 import type { Page } from 'playwright-core';
 import type { LabRouter } from '../lab/lab.ts';
+import { busyDeadlineMs } from '../lab/wait-until.ts';
 
 export async function addSite(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Add site' }).click();
@@ -29,7 +30,7 @@ export async function addTrustedRouterByKeyFile(
   page: Page,
   router: LabRouter,
   names: { site: string; router: string },
-  detectionTimeoutMs = 30_000,
+  detectionTimeoutMs = busyDeadlineMs,
 ): Promise<void> {
   await addSite(page, names.site);
   await page.getByRole('button', { name: 'Add router' }).click();

@@ -42,7 +42,7 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await fillRouterConnection(page, router, 'Office router', 'not-the-password');
     await page.getByRole('button', { name: 'Trust this key' }).click();
     const failed = page.getByTestId('connect-failed');
-    await failed.waitFor({ timeout: 30_000 });
+    await failed.waitFor({ timeout: busyDeadlineMs });
     expect(await failed.textContent()).toMatch(/refused the login as "tech".*Check the user name, the password or key/);
     const connectionStep = page.getByRole('dialog').locator('.mantine-Stepper-step').first();
     expect(await connectionStep.getAttribute('data-failed')).toBe('true');
@@ -85,14 +85,14 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await dialog.getByRole('button', { name: 'Save and connect' }).click();
     // (Run alone, this test has no office router before it: then no warning.)
     const anyway = page.getByTestId('add-anyway');
-    await page.getByTestId('offered-fingerprint').or(anyway).waitFor({ timeout: 30_000 });
+    await page.getByTestId('offered-fingerprint').or(anyway).waitFor({ timeout: busyDeadlineMs });
     if ((await anyway.count()) > 0) await anyway.click();
     expect(await page.getByTestId('offered-fingerprint').textContent()).toBe(router.ssh.hostKeyFingerprint);
     await page.getByRole('button', { name: 'Trust this key' }).click();
     await page.getByTestId('detection-summary').waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Open the router' }).click();
     await page.getByRole('tab', { name: 'WAN Failover' }).click();
-    await page.getByTestId('enable-failover').click({ timeout: 30_000 });
+    await page.getByTestId('enable-failover').click({ timeout: busyDeadlineMs });
     expect(await order()).toEqual(['eth1', 'wlan0', 'usb0', 'wwan0']);
     // From the middle of the gateway line of wlan0 down past usb0, as a person tries to drag a card.
     const facts = card('wlan0').getByText(/^Device wlan0/);
@@ -119,7 +119,7 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await page.getByRole('button', { name: 'Fill in suggested targets' }).click();
     await expect.poll(() => page.getByTestId('target-suggestion').count(), { timeout: 60_000 }).toBe(4);
     await page.getByTestId('apply-button').click();
-    await page.getByTestId('plan-diff').waitFor({ timeout: 30_000 });
+    await page.getByTestId('plan-diff').waitFor({ timeout: busyDeadlineMs });
     await page.getByTestId('apply-now-button').click();
     await page.getByTestId('revert-countdown').waitFor({ timeout: 60_000 });
     await shot('pending-confirm');
@@ -136,7 +136,7 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await shot('monitoring');
     await page.getByRole('tab', { name: 'WAN Failover' }).click();
     await page.getByRole('button', { name: 'Remove WAN failover' }).click();
-    await page.getByTestId('remove-changes').waitFor({ timeout: 30_000 });
+    await page.getByTestId('remove-changes').waitFor({ timeout: busyDeadlineMs });
     // A plain Linux router has no line-by-line view: said beside the plan, never listed as a change.
     expect(await page.getByTestId('remove-plan-note').textContent()).toMatch(/line-by-line view .* not available/);
     expect(await page.getByTestId('remove-changes').textContent()).not.toMatch(/line-by-line/);
