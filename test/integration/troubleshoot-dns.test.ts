@@ -10,6 +10,7 @@ import type { Core } from '../../src/main/core/app-core.ts';
 import type { TroubleshootReport, UplinkTroubleshoot } from '../../src/shared/api/troubleshoot-schemas.ts';
 import { addLabRouter, contractCaller, enableFailover, labFailoverPolicy, openLabCore, waitProbed, type LabCore } from '../helpers/lab-router.ts';
 import { labExec } from '../lab/lab.ts';
+import { expectRouterStateBack, settledRouterState } from '../helpers/router-state.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 
 const labName = 'tshdns';
@@ -63,9 +64,10 @@ describe.skipIf(lab.skipReason)('DNS through each uplink on the lab', () => {
     await router('nft', 'add', 'chain', 'inet', 'sy_test_dns', 'out', '{ type filter hook output priority 0; }');
     await router('nft', 'add', 'rule', 'inet', 'sy_test_dns', 'out', 'oifname', 'wlan0', 'udp', 'dport', '53', 'drop');
     try {
-      const before = await ruleset();
+      // The agent is running: its 10 s rule rewrite must not pass for a change (router-state.ts).
+      const before = await settledRouterState(ruleset);
       const report = await call<TroubleshootReport>('troubleshoot.run', { routerId });
-      expect(await ruleset()).toBe(before);
+      await expectRouterStateBack(ruleset, before);
       const u = byDevice(report);
       const statuses = (dev: string) => Object.fromEntries((u[dev]?.checks ?? []).map((c) => [c.id, c.status]));
       expect(statuses('wlan0')).toMatchObject({ link: 'pass', gateway: 'pass', target: 'pass', dns: 'fail', http: 'pass' });

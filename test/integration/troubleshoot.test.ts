@@ -12,6 +12,7 @@ import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, type LabC
 import { impair, labExec } from '../lab/lab.ts';
 import { labFixture } from '../lab/lab-fixture.ts';
 import { busyDeadlineMs, waitUntil } from '../lab/wait-until.ts';
+import { expectRouterStateBack, settledRouterState } from '../helpers/router-state.ts';
 
 const labName = 'tsh';
 const lab = labFixture({ name: labName, routers: 1, wans: 2 });
@@ -37,21 +38,10 @@ describe.skipIf(lab.skipReason)('troubleshooting on the lab', () => {
     ]);
     return parts.map((p) => p.stdout).join('\n@@\n');
   };
-  // The agent rewrites its rules now and then (a rule is deleted, then added again): the state is
-  // read until two reads agree, and after troubleshooting it must come back to exactly that. A
-  // fresh lab's uplinks also still run IPv6 duplicate address detection for a second or two after
-  // their carrier comes up (a `tentative` link-local address, its `local` route not there yet), so
-  // the state counts as settled only once no address is tentative.
-  const settledState = async () => {
-    let last = await routerState();
-    return waitUntil(async () => [last, (last = await routerState())] as const, ([a, b]) => a === b && !/\btentative\b/.test(b), {
-      what: 'the router state to settle',
-    }).then(([, b]) => b);
-  };
-  const expectUnchanged = async (before: string) => {
-    const after = await waitUntil(routerState, (s) => s === before, { what: 'the router state as before troubleshooting', timeoutMs: 20_000 }).catch(() => routerState());
-    expect(after).toBe(before);
-  };
+  // The agent rewrites its rules now and then and a fresh link's address is tentative for a
+  // while: see router-state.ts.
+  const settledState = () => settledRouterState(routerState);
+  const expectUnchanged = (before: string) => expectRouterStateBack(routerState, before);
   const wlan0State = async () => (await call<{ wans: Array<{ wan: string; state: string }> }>('failover.status', { routerId })).wans.find((w) => w.wan === 'wlan0')?.state;
   const checksOf = (u: UplinkTroubleshoot | undefined) => Object.fromEntries((u?.checks ?? []).map((c) => [c.id, c]));
   const statuses = (u: UplinkTroubleshoot | undefined) => Object.fromEntries((u?.checks ?? []).map((c) => [c.id, c.status]));
