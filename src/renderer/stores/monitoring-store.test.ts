@@ -355,6 +355,29 @@ describe('windows and closing', () => {
     expect(slice().window).toBe('24h');
   });
 
+  it('drops a late answer for a window left meanwhile, with its raw tail: the newest window’s points stay whole', async () => {
+    await openDayMidPoint();
+    const dayAnswer = fake.handlers['history.query']!;
+    let answerHour: () => void = () => {};
+    fake.handlers['history.query'] = (p) =>
+      new Promise((resolve) => {
+        answerHour = () => resolve({ routerId: 'r1', fromMs: p.fromMs, toMs: p.toMs, resolution: 'second', stepMs: 4000, series: [{ wan: 'wan', points: [point(B)] }], rawTail: { fromMs: B, series: [{ wan: 'wan', points: [point(B + 44_000, { sent: 9 })] }] } });
+      });
+    const hour = store().setWindow('r1', '1h');
+    await settle();
+    fake.handlers['history.query'] = dayAnswer;
+    await store().setWindow('r1', '24h');
+    answerHour();
+    await hour;
+    await settle();
+    expect(slice()).toMatchObject({ window: '24h', stepMs: dayStepMs, history: 'ready' });
+    expect(slice().series.wan!.at(-1)).toMatchObject({ atMs: B, sent: 40 });
+    // Live seconds still go into the 24 h point, each once.
+    fake.emit('onDidSample', { routerId: 'r1', atMs: B + 46_200, samples: [healthy(B + 39_000), healthy(B + 40_000)] });
+    await settle();
+    expect(slice().series.wan!.at(-1)).toMatchObject({ atMs: B, sent: 41 });
+  });
+
   it('unsubscribes when the view closes, and leaves the core monitor recording so history has no gaps', async () => {
     const close = await openRouter();
     expect(fake.listeners('onDidSample')).toBe(1);
