@@ -4,7 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiCallError } from '../api/api.ts';
 import { chartRows } from '../components/monitoring/chart-rows.ts';
-import { fakeApi, linkEvent, monitorStatus, point, sample, type FakeApi } from '../components/monitoring/monitoring-fixtures.test-util.ts';
+import { fakeApi, linkEvent, monitorStatus, point, sample, type FakeApi, type Handler } from '../components/monitoring/monitoring-fixtures.test-util.ts';
+import type { HistoryPoint } from '../../shared/api/monitor-schemas.ts';
 import { liveLagMs, monitorWindows, pointOf, uplinkOrder, useMonitoringStore } from './monitoring-store.ts';
 
 vi.mock('../api/api.ts', async (importOriginal) => ({ ...(await importOriginal<typeof import('../api/api.ts')>()), api: { call: vi.fn(), on: vi.fn(() => () => {}) } }));
@@ -219,24 +220,25 @@ const blackholed = (atMs: number) => sample('wan', atMs, { latencyMs: null, late
 const storedPoint = (s: ReturnType<typeof sample>) =>
   point(s.atMs, { latencyMs: s.latencyMs, latencyMinMs: s.latencyMinMs, latencyMaxMs: s.latencyMaxMs, latencyP95Ms: s.latencyP95Ms, jitterMs: s.jitterMs, lossPct: s.sent ? (100 * (s.sent - s.received)) / s.sent : null, lossMaxPct: s.lossPct, rxBps: s.rxBps, rxMinBps: s.rxBps, rxMaxBps: s.rxBps, txBps: s.txBps, txMinBps: s.txBps, txMaxBps: s.txBps, sent: s.sent, received: s.received });
 
+/**
+ * history.query as the core answers it with `stepMs` points: `points`, and as the raw tail every
+ * second of `stored` from the start of the point holding rawTailFromMs on.
+ */
+function answerFrom(stepMs: number, points: readonly HistoryPoint[], stored: readonly ReturnType<typeof sample>[]): Handler {
+  return (p) => {
+    const tailFromMs = Math.floor((p.rawTailFromMs as number) / stepMs) * stepMs;
+    const tail = stored.filter((s) => s.atMs >= tailFromMs && s.atMs < (p.toMs as number)).map(storedPoint);
+    return { routerId: 'r1', fromMs: p.fromMs, toMs: p.toMs, resolution: stepMs >= 60_000 ? 'minute' : 'second', stepMs, series: [{ wan: 'wan', points }], rawTail: { fromMs: tailFromMs, series: [{ wan: 'wan', points: tail }] } };
+  };
+}
+
 /** Opens the 24 h window at B + 45.5 s; the history store holds B … B + 39 s (the newest seconds are still on their way). */
 async function openDayMidPoint(): Promise<void> {
   await openRouter();
   vi.setSystemTime(B + 45_500);
   const stored = Array.from({ length: 40 }, (_, k) => healthy(B + k * 1000));
-  fake.handlers['history.query'] = (p) => {
-    const tailFromMs = Math.floor((p.rawTailFromMs as number) / dayStepMs) * dayStepMs;
-    return {
-      routerId: 'r1',
-      fromMs: p.fromMs,
-      toMs: p.toMs,
-      resolution: 'minute',
-      stepMs: dayStepMs,
-      // What the core answered at that moment: the open point holds the 40 s stored so far.
-      series: [{ wan: 'wan', points: [point(B - 2 * dayStepMs), point(B - dayStepMs), point(B, { latencyMs: 10, sent: 40, received: 40, lossPct: 0 })] }],
-      rawTail: { fromMs: tailFromMs, series: [{ wan: 'wan', points: stored.filter((s) => s.atMs >= tailFromMs).map(storedPoint) }] },
-    };
-  };
+  // What the core answered at that moment: the open point holds the 40 s stored so far.
+  fake.handlers['history.query'] = answerFrom(dayStepMs, [point(B - 2 * dayStepMs), point(B - dayStepMs), point(B, { latencyMs: 10, sent: 40, received: 40, lossPct: 0 })], stored);
 }
 
 describe('the newest point of a 24 h window, opened mid-point', () => {
@@ -307,18 +309,8 @@ describe.each([
     const secondAt = (atMs: number) => (atMs >= cutMs ? blackholed(atMs) : healthy(atMs));
     const stored: ReturnType<typeof sample>[] = [];
     for (let t = openMs - 60_000; t <= newestSentMs(openMs); t += 1000) stored.push(secondAt(t));
-    fake.handlers['history.query'] = (p) => {
-      const tailFromMs = Math.floor((p.rawTailFromMs as number) / stepMs) * stepMs;
-      return {
-        routerId: 'r1',
-        fromMs: p.fromMs,
-        toMs: p.toMs,
-        resolution: window === '24h' ? 'minute' : 'second',
-        stepMs,
-        series: [{ wan: 'wan', points: [point(tailFromMs - stepMs)] }],
-        rawTail: { fromMs: tailFromMs, series: [{ wan: 'wan', points: stored.filter((s) => s.atMs >= tailFromMs && s.atMs < (p.toMs as number)).map(storedPoint) }] },
-      };
-    };
+    // The answer's own points of the tail are replaced by the tail: one older point is enough.
+    fake.handlers['history.query'] = answerFrom(stepMs, [point(Math.floor((openMs - liveLagMs) / stepMs) * stepMs - stepMs)], stored);
     vi.setSystemTime(openMs);
     await store().setWindow('r1', window);
     let sentUpToMs = newestSentMs(openMs);
