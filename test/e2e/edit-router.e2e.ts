@@ -66,6 +66,8 @@ describe.skipIf(lab.skipReason)('editing a router and moving the inventory in th
     const { page } = session;
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const dialog = page.getByRole('dialog');
+    // The dialog open first: counted before it renders, "no note yet" would hold for any dialog.
+    await dialog.getByLabel('SSH port').waitFor();
     expect(await dialog.getByTestId('host-key-drop-note').count()).toBe(0);
     await dialog.getByLabel('SSH port').fill('2222');
     await dialog.getByTestId('host-key-drop-note').waitFor();
