@@ -4,17 +4,17 @@
 // what kind of work that CPU time was (script, style, layout, paint, GC), so a slow update can
 // be blamed on the right thing.
 //
-// Known gap: a canvas drawn in an ordinary task is rasterised after that task, in Blink's
-// task-observer hook (CanvasRenderingContext2D::FinalizeFrame), outside the task's RunTask event,
-// and only the `blink` category records it: such raster is missing from the CPU figures (the wall
-// spans include it). Drawn in an animation frame, as the charts are now, it is rasterised inside
-// the frame's task (LayerTreeHost::DoUpdateLayers) and counted. Compare CPU before and after that
-// change with SWITCHYARD_TRACE_NAMES=1 SWITCHYARD_TRACE_CATEGORIES=cc,blink (self time by name).
+// A canvas drawn in an ordinary task, as the charts are now, is rasterised after that task, in
+// Blink's task-observer hook (CanvasRenderingContext2D::FinalizeFrame), outside the task's RunTask
+// event, and only the `blink` category records it: the trace takes that category, and such
+// raster outside a task is counted as CPU of its own (in the span it falls in, and as paint).
 import type { CDPSession, Page } from 'playwright-core';
 
 /** One mark set in the page ties its performance.now() to the trace's clock. */
 const calibrationMark = 'switchyard-trace-calibration';
 const taskEvent = 'ThreadControllerImpl::RunTask';
+/** A canvas's raster, outside any task when it was drawn in one (see above). */
+const canvasRasterEvent = 'CanvasRenderingContext2D::FinalizeFrame';
 /** SWITCHYARD_TRACE_NAMES=1: keep every event and log the main thread's self time by event name. */
 const allNames = process.env.SWITCHYARD_TRACE_NAMES === '1';
 /** With SWITCHYARD_TRACE_NAMES=1, extra trace categories (comma-separated, e.g. `cc,blink`) to see inside what is otherwise 'other'. */
@@ -58,6 +58,7 @@ const kindOf: Readonly<Record<string, WorkKind>> = {
   PaintImage: 'paint',
   Layerize: 'paint',
   Commit: 'paint',
+  [canvasRasterEvent]: 'paint',
   UpdateLayer: 'paint',
   RasterTask: 'paint',
   'Canvas2DLayerBridge::Flush': 'paint',
@@ -78,8 +79,10 @@ const workKinds: readonly WorkKind[] = ['script', 'style', 'layout', 'paint', 'g
 export interface MainThreadCpu {
   /** Per span given to stop(): thread time of the main-thread tasks that started in it (ms). */
   updateCpuMs: number[];
-  /** Thread time of every task on the page's main thread while tracing (ms). */
+  /** Thread time of every task on the page's main thread while tracing (ms), canvas raster outside tasks included. */
   totalCpuMs: number;
+  /** Of which canvas raster outside any task (ms). */
+  outsideTaskCpuMs: number;
   /** The same total by kind of work (ms): each event's own time, its children's taken out. */
   cpuMsByKind: Record<WorkKind, number>;
 }
@@ -96,7 +99,7 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
   cdp.on('Tracing.dataCollected', (data) => {
     for (const e of data.value as unknown as TraceEvent[]) if (e.name === taskEvent || e.name === calibrationMark || (e.ph === 'X' && (allNames || e.name in kindOf)) || (invalidations && invalidationEvents.has(e.name))) events.push(e);
   });
-  await cdp.send('Tracing.start', { categories: ['toplevel,blink.user_timing,devtools.timeline,v8', extraCategories, invalidations ? invalidationCategory : ''].filter(Boolean).join(','), transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: ['toplevel,blink.user_timing,devtools.timeline,v8', extraCategories.split(',').includes('blink') ? '' : 'blink', extraCategories, invalidations ? invalidationCategory : ''].filter(Boolean).join(','), transferMode: 'ReportEvents' });
   const calibrationPageMs = await page.evaluate((name) => performance.mark(name).startTime, calibrationMark);
   return {
     async stop(spansMs) {
@@ -106,7 +109,10 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
       const main = events.find((e) => e.name === calibrationMark);
       if (!main) throw new Error('the trace has no calibration mark: cannot find the page in it');
       const onMain = events.filter((e) => e.ph === 'X' && e.pid === main.pid && e.tid === main.tid).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-      const tasks = onMain.filter((e) => e.name === taskEvent);
+      // Work outside any task (a canvas's raster after the task that drew it) counts as a task.
+      const inTasks = onMain.filter((e) => e.name === taskEvent);
+      const outside = onMain.filter((e) => e.name === canvasRasterEvent && !inTasks.some((t) => e.ts >= t.ts && e.ts < t.ts + (t.dur ?? 0)));
+      const tasks = [...inTasks, ...outside].sort((a, b) => a.ts - b.ts);
       const toTraceUs = (pageMs: number) => main.ts + (pageMs - calibrationPageMs) * 1000;
       const updateCpuMs: number[] = [];
       for (const [startMs, endMs] of spansMs) {
@@ -126,7 +132,7 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
         console.log(`trace events per second by name: ${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([n, c]) => `${n} ${(c / secs).toFixed(1)}`).join(', ')}`);
       }
       if (invalidations) logInvalidations(events.filter((e) => e.pid === main.pid), spansMs.length);
-      return { updateCpuMs, totalCpuMs, cpuMsByKind: selfTimeByKind(onMain.filter((e) => e.name === taskEvent || e.name in kindOf)) };
+      return { updateCpuMs, totalCpuMs, outsideTaskCpuMs: outside.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000, cpuMsByKind: selfTimeByKind(onMain.filter((e) => e.name === taskEvent || e.name in kindOf)) };
     },
   };
 }

@@ -287,7 +287,7 @@ export const uiBenchmark: Benchmark = {
       ctx.log(`long tasks (> 50 ms): ${timings.longTasks.length}; core monitor on leaving the tab: ${stoppedOnClose ? 'STOPPED (history would have gaps)' : 'kept recording'}`);
       if (session.problems.length) ctx.log(`page problems: ${session.problems.join(' | ')}`);
       const cpuPerUpdate = summarize(cpu.updateCpuMs);
-      ctx.log(`per update, main-thread CPU time in that span (Chromium trace): median ${cpuPerUpdate.median} ms, p95 ${cpuPerUpdate.p95} ms, max ${cpuPerUpdate.max} ms (n=${cpuPerUpdate.n}); all main-thread CPU ${round(cpu.totalCpuMs, 0)} ms = ${round(cpu.totalCpuMs / Math.max(1, wallSec), 1)} ms per second`);
+      ctx.log(`per update, main-thread CPU time in that span (Chromium trace): median ${cpuPerUpdate.median} ms, p95 ${cpuPerUpdate.p95} ms, max ${cpuPerUpdate.max} ms (n=${cpuPerUpdate.n}); all main-thread CPU ${round(cpu.totalCpuMs, 0)} ms = ${round(cpu.totalCpuMs / Math.max(1, wallSec), 1)} ms per second (of which canvas raster after the task that drew it ${round(cpu.outsideTaskCpuMs / Math.max(1, wallSec), 2)} ms per second)`);
       const cpuPerSecondByKind = Object.fromEntries(Object.entries(cpu.cpuMsByKind).map(([k, ms]) => [k, round(ms / Math.max(1, wallSec), 1)]));
       ctx.log(`main-thread CPU per second by kind of work: ${Object.entries(cpuPerSecondByKind).map(([k, ms]) => `${k} ${ms} ms`).join(', ')}`);
       const phaseNames = ['toFlush', 'flushJs', 'waitFrame', 'rafPaint', 'frameRest', 'total'];
