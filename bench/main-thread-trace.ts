@@ -17,6 +17,8 @@ const taskEvent = 'ThreadControllerImpl::RunTask';
 const canvasRasterEvent = 'CanvasRenderingContext2D::FinalizeFrame';
 /** SWITCHYARD_TRACE_NAMES=1: keep every event and log the main thread's self time by event name. */
 const allNames = process.env.SWITCHYARD_TRACE_NAMES === '1';
+/** SWITCHYARD_TRACE_SLOWEST=N (with SWITCHYARD_TRACE_NAMES=1): for the N spans with the most CPU, log the events in each by self time. */
+const slowestSpans = allNames ? Number(process.env.SWITCHYARD_TRACE_SLOWEST ?? 0) : 0;
 /** With SWITCHYARD_TRACE_NAMES=1, extra trace categories (comma-separated, e.g. `cc,blink`) to see inside what is otherwise 'other'. */
 const extraCategories = allNames ? (process.env.SWITCHYARD_TRACE_CATEGORIES ?? '') : '';
 /**
@@ -130,6 +132,17 @@ export async function startMainThreadTrace(cdp: CDPSession, page: Page): Promise
         const counts = new Map<string, number>();
         for (const e of onMain) counts.set(e.name, (counts.get(e.name) ?? 0) + 1);
         console.log(`trace events per second by name: ${[...counts].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([n, c]) => `${n} ${(c / secs).toFixed(1)}`).join(', ')}`);
+      }
+      if (slowestSpans > 0) {
+        const order = updateCpuMs.map((ms, i) => ({ ms, i })).sort((a, b) => b.ms - a.ms).slice(0, slowestSpans);
+        for (const { ms, i } of order) {
+          const [startMs, endMs] = spansMs[i]!;
+          const from = toTraceUs(startMs);
+          const to = toTraceUs(endMs);
+          const inSpan = onMain.filter((e) => e.ts + (e.dur ?? 0) >= from && e.ts <= to);
+          const byName = selfTimeByName(inSpan);
+          console.log(`span ${i} (${(endMs - startMs).toFixed(1)} ms wall, ${ms.toFixed(1)} ms CPU): ${[...byName].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([n, t]) => `${n} ${t.toFixed(2)}`).join(', ')}`);
+        }
       }
       if (invalidations) logInvalidations(events.filter((e) => e.pid === main.pid), spansMs.length);
       return { updateCpuMs, totalCpuMs, outsideTaskCpuMs: outside.reduce((sum, e) => sum + (e.tdur ?? 0), 0) / 1000, cpuMsByKind: selfTimeByKind(onMain.filter((e) => e.name === taskEvent || e.name in kindOf)) };
