@@ -17,8 +17,9 @@ import { BucketAggregate, LiveBuckets, secondOfPoint, type BucketSecond } from '
  * to whole seconds (minutes past 5.5 h), so 301 gives 1 s points, 901 gives 4 s and 721 gives
  * 2 min. About one point per 1.5 px of a full-width chart: finer is invisible and costs
  * main-thread time on every update (measured by `npm run bench -- ui`). The charts' time axis
- * moves in steps of `slideMs` (about 1.5 % of the window), not every second: a moved axis
- * redraws every chart's axes and series at once, new points only their own uplink's series.
+ * moves in steps of about `slideMs` (1.5-1.7 % of the window, made whole pixels of the plot by
+ * pixelSlideMs), not every second: a moved axis redraws every chart's axes and shifts its series,
+ * new points repaint only their own uplink's series.
  */
 export const monitorWindows = {
   '5m': { label: '5 min', ms: 5 * 60_000, maxPoints: 301, slideMs: 5000 },

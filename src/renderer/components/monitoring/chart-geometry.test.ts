@@ -2,7 +2,7 @@
 // bridges a time nothing was measured), the median takes each point's loss colour without
 // coming apart, and loss is held for its point's width from the floor up.
 import { describe, expect, it } from 'vitest';
-import { bandPolygons, linePolylines, niceMax, scaleOf, stepRects } from './chart-geometry.ts';
+import { bandPolygons, linePolylines, niceMax, scaleOf, stepRects, pixelSlideMs } from './chart-geometry.ts';
 import { chartRows, lossBucketIndex, lossBuckets, type ChartRow } from './chart-rows.ts';
 import { point } from './monitoring-fixtures.test-util.ts';
 
@@ -71,5 +71,23 @@ describe('scaleOf', () => {
 describe('niceMax', () => {
   it('rounds an axis maximum up to 1, 2, 2.5 or 5 × 10^k', () => {
     expect([niceMax(0.3), niceMax(13), niceMax(2.1), niceMax(4100), niceMax(0, 5)]).toEqual([1, 20, 2.5, 5000, 5]);
+  });
+});
+
+describe('pixelSlideMs', () => {
+  it('slides about the nominal step, by a whole number of the plot’s device pixels', () => {
+    // 1 h over 1,000 px: 60 s is 16.7 px, so 17 px = 61.2 s.
+    expect(pixelSlideMs(3_600_000, 60_000, 1000)).toBeCloseTo(61_200, 6);
+    for (const [windowMs, nominalMs, widthPx] of [[300_000, 5000, 1050], [3_600_000, 60_000, 1151], [86_400_000, 600_000, 1800]] as const) {
+      const slideMs = pixelSlideMs(windowMs, nominalMs, widthPx);
+      const px = (slideMs / windowMs) * widthPx;
+      expect(Math.abs(px - Math.round(px))).toBeLessThan(1e-9);
+      expect(Math.abs(slideMs - nominalMs) / nominalMs).toBeLessThan(0.05);
+    }
+  });
+
+  it('keeps the nominal step before the plot has a width, and moves at least a pixel', () => {
+    expect(pixelSlideMs(3_600_000, 60_000, 0)).toBe(60_000);
+    expect(pixelSlideMs(86_400_000, 1000, 500)).toBeCloseTo(86_400_000 / 500, 6);
   });
 });

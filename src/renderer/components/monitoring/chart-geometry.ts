@@ -121,6 +121,16 @@ export function stepRects(rows: readonly ChartRow[], value: Value, stepMs: numbe
 }
 
 /** A round upper bound (1, 2, 2.5 or 5 × 10^k) at or above `max`, for an axis from zero. */
+/**
+ * How far the window slides at a time, about `nominalMs`, made a whole number of the plot's
+ * device pixels (`widthPx`): a slide then moves every painted point by exactly that many pixels,
+ * and the painter shifts the pixels it has instead of painting the plot again (series-painter.ts).
+ */
+export function pixelSlideMs(windowMs: number, nominalMs: number, widthPx: number): number {
+  if (!(widthPx > 0)) return nominalMs;
+  return (Math.max(1, Math.round((nominalMs / windowMs) * widthPx)) * windowMs) / widthPx;
+}
+
 export function niceMax(max: number, floor = 1): number {
   const m = Math.max(max, floor);
   const p = 10 ** Math.floor(Math.log10(m));

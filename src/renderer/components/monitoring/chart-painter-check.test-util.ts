@@ -6,7 +6,7 @@
 import type { HistoryPoint } from '../../../shared/api/monitor-schemas.ts';
 import { pointOf } from '../../stores/monitoring-store.ts';
 import type { MonitorSample } from '../../../shared/api/monitor-schemas.ts';
-import { nextMaxOf, niceMax, type MaxMemo, type Value, type YDomain } from './chart-geometry.ts';
+import { nextMaxOf, niceMax, pixelSlideMs, type MaxMemo, type Value, type YDomain } from './chart-geometry.ts';
 import { latencyHigh, latencyLayers, latencyMedian, jitter, lossJitterLayers, rx, throughputLayers, tx } from './chart-layers.ts';
 import { nextChartRows, type ChartRow, type RowsMemo } from './chart-rows.ts';
 import { SeriesPainter, type PaintResult, type SeriesLayer } from './series-painter.ts';
@@ -26,6 +26,10 @@ export interface StepCheck {
   /** Leftmost and rightmost column (device pixels) of the differing pixels, and where the strip began. */
   differingXs: [number, number] | null;
   stripFromPx: number | null;
+  /** Device pixels the strip paint shifted the old pixels left by (a slide), else null. */
+  shiftPx: number | null;
+  /** After a shift, the pixels that still differ once the painter cleaned up (as when the page is idle), else null. */
+  cleanedDifferingPx: number | null;
 }
 
 export interface CheckOptions {
@@ -35,6 +39,8 @@ export interface CheckOptions {
   widthPx: number;
   devicePixelRatio: number;
   seconds: number;
+  /** Slide by whole device pixels (pixelSlideMs, as the Monitoring tab does) rather than by `slideMs` itself. */
+  wholePixelSlides: boolean;
 }
 
 declare global {
@@ -148,8 +154,9 @@ function compare(a: Uint8ClampedArray, b: Uint8ClampedArray, widthPx: number): {
 
 window.checkChartPainter = (options) => {
   const out: StepCheck[] = [];
-  // Half a minute before a round time: the window slides within the first seconds.
-  const startMs = Math.ceil(Date.UTC(2026, 11, 5, 12) / options.windowMs) * options.windowMs - 30_000;
+  // Half a minute before a slide: the window slides within the first seconds.
+  const firstSlideMs = options.wholePixelSlides ? pixelSlideMs(options.windowMs, options.slideMs, options.widthPx * options.devicePixelRatio) : options.slideMs;
+  const startMs = Math.floor(Math.ceil(Date.UTC(2026, 11, 5, 12) / firstSlideMs) * firstSlideMs) - 30_000;
   let stepMs = options.stepMs;
   let windowMs = options.windowMs;
   let widthPx = options.widthPx;
@@ -192,8 +199,9 @@ window.checkChartPainter = (options) => {
       }
     } else if (step === 'second') step = 'gap';
     const nowMs = atMs + 1000;
-    const toMs = Math.ceil(nowMs / options.slideMs) * options.slideMs;
-    if (toMs !== Math.ceil(atMs / options.slideMs) * options.slideMs && step === 'second') step = 'slide';
+    const slideMs = options.wholePixelSlides ? pixelSlideMs(windowMs, options.slideMs, widthPx * options.devicePixelRatio) : options.slideMs;
+    const toMs = Math.ceil(nowMs / slideMs) * slideMs;
+    if (toMs !== Math.ceil(atMs / slideMs) * slideMs && step === 'second') step = 'slide';
     points = points.filter((p) => p.atMs + stepMs > nowMs - windowMs);
     // Rows as the app's row feed makes them: last second's rows reused for the points kept.
     const rows = nextChartRows(rowsMemo, points, stepMs);
@@ -208,7 +216,9 @@ window.checkChartPainter = (options) => {
       const b = pixels(full);
       fullNow.set(chart.name, b);
       const before = previousFull.get(chart.name);
-      out.push({ step, chart: chart.name, kind: result.kind, stripFromPx: result.kind === 'strip' ? result.fromPx : null, ...compare(a, b, live.width), changedPx: before ? compare(before, b, live.width).differingPx : b.length / 4 });
+      // The Monitoring tab cleans up after a shift once the page is idle: before the next second.
+      const cleanedDifferingPx = painter!.cleanUp() ? compare(pixels(live), b, live.width).differingPx : null;
+      out.push({ step, chart: chart.name, kind: result.kind, stripFromPx: result.kind === 'strip' ? result.fromPx : null, shiftPx: result.kind === 'strip' ? result.shiftPx : null, cleanedDifferingPx, ...compare(a, b, live.width), changedPx: before ? compare(before, b, live.width).differingPx : b.length / 4 });
     }
     previousFull = fullNow;
   }

@@ -13,8 +13,9 @@ import { useNavigationStore } from '../../stores/navigation-store.ts';
 import { emptyRouterMonitoring, monitorWindows, uplinkOrder, useMonitoringStore, type MonitorWindow, type RouterMonitoring } from '../../stores/monitoring-store.ts';
 import { errorAdvice } from '../failover/error-advice.ts';
 import { timeTicks } from './chart-rows.ts';
-import type { TimeWindow } from './chart-axes.tsx';
-import { UplinkCharts } from './uplink-charts.tsx';
+import { plotAreaOf, type TimeWindow } from './chart-axes.tsx';
+import { pixelSlideMs } from './chart-geometry.ts';
+import { chartWidthOf, UplinkCharts } from './uplink-charts.tsx';
 import { throughputSourceLabel } from './uplink-status-line.tsx';
 
 /** Card padding and border: the charts get the card's inner width. */
@@ -33,11 +34,11 @@ type TabView = Pick<RouterMonitoring, 'monitor' | 'monitorError' | 'status' | 'w
   anyPoints: boolean;
 };
 
-function useTabView(routerId: string): TabView {
+/** `slideMs` per window: how far the time axis moves at a time (pixelSlideMs). */
+function useTabView(routerId: string, slideMs: Readonly<Record<MonitorWindow, number>>): TabView {
   return useMonitoringStore(
     useShallow((s): TabView => {
       const state = s.routers[routerId] ?? emptyRouterMonitoring;
-      const { slideMs } = monitorWindows[state.window];
       return {
         monitor: state.monitor,
         monitorError: state.monitorError,
@@ -47,7 +48,7 @@ function useTabView(routerId: string): TabView {
         historyError: state.historyError,
         stepMs: state.stepMs,
         events: state.events,
-        toMs: state.nowMs ? Math.ceil(state.nowMs / slideMs) * slideMs : 0,
+        toMs: state.nowMs ? Math.ceil(state.nowMs / slideMs[state.window]) * slideMs[state.window] : 0,
         wansKey: uplinkOrder(state).join('\n'),
         anyPoints: Object.values(state.series).some((points) => points.length > 0),
       };
@@ -56,14 +57,17 @@ function useTabView(routerId: string): TabView {
 }
 
 export function MonitoringTab({ routerId, kinds = {} }: { routerId: string; kinds?: Readonly<Record<string, WanKind>> }) {
-  const state = useTabView(routerId);
+  const { ref, width: tabWidth } = useElementSize();
+  // Whole CSS pixels: at a whole device pixel ratio the plot is then whole device pixels wide.
+  const width = Math.max(0, Math.floor(tabWidth - cardInsetPx));
+  const slideMs = useSlideMs(width);
+  const state = useTabView(routerId, slideMs);
   const open = useMonitoringStore((s) => s.open);
-  const { ref, width } = useElementSize();
 
   useEffect(() => open(routerId), [routerId, open]);
 
-  const { ms: windowMs, slideMs } = monitorWindows[state.window];
-  const toMs = state.toMs || Math.ceil(Date.now() / slideMs) * slideMs;
+  const windowMs = monitorWindows[state.window].ms;
+  const toMs = state.toMs || Math.ceil(Date.now() / slideMs[state.window]) * slideMs[state.window];
   const timeWindow = useMemo<TimeWindow>(() => ({ fromMs: toMs - windowMs, toMs, ticks: timeTicks(toMs - windowMs, toMs, windowMs) }), [toMs, windowMs]);
   const wans = useMemo(() => (state.wansKey ? state.wansKey.split('\n') : []), [state.wansKey]);
 
@@ -77,9 +81,19 @@ export function MonitoringTab({ routerId, kinds = {} }: { routerId: string; kind
         <WindowButtons routerId={routerId} value={state.window} busy={state.history === 'loading'} />
       </Group>
       <RouterLine status={state.status} />
-      <Body routerId={routerId} state={state} wans={wans} kinds={kinds} timeWindow={timeWindow} width={Math.max(0, width - cardInsetPx)} />
+      <Body routerId={routerId} state={state} wans={wans} kinds={kinds} timeWindow={timeWindow} width={width} />
     </Stack>
   );
+}
+
+/** Each window's slide for charts `width` CSS pixels wide (UplinkCharts' width). */
+function useSlideMs(width: number): Readonly<Record<MonitorWindow, number>> {
+  const plotPx = Math.round(plotAreaOf(chartWidthOf(width), 1, true).width * (window.devicePixelRatio || 1));
+  return useMemo(() => {
+    const out = {} as Record<MonitorWindow, number>;
+    for (const w of Object.keys(monitorWindows) as MonitorWindow[]) out[w] = pixelSlideMs(monitorWindows[w].ms, monitorWindows[w].slideMs, plotPx);
+    return out;
+  }, [plotPx]);
 }
 
 function viewOf(state: TabView, wans: readonly string[]): string {

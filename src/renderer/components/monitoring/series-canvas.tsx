@@ -1,7 +1,8 @@
 // A chart's series on a canvas over its plot area, painted from its row feed outside React's
 // render: a new second schedules one paint in the next animation frame, which repaints only the
 // strip that changed (series-painter.ts). A change of window, size, axis or theme re-renders
-// this component, which repaints the whole canvas at once, in the same commit as the axes.
+// this component, which paints the canvas in the same commit as the axes: a slide by shifting
+// its pixels (then, once the page is idle, everything again), anything else whole.
 import { useMantineColorScheme } from '@mantine/core';
 import { memo, useLayoutEffect, useRef } from 'react';
 import type { PlotArea, YDomain } from './chart-geometry.ts';
@@ -38,12 +39,14 @@ export const SeriesCanvas = memo(function SeriesCanvas({ feed, fromMs, toMs, plo
       // (a new second revises the open point in three seconds of four in the 1 h window).
       const count = String(rows.length);
       if (canvas.dataset.rows !== count) canvas.dataset.rows = count;
+      if (own.needsCleanUp) scheduleCleanUp(own);
     };
     paint();
     const off = feed.subscribe(() => schedulePaint(paint));
     return () => {
       off();
       pending.delete(paint);
+      untidy.delete(own);
     };
   }, [feed, fromMs, toMs, plot, domains, layers, scheme]);
   return <canvas ref={ref} style={{ position: 'absolute', left: plot.x, top: plot.y, width: plot.width, height: plot.height, pointerEvents: 'none' }} />;
@@ -61,6 +64,28 @@ function schedulePaint(paint: () => void): void {
     pending.clear();
     for (const p of paints) p();
   });
+}
+
+/**
+ * Painters whose canvas was shifted, to repaint whole when the page is idle: one per idle
+ * period, as the canvas is rasterised after the task that painted it (1-5 ms a chart here, which
+ * the idle deadline does not see), so a sample batch arriving meanwhile waits for one at most.
+ */
+const untidy = new Set<SeriesPainter>();
+let idle = 0;
+
+function scheduleCleanUp(painter: SeriesPainter): void {
+  untidy.add(painter);
+  idle ||= requestIdleCallback(cleanUpOne, { timeout: 2000 });
+}
+
+function cleanUpOne(): void {
+  idle = 0;
+  const painter = untidy.values().next().value;
+  if (!painter) return;
+  untidy.delete(painter);
+  painter.cleanUp();
+  if (untidy.size) idle = requestIdleCallback(cleanUpOne, { timeout: 2000 });
 }
 
 /** `var(--name)` read from the document once per colour scheme (a canvas takes no CSS variables). */

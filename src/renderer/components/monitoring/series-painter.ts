@@ -1,10 +1,14 @@
 // Paints one chart's series on its canvas, and on a new second repaints only what changed: the
 // strip right of the last row that stayed the same (the open bucket's point is revised every
 // second, a new one is appended). The time axis only moves when the window slides (every 1.5 %
-// of it), so between slides every older row keeps its pixels. A slide, a resize, a new axis
-// maximum, other layers or another theme repaint everything. The strip is cleared and clipped on
-// whole device pixels and painted with the very coordinates a full paint uses, so both give the
-// same pixels (test/e2e/chart-painter.e2e.ts compares them in Chromium).
+// of it), so between slides every older row keeps its pixels. A slide by a whole number of device
+// pixels (pixelSlideMs) shifts the pixels and paints the strip it uncovered; a resize, a new axis
+// maximum, other layers, another theme or a slide by part of a pixel repaint everything. The
+// strip is cleared and clipped on whole device pixels and painted with the very coordinates a
+// full paint uses, so both give the same pixels (test/e2e/chart-painter.e2e.ts compares them in
+// Chromium) but for anti-aliasing: Skia anti-aliases a short path a little differently from a
+// long one. A full paint used to wipe those differences at every slide; a shift keeps them, so
+// after one the caller repaints everything once the page is idle (cleanUp), or they would pile up.
 import type { ChartRow } from './chart-rows.ts';
 import { bandPolygons, linePolylines, scaleOf, stepRects, type PlotArea, type Point, type Value, type YDomain } from './chart-geometry.ts';
 
@@ -31,8 +35,11 @@ export interface PaintInput {
   readonly colorKey: string;
 }
 
-/** What a paint did, for tests and the benchmark: nothing, the strip from `fromPx`, or everything. */
-export type PaintResult = { kind: 'none' } | { kind: 'strip'; fromPx: number } | { kind: 'full' };
+/**
+ * What a paint did, for tests and the benchmark: nothing, the strip from `fromPx` (after shifting
+ * the pixels left by `shiftPx` on a slide), or everything.
+ */
+export type PaintResult = { kind: 'none' } | { kind: 'strip'; fromPx: number; shiftPx: number } | { kind: 'full' };
 
 /**
  * Device pixels left of the first changed row that are repainted too: a line's half width and
@@ -43,6 +50,8 @@ const stripMarginCssPx = 4;
 export class SeriesPainter {
   private readonly canvas: HTMLCanvasElement;
   private last: PaintInput | null = null;
+  /** A shift kept the strips' anti-aliasing since the last full paint: cleanUp repaints. */
+  private shifted = false;
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -51,6 +60,19 @@ export class SeriesPainter {
   /** Forget what was painted: the next paint is a full one. */
   reset(): void {
     this.last = null;
+  }
+
+  /** Whether cleanUp has work: a slide shifted the pixels since the last full paint. */
+  get needsCleanUp(): boolean {
+    return this.shifted && this.last !== null;
+  }
+
+  /** Repaints everything as last painted, when a shift kept strips' anti-aliasing; true if it painted. */
+  cleanUp(): boolean {
+    const ctx = this.canvas.getContext('2d');
+    if (!this.needsCleanUp || !ctx) return false;
+    this.paintFull(ctx, this.last!);
+    return true;
   }
 
   paint(input: PaintInput): PaintResult {
@@ -62,27 +84,38 @@ export class SeriesPainter {
     }
     const last = this.last;
     this.last = input;
-    if (!last || !sameFrame(last, input)) {
-      this.paintFull(ctx, input);
-      return { kind: 'full' };
-    }
-    const changedAt = firstChange(last.rows, input.rows, input.fromMs);
-    if (changedAt === null) return { kind: 'none' };
-    // The last row that kept its value anchors the strip: the segment leaving it changed.
-    const anchor = changedAt - 1;
-    if (anchor < 0) {
+    const shiftPx = last ? slidePx(last, input) : null;
+    if (!last || shiftPx === null) {
       this.paintFull(ctx, input);
       return { kind: 'full' };
     }
     const scale = scaleOf(plot, input.fromMs, input.toMs, input.domains[0]!);
-    const fromPx = Math.floor((scale.xOf(input.rows[anchor]!.t) - stripMarginCssPx) * dpr);
+    // The strip starts at the last row that kept its value (the segment leaving it changed) or,
+    // after a shift, at the old right end (a step reaching past it was cut there), less a margin.
+    const changedAt = firstChange(last.rows, input.rows, input.fromMs);
+    if (changedAt === null && shiftPx === 0) return { kind: 'none' };
+    if (changedAt === 0) {
+      this.paintFull(ctx, input);
+      return { kind: 'full' };
+    }
+    const fromCssPx = Math.min(changedAt === null ? Infinity : scale.xOf(input.rows[changedAt - 1]!.t), plot.width - shiftPx / dpr);
+    const fromPx = Math.floor((fromCssPx - stripMarginCssPx) * dpr);
     if (fromPx <= 0) {
       this.paintFull(ctx, input);
       return { kind: 'full' };
     }
+    if (shiftPx > 0) {
+      this.shifted = true;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      // 'copy': the pixels shifted in from past the right end are cleared, not kept.
+      ctx.globalCompositeOperation = 'copy';
+      ctx.drawImage(this.canvas, -shiftPx, 0);
+      ctx.restore();
+    }
     // Start two rows left of the strip: every shape that reaches into it is painted whole
     // (a shape spans at most from one row to the next, or one step).
-    let start = anchor;
+    let start = input.rows.length - 1;
     while (start > 0 && scale.xOf(input.rows[start]!.t) * dpr >= fromPx - stripMarginCssPx * dpr) start--;
     start = Math.max(0, start - 1);
     const widthPx = this.canvas.width;
@@ -95,10 +128,11 @@ export class SeriesPainter {
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     this.paintLayers(ctx, input, input.rows.slice(start));
     ctx.restore();
-    return { kind: 'strip', fromPx };
+    return { kind: 'strip', fromPx, shiftPx };
   }
 
   private paintFull(ctx: CanvasRenderingContext2D, input: PaintInput): void {
+    this.shifted = false;
     const { plot, devicePixelRatio: dpr } = input;
     const widthPx = Math.round(plot.width * dpr);
     const heightPx = Math.round(plot.height * dpr);
@@ -115,11 +149,24 @@ export class SeriesPainter {
   }
 }
 
-/** Same window, size, scale, layers and colours: only rows can have changed. */
+/**
+ * Whole device pixels the plot moved left from `a` to `b` (0 when the window stayed), or null
+ * when `b` must be painted whole: another size, scale, layers or colours, or a window that moved
+ * back, by part of a pixel, or by the whole plot. Only rows can have changed otherwise.
+ */
+function slidePx(a: PaintInput, b: PaintInput): number | null {
+  if (!sameFrame(a, b)) return null;
+  if (a.fromMs === b.fromMs && a.toMs === b.toMs) return 0;
+  const spanMs = b.toMs - b.fromMs;
+  if (Math.abs(a.toMs - a.fromMs - spanMs) > 1e-6 * spanMs) return null;
+  const px = ((b.fromMs - a.fromMs) / spanMs) * b.plot.width * b.devicePixelRatio;
+  const whole = Math.round(px);
+  return whole > 0 && Math.abs(px - whole) < 1e-6 && px < b.plot.width * b.devicePixelRatio ? whole : null;
+}
+
+/** Same size, scale, layers and colours (the window may differ). */
 function sameFrame(a: PaintInput, b: PaintInput): boolean {
   return (
-    a.fromMs === b.fromMs &&
-    a.toMs === b.toMs &&
     a.plot.width === b.plot.width &&
     a.plot.height === b.plot.height &&
     a.devicePixelRatio === b.devicePixelRatio &&

@@ -32,7 +32,7 @@ export const UplinkCharts = memo(function UplinkCharts({ routerId, wan, kind, st
   const hasPoints = useRowFeed(feed, anyPoints);
   const ownEvents = useMemo(() => events.filter((e) => !e.wan || e.wan === wan), [events, wan]);
   const uplink = status?.uplinks.find((u) => u.wan === wan);
-  const chartWidth = Math.max(200, width);
+  const chartWidth = chartWidthOf(width);
   const [hover, setHover] = useState<{ row: ChartRow; xPx: number } | null>(null);
   // The hover read-out is plain DOM over the charts: moving the mouse never re-renders them.
   const plotLeft = chartMargin.left + valueAxisWidth;
@@ -74,6 +74,11 @@ export const UplinkCharts = memo(function UplinkCharts({ routerId, wan, kind, st
     </Card>
   );
 });
+
+/** The charts' width for a card `width` CSS pixels wide inside. */
+export function chartWidthOf(width: number): number {
+  return Math.max(200, width);
+}
 
 // The card's parts are memoised on their own props: a new second re-renders the read-out and
 // the charts, not the title, the probe's status line or the legend (Mantine components cost a
