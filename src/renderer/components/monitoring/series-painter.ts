@@ -161,7 +161,8 @@ function slidePx(a: PaintInput, b: PaintInput): number | null {
   if (Math.abs(a.toMs - a.fromMs - spanMs) > 1e-6 * spanMs) return null;
   const px = ((b.fromMs - a.fromMs) / spanMs) * b.plot.width * b.devicePixelRatio;
   const whole = Math.round(px);
-  return whole > 0 && Math.abs(px - whole) < 1e-6 && px < b.plot.width * b.devicePixelRatio ? whole : null;
+  // Times near 1.8e12 ms carry rounding of about 2e-4 ms: a thousandth of a pixel is whole enough.
+  return whole > 0 && Math.abs(px - whole) < 1e-3 && px < b.plot.width * b.devicePixelRatio ? whole : null;
 }
 
 /** Same size, scale, layers and colours (the window may differ). */
