@@ -112,7 +112,8 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     return /dev (\S+)/.exec(line)?.[1] ?? '';
   };
 
-  function makeAgent(): Agent {
+  /** An agent with its own directories; `agentShell` replaces the shell its daemon and probes run in. */
+  function makeAgent(agentShell = shellName): Agent {
     counter += 1;
     const base = join(topo.workDir, `agent-${shell[0]}-${counter}`);
     const dirs = { etc: join(base, 'etc'), var: join(base, 'var'), run: join(base, 'run'), bin: join(base, 'bin', 'switchyard-agent') };
@@ -123,7 +124,7 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
       SWITCHYARD_RUN: dirs.run,
       SWITCHYARD_BIN: dirs.bin,
       SWITCHYARD_INIT: 'background',
-      SWITCHYARD_SH: shellName,
+      SWITCHYARD_SH: agentShell,
     };
     const cli = (args: readonly string[]): Promise<ExecResult> =>
       topo.exec(topo.router, ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`), ...shell, SCRIPT, ...args]);
@@ -189,8 +190,24 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     await topo?.destroy();
   }, 120_000);
 
+  /** The command lines of the processes in the router namespace. */
+  const routerProcesses = async (): Promise<string> =>
+    (await topo.sh(topo.router, `for p in $(ip netns pids ${topo.router}); do tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null; echo; done`)).stdout;
+  /** The agent's own processes: its daemon, supervisor, timers and probes. */
+  const agentProcesses = async (): Promise<string[]> => (await routerProcesses()).split('\n').filter((line) => /switchyard|ping -n/.test(line));
+
   afterEach(async () => {
     await agent?.cli(['remove']);
+    // Remove must stop everything it started, on a busy router too. A leftover would fail the
+    // next test that counts processes, far from its cause: fail here, then clear it.
+    const left = await waitFor(async () => (await agentProcesses()).length === 0, 5000).then(
+      () => [],
+      async () => agentProcesses(),
+    );
+    if (left.length) {
+      await topo.sh(topo.router, `for p in $(ip netns pids ${topo.router}); do tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null | grep -Eq 'switchyard|ping -n' && kill -9 $p; done; true`);
+      throw new Error(`remove left agent processes running: ${left.join(' | ')}`);
+    }
     for (const k of [1, 2, 3]) {
       await topo.blackhole(k, false);
       await topo.randomLoss(k, 0);
@@ -655,19 +672,31 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     expect((await agent.status()).state?.uplinks.find((u) => u.name === 'wanb')?.status).not.toBe('online');
   }, 60_000);
 
+  itOneShell('remove while the probe streams are still starting stops them too', async () => {
+    // A shell that takes a second to run a command string, as a busy router may: the probe
+    // streams' wrapper (sh -c) starts slowly, the daemon itself (sh SCRIPT run) at once.
+    const slowShell = join(topo.workDir, 'slow-sh');
+    writeFileSync(slowShell, `#!/bin/sh\n[ "$1" = -c ] && sleep 3\nexec ${shell.join(' ')} "$@"\n`, { mode: 0o755 });
+    agent = makeAgent(slowShell);
+    expect((await agent.apply(config())).code).toBe(0);
+    await agent.start();
+    await waitFor(async () => existsSync(join(agent.dirs.run, 'probe.1.1')), 5000, 10);
+    // The first stream is starting: remove now (afterEach then finds no agent process).
+    expect((await agent.cli(['remove'])).code).toBe(0);
+    expect(await agentProcesses()).toEqual([]);
+  }, 60_000);
+
   itEveryShell('after a revert of the first enable leaves no daemon running and the routes, rules and nft as before', async () => {
     agent = makeAgent();
     const dump = async (): Promise<string> =>
       (await topo.sh(topo.router, 'ip -4 route show table all; ip -4 rule show; nft list ruleset; cat /proc/sys/net/ipv4/fib_multipath_hash_policy')).stdout;
-    const processes = async (): Promise<string> =>
-      (await topo.sh(topo.router, `for p in $(ip netns pids ${topo.router}); do tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null; echo; done`)).stdout;
     const before = await dump();
     expect((await agent.cli(['install'])).code).toBe(0);
     expect((await agent.apply(config(), 4)).code).toBe(0);
     await waitFor(() => activeIs('wan'), 5000);
     expect(await dump()).not.toBe(before);
     await waitFor(async () => !(await agent.status()).running, 15_000);
-    await waitFor(async () => !/switchyard|ping -n/.test(await processes()), 10_000);
+    await waitFor(async () => (await agentProcesses()).length === 0, 10_000);
     expect(await dump()).toBe(before);
     const s = await agent.status();
     expect(s).toMatchObject({ running: false, configured: false, pending: null, state: null });
