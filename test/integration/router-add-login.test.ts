@@ -67,4 +67,19 @@ describe.skipIf(lab.skipReason)('adding a lab router', { timeout: 3 * busyDeadli
     expect(made).toHaveLength(2);
     expect(made[0]!.state).toBe('closed');
   });
+
+  it('closes the tested login when the user leaves the dialog without saving', async () => {
+    const r = lab.info().routers[0]!;
+    const site = await call<{ id: string }>('sites.create', { name: 'Site of a cancelled add' });
+    const input = { siteId: site.id, name: 'Not added', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath } };
+    const before = logins.length;
+    expect(await call('routers.testNewConnection', { ...input, hostKey: { keyType: r.ssh.hostKeyType, fingerprint: r.ssh.hostKeyFingerprint } })).toMatchObject({ status: 'trusted' });
+    const tested = logins.slice(before);
+    expect(tested).toHaveLength(1);
+    expect(tested[0]!.state).not.toBe('closed');
+    expect(await call('routers.dropTestedConnection', {})).toEqual({ closed: true });
+    expect(tested[0]!.state).toBe('closed');
+    // Nothing left to close the second time (the dialog may be closed after a save took it over).
+    expect(await call('routers.dropTestedConnection', {})).toEqual({ closed: false });
+  });
 });

@@ -201,6 +201,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     },
     'routers.testConnection': async ({ id }) => connections.test(id),
     'routers.testNewConnection': async (input) => connections.testNew(input),
+    'routers.dropTestedConnection': async () => ({ closed: await connections.dropTested() }),
     'routers.trustHostKey': async ({ id, keyType, fingerprint, replace }) => {
       await connections.trust(id, keyType, fingerprint, replace);
       return routers.get(id);

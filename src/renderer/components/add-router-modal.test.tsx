@@ -45,6 +45,7 @@ beforeEach(() => {
       return { removed: true };
     },
     'routers.testNewConnection': (p) => (p.hostKey ? { status: 'trusted', keyType: 'ssh-ed25519', fingerprint: offered, connectMs: 5 } : { status: 'unknown-host-key', keyType: 'ssh-ed25519', fingerprint: offered }),
+    'routers.dropTestedConnection': () => ({ closed: true }),
     'routers.trustHostKey': (p) => savedRouter({ id: p.id as string, hostKey: { type: 'ssh-ed25519', fingerprint: p.fingerprint as string, pinnedMs: 2 } }),
   };
   routeApiCalls(handlers, calls);
@@ -123,12 +124,14 @@ describe('a failed add saves nothing', () => {
     expect(routers.find((r) => r.name === 'Backroom router')?.hostKey).toBeNull();
   });
 
-  it('saves nothing when the user cancels at the host key instead of trusting it', async () => {
+  it('saves nothing when the user cancels at the host key instead of trusting it, and closes the tested login', async () => {
     const onClose = renderModal();
     submit();
     await screen.findByTestId('offered-fingerprint');
+    expect(calls.some((c) => c.method === 'routers.dropTestedConnection')).toBe(false);
     closeModal();
     expect(onClose).toHaveBeenCalled();
+    expect(calls.filter((c) => c.method === 'routers.dropTestedConnection')).toHaveLength(1);
     expect(routers.map((r) => r.name)).toEqual(['Till router']);
     expect(creates()).toEqual([]);
     expect(calls.some((c) => c.method === 'routers.trustHostKey')).toBe(false);

@@ -52,7 +52,10 @@ export function AddRouterModal({ siteId, opened, onClose }: { siteId: string; op
   const failedStep = connectError ? (identityCodes.has(connectError.code) ? 1 : 0) : null;
 
   const close = () => {
-    // Nothing to undo: until the router is saved, nothing was written.
+    // Nothing to undo: until the router is saved, nothing was written. The login the connection
+    // test made is closed now rather than minutes later (after a save the router took it over:
+    // then there is nothing to close). Best effort: the core closes it by itself in the end.
+    if (draft) void api.call('routers.dropTestedConnection', {}).catch(() => undefined);
     setStep(0);
     setDraft(null);
     trustedKey.current = undefined;

@@ -77,6 +77,11 @@ export const contract = {
     request: newRouterSchema,
     response: connectionTestSchema,
   },
+  /** The user left the add dialog without saving: the login its test kept is closed now. */
+  'routers.dropTestedConnection': {
+    request: z.object({}).strict(),
+    response: z.object({ closed: z.boolean() }),
+  },
   'routers.trustHostKey': {
     request: z
       .object({ id: idSchema, keyType: z.string().min(1).max(64), fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'a fingerprint looks like SHA256: followed by 43 characters'), replace: z.boolean().default(false) })

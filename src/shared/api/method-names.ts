@@ -13,6 +13,7 @@ export const methodNames = [
   'routers.remove',
   'routers.testConnection',
   'routers.testNewConnection',
+  'routers.dropTestedConnection',
   'routers.trustHostKey',
   'routers.detect',
   'routers.sshConfigHosts',

@@ -66,18 +66,19 @@ export class ConnectionService {
   /**
    * The same test for a router not saved yet: the details as entered, `input.hostKey` as its pin.
    * Nothing is written. A connection that logged in is kept for `testedKeepMs` for adoptTested,
-   * then closed (closing the core closes it too); any other outcome closes it at once.
+   * then closed (dropTested, when the user leaves the dialog, and closing the core close it
+   * sooner); any other outcome closes it at once.
    */
   async testNew(input: NewRouterParsed): Promise<ConnectionTest> {
     const { record, credential } = this.#routers.draft(input);
-    await this.#dropTested();
+    await this.dropTested();
     let result: ConnectionTest | undefined;
     try {
       result = await this.#testWith(record.id, async () => this.#options(record, 0, new Set(), credential));
       return result;
     } finally {
       if (result?.status === 'trusted') {
-        const timer = setTimeout(() => void this.#dropTested(), testedKeepMs);
+        const timer = setTimeout(() => void this.dropTested(), testedKeepMs);
         timer.unref?.();
         this.#tested = { poolKey: record.id, details: connectionDetails(input), timer };
       } else {
@@ -101,12 +102,14 @@ export class ConnectionService {
     return false;
   }
 
-  async #dropTested(): Promise<void> {
+  /** Closes the connection testNew kept, if any (true when there was one). */
+  async dropTested(): Promise<boolean> {
     const tested = this.#tested;
     this.#tested = null;
-    if (!tested) return;
+    if (!tested) return false;
     clearTimeout(tested.timer);
     await this.#pool.release(tested.poolKey);
+    return true;
   }
 
   async #testWith(poolKey: string, options: () => Promise<SshConnectOptions>, generation = 0): Promise<ConnectionTest> {
@@ -151,7 +154,7 @@ export class ConnectionService {
   }
 
   async closeAll(): Promise<void> {
-    await this.#dropTested();
+    await this.dropTested();
     await this.#pool.closeAll();
   }
 
