@@ -123,6 +123,24 @@ describe('HistoryStore queries', () => {
     expect(points.reduce((a, p) => a + p.sent, 0)).toBe(3 * 3600);
   });
 
+  it('weighs a bucket\'s rolled-up minute and its newer seconds by what each stands for', () => {
+    const store = memoryStore();
+    // A 2-minute bucket: one minute rolled up (10 ms, 1,000 bit/s), then 20 seconds not rolled
+    // up yet (40 ms, 4,000 bit/s). Its mean is over the 80 seconds, not the two parts.
+    const first = Array.from({ length: 60 }, (_, k) => sample('eth1', T0 + k * 1000, 10, 1000));
+    const newer = Array.from({ length: 20 }, (_, k) => sample('eth1', T0 + 60_000 + k * 1000, 40, 4000));
+    store.addSamples([...first, ...newer], [minuteOf(first, T0)]);
+    const nowMs = T0 + 80_000;
+    const r = store.query({ routerId: 'r1', fromMs: nowMs + 2000 - 86_400_000, toMs: nowMs + 2000, maxPoints: 721 }, nowMs);
+    expect(r.stepMs).toBe(120_000);
+    const last = r.series[0]!.points.at(-1)!;
+    expect(last.atMs).toBe(T0);
+    expect(last).toMatchObject({ sent: 80, received: 80, lossPct: 0, latencyMinMs: 10, latencyMaxMs: 40 });
+    expect(last.latencyMs).toBeCloseTo((10 * 60 + 40 * 20) / 80, 9);
+    expect(last.rxBps).toBeCloseTo((1000 * 60 + 4000 * 20) / 80, 9);
+    expect(last.jitterMs).toBeCloseTo(0.5, 9);
+  });
+
   it('answers the raw seconds of the newest points when asked (rawTailFromMs), from the start of the point holding it', () => {
     const store = memoryStore();
     // 24 h of minutes would be slow to write: 10 minutes of seconds with their roll-ups, and the

@@ -358,25 +358,33 @@ function mergeBuckets(a: HistoryPoint[], b: HistoryPoint[]): HistoryPoint[] {
   return [...byTime.values()].sort((x, y) => x.atMs - y.atMs);
 }
 
+/**
+ * One bucket from its rolled-up minutes (x) and its seconds not rolled up yet (y). Each mean is
+ * weighted by how much it stands for, or a minute and a few seconds would count the same: latency
+ * and jitter by the replies behind them, throughput by the probes sent (a steady rate, so time;
+ * at least 1 when nothing probed).
+ */
 function combine(x: HistoryPoint, y: HistoryPoint): HistoryPoint {
   const minOf = (u: number | null, v: number | null) => (u === null ? v : v === null ? u : Math.min(u, v));
   const maxOf = (u: number | null, v: number | null) => (u === null ? v : v === null ? u : Math.max(u, v));
-  const meanOf = (u: number | null, v: number | null) => (u === null ? v : v === null ? u : (u + v) / 2);
+  const meanOf = (u: number | null, uWeight: number, v: number | null, vWeight: number) =>
+    u === null ? v : v === null ? u : uWeight + vWeight > 0 ? (u * uWeight + v * vWeight) / (uWeight + vWeight) : (u + v) / 2;
   const sent = x.sent + y.sent;
   const received = x.received + y.received;
+  const [xTime, yTime] = [Math.max(1, x.sent), Math.max(1, y.sent)];
   return {
     atMs: x.atMs,
-    latencyMs: meanOf(x.latencyMs, y.latencyMs),
+    latencyMs: meanOf(x.latencyMs, x.received, y.latencyMs, y.received),
     latencyMinMs: minOf(x.latencyMinMs, y.latencyMinMs),
     latencyMaxMs: maxOf(x.latencyMaxMs, y.latencyMaxMs),
     latencyP95Ms: maxOf(x.latencyP95Ms, y.latencyP95Ms),
-    jitterMs: meanOf(x.jitterMs, y.jitterMs),
+    jitterMs: meanOf(x.jitterMs, x.received, y.jitterMs, y.received),
     lossPct: sent > 0 ? (100 * (sent - received)) / sent : null,
     lossMaxPct: maxOf(x.lossMaxPct, y.lossMaxPct),
-    rxBps: meanOf(x.rxBps, y.rxBps),
+    rxBps: meanOf(x.rxBps, xTime, y.rxBps, yTime),
     rxMinBps: minOf(x.rxMinBps, y.rxMinBps),
     rxMaxBps: maxOf(x.rxMaxBps, y.rxMaxBps),
-    txBps: meanOf(x.txBps, y.txBps),
+    txBps: meanOf(x.txBps, xTime, y.txBps, yTime),
     txMinBps: minOf(x.txMinBps, y.txMinBps),
     txMaxBps: maxOf(x.txMaxBps, y.txMaxBps),
     sent,
