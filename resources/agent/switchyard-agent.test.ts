@@ -686,6 +686,21 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     expect(await agentProcesses()).toEqual([]);
   }, 60_000);
 
+  itOneShell('starts a probe stream again when its shell never started', async () => {
+    // The first four command strings (the streams' wrapper) fail before they write their pid, as
+    // a failed start would: the daemon must start them again, not take them for still starting.
+    const failing = join(topo.workDir, 'failing-sh');
+    writeFileSync(failing, `#!/bin/sh\nif [ "$1" = -c ]; then for k in 1 2 3 4; do mkdir "${failing}.$k" 2>/dev/null && exit 1; done; fi\nexec ${shell.join(' ')} "$@"\n`, { mode: 0o755 });
+    agent = makeAgent(failing);
+    expect((await agent.apply(config())).code).toBe(0);
+    await agent.start();
+    await waitFor(async () => existsSync(`${failing}.4`), 5000);
+    const pinged = async () => (await agentProcesses()).flatMap((line) => /^ping -n .* (203\.0\.113\.\d+) $/.exec(line)?.[1] ?? []).sort();
+    await waitFor(async () => (await pinged()).length === 4, 5000);
+    expect(await pinged()).toEqual(['203.0.113.1', '203.0.113.11', '203.0.113.12', '203.0.113.2']);
+    await waitFor(async () => (await agent.status()).state?.uplinks.every((u) => u.status === 'online') === true, 5000);
+  }, 60_000);
+
   itEveryShell('after a revert of the first enable leaves no daemon running and the routes, rules and nft as before', async () => {
     agent = makeAgent();
     const dump = async (): Promise<string> =>
