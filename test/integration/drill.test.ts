@@ -112,6 +112,10 @@ describe.skipIf(lab.skipReason)('failover drill on the lab', () => {
     expect(await call('drill.list', { routerId })).toMatchObject({ reports: [{ id: report.id, trials: 1 }], running: null });
     expect((await router('nft', 'list', 'table', 'inet', drillTable)).exitCode).not.toBe(0);
     expect((await router('sh', '-c', 'ls /run/switchyard-drill; pgrep -af "[p]ing -n -D"')).stdout.trim()).toBe('');
+    // Nor the timer's sleep (maxSec, whole seconds), which outlived its shell when only that was stopped.
+    // (The router has its own process namespace: pgrep sees its processes only.)
+    const sleeps = (await router('pgrep', '-a', '-x', 'sleep')).stdout.split('\n').filter((line) => /^\d+ sleep \d+$/.test(line.trim()));
+    expect(sleeps).toEqual([]);
     expect(await call('failover.status', { routerId })).toMatchObject({ wans: [{ wan: 'eth1', active: true }, { wan: 'wlan0', active: false }] });
     const events = await call<{ events: Array<{ kind: string; message: string }> }>('history.events', { routerId, fromMs: 0, toMs: Date.now() + 1000 });
     expect(events.events.filter((e) => e.kind === 'drill').map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/drill started/), expect.stringMatching(/drill finished: Card payments stay up/)]));

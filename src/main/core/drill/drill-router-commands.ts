@@ -19,6 +19,12 @@ export const deviceNamePattern = /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,14}$/;
 
 const nowMsFunction = `now_ms() { t=$(date +%s%3N 2>/dev/null); case $t in ""|*[!0-9]*) echo $(( $(date +%s) * 1000 ));; *) echo "$t";; esac; }`;
 
+/**
+ * Stops the timer: its whole process group (setsid made the timer's shell its leader), as killing
+ * the shell alone left its `sleep` running until the deadline, after the drill and after Remove.
+ */
+const stopTimer = `t=$(cat "$dir/timer.pid" 2>/dev/null); [ -n "$t" ] && kill -- "-$t" "$t" 2>/dev/null`;
+
 // $1 dir, $2 device, $3 probe target, $4 deadline in s, $5 pre-roll in s.
 const startScript = `
 set -u
@@ -38,7 +44,7 @@ printf 'table inet ${drillTable} {\\n chain output {\\n  type filter hook output
 # It acts only while this drill's marker exists: a finished drill's timer cannot end a later one.
 setsid sh -c '${nowMsFunction}; sleep "$1"; if [ -e "$2/active" ]; then rm -f "$2/active"; nft delete table inet ${drillTable} 2>/dev/null; echo "$(now_ms)" >"$2/ended-by-timer"; fi' sh "$max" "$dir" </dev/null >/dev/null 2>&1 &
 echo $! >"$dir/timer.pid"
-if ! nft -f "$dir/rules.nft"; then rm -f "$dir/active"; kill "$(cat "$dir/timer.pid")" "$(cat "$dir/probe.pid")" 2>/dev/null; exit 5; fi
+if ! nft -f "$dir/rules.nft"; then rm -f "$dir/active"; ${stopTimer}; kill "$(cat "$dir/probe.pid")" 2>/dev/null; exit 5; fi
 echo "startMs=$(now_ms)"
 `;
 
@@ -56,7 +62,7 @@ else
   nft delete table inet ${drillTable} 2>/dev/null
   echo "endMs=$(now_ms)"; echo "endedBy=unknown"
 fi
-kill "$(cat "$dir/timer.pid" 2>/dev/null)" 2>/dev/null
+${stopTimer}
 exit 0
 `;
 
