@@ -61,6 +61,8 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     await page.goto(session.server.url); // the app as it opens: the sites page
     const siteCard = page.getByTestId('site-card').filter({ hasText: 'Corner Bakery' });
     await siteCard.getByTestId('router-health').waitFor({ timeout: busyDeadlineMs });
+    // The router answers: its health is read, not "unknown" (it said "not answering" once).
+    await expect.poll(() => siteCard.getByTestId('health-failover').textContent(), { timeout: busyDeadlineMs }).toBe('Failover off');
     await tabTo('[data-testid="site-card"]');
     // An expression string: this file is typed for Node, the expression runs in the page.
     const ring = await page.evaluate('getComputedStyle(document.activeElement).outlineStyle');

@@ -68,6 +68,19 @@ describe.skipIf(lab.skipReason)('adding a lab router', { timeout: 3 * busyDeadli
     expect(made[0]!.state).toBe('closed');
   });
 
+  it('detects a router saved but never detected when its status is first asked for (the sites page\'s health)', async () => {
+    const r = lab.info().routers[0]!;
+    const site = await call<{ id: string }>('sites.create', { name: 'Site of an undetected router' });
+    const hostKey = { keyType: r.ssh.hostKeyType, fingerprint: r.ssh.hostKeyFingerprint };
+    const saved = await call<{ id: string; platform: string | null }>('routers.create', { siteId: site.id, name: 'Never detected', host: r.ssh.host, port: r.ssh.port, username: 'root', auth: { kind: 'key', keyPath: r.ssh.rootKeyPath }, hostKey });
+    expect(saved.platform).toBeNull();
+    // Two pages asking at once (they share the one detection).
+    const [a, b] = await Promise.all([call<{ enabled: boolean }>('failover.status', { routerId: saved.id }), call<{ enabled: boolean }>('failover.status', { routerId: saved.id })]);
+    expect(a).toMatchObject({ enabled: false });
+    expect(b).toMatchObject({ enabled: false });
+    expect(await call('routers.get', { id: saved.id })).toMatchObject({ platform: 'linux' });
+  });
+
   it('closes the tested login when the user leaves the dialog without saving', async () => {
     const r = lab.info().routers[0]!;
     const site = await call<{ id: string }>('sites.create', { name: 'Site of a cancelled add' });

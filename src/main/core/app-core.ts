@@ -113,6 +113,7 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     recentStatus: (routerId, notBeforeMs) => monitor.recentRouterStatus(routerId, notBeforeMs),
     nowMs: () => monitor.nowMs(),
     onPolicyChanged: (routerId) => void monitor.refresh(routerId),
+    detect: (routerId) => detection.detect(routerId),
   });
   const pingFlavors = new PingFlavorCache();
   const monitor: MonitorService = new MonitorService({

@@ -15,7 +15,7 @@ const on = (wans: { wan: string; state: 'online' | 'offline' | 'unknown'; active
 
 describe('router health', () => {
   it('names the uplink carrying traffic and any offline uplink in red, failover on/off, a pending confirmation', () => {
-    const health = summarizeHealth(on([{ wan: 'eth1', state: 'offline', active: false }, { wan: 'wlan0', state: 'online', active: true }], { pendingRevertAtMs: 1 }), true);
+    const health = summarizeHealth(on([{ wan: 'eth1', state: 'offline', active: false }, { wan: 'wlan0', state: 'online', active: true }], { pendingRevertAtMs: 1 }));
     render(
       <MantineProvider theme={theme}>
         <HealthBadges health={health} />
@@ -39,7 +39,6 @@ describe('router health', () => {
           { wan: 'wwan0', state: 'online', active: false, probing: false, standby: true, lastReplyAtMs: 1 },
         ],
       }),
-      true,
     );
     expect(health).toMatchObject({ level: 'ok', standbyWans: ['wwan0'], offlineWans: [] });
     render(
@@ -61,7 +60,6 @@ describe('router health', () => {
           { wan: 'wlan0', state: 'online', active: false, probed: false },
         ],
       }),
-      true,
     );
     expect(health.checkingWans).toEqual(['wlan0']);
     render(
@@ -73,9 +71,25 @@ describe('router health', () => {
   });
 
   it('is unknown (grey), never green, when the router does not answer', () => {
-    expect(summarizeHealth(on([{ wan: 'eth1', state: 'online', active: true }]), false).level).toBe('unknown');
-    expect(summarizeHealth(null, true).level).toBe('unknown');
-    expect(summarizeHealth(status({ wans: [] }), true)).toMatchObject({ failover: 'off', level: 'attention' });
+    const refused = { code: 'connection-refused', message: '192.0.2.7:22 refused the connection.' } as const;
+    expect(summarizeHealth(on([{ wan: 'eth1', state: 'online', active: true }]), refused)).toMatchObject({ level: 'unknown', unknown: { words: 'Not answering', reason: refused.message } });
+    expect(summarizeHealth(status({ wans: [] }))).toMatchObject({ failover: 'off', level: 'attention' });
+  });
+
+  it('says why it is unknown: the first read on its way is not a router that does not answer (technician\'s walk)', () => {
+    // The sites page said "the router is not answering yet" for a router that answered: it had
+    // not been detected, and before the first read came back it said the same.
+    expect(summarizeHealth(null)).toMatchObject({ level: 'unknown', unknown: { words: 'Checking the router…' } });
+    expect(summarizeHealth(null, { code: 'conflict', message: 'Switchyard does not know what edge runs yet. Run detection first (Overview → Detect again).' }).unknown?.words).toBe('Not detected yet');
+    expect(summarizeHealth(null, { code: 'unsupported', message: 'Failover on edge (mikrotik) is not supported by this version of Switchyard yet.' }).unknown?.words).toBe('No failover status here');
+    render(
+      <MantineProvider theme={theme}>
+        <HealthBadges health={summarizeHealth(null, { code: 'timeout', message: 'The router did not answer within 10 s.' })} />
+      </MantineProvider>,
+    );
+    const badge = screen.getByTestId('health-unknown');
+    expect(badge.textContent).toBe('Not answering');
+    expect(badge.getAttribute('title')).toBe('The router did not answer within 10 s.');
   });
 });
 

@@ -4,6 +4,7 @@
 // shown; when the router does not answer the health is "unknown", never a reassuring green.
 import { Badge, Group } from '@mantine/core';
 import { useEffect } from 'react';
+import type { ApiError } from '../../shared/errors.ts';
 import type { RouterStatus } from '../../shared/failover-schemas.ts';
 import { awaitingFirstProbe } from '../../shared/probed-words.ts';
 import { useFailoverStore } from '../stores/failover-store.ts';
@@ -14,6 +15,8 @@ export const healthPollMs = 5_000;
 export interface HealthSummary {
   /** The colour role: teal all fine, yellow something to look at, red an uplink offline, gray unknown. */
   readonly level: 'ok' | 'attention' | 'offline' | 'unknown';
+  /** When unknown, why, in a few words (the full reason is the badge's title). */
+  readonly unknown?: { readonly words: string; readonly reason: string };
   readonly failover: 'on' | 'off' | 'unknown';
   readonly activeWans: readonly string[];
   readonly offlineWans: readonly string[];
@@ -25,8 +28,14 @@ export interface HealthSummary {
   readonly forced: string | null;
 }
 
-export function summarizeHealth(status: RouterStatus | null, answering: boolean): HealthSummary {
-  if (!status || !answering) return { level: 'unknown', failover: status ? (status.enabled ? 'on' : 'off') : 'unknown', activeWans: [], offlineWans: [], standbyWans: [], checkingWans: [], pending: false, forced: null };
+/**
+ * `error`: why the last status read failed, if it did. No status and no error is the first read
+ * still on its way, which is not the router failing to answer.
+ */
+export function summarizeHealth(status: RouterStatus | null, error: ApiError | null = null): HealthSummary {
+  if (!status || error) {
+    return { level: 'unknown', unknown: unknownWords(error), failover: status ? (status.enabled ? 'on' : 'off') : 'unknown', activeWans: [], offlineWans: [], standbyWans: [], checkingWans: [], pending: false, forced: null };
+  }
   const activeWans = status.wans.filter((w) => w.active).map((w) => w.wan);
   const offlineWans = status.wans.filter((w) => w.state === 'offline').map((w) => w.wan);
   const standbyWans = status.wans.filter((w) => w.standby === true).map((w) => w.wan);
@@ -37,14 +46,22 @@ export function summarizeHealth(status: RouterStatus | null, answering: boolean)
   return { level, failover: status.enabled ? 'on' : 'off', activeWans, offlineWans, standbyWans, checkingWans, pending, forced };
 }
 
+function unknownWords(error: ApiError | null): { words: string; reason: string } {
+  if (!error) return { words: 'Checking the router…', reason: 'Reading the router\'s status for the first time.' };
+  // Not the router's fault: Switchyard cannot read this platform's failover, or has not detected it.
+  if (error.code === 'unsupported') return { words: 'No failover status here', reason: error.message };
+  if (error.code === 'conflict') return { words: 'Not detected yet', reason: error.message };
+  return { words: 'Not answering', reason: error.message };
+}
+
 /** The badges, each with its words (colour is never the only sign). */
 export function HealthBadges({ health, routerName }: { health: HealthSummary; routerName?: string }) {
   const label = routerName ? `Health of ${routerName}` : 'Router health';
   return (
     <Group gap={6} wrap="wrap" data-testid="router-health" data-level={health.level} aria-label={label} role="group">
       {health.level === 'unknown' ? (
-        <Badge color="gray" variant="light" data-color="gray">
-          Health unknown: the router is not answering yet
+        <Badge color="gray" variant="light" data-color="gray" data-testid="health-unknown" title={health.unknown?.reason}>
+          {health.unknown?.words ?? 'Health unknown'}
         </Badge>
       ) : (
         <>
@@ -103,6 +120,6 @@ export function useHealthPolling(routerIds: readonly string[], everyMs: number):
 /** One router's health badges, read from the failover store (polled by the page). */
 export function RouterHealth({ routerId, routerName }: { routerId: string; routerName?: string }) {
   const status = useFailoverStore((s) => s.routers[routerId]?.status ?? null);
-  const answering = useFailoverStore((s) => !s.routers[routerId]?.statusError);
-  return <HealthBadges health={summarizeHealth(status, answering)} {...(routerName !== undefined && { routerName })} />;
+  const error = useFailoverStore((s) => s.routers[routerId]?.statusError ?? null);
+  return <HealthBadges health={summarizeHealth(status, error)} {...(routerName !== undefined && { routerName })} />;
 }

@@ -8,13 +8,23 @@ import type { RoutersService } from './routers-service.ts';
 export class DetectionService {
   readonly #routers: RoutersService;
   readonly #connections: ConnectionService;
+  /** Detections on their way: a second caller (a page's status poll, say) waits for the first. */
+  readonly #running = new Map<string, Promise<DetectionResult>>();
 
   constructor(deps: { routers: RoutersService; connections: ConnectionService }) {
     this.#routers = deps.routers;
     this.#connections = deps.connections;
   }
 
-  async detect(routerId: string): Promise<DetectionResult> {
+  detect(routerId: string): Promise<DetectionResult> {
+    const running = this.#running.get(routerId);
+    if (running) return running;
+    const detection = this.#detectNow(routerId).finally(() => this.#running.delete(routerId));
+    this.#running.set(routerId, detection);
+    return detection;
+  }
+
+  async #detectNow(routerId: string): Promise<DetectionResult> {
     const record = this.#routers.record(routerId);
     const connection = await this.#connections.connection(routerId);
     // A detection that found no uplink is refused here, so the last good one stays saved.

@@ -47,6 +47,8 @@ export interface FailoverServiceDeps {
   /** After a change of the policy on the router (apply, rollback, remove): a running monitor
    * watches the uplinks and targets now set there (MonitorService.refresh). */
   readonly onPolicyChanged?: (routerId: string) => void;
+  /** Detects a router Switchyard has not detected yet (DetectionService.detect), before its first use. */
+  readonly detect?: (routerId: string) => Promise<unknown>;
 }
 
 export class FailoverService {
@@ -58,6 +60,8 @@ export class FailoverService {
   readonly #recentStatus: RecentRouterStatus | undefined;
   readonly #nowMs: () => number;
   readonly #onPolicyChanged: ((routerId: string) => void) | undefined;
+  readonly #detect: ((routerId: string) => Promise<unknown>) | undefined;
+  readonly #autoDetectFailed = new Set<string>();
   /** Per router: changes being sent now, and when the last one ended (`#nowMs`). A status read
    * sent before then may show the router as it was, so it is never reused. */
   readonly #changes = new Map<string, { running: number; endedMs: number }>();
@@ -68,12 +72,25 @@ export class FailoverService {
     this.#drivers = deps.drivers;
     this.#record = deps.record;
     this.#recentStatus = deps.recentStatus;
+    this.#detect = deps.detect;
     this.#nowMs = deps.nowMs ?? (() => performance.timeOrigin + performance.now());
     this.#onPolicyChanged = deps.onPolicyChanged;
   }
 
   async driver(routerId: string): Promise<RouterDriver> {
-    const record = this.#routers.record(routerId);
+    let record = this.#routers.record(routerId);
+    // A router saved but never detected (added from the command line or an inventory file, or
+    // detection cut short): detect it now, so its health and status read like any other's.
+    // Until it fails once: that caller is told why, and later ones to run it (Detect again).
+    if (!record.platform && this.#detect && !this.#autoDetectFailed.has(routerId)) {
+      try {
+        await this.#detect(routerId);
+      } catch (error) {
+        this.#autoDetectFailed.add(routerId);
+        throw error;
+      }
+      record = this.#routers.record(routerId);
+    }
     if (!record.platform) throw new SwitchyardError('conflict', `Switchyard does not know what ${record.name} runs yet. Run detection first (Overview → Detect again).`);
     const factory = this.#drivers[record.platform];
     if (!factory) {
