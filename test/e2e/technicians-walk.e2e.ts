@@ -171,6 +171,8 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     await card('wlan0').getByRole('button', { name: 'Use this link now' }).click();
     await card('wlan0').getByTestId('wan-active').waitFor({ timeout: busyDeadlineMs });
     await card('wlan0').getByTestId('wan-forced').waitFor();
+    // The notice of the step before ("traffic on eth1") is no longer true: it goes.
+    await page.getByTestId('failover-banner').waitFor({ state: 'detached', timeout: busyDeadlineMs });
     await shot('forced-wlan0');
     await page.getByRole('button', { name: 'Back to automatic' }).click();
     await page.getByRole('button', { name: 'Back to automatic' }).waitFor({ state: 'detached', timeout: busyDeadlineMs });

@@ -15,6 +15,21 @@ export interface FailoverNotice {
   readonly title: string;
   readonly message: string;
   readonly atMs: number;
+  /** Where the traffic was when the notice was made: its words are about that. */
+  readonly activeWans: readonly string[];
+}
+
+const activeOf = (status: RouterStatus): string[] => status.wans.filter((w) => w.active).map((w) => w.wan);
+
+/**
+ * A notice no longer true of the router: failover was turned off or removed, or the traffic is
+ * on other uplinks now (forced elsewhere by hand, say) with nothing new to tell. Seen in a
+ * technician's walk: "traffic on eth1 – eth1 is back online" stayed above every page while the
+ * router was forced onto wwan0, and after failover was removed.
+ */
+export function outdated(notice: Pick<FailoverNotice, 'activeWans'>, status: RouterStatus | null): boolean {
+  if (!status) return false;
+  return !status.enabled || activeOf(status).join() !== notice.activeWans.join();
 }
 
 /**
@@ -27,7 +42,7 @@ export function describeChange(
   after: RouterStatus | null,
   routerName: string,
   seenOffline: ReadonlySet<string> = new Set(),
-): Omit<FailoverNotice, 'id' | 'routerId' | 'atMs'> | null {
+): Omit<FailoverNotice, 'id' | 'routerId' | 'atMs' | 'activeWans'> | null {
   if (!before || !after || !before.enabled || !after.enabled) return null;
   const stateBefore = (wan: string) => before.wans.find((b) => b.wan === wan)?.state;
   const wentOffline = after.wans.filter((w) => w.state === 'offline' && stateBefore(w.wan) !== 'offline').map((w) => w.wan);
@@ -77,8 +92,12 @@ function useFailoverNotices(): { notices: FailoverNotice[]; dismiss(id: string):
             else if (w.state === 'online') offline.delete(w.wan);
           }
           seenOffline.current.set(routerId, offline);
-          if (!change) continue;
-          const notice: FailoverNotice = { ...change, id: `${routerId}-${Date.now()}`, routerId, atMs: Date.now() };
+          if (!change) {
+            const now = slice.status;
+            setNotices((list) => (list.some((n) => n.routerId === routerId && outdated(n, now)) ? list.filter((n) => n.routerId !== routerId || !outdated(n, now)) : list));
+            continue;
+          }
+          const notice: FailoverNotice = { ...change, id: `${routerId}-${Date.now()}`, routerId, atMs: Date.now(), activeWans: slice.status ? activeOf(slice.status) : [] };
           notifyDesktop(notice);
           // One notice per router: the newest says where the traffic is now.
           setNotices((list) => [notice, ...list.filter((n) => n.routerId !== routerId)]);

@@ -6,7 +6,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { theme } from '../theme.ts';
 import { status } from './failover/failover-fixtures.test-util.ts';
-import { describeChange } from './failover-banner.tsx';
+import { describeChange, outdated } from './failover-banner.tsx';
 import { HealthBadges, summarizeHealth } from './router-health.tsx';
 
 afterEach(cleanup);
@@ -116,6 +116,14 @@ describe('failover notices', () => {
     expect(describeChange(connecting, online, 'Shop router', new Set(['eth1']))).toEqual({ kind: 'recovered', title: 'Shop router: eth1 back online', message: 'eth1 answers its checks again.' });
     // An uplink that was never seen offline (the first probes after an apply) is not "back".
     expect(describeChange(connecting, online, 'Shop router', new Set())).toBeNull();
+  });
+
+  it('takes a notice back once it is no longer true: failover off or removed, or the traffic elsewhere', () => {
+    const notice = { activeWans: ['eth1'] };
+    expect(outdated(notice, on([{ wan: 'eth1', state: 'online', active: true }, { wan: 'wwan0', state: 'online', active: false }]))).toBe(false);
+    expect(outdated(notice, on([{ wan: 'eth1', state: 'online', active: false }, { wan: 'wwan0', state: 'online', active: true }], { forced: 'wwan0' }))).toBe(true);
+    expect(outdated(notice, status({ enabled: false, wans: [{ wan: 'eth1', state: 'online', active: true }] }))).toBe(true);
+    expect(outdated(notice, null)).toBe(false);
   });
 
   it('nothing to tell when failover is off or nothing changed', () => {
