@@ -241,6 +241,8 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
         if (current(routerId).status !== seen) return;
         patch(routerId, { status, statusError: null });
         settlePending(routerId, status, seen);
+        // The router moved the traffic by itself: the uplinks' route metrics moved with it.
+        if (seen && current(routerId).snapshot && activeOf(seen) !== activeOf(status)) void get().reload(routerId);
       } catch (error) {
         patch(routerId, { statusError: toApiError(error) });
       } finally {
@@ -259,6 +261,7 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
         const before = current(routerId).status;
         patch(routerId, { status: push.status, statusError: null });
         settlePending(routerId, push.status, before);
+        if (before && activeOf(before) !== activeOf(push.status)) void get().reload(routerId);
       });
       return () => {
         clearInterval(timer);
@@ -408,6 +411,8 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       try {
         const result = await api.call('failover.apply', { routerId, policy: state.draft, revertInSec: state.revertInSec });
         patch(routerId, { status: result.status, phase: { kind: 'pending-confirm', revertAtMs: result.revertAtMs, verification: result.verification, busy: null, error: null } });
+        // What the router has now (its routes and their metrics are Switchyard's), not what it had.
+        void get().reload(routerId);
       } catch (e) {
         const error = toApiError(e);
         if (isConnectionLoss(error)) {
@@ -461,6 +466,8 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       try {
         const status = await api.call('failover.force', { routerId, wan });
         patch(routerId, { status, forcing: null });
+        // A force moves the default route: the uplink cards' route metrics are read again.
+        void get().reload(routerId);
       } catch (error) {
         patch(routerId, { forcing: null, forceError: toApiError(error) });
       }
@@ -495,6 +502,11 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
     }
   }
 });
+
+/** The uplinks carrying the traffic, as one comparable string. */
+function activeOf(status: RouterStatus): string {
+  return status.wans.filter((w) => w.active).map((w) => w.wan).join(',');
+}
 
 /** One router's slice; the shared empty value keeps selectors stable before the first load. */
 export function useRouterFailover(routerId: string): RouterFailover {

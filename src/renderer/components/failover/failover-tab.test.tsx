@@ -372,9 +372,14 @@ describe('modes and manual failover', () => {
     let forced = 'auto';
     handlers['failover.force'] = (p) => status({ enabled: true, forced: (forced = String(p.wan)) });
     handlers['failover.status'] = () => status({ enabled: true, forced });
+    handlers['failover.get'] = () => snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover', forced }) });
+    const reads = () => calls.filter((c) => c.method === 'failover.get').length;
+    const readsBefore = reads();
     fireEvent.click(within(card('wwan')).getByText('Use this link now'));
     await screen.findByTestId('back-to-automatic');
     expect(within(card('wwan')).getByTestId('wan-forced')).toBeTruthy();
+    // The default route moved: the cards' route metrics are read from the router again.
+    await waitFor(() => expect(reads()).toBe(readsBefore + 1));
     fireEvent.click(screen.getByTestId('back-to-automatic'));
     await waitFor(() => expect(screen.queryByTestId('back-to-automatic')).toBeNull());
     expect(calls.filter((c) => c.method === 'failover.force').map((c) => c.params.wan)).toEqual(['wwan', 'auto']);
@@ -463,6 +468,8 @@ describe('the screen never contradicts the router (issue 11 item 8) and a notice
     await screen.findByTestId('plan-diff');
     handlers['failover.apply'] = () => ({ revertAtMs, verification: { ok: true, activeWans: ['wan'], problems: [], checkedMs: 700 }, status: status({ enabled: true, mode: 'failover', pendingRevertAtMs: revertAtMs }) });
     handlers['failover.status'] = () => status({ enabled: true, mode: 'failover', pendingRevertAtMs: revertAtMs });
+    // Read again after the apply, as the router has it now: the new policy, waiting for Confirm.
+    handlers['failover.get'] = () => snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover', pendingRevertAtMs: revertAtMs }) });
     fireEvent.click(screen.getByTestId('apply-now-button'));
     await screen.findByTestId('revert-countdown');
   }
@@ -482,11 +489,12 @@ describe('the screen never contradicts the router (issue 11 item 8) and a notice
   it('keeps Review and apply / Discard reachable while "Confirmed" or "Back to the previous settings" shows', async () => {
     await enableAndApply(Date.now() + 60_000);
     handlers['failover.rollback'] = () => status();
-    handlers['failover.get'] = never;
+    // Read again after the rollback: the router has its previous settings (failover off) back.
+    handlers['failover.get'] = () => snapshot();
     fireEvent.click(screen.getByTestId('revert-button'));
     await screen.findByText('Back to the previous settings');
     expect(applyButton().disabled).toBe(false);
-    expect(screen.getByText('Cancel')).toBeTruthy();
+    expect(await screen.findByText('Cancel')).toBeTruthy();
   });
 
   it('says Off as soon as Remove returns, before the router is read again', async () => {
