@@ -62,6 +62,16 @@ describe('the Events tab', () => {
     expect(badges).toEqual(['green', 'red']);
   });
 
+  it('adds "(from → to)" only when the message does not already say both (technician\'s walk)', async () => {
+    renderTab();
+    await screen.findByTestId('events-table');
+    act(() => fake.emit('onDidLinkEvent', linkEvent(now - 5_000, { id: 's1', kind: 'switch', from: 'eth1', to: 'wlan0', message: 'Traffic moved from eth1 to wlan0 (failure)' })));
+    act(() => fake.emit('onDidLinkEvent', linkEvent(now, { id: 's2', kind: 'offline', wan: 'eth1', from: 'online', to: 'offline', message: 'eth1 went offline (3 probes lost)' })));
+    const text = (kind: string) => screen.getAllByTestId('event-row').find((r) => r.getAttribute('data-kind') === kind)!.textContent;
+    expect(text('switch')).not.toContain('(eth1 → wlan0)');
+    expect(text('offline')).toContain('(online → offline)');
+  });
+
   it('filters by kind, and by uplink keeping router-wide events', async () => {
     renderTab();
     await screen.findByTestId('events-table');

@@ -160,7 +160,7 @@ function EventsBody({ routerId }: { routerId: string }) {
             <Table.Td>
               <Text size="sm">
                 {e.message}
-                {e.from !== undefined && e.to !== undefined && (
+                {e.from !== undefined && e.to !== undefined && !(e.message.includes(e.from) && e.message.includes(e.to)) && (
                   <Text span size="xs" c="dimmed">
                     {' '}
                     ({e.from} → {e.to})
