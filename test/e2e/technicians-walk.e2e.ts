@@ -173,6 +173,14 @@ describe.skipIf(lab.skipReason)('the technician’s walk', () => {
     await card('wlan0').getByTestId('wan-forced').waitFor();
     // The notice of the step before ("traffic on eth1") is no longer true: it goes.
     await page.getByTestId('failover-banner').waitFor({ state: 'detached', timeout: busyDeadlineMs });
+    // The cards' route metrics are the router's now (forced: wlan0's default route comes first).
+    const routerMetric = async (dev: string) => {
+      const metrics = [...(await labExec(labName, 'r01', ['ip', '-4', 'route', 'show', 'default', 'dev', dev])).stdout.matchAll(/metric (\d+)/g)].map((m) => Number(m[1]));
+      return Math.min(...metrics);
+    };
+    const shownMetric = async (wan: string) => Number(/route metric (\d+)/.exec((await card(wan).textContent()) ?? '')?.[1]);
+    expect(await routerMetric('wlan0')).toBeLessThan(await routerMetric('eth1'));
+    await expect.poll(async () => [await shownMetric('wlan0'), await shownMetric('eth1')], { timeout: busyDeadlineMs }).toEqual([await routerMetric('wlan0'), await routerMetric('eth1')]);
     await shot('forced-wlan0');
     await page.getByRole('button', { name: 'Back to automatic' }).click();
     await page.getByRole('button', { name: 'Back to automatic' }).waitFor({ state: 'detached', timeout: busyDeadlineMs });
