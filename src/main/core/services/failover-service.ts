@@ -31,6 +31,9 @@ const pendingFreshMs = 10_000;
  */
 export const monitorStatusFreshMs = 1_500;
 
+/** How soon a router's automatic detection is tried again after it failed. */
+const autoDetectRetryMs = 60_000;
+
 /** A router status a running monitor read, and when that read was sent (see `FailoverServiceDeps.nowMs`). */
 export type RecentRouterStatus = (routerId: string, notBeforeMs: number) => { status: RouterStatus; readStartedMs: number } | null;
 
@@ -61,7 +64,8 @@ export class FailoverService {
   readonly #nowMs: () => number;
   readonly #onPolicyChanged: ((routerId: string) => void) | undefined;
   readonly #detect: ((routerId: string) => Promise<unknown>) | undefined;
-  readonly #autoDetectFailed = new Set<string>();
+  /** Per router: when its automatic detection last failed (see driver()). */
+  readonly #autoDetectFailedMs = new Map<string, number>();
   /** Per router: changes being sent now, and when the last one ended (`#nowMs`). A status read
    * sent before then may show the router as it was, so it is never reused. */
   readonly #changes = new Map<string, { running: number; endedMs: number }>();
@@ -81,12 +85,14 @@ export class FailoverService {
     let record = this.#routers.record(routerId);
     // A router saved but never detected (added from the command line or an inventory file, or
     // detection cut short): detect it now, so its health and status read like any other's.
-    // Until it fails once: that caller is told why, and later ones to run it (Detect again).
-    if (!record.platform && this.#detect && !this.#autoDetectFailed.has(routerId)) {
+    // A failed one is told to its caller and tried again a minute later at the soonest (a router
+    // that was off), not at every status poll; meanwhile callers are asked to run it themselves.
+    const failedMs = this.#autoDetectFailedMs.get(routerId);
+    if (!record.platform && this.#detect && (failedMs === undefined || Date.now() - failedMs >= autoDetectRetryMs)) {
       try {
         await this.#detect(routerId);
       } catch (error) {
-        this.#autoDetectFailed.add(routerId);
+        this.#autoDetectFailedMs.set(routerId, Date.now());
         throw error;
       }
       record = this.#routers.record(routerId);
