@@ -59,7 +59,9 @@ function describe(kind: string, data: Record<string, unknown>): Pick<RouterEvent
     }
     case 'switch':
       // The first switch after a start comes from nowhere: "from none" read like a fault.
-      return { kind: 'switch', from: list(data.from), to: list(data.to), message: list(data.from) === 'none' ? `Traffic on ${list(data.to)}${reason}` : `Traffic moved from ${list(data.from)} to ${list(data.to)}${reason}` };
+      return list(data.from) === 'none'
+        ? { kind: 'switch', to: list(data.to), message: `Traffic on ${list(data.to)}${reason}` }
+        : { kind: 'switch', from: list(data.from), to: list(data.to), message: `Traffic moved from ${list(data.from)} to ${list(data.to)}${reason}` };
     case 'revert':
       // A revert the user asked for is a rollback; the timer's or the deadline's is the router's own.
       return data.reason === 'manual'
