@@ -673,7 +673,7 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
   }, 60_000);
 
   itOneShell('remove while the probe streams are still starting stops them too', async () => {
-    // A shell that takes a second to run a command string, as a busy router may: the probe
+    // A shell that takes 3 s to run a command string, as a busy router may: the probe
     // streams' wrapper (sh -c) starts slowly, the daemon itself (sh SCRIPT run) at once.
     const slowShell = join(topo.workDir, 'slow-sh');
     writeFileSync(slowShell, `#!/bin/sh\n[ "$1" = -c ] && sleep 3\nexec ${shell.join(' ')} "$@"\n`, { mode: 0o755 });
@@ -681,9 +681,10 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     expect((await agent.apply(config())).code).toBe(0);
     await agent.start();
     await waitFor(async () => existsSync(join(agent.dirs.run, 'probe.1.1')), 5000, 10);
-    // The first stream is starting: remove now (afterEach then finds no agent process).
+    // The first stream is starting: remove now. Each reader ends once its ping is gone (a moment
+    // after Remove returns); the old script's pings never end, and this wait runs out.
     expect((await agent.cli(['remove'])).code).toBe(0);
-    expect(await agentProcesses()).toEqual([]);
+    await waitFor(async () => (await agentProcesses()).length === 0, 5000);
   }, 60_000);
 
   itOneShell('starts a probe stream again when its shell never started', async () => {
