@@ -120,6 +120,10 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await expect.poll(() => page.getByTestId('target-suggestion').count(), { timeout: 60_000 }).toBe(4);
     await page.getByTestId('apply-button').click();
     await page.getByTestId('plan-diff').waitFor({ timeout: busyDeadlineMs });
+    // The plan says the router's own default route goes: the one the router has now.
+    const ownRoutes = (await labExec(labName, 'r01', ['ip', '-4', 'route', 'show', 'table', 'main', 'default'])).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    expect(ownRoutes.length).toBeGreaterThan(0);
+    for (const route of ownRoutes) expect(await page.getByTestId('plan-change').filter({ hasText: 'Remove puts it back' }).filter({ hasText: route }).count()).toBe(1);
     await page.getByTestId('apply-now-button').click();
     await page.getByTestId('revert-countdown').waitFor({ timeout: 60_000 });
     await shot('pending-confirm');
@@ -137,9 +141,11 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await page.getByRole('tab', { name: 'WAN Failover' }).click();
     await page.getByRole('button', { name: 'Remove WAN failover' }).click();
     await page.getByTestId('remove-changes').waitFor({ timeout: busyDeadlineMs });
-    // A plain Linux router has no line-by-line view: said beside the plan, never listed as a change.
-    expect(await page.getByTestId('remove-plan-note').textContent()).toMatch(/line-by-line view .* not available/);
-    expect(await page.getByTestId('remove-changes').textContent()).not.toMatch(/line-by-line/);
+    // The default route Remove puts back is the one the agent's snapshot on the router holds.
+    const snapshotRoute = (await labExec(labName, 'r01', ['cat', '/var/lib/switchyard/snapshot'])).stdout.split('\n').find((l) => l.startsWith('route='))!.slice('route='.length).trim();
+    expect(await page.getByTestId('remove-changes').textContent()).toContain(`Put back the router's default route: ${snapshotRoute}`);
+    expect(await page.getByTestId('remove-native-diff').textContent()).toContain(snapshotRoute);
+    expect(await page.getByTestId('remove-plan-note').count()).toBe(0);
     await shot('remove-plan');
     await page.getByRole('dialog').getByRole('button', { name: 'Remove and restore' }).click();
     const result = page.getByTestId('remove-result');
@@ -147,6 +153,11 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     expect(await result.textContent()).toMatch(/WAN failover removed.*back as it was before Switchyard set up failover.*Failover is off on this router now/);
     expect(await result.textContent()).not.toMatch(/line-by-line/);
     expect(await page.getByTestId('failover-enabled').textContent()).toBe('Off');
+    // The cards read the router again: eth1's route metric is the one its own default route has now.
+    const eth1Route = (await labExec(labName, 'r01', ['ip', '-4', 'route', 'show', 'table', 'main', 'default', 'dev', 'eth1'])).stdout.trim();
+    const eth1Metric = /\bmetric (\d+)/.exec(eth1Route)?.[1] ?? '0';
+    const eth1Facts = page.getByTestId('wan-facts').filter({ hasText: 'Device eth1 ·' });
+    await expect.poll(() => eth1Facts.textContent(), { timeout: busyDeadlineMs }).toMatch(new RegExp(`route metric (${eth1Metric}|—)$`));
     await shot('removed');
     // The router itself: no agent left.
     const left = await labExec(labName, 'r01', ['sh', '-c', 'ls /usr/local/sbin/switchyard-agent /etc/switchyard 2>&1; true']);

@@ -30,6 +30,7 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
   const { call, failure } = contractCaller(() => core);
   const routes = async () => (await labExec(labName, 'r01', ['ip', '-4', 'route', 'show', 'table', 'all'])).stdout.split('\n').filter((l) => !/^(local|broadcast)/.test(l)).sort().join('\n');
 
+  const mainDefaults = async () => (await labExec(labName, 'r01', ['ip', '-4', 'route', 'show', 'table', 'main', 'default'])).stdout.split('\n').filter(Boolean).map((l) => l.trim());
   const policy = (overrides: Partial<FailoverPolicy> = {}): FailoverPolicy => labFailoverPolicy(lab.info(), { forcedRefreshStreams: false, overrides });
 
   beforeAll(async () => {
@@ -86,11 +87,19 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
   });
 
   it('plans, applies with a revert timer, verifies and confirms', async () => {
-    const plan = await call<{ changes: Array<{ subject: string }>; nativeDiff: string; problems: string[]; predictedFailoverSec: number }>('failover.plan', { routerId, policy: policy() });
+    const plan = await call<{ changes: Array<{ kind: string; subject: string; from?: string; to?: string }>; nativeDiff: string; problems: string[]; predictedFailoverSec: number }>('failover.plan', { routerId, policy: policy() });
     expect(plan.problems).toEqual([]);
     expect(plan.changes[0]).toMatchObject({ subject: 'Switchyard failover' });
     expect(plan.nativeDiff).toContain('+ wan.eth1.device=eth1');
     expect(plan.predictedFailoverSec).toBe(2.6);
+    // The routing changes are in the plan too: the router's own default route goes (into the
+    // snapshot), and the main table's default routes the plan expects are the router's after.
+    const ownDefault = (await mainDefaults())[0]!;
+    expect(ownDefault).not.toMatch(/proto 241/);
+    expect(plan.changes).toContainEqual({ kind: 'remove', subject: expect.stringMatching(/default route .*Remove puts it back/), from: ownDefault });
+    expect(plan.changes.find((c) => c.subject === 'Routing rules')?.to).toMatch(/^1000: from all lookup main suppress_prefixlength 0; 1001: from 100\.64\.1\.2 lookup 101; /);
+    const expectedDefaults = plan.nativeDiff.split('\n').filter((l) => l.startsWith('+ default')).map((l) => l.slice(2));
+    expect(plan.nativeDiff).toContain(`- ${ownDefault}`);
 
     const applyStartedMs = Date.now();
     const applied = await call<{ revertAtMs: number; verification: { ok: boolean; activeWans: string[] } }>('failover.apply', { routerId, policy: policy(), revertInSec: 60 });
@@ -108,6 +117,7 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
     expect(applied.revertAtMs).toBeLessThanOrEqual(agentStatus.pending.deadlineMs);
     // Early by at most the round trip it was measured over (milliseconds on a quiet machine).
     expect(applied.revertAtMs).toBeGreaterThanOrEqual(agentStatus.pending.deadlineMs - applyMs);
+    expect((await mainDefaults()).sort()).toEqual(expectedDefaults.sort());
     const confirmed = await call<{ pendingRevertAtMs: number | null; enabled: boolean }>('failover.confirm', { routerId });
     expect(confirmed).toMatchObject({ enabled: true, pendingRevertAtMs: null });
     expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'failover', wans: [{ name: 'eth1', priority: 1 }, { name: 'wlan0' }, { name: 'usb0' }] } });
@@ -213,8 +223,14 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
     expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'failover' }, status: { pendingRevertAtMs: null } });
   });
 
-  it('removes failover and restores the routes exactly', async () => {
-    expect(await call('failover.remove', { routerId })).toEqual({ removed: true });
+  it('says what Remove puts back, removes failover and restores the routes exactly', async () => {
+    const plan = await call<{ changes: string[]; nativeDiff: string; note?: string; basedOn: string }>('failover.planRemove', { routerId });
+    const ownDefault = routesBefore.split('\n').find((l) => l.startsWith('default '))!.trim();
+    expect(plan.changes, JSON.stringify(plan)).toContain(`Put back the router's default route: ${ownDefault}`);
+    expect(plan.changes.join('\n')).toMatch(/routing tables 101, 102, 103 and its rules 1000, 1001, 1002, 1003/);
+    expect(plan.nativeDiff.split('\n').slice(1)).toEqual([ownDefault]);
+    expect(plan.note).toBeUndefined();
+    expect(await call('failover.remove', { routerId, basedOn: plan.basedOn })).toEqual({ removed: true });
     // Logged as what it was (issue 11: a remove was recorded as an apply).
     const last = (await call<{ events: Array<{ kind: string; message: string }> }>('history.events', { routerId, fromMs: Date.now() - 60_000, toMs: Date.now() + 1000 })).events.at(-1);
     expect(last).toMatchObject({ kind: 'remove', message: expect.stringMatching(/^Removed Switchyard failover/) });
@@ -223,5 +239,7 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
     expect(files.stdout.trim()).toBe('');
     const processes = await labExec(labName, 'r01', ['pgrep', '-af', 'switchyard-agent'], { allowFailure: true });
     expect(processes.stdout.trim()).toBe('');
+    // Nothing left to remove, so a failed remove's check would say the router is back as it was.
+    expect(await call('failover.planRemove', { routerId })).toMatchObject({ changes: [], nativeDiff: '' });
   });
 });

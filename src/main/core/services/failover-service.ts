@@ -310,19 +310,11 @@ export class FailoverService {
   }
 }
 
-/**
- * Where a driver cannot preview Remove, the plan says in words what it does, and that no
- * line-by-line view exists for the platform yet.
- */
-const removeInWords: Partial<Record<PlatformId, string>> = {
-  linux: "Stop and delete Switchyard's agent (/usr/local/sbin/switchyard-agent, /etc/switchyard, /var/lib/switchyard) and put the routes back from the snapshot the agent took at install.",
-};
-
 async function removePlanOf(driver: RouterDriver): Promise<RemovePlan> {
   const preview = driver.planRemove
     ? await driver.planRemove()
     : {
-        changes: [removeInWords[driver.platform] ?? "Take Switchyard's failover off the router and put back what it changed."],
+        changes: ["Take Switchyard's failover off the router and put back what it changed."],
         nativeDiff: '',
         adminEdits: [],
         note: 'A line-by-line view of these changes is not available for this platform yet.',

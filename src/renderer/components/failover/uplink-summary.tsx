@@ -52,7 +52,7 @@ export function UplinkSummary(props: {
           </Badge>
         )}
       </Group>
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="dimmed" data-testid="wan-facts">
         {facts.join(' · ')}
       </Text>
       {standby && (

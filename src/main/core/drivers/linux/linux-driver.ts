@@ -19,6 +19,7 @@ import { agentWanName, parseAgentConfig, renderAgentConfig } from './agent-confi
 import { agentRouterEvents, parseAgentLog } from './agent-events.ts';
 import { parseAgentStatus, toRouterStatus } from './agent-status.ts';
 import { describeChanges, lineDiff } from './policy-diff.ts';
+import { agentSnapshotPath, enableRoutingChanges, removeRoutingChanges } from './routing-preview.ts';
 import { commitScript } from './commit-script.ts';
 import { routerTempTemplates, sweepStaleTempScript } from './router-temp-files.ts';
 
@@ -54,6 +55,19 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
   if (!sweptShells.has(shell)) {
     sweptShells.add(shell);
     shell.run(asRoot(['sh', '-c', sweepStaleTempScript]), { expectExit: 'any', timeoutMs: 30_000 }).catch(() => undefined);
+  }
+
+  /**
+   * The agent's config ('' when none), and what the routing preview needs with it in the same
+   * round trip: the main table's default routes, or Remove's snapshot. Sections follow markers
+   * only this read knows, so a file's own lines cannot end one early.
+   */
+  async function readRoutingState(extra: 'routes' | 'snapshot'): Promise<{ installed: boolean; configText: string; extraText: string | null }> {
+    const nonce = randomBytes(8).toString('hex');
+    const result = await shell.run(asRoot(['sh', '-c', routingStateScript, 'sh', agentPath, agentConfigPath, agentSnapshotPath, nonce, extra]), { expectExit: 'any', timeoutMs: 10_000 });
+    const parts = markedSections(result.stdout, nonce);
+    if (result.exitCode !== 0 || !parts.has('config')) throw new SwitchyardError('command-failed', `Reading the failover settings on the router failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
+    return { installed: parts.has('installed'), configText: parts.get('config') ?? '', extraText: parts.get(extra) ?? null };
   }
 
   async function readConfigText(): Promise<string> {
@@ -208,17 +222,20 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     async plan(desired) {
       // The check needs each interface's name, address and prefix: the interface sections
       // alone, not a full detection with its gateway pings (most of a plan's time).
-      const [currentText, candidates] = await Promise.all([readConfigText(), readUplinkInterfaces(shell).then(toCandidates)]);
+      const [{ configText: currentText, extraText: mainDefaults }, candidates] = await Promise.all([readRoutingState('routes'), readUplinkInterfaces(shell).then(toCandidates)]);
       const problems = policyProblems(desired, candidates);
       const nextText = renderAgentConfig(desired);
       const current = currentText ? parseAgentConfig(currentText, (device) => guessWanKind({ device }).kind) : null;
       const enabled = desired.wans.filter((w) => w.enabled);
       const predictions = enabled.map((w) => predictFailoverSec('linux', w.tracking) ?? 0);
+      // A first enable also changes the routing: said here, as the agent will do it.
+      const addressOf = (device: string) => candidates.find((c) => c.device === device)?.address;
+      const routing = current ? null : enableRoutingChanges(desired, mainDefaults ?? '', addressOf);
       return {
         platform: 'linux',
         policy: desired,
-        changes: describeChanges(current, desired),
-        nativeDiff: lineDiff(currentText, nextText, agentConfigPath),
+        changes: [...describeChanges(current, desired), ...(routing?.changes ?? [])],
+        nativeDiff: [lineDiff(currentText, nextText, agentConfigPath), routing?.routesDiff].filter(Boolean).join('\n\n'),
         predictedFailoverSec: predictions.length ? Math.max(...predictions) : 0,
         notes: [explainDampening(policyDampening(desired))],
         problems,
@@ -302,6 +319,18 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
       }
     },
 
+    async planRemove() {
+      const { installed, configText, extraText } = await readRoutingState('snapshot');
+      if (!installed && !configText && extraText === null) return { changes: [], nativeDiff: '', adminEdits: [] };
+      const wanCount = new Set([...configText.matchAll(/^wan\.(\w+)\.device=/gm)].map((m) => m[1])).size;
+      const routing = removeRoutingChanges(extraText, wanCount);
+      return {
+        changes: ["Stop and delete Switchyard's agent (/usr/local/sbin/switchyard-agent, /etc/switchyard, /var/lib/switchyard).", ...routing.changes],
+        nativeDiff: routing.routesAfter,
+        adminEdits: [],
+      };
+    },
+
     async remove() {
       if (!(await agentInstalled())) return;
       const result = await shell.run(agent('remove'), { timeoutMs: 30_000 });
@@ -318,6 +347,40 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
 }
 
 const forceSettleMs = 20_000;
+
+/**
+ * $1 the agent, $2 its config, $3 its snapshot, $4 the nonce of the section markers, $5 what
+ * else to read: `routes` (the main table's default routes) or `snapshot`. A missing file is
+ * no section; the config section is always there (empty without a config).
+ */
+const routingStateScript = `nonce=$4
+mark() { printf '\\n@@SY:%s:%s@@\\n' "$nonce" "$1"; }
+[ -e "$1" ] && mark installed
+mark config
+cat "$2" 2>/dev/null
+if [ "$5" = routes ]; then
+  mark routes
+  ip -4 route show table main default || exit 1
+elif [ -f "$3" ]; then
+  mark snapshot
+  cat "$3" || exit 1
+fi
+mark end
+`;
+
+/** stdout of a script that printed markedSections' markers: each section's text by name. */
+function markedSections(stdout: string, nonce: string): Map<string, string> {
+  const re = new RegExp(`\\n@@SY:${nonce}:([a-z-]+)@@\\n`, 'g');
+  const out = new Map<string, string>();
+  let name: string | null = null;
+  let from = 0;
+  for (let m = re.exec(stdout); m; m = re.exec(stdout)) {
+    if (name !== null) out.set(name, stdout.slice(from, m.index));
+    name = m[1]!;
+    from = m.index + m[0].length;
+  }
+  return out;
+}
 
 /** $1 mktemp template of the upload, $2 the sha256 the agent must have; the agent on stdin. */
 const installScript = `f=$(mktemp "$1") || exit 1

@@ -1,0 +1,107 @@
+// What the agent does to a plain Linux router's routing, said before it happens: the apply plan
+// of a first enable lists the router's own default routes it takes out (into its snapshot) and
+// the routes, tables and rules it adds; the remove plan lists what goes and what comes back from
+// the snapshot. The agent's rules (resources/agent/switchyard-agent, routes_apply and
+// snapshot_restore) are mirrored here from the policy and what the router holds now.
+import type { PlanChange } from '../../../../shared/failover-schemas.ts';
+import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
+
+/** The agent's defaults (Switchyard never writes others): its routes' protocol, main-table metric, tables and rules. */
+const agentRouteProto = 241;
+const agentRouteMetric = 10;
+const agentTableBase = 100;
+const agentRulePriority = 1000;
+/** Where the agent keeps the routes it found at install (snapshot_take). */
+export const agentSnapshotPath = '/var/lib/switchyard/snapshot';
+
+/** `ip -4 route show table main default` as one line per route (a multipath route's nexthop lines joined onto it). */
+export function defaultRouteLines(text: string): string[] {
+  const routes: string[] = [];
+  for (const line of text.split('\n')) {
+    if (/^default\b/.test(line)) routes.push(line.trim());
+    else if (/^\s+\S/.test(line) && routes.length) routes[routes.length - 1] += ` ${line.trim()}`;
+  }
+  return routes;
+}
+
+const ours = (route: string) => new RegExp(` proto ${agentRouteProto}( |$)`).test(route);
+
+/** The agent's index of each uplink: its place in the config, which lists them by name. */
+function tableOf(policy: FailoverPolicy): Map<string, number> {
+  const names = policy.wans.map((w) => w.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return new Map(names.map((name, i) => [name, agentTableBase + i + 1]));
+}
+
+const via = (wan: Wan) => (wan.gateway ? `via ${wan.gateway} dev ${wan.device}` : `dev ${wan.device}`);
+const list = (items: readonly string[]) => items.join(', ');
+
+/**
+ * A first enable's changes to the routing, and the main table's default routes now and as
+ * expected after it (every uplink's link up, the first in priority order carrying the traffic,
+ * or in load balance every one with a ratio).
+ */
+export function enableRoutingChanges(policy: FailoverPolicy, mainDefaults: string, addressOf: (device: string) => string | undefined): { changes: PlanChange[]; routesDiff: string } {
+  const now = defaultRouteLines(mainDefaults);
+  const foreign = now.filter((r) => !ours(r));
+  const tables = tableOf(policy);
+  const order = policy.wans.filter((w) => w.enabled).sort((a, b) => a.priority - b.priority || tables.get(a.name)! - tables.get(b.name)!);
+  if (order.length === 0) return { changes: [], routesDiff: '' };
+  const carrying = policy.mode === 'balance' ? order.filter((w) => w.weight > 0) : order.slice(0, 1);
+  const active =
+    carrying.length > 1
+      ? `default proto ${agentRouteProto} metric ${agentRouteMetric} ${carrying.map((w) => `nexthop ${via(w)} weight ${w.weight}`).join(' ')}`
+      : `default ${via(carrying[0] ?? order[0]!)} proto ${agentRouteProto} metric ${agentRouteMetric}`;
+  const standby = order.map((w, rank) => ({ wan: w, route: `default ${via(w)} proto ${agentRouteProto} metric ${agentRouteMetric + 101 + rank}` }));
+  const rules = [`${agentRulePriority}: from all lookup main suppress_prefixlength 0`];
+  for (const w of order) {
+    const address = addressOf(w.device);
+    if (address) rules.push(`${agentRulePriority + tables.get(w.name)! - agentTableBase}: from ${address} lookup ${tables.get(w.name)}`);
+  }
+  const changes: PlanChange[] = [
+    ...foreign.map((route): PlanChange => ({ kind: 'remove', subject: "The router's default route (kept in a snapshot: Remove puts it back)", from: route })),
+    { kind: 'add', subject: 'Default route for the traffic (moves with failover)', to: active },
+    { kind: 'add', subject: 'Standby default route per uplink (probes leave on their own uplink)', to: list(order.map((w, rank) => `${w.device} metric ${agentRouteMetric + 101 + rank}`)) },
+    { kind: 'add', subject: 'Routing table per uplink (replies leave where they came in)', to: list(order.map((w) => `${tables.get(w.name)} ${w.device}`)) },
+    { kind: 'add', subject: 'Routing rules', to: rules.join('; ') },
+  ];
+  const after = [...now.filter(ours), active, ...standby.map((s) => s.route)];
+  const routesDiff = [
+    '--- ip -4 route show table main default (now)',
+    '+++ ip -4 route show table main default (expected once applied, every link up)',
+    ...foreign.map((r) => `- ${r}`),
+    ...after.map((r) => `+ ${r}`),
+  ].join('\n');
+  return { changes, routesDiff };
+}
+
+/** What the agent's snapshot holds: the main table's default routes and the rules from before failover. */
+export function parseSnapshot(text: string): { routes: string[]; rulePrefs: Set<number> } {
+  const routes: string[] = [];
+  const rulePrefs = new Set<number>();
+  for (const line of text.split('\n')) {
+    if (line.startsWith('route=')) routes.push(line.slice('route='.length).trim());
+    const rule = /^rule=(\d+):/.exec(line);
+    if (rule) rulePrefs.add(Number(rule[1]));
+  }
+  return { routes, rulePrefs };
+}
+
+/**
+ * Remove's changes to the routing, from the snapshot (null: none on the router) and the uplinks
+ * in the agent's config: stable while failover moves traffic, so agreeing to the plan is not
+ * undone by a failover meanwhile.
+ */
+export function removeRoutingChanges(snapshotText: string | null, wanCount: number): { changes: string[]; routesAfter: string } {
+  const tables = Array.from({ length: wanCount }, (_, i) => agentTableBase + i + 1);
+  const snapshot = snapshotText === null ? null : parseSnapshot(snapshotText);
+  const rules = Array.from({ length: wanCount + 1 }, (_, i) => agentRulePriority + i).filter((pref) => !snapshot?.rulePrefs.has(pref));
+  const changes = [`Delete Switchyard's default routes (proto ${agentRouteProto}) from the main table${tables.length ? `, its routing tables ${list(tables.map(String))}` : ''}${rules.length ? ` and its rules ${list(rules.map(String))}` : ''}.`];
+  if (!snapshot) {
+    changes.push('No snapshot of the routes from before failover is on the router: no default route is put back. Check `ip route` on the router afterwards.');
+    return { changes, routesAfter: '' };
+  }
+  changes.push(...snapshot.routes.map((route) => `Put back the router's default route: ${route}`));
+  if (snapshot.routes.length === 0) changes.push('The router had no default route before failover: none is put back.');
+  const routesAfter = ['# ip -4 route show table main default after Remove: the routes from before failover (the snapshot)', ...snapshot.routes].join('\n');
+  return { changes, routesAfter };
+}
