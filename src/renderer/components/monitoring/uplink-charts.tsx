@@ -5,7 +5,8 @@ import { Box, Card, Group, Stack, Text } from '@mantine/core';
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
 import type { HistoryPoint, MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { LinkEvent, WanKind } from '../../../shared/model.ts';
-import { WanKindIcon, wanKindLabel } from '../wan-kind-icon.tsx';
+import { WanKindIcon } from '../wan-kind-icon.tsx';
+import { uplinkLabel } from '../failover/uplink-label.ts';
 import { formatBps, formatClock, formatMs, formatPct, lossBuckets, type ChartRow } from './chart-rows.ts';
 import { LatencyChart } from './latency-chart.tsx';
 import { LossJitterChart } from './loss-jitter-chart.tsx';
@@ -87,7 +88,7 @@ const UplinkTitle = memo(function UplinkTitle({ wan, kind }: { wan: string; kind
   return (
     <Group gap="xs">
       {kind && <WanKindIcon kind={kind} />}
-      <Text fw={600}>{kind ? `${wanKindLabel(kind)} (${wan})` : wan}</Text>
+      <Text fw={600}>{kind ? uplinkLabel({ kind, name: wan }) : wan}</Text>
     </Group>
   );
 });
