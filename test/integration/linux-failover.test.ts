@@ -165,6 +165,10 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
     await call('monitor.stop', { routerId });
     const ids = (await events()).map((e) => e.id);
     expect(new Set(ids).size).toBe(ids.length);
+    // One entry per act: the apply, the confirm and the forced uplinks are the router's entries,
+    // not also Switchyard's own records of them (they were both in the Events tab).
+    const acts = (await events()).filter((e) => ['apply', 'confirm', 'manual-failover', 'force', 'auto'].includes(e.kind));
+    expect(acts.map((e) => `${e.kind}${e.wan ? ` ${e.wan}` : ''} ${e.id.slice(0, 3)}`)).toEqual(['apply rt-', 'confirm rt-', 'force usb0 rt-', 'auto rt-']);
   });
 
   it("keeps following the router's engine after the router is edited (the edit closes its SSH connection)", async () => {

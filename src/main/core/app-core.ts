@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import packageJson from '../../../package.json' with { type: 'json' };
 import type { ResponseOf } from '../../shared/api/contract.ts';
 import type { LinkEvent, PlatformId } from '../../shared/model.ts';
+import { echoWindowMs, reportsSameAct } from '../../shared/event-echoes.ts';
 import { createDispatcher, type Dispatcher, type Handlers } from './api/dispatcher.ts';
 import { suggestTargets } from './services/target-suggestions.ts';
 import { EventHub } from './api/event-hub.ts';
@@ -105,6 +106,8 @@ export async function createCore(options: CoreOptions): Promise<Core> {
     connections,
     drivers: options.drivers ?? builtInDrivers({ agentScriptPath: options.agentScriptPath ?? defaultAgentScriptPath }),
     record: (event) => {
+      // The router's log may have reported this act already (event-echoes.ts): one entry is enough.
+      if (history.events(event.routerId, event.atMs - echoWindowMs, event.atMs + echoWindowMs).some((r) => reportsSameAct(event, r))) return;
       history.addEvents([event]);
       events.emit('onDidLinkEvent', event);
     },

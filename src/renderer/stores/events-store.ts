@@ -2,6 +2,7 @@
 // live additions while the tab is open, filters by kind and uplink, and the CSV export.
 import { create } from 'zustand';
 import type { ApiError } from '../../shared/errors.ts';
+import { withoutEchoes } from '../../shared/event-echoes.ts';
 import type { LinkEvent } from '../../shared/model.ts';
 import { api } from '../api/api.ts';
 import { downloadFile } from '../download-file.ts';
@@ -85,7 +86,8 @@ export const useEventsStore = create<EventsState>()((set, get) => {
     open(routerId) {
       const off = api.on('onDidLinkEvent', (event) => {
         if (event.routerId !== routerId || current(routerId).load !== 'ready') return;
-        patch(routerId, (state) => (state.events.some((e) => e.id === event.id) ? {} : { events: [event, ...state.events].sort((a, b) => b.atMs - a.atMs) }));
+        // A router event may report an act already listed as Switchyard's record: one entry (event-echoes.ts).
+        patch(routerId, (state) => (state.events.some((e) => e.id === event.id) ? {} : { events: withoutEchoes([event, ...state.events].sort((a, b) => b.atMs - a.atMs)) }));
       });
       void get().load(routerId);
       return off;
@@ -100,7 +102,7 @@ export const useEventsStore = create<EventsState>()((set, get) => {
       try {
         const { events } = await api.call('history.events', { routerId, fromMs: Math.max(0, toMs - eventRanges[range].ms), toMs, limit: eventsLimit });
         if (generations.get(routerId) !== generation) return;
-        patch(routerId, { load: 'ready', events: [...events].sort((a, b) => b.atMs - a.atMs), truncated: events.length >= eventsLimit });
+        patch(routerId, { load: 'ready', events: withoutEchoes([...events].sort((a, b) => b.atMs - a.atMs)), truncated: events.length >= eventsLimit });
       } catch (error) {
         if (generations.get(routerId) !== generation) return;
         patch(routerId, { load: 'error', error: toApiError(error) });

@@ -6,6 +6,7 @@
 import { create } from 'zustand';
 import type { HistoryPoint, HistoryQueryResult, MonitorSample, MonitorStatus, SampleBatch } from '../../shared/api/monitor-schemas.ts';
 import type { ApiError } from '../../shared/errors.ts';
+import { withoutEchoes } from '../../shared/event-echoes.ts';
 import type { LinkEvent } from '../../shared/model.ts';
 import { api } from '../api/api.ts';
 import { markApplied, markBeforePatch, markSampleArrived, takeArrivals } from '../components/monitoring/chart-timing.ts';
@@ -356,7 +357,7 @@ export const useMonitoringStore = create<MonitoringState>()((set, get) => {
       let nextEvents = state.events;
       if (events.length) {
         const known = new Set(state.events.map((e) => e.id));
-        nextEvents = [...state.events, ...events.filter((e) => !known.has(e.id))].sort((a, b) => a.atMs - b.atMs);
+        nextEvents = withoutEchoes([...state.events, ...events.filter((e) => !known.has(e.id))].sort((a, b) => a.atMs - b.atMs));
       }
       if (nextEvents.length && nextEvents[0]!.atMs < fromMs) nextEvents = nextEvents.filter((e) => e.atMs >= fromMs);
       if (nextEvents.length > maxEventsShown) nextEvents = nextEvents.slice(-maxEventsShown);

@@ -4,12 +4,12 @@
 // router event gets an id made from the router and the event's own key: reading the same log
 // again, or an overlapping window, never stores an event twice.
 import { createHash } from 'node:crypto';
+import { echoWindowMs, reportsSameAct, routerEventIdPrefix } from '../../../shared/event-echoes.ts';
 import type { LinkEvent } from '../../../shared/model.ts';
 import type { RouterEvent } from '../drivers/driver.ts';
 import { silentLogger, type Logger } from '../logger.ts';
 import type { HistoryStore } from '../store/history-store.ts';
 
-export const routerEventIdPrefix = 'rt-';
 /** First read of a router never seen before: this far back (the agent keeps ≤ 1000 lines anyway). */
 const firstReadBackMs = 30 * 86_400_000;
 /** Re-read a little before the last stored event: the router's clock offset is re-measured on every read. */
@@ -85,7 +85,18 @@ export class RouterEventBackfill {
       return 0;
     }
     const added = o.history.addNewEvents(events.map((e) => linkEventOfRouterEvent(o.routerId, e)));
-    if (added.length > 0) o.onNew(added);
+    if (added.length > 0) {
+      dropOwnRecordsOf(o.history, o.routerId, added);
+      o.onNew(added);
+    }
     return added.length;
   }
+}
+
+/** Switchyard's own records of the acts these router events report (event-echoes.ts): the router's entry is the record. */
+function dropOwnRecordsOf(history: HistoryStore, routerId: string, added: readonly LinkEvent[]): void {
+  const fromMs = Math.min(...added.map((e) => e.atMs)) - echoWindowMs;
+  const toMs = Math.max(...added.map((e) => e.atMs)) + echoWindowMs;
+  const echoes = history.events(routerId, fromMs, toMs).filter((own) => added.some((r) => reportsSameAct(own, r)));
+  history.deleteEvents(echoes.map((e) => e.id));
 }

@@ -132,6 +132,14 @@ export class HistoryStore {
     return added;
   }
 
+  deleteEvents(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    const del = this.#db.prepare('DELETE FROM history_events WHERE id = ?');
+    this.#transaction(() => {
+      for (const id of ids) del.run(id);
+    });
+  }
+
   /** The time of a router's latest event whose id starts with `idPrefix`, or null. */
   lastEventAtMs(routerId: string, idPrefix: string): number | null {
     const row = this.#db.prepare("SELECT MAX(at_ms) AS at FROM history_events WHERE router_id = ? AND substr(id, 1, length(?)) = ?").get(routerId, idPrefix, idPrefix) as { at: number | null } | undefined;

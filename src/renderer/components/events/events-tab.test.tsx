@@ -51,6 +51,14 @@ describe('the Events tab', () => {
     expect(rows()).toEqual(['manual-failover', 'apply', 'active', 'state']);
   });
 
+  it("shows a forced uplink once when the router's log reports what Switchyard recorded", async () => {
+    renderTab();
+    await screen.findByTestId('events-table');
+    act(() => fake.emit('onDidLinkEvent', linkEvent(now, { id: 'own', kind: 'manual-failover', wan: 'wwan', message: 'Manual failover: traffic forced onto wwan.' })));
+    act(() => fake.emit('onDidLinkEvent', linkEvent(now + 400, { id: 'rt-force', kind: 'force', wan: 'wwan', to: 'wwan', message: 'Traffic forced onto wwan' })));
+    expect(rows()).toEqual(['force', 'apply', 'active', 'state']);
+  });
+
   it('marks the monitor hearing an uplink again in green, its silence in red', async () => {
     // Seen on the lab walk after a cable cut: "eth1 answers again after about 76 s" had the same
     // red badge as the outage itself.
