@@ -18,6 +18,8 @@ describe("the agent's event log as router events (issue 11: the router is the re
     expect(seen.indexOf('switch eth1→wlan0')).toBeGreaterThan(seen.indexOf('offline eth1'));
     expect(events.find((e) => e.kind === 'revert')!.message).toMatch(/by itself.*deadline/);
     expect(events.find((e) => e.kind === 'switch' && e.to === 'wlan0')!.message).toBe('Traffic moved from eth1 to wlan0 (failure)');
+    // Connection-tracking entries of any protocol, said as such (the drill counts TCP alone).
+    expect(events.find((e) => e.wan === 'eth1' && e.message.startsWith('Cleared'))!.message).toBe('Cleared 1 tracked connection through eth1 (any protocol), so they start again on the new uplink (failure)');
     // The first switch after a start, from no uplink: not "from none", and no "from" at all.
     expect(events.find((e) => e.kind === 'switch' && e.from === undefined)).toMatchObject({ to: 'eth1', message: 'Traffic on eth1 (startup)' });
     expect(events.some((e) => e.from === 'none')).toBe(false);

@@ -75,8 +75,12 @@ function describe(kind: string, data: Record<string, unknown>): Pick<RouterEvent
       return data.target === 'auto'
         ? { kind: 'auto', message: 'Back to automatic failover' }
         : { kind: 'force', wan: str(data.target), to: str(data.target), message: `Traffic forced onto ${str(data.target)}` };
-    case 'flows-moved':
-      return { kind: 'other', wan: str(data.wan), message: `Moved ${str(data.deleted ?? 0)} open connections off ${str(data.wan)}${reason}` };
+    case 'flows-moved': {
+      // conntrack entries of any protocol NATed through the uplink (a LAN client's ping is one):
+      // not the drill report's count, which is of established TCP connections only.
+      const cleared = str(data.deleted ?? 0);
+      return { kind: 'other', wan: str(data.wan), message: `Cleared ${cleared} tracked connection${cleared === '1' ? '' : 's'} through ${str(data.wan)} (any protocol), so they start again on the new uplink${reason}` };
+    }
     case 'dampen': {
       // "eth1 flapped 3 times in 2 min: staying on wlan0 for 60 s"
       const wan = str(data.wan);
