@@ -29,6 +29,7 @@ type AgentStatus = {
     active: string[];
     forced: string | null;
     appliedToken: string;
+    updatedMs: number;
     uplinks: { name: string; status: string; score: number; active: boolean; probed?: boolean; targets: { target: string; status: string }[] }[];
   } | null;
   events: { tMs: number; kind: string; data: Record<string, unknown> }[];
@@ -476,6 +477,17 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     expect((await agent.apply(config())).code).toBe(0);
     await agent.start();
     await waitFor(() => activeIs('wan'), 5000);
+    // The start's own repair of the rules comes after the status that shows the active uplink.
+    const nextStatusWrite = async () => {
+      const seen = (await agent.status()).state?.updatedMs ?? 0;
+      await waitFor(async () => ((await agent.status()).state?.updatedMs ?? 0) > seen, 5000, 20);
+    };
+    await nextStatusWrite();
+    // Every switch repairs the tables and rules: rules already right are left alone (each was
+    // deleted and added again, so an uplink's replies lost their rule for a moment).
+    const ruleChanges = spawn('ip', ['-n', topo.router, 'monitor', 'rule'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let ruleLog = '';
+    ruleChanges.stdout.on('data', (chunk: Buffer) => (ruleLog += chunk.toString()));
     let t0 = Date.now();
     expect((await agent.cli(['force', 'wanb'])).code).toBe(0);
     await waitFor(async () => (await activeRouteDevice()) === 'wlan0', 5000, 20);
@@ -486,6 +498,12 @@ describe.skipIf(unavailable !== null).each(SHELLS)('switchyard-agent under %s', 
     expect((await agent.cli(['force', 'auto'])).code).toBe(0);
     await waitFor(async () => (await activeRouteDevice()) === 'eth1', 5000, 20);
     console.log(`[${shellName}] force ${forceMs} ms, auto ${Date.now() - t0} ms`);
+    // The repair runs right after the status that shows the switch, and the status is written
+    // again after it: wait for that next write.
+    await waitFor(async () => (await agent.status()).state?.forced === null, 3000, 20);
+    await nextStatusWrite();
+    ruleChanges.kill();
+    expect(ruleLog).toBe('');
     const bad = await agent.cli(['force', 'nosuch']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/no uplink 'nosuch'/);
