@@ -26,7 +26,7 @@ export function diffRouterStatus(prev: RouterStatus | null, next: RouterStatus, 
   const fresh = next.events.filter((e) => !seenRouterEvents.has(eventKey(e)));
   // An engine that logs its own link transitions (the Linux agent) says when they happened to
   // the millisecond; the difference between two polls only says they happened in between.
-  const engineLogsStates = fresh.some((e) => e.kind === 'status');
+  const engineLogsStates = fresh.some((e) => e.kind === 'status' || (e.wan !== undefined && (e.kind === 'online' || e.kind === 'offline')));
   for (const w of engineLogsStates ? [] : next.wans) {
     const before = prev.wans.find((p) => p.wan === w.wan);
     if (before && before.state !== w.state) {

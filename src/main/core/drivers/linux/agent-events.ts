@@ -31,7 +31,7 @@ const quietKinds = new Set(['daemon-start', 'snapshot', 'service-installed', 'co
 export function agentRouterEvents(events: readonly AgentEvent[], offsetMs: number, sinceMs: number): RouterEvent[] {
   const out: RouterEvent[] = [];
   for (const e of events) {
-    if (quietKinds.has(e.kind)) continue;
+    if (isQuietAgentEvent(e.kind)) continue;
     const atMs = Math.round(e.tMs + offsetMs);
     if (atMs < sinceMs) continue;
     const data = e.data ?? {};
@@ -40,13 +40,19 @@ export function agentRouterEvents(events: readonly AgentEvent[], offsetMs: numbe
       key: `${e.tMs}|${e.kind}|${JSON.stringify(data)}`,
       atMs,
       routerAtMs: e.tMs,
-      ...describe(e.kind, data),
+      ...describeAgentEvent(e.kind, data),
     });
   }
   return out.sort((a, b) => a.routerAtMs - b.routerAtMs);
 }
 
-function describe(kind: string, data: Record<string, unknown>): Pick<RouterEvent, 'kind' | 'wan' | 'from' | 'to' | 'message'> {
+/** Whether an agent log entry is the agent's own bookkeeping, not an event for the user. */
+export function isQuietAgentEvent(kind: string): boolean {
+  return quietKinds.has(kind);
+}
+
+/** An agent log entry in the user's words: the Events tab's and the failover tab's "Recent events". */
+export function describeAgentEvent(kind: string, data: Record<string, unknown>): Pick<RouterEvent, 'kind' | 'wan' | 'from' | 'to' | 'message'> {
   const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : JSON.stringify(v));
   const list = (v: unknown) => (Array.isArray(v) ? v.map(String).join(' + ') || 'none' : str(v) || 'none');
   const reason = data.reason !== undefined && data.reason !== '' ? ` (${str(data.reason)})` : '';

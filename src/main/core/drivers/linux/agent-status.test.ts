@@ -19,7 +19,16 @@ describe('agent status: a backup standing by (Cellular saver)', () => {
     expect(wwan0).toMatchObject({ wan: 'wwan0', state: 'online', active: false, probing: false, standby: true });
     // The newest of its targets' replies (203.0.113.12 at …3856), router clock − 5 s.
     expect(wwan0!.lastReplyAtMs).toBe(1796485613856 - 5000);
-    expect(status5.events.find((e) => e.kind === 'probing')).toMatchObject({ wan: 'wwan0', message: 'wwan0 stands by: probed only when needed (traffic on eth1, online)' });
+    expect(status5.events.find((e) => e.wan === 'wwan0' && /stands by/.test(e.message))).toMatchObject({ message: 'wwan0 stands by: probed only when needed (traffic on eth1, online)' });
+  });
+
+  it("says its recent events in the Events tab's words, on this computer's clock, without the agent's bookkeeping", () => {
+    const status = parseAgentStatus(recorded);
+    const shown = toRouterStatus(status, { offsetMs: 5000, uncertaintyMs: 10, measuredAtMs: 0 }).events;
+    const fromLog = agentRouterEvents(status.events, -5000, 0);
+    expect(shown.map((e) => [e.atMs, e.kind, e.message])).toEqual(fromLog.map((e) => [e.atMs, e.kind, e.message]));
+    expect(shown.some((e) => /config loaded|service installed|route removed|snapshot|from none/.test(e.message))).toBe(false);
+    expect(status.events.some((e) => e.kind === 'config-loaded')).toBe(true);
   });
 
   it('a woken backup is probing and not standing by; an older agent without the fields says nothing', () => {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { RouterStatus } from '../../../../shared/failover-schemas.ts';
 import { agentEventSchema, parseAgentJson } from './agent-json.ts';
-import { probingWords } from './agent-events.ts';
+import { describeAgentEvent, isQuietAgentEvent } from './agent-events.ts';
 import { routerDeadlineToLocal, type ClockReading } from '../../../../shared/revert-clock.ts';
 
 const targetSchema = z
@@ -68,12 +68,13 @@ export function toRouterStatus(status: AgentStatus, clock: ClockReading): Router
     })),
     pendingRevertAtMs: status.pending ? routerDeadlineToLocal(status.pending.deadlineMs, clock) : null,
     routerClock: { offsetMs: Math.round(clock.offsetMs), uncertaintyMs: Math.ceil(clock.uncertaintyMs) },
-    events: status.events.map((e) => ({
-      atMs: e.tMs,
-      kind: e.kind,
-      ...(typeof e.data?.wan === 'string' && { wan: e.data.wan }),
-      message: describeEvent(e.kind, e.data ?? {}),
-    })),
+    // In the Events tab's words, on this computer's clock; the agent's bookkeeping left out.
+    events: status.events
+      .filter((e) => !isQuietAgentEvent(e.kind))
+      .map((e) => {
+        const { kind, wan, message } = describeAgentEvent(e.kind, e.data ?? {});
+        return { atMs: Math.round(e.tMs - clock.offsetMs), kind, ...(wan && { wan }), message };
+      }),
   };
 }
 
@@ -96,28 +97,3 @@ function priorityOf(uplink: { priority?: number | null | undefined }): number {
   return typeof uplink.priority === 'number' ? uplink.priority : Number.MAX_SAFE_INTEGER;
 }
 
-function describeEvent(kind: string, data: Record<string, unknown>): string {
-  const list = (v: unknown) => (Array.isArray(v) ? v.join(' + ') || 'none' : String(v ?? ''));
-  switch (kind) {
-    case 'status':
-      return `${String(data.wan)} went ${String(data.to)}${data.reason ? ` (${String(data.reason)})` : ''}`;
-    case 'switch':
-      return `Traffic moved from ${list(data.from)} to ${list(data.to)} (${String(data.reason ?? '')})`;
-    case 'flows-moved':
-      return `Moved ${String(data.deleted ?? 0)} flows off ${String(data.wan)}`;
-    case 'revert':
-      return `The router restored the previous settings (${String(data.reason ?? '')})`;
-    case 'daemon-stop':
-      return `The failover agent stopped: ${String(data.reason ?? '')}`;
-    case 'apply':
-      return 'New settings applied, waiting for confirmation';
-    case 'confirm':
-      return 'Settings confirmed';
-    case 'force':
-      return data.wan ? `Traffic forced onto ${String(data.wan)}` : 'Back to automatic';
-    case 'probing':
-      return probingWords(data);
-    default:
-      return kind.replace(/-/g, ' ');
-  }
-}

@@ -235,7 +235,8 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
         platform: 'linux',
         policy: desired,
         changes: [...describeChanges(current, desired), ...(routing?.changes ?? [])],
-        nativeDiff: [lineDiff(currentText, nextText, agentConfigPath), routing?.routesDiff].filter(Boolean).join('\n\n'),
+        // The routes first: what a technician checks, ahead of the agent's long config file.
+        nativeDiff: [routing?.routesDiff, lineDiff(currentText, nextText, agentConfigPath)].filter(Boolean).join('\n\n'),
         predictedFailoverSec: predictions.length ? Math.max(...predictions) : 0,
         notes: [explainDampening(policyDampening(desired))],
         problems,

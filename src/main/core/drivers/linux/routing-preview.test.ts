@@ -25,9 +25,13 @@ describe('the routing preview of a first enable', () => {
   });
 
   it('expects the rules the lab router really had: tables by name order, rules by table', () => {
-    const rules = enableRoutingChanges(labPolicy(), fixture('routes-main-default-before.txt'), (d) => labAddresses[d]).changes.find((c) => c.subject === 'Routing rules')!.to!.split('; ');
+    const { changes, routesDiff } = enableRoutingChanges(labPolicy(), fixture('routes-main-default-before.txt'), (d) => labAddresses[d]);
+    const rules = changes.find((c) => c.subject === 'Routing rules')!.to!.split('; ');
     const real = lines(fixture('rules-after.txt')).map((l) => l.replace(/\s+/, ' ')).filter((l) => /^10\d\d:/.test(l));
-    expect(rules.sort()).toEqual(real.sort());
+    // In the router's own order, by number.
+    expect(rules).toEqual(real);
+    expect(routesDiff.split('\n').filter((l) => /^\+ 10\d\d:/.test(l)).map((l) => l.slice(2))).toEqual(real);
+    expect(changes.find((c) => c.subject.startsWith('Routing table'))!.to).toBe('101 eth1, 102 usb0, 103 wlan0');
   });
 
   it('writes a load-balance route the way iproute2 prints a multipath one', () => {

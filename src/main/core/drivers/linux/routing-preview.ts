@@ -52,8 +52,10 @@ export function enableRoutingChanges(policy: FailoverPolicy, mainDefaults: strin
       ? `default proto ${agentRouteProto} metric ${agentRouteMetric} ${carrying.map((w) => `nexthop ${via(w)} weight ${w.weight}`).join(' ')}`
       : `default ${via(carrying[0] ?? order[0]!)} proto ${agentRouteProto} metric ${agentRouteMetric}`;
   const standby = order.map((w, rank) => ({ wan: w, route: `default ${via(w)} proto ${agentRouteProto} metric ${agentRouteMetric + 101 + rank}` }));
+  // Tables and rules by number, as `ip rule show` lists them (an uplink's number is its place by name).
+  const byTable = [...order].sort((a, b) => tables.get(a.name)! - tables.get(b.name)!);
   const rules = [`${agentRulePriority}: from all lookup main suppress_prefixlength 0`];
-  for (const w of order) {
+  for (const w of byTable) {
     const address = addressOf(w.device);
     if (address) rules.push(`${agentRulePriority + tables.get(w.name)! - agentTableBase}: from ${address} lookup ${tables.get(w.name)}`);
   }
@@ -61,7 +63,7 @@ export function enableRoutingChanges(policy: FailoverPolicy, mainDefaults: strin
     ...foreign.map((route): PlanChange => ({ kind: 'remove', subject: "The router's default route (kept in a snapshot: Remove puts it back)", from: route })),
     { kind: 'add', subject: 'Default route for the traffic (moves with failover)', to: active },
     { kind: 'add', subject: 'Standby default route per uplink (probes leave on their own uplink)', to: list(order.map((w, rank) => `${w.device} metric ${agentRouteMetric + 101 + rank}`)) },
-    { kind: 'add', subject: 'Routing table per uplink (replies leave where they came in)', to: list(order.map((w) => `${tables.get(w.name)} ${w.device}`)) },
+    { kind: 'add', subject: 'Routing table per uplink (replies leave where they came in)', to: list(byTable.map((w) => `${tables.get(w.name)} ${w.device}`)) },
     { kind: 'add', subject: 'Routing rules', to: rules.join('; ') },
   ];
   const after = [...now.filter(ours), active, ...standby.map((s) => s.route)];
@@ -70,6 +72,9 @@ export function enableRoutingChanges(policy: FailoverPolicy, mainDefaults: strin
     '+++ ip -4 route show table main default (expected once applied, every link up)',
     ...foreign.map((r) => `- ${r}`),
     ...after.map((r) => `+ ${r}`),
+    '',
+    '+++ ip -4 rule show (the rules added; the router\'s own stay)',
+    ...rules.map((r) => `+ ${r}`),
   ].join('\n');
   return { changes, routesDiff };
 }
