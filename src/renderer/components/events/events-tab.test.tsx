@@ -59,6 +59,16 @@ describe('the Events tab', () => {
     expect(rows()).toEqual(['force', 'apply', 'active', 'state']);
   });
 
+  it('names the uplinks of a switch in the Uplink column', async () => {
+    renderTab();
+    await screen.findByTestId('events-table');
+    act(() => fake.emit('onDidLinkEvent', linkEvent(now, { id: 'rt-s1', kind: 'switch', wan: undefined, from: 'eth1', to: 'wlan0', message: 'Traffic moved from eth1 to wlan0 (failure)' })));
+    act(() => fake.emit('onDidLinkEvent', linkEvent(now - 100, { id: 'rt-s0', kind: 'switch', wan: undefined, from: undefined, to: 'eth1', message: 'Traffic on eth1 (startup)' })));
+    const cells = screen.getAllByTestId('event-row').slice(0, 2).map((r) => within(r).getAllByRole('cell').map((c) => c.textContent));
+    expect(cells[0]).toContain('eth1 → wlan0');
+    expect(cells[1]).toContain('eth1');
+  });
+
   it('marks the monitor hearing an uplink again in green, its silence in red', async () => {
     // Seen on the lab walk after a cable cut: "eth1 answers again after about 76 s" had the same
     // red badge as the outage itself.

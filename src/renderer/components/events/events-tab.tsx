@@ -155,7 +155,7 @@ function EventsBody({ routerId }: { routerId: string }) {
               </Badge>
             </Table.Td>
             <Table.Td>
-              <Text size="sm">{e.wan ?? '—'}</Text>
+              <Text size="sm">{e.wan ?? (e.kind === 'switch' && e.to ? (e.from ? `${e.from} → ${e.to}` : e.to) : '—')}</Text>
             </Table.Td>
             <Table.Td>
               <Text size="sm">

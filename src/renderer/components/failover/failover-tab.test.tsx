@@ -429,7 +429,7 @@ describe("Remove's outcome in words (technician's walk)", () => {
     });
     const result = await screen.findByTestId('remove-result');
     expect(result.textContent).toContain('WAN failover removed');
-    expect(result.textContent).toContain('The router is back as it was before Switchyard set up failover:');
+    expect(result.textContent).toContain('The router is back as it was before Switchyard set up failover. What Remove did:');
     expect(result.textContent).toContain('Put the routes back from the snapshot');
     expect(result.textContent).toContain('Failover is off on this router now');
     expect(screen.getByTestId('enable-failover')).toBeTruthy();

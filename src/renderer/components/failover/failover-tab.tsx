@@ -135,7 +135,7 @@ function FailoverOff({ routerId, state, snapshot, cannotChange }: { routerId: st
         // Where the user lands after Remove: here, with what was put back and what comes next.
         <Alert color="teal" icon={<IconCircleCheck />} title="WAN failover removed" withCloseButton onClose={() => useFailoverStore.getState().dismiss(routerId)} data-testid="remove-result">
           <Stack gap={6}>
-            <Text size="sm">The router is back as it was before Switchyard set up failover{state.phase.restored.length > 0 ? ':' : '.'}</Text>
+            <Text size="sm">The router is back as it was before Switchyard set up failover.{state.phase.restored.length > 0 ? ' What Remove did:' : ''}</Text>
             {state.phase.restored.length > 0 && (
               <List size="sm">
                 {state.phase.restored.map((c) => (
