@@ -33,24 +33,30 @@ export const EventMarkers = memo(function EventMarkers({ width, height, plot, fr
   const shown = events.filter((e) => e.atMs >= fromMs && e.atMs <= toMs);
   if (!shown.length) return null;
   let lastLabelX = Number.NEGATIVE_INFINITY;
+  const placed = shown.map((e) => {
+    const x = plot.x + ((e.atMs - fromMs) / span) * plot.width;
+    const labelled = !!labels && x - lastLabelX >= labelGapPx;
+    if (labelled) lastLabelX = x;
+    return { e, x, labelled };
+  });
+  // The labels after every line, each on a halo of the page's colour: a marker a moment later
+  // (a few px right) drew over the start of the one before's label ("Router log" read "outer log").
   return (
     <svg width={width} height={height} style={{ position: 'absolute', left: 0, top: 0, pointerEvents: 'none' }}>
-      {shown.map((e) => {
-        const x = plot.x + ((e.atMs - fromMs) / span) * plot.width;
-        const labelled = labels && x - lastLabelX >= labelGapPx;
-        if (labelled) lastLabelX = x;
+      {placed.map(({ e, x }) => (
+        <g key={e.id} data-testid="event-marker" data-kind={e.kind} style={{ pointerEvents: 'visibleStroke' }}>
+          <title>{e.message}</title>
+          <line x1={x} x2={x} y1={plot.y} y2={plot.y + plot.height} stroke={eventKindCssColor(e.kind)} strokeWidth={1.5} strokeDasharray="4 3" />
+        </g>
+      ))}
+      {placed.map(({ e, x, labelled }) => {
+        if (!labelled) return null;
         // Near the right edge the label reads leftwards, so it stays inside the plot.
         const leftwards = x > plot.x + plot.width - labelGapPx;
         return (
-          <g key={e.id} data-testid="event-marker" data-kind={e.kind} style={{ pointerEvents: 'visibleStroke' }}>
-            <title>{e.message}</title>
-            <line x1={x} x2={x} y1={plot.y} y2={plot.y + plot.height} stroke={eventKindCssColor(e.kind)} strokeWidth={1.5} strokeDasharray="4 3" />
-            {labelled && (
-              <text x={leftwards ? x - 3 : x + 3} y={plot.y + 10} fontSize={10} fill={eventKindCssColor(e.kind)} textAnchor={leftwards ? 'end' : 'start'} data-testid="event-marker-label">
-                {markerLabel(e)}
-              </text>
-            )}
-          </g>
+          <text key={e.id} x={leftwards ? x - 3 : x + 3} y={plot.y + 10} fontSize={10} fill={eventKindCssColor(e.kind)} textAnchor={leftwards ? 'end' : 'start'} stroke="var(--mantine-color-body)" strokeWidth={3} paintOrder="stroke" data-testid="event-marker-label">
+            {markerLabel(e)}
+          </text>
         );
       })}
     </svg>

@@ -206,7 +206,7 @@ const LossLegend = memo(function LossLegend() {
         </Group>
       ))}
       <Text size="xs" c="dimmed">
-        · below: loss (red, %) and jitter (blue, ms); received (teal) and sent (purple)
+        Below: loss (red, %) and jitter (blue, ms); received (teal) and sent (purple)
       </Text>
     </Group>
   );
