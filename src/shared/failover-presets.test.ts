@@ -64,6 +64,17 @@ describe('timing presets (issue 14 item 3)', () => {
     expect(planPreset('glinet-kmwan', 'cellular-saver', wans('glinet-kmwan')).notes.join(' ')).toMatch(/saves no data on GL.iNet/);
   });
 
+  it('warns what a metered backup costs while it only stands by, and names the preset that saves it', () => {
+    const linux = planPreset('linux', 'balanced', wans('linux')).notes.join(' ');
+    expect(linux).toMatch(/wwan0 is metered and is probed while it only stands by: about 4\.4 GB a month.*Cellular saver probes it only when the primary starts failing/);
+    expect(planPreset('openwrt-mwan3', 'balanced', wans('openwrt-mwan3')).notes.join(' ')).toMatch(/wwan0 is metered .*Cellular saver probes it once a minute \(14\.5 MB a month\)/);
+    expect(planPreset('glinet-kmwan', 'balanced', wans('glinet-kmwan')).notes.join(' ')).toMatch(/wwan0 is metered .*Low Data Mode/);
+    // Saver itself, and a wired backup, say nothing of the kind.
+    expect(planPreset('linux', 'cellular-saver', wans('linux')).notes.join(' ')).not.toMatch(/only stands by/);
+    const wired = wans('linux').map((w) => ({ ...w, kind: 'ethernet' as const }));
+    expect(planPreset('linux', 'balanced', wired).notes).toEqual([]);
+  });
+
   it('warns when Fast would probe a metered primary ten times a second', () => {
     const cellFirst = wans('linux').map((w) => ({ ...w, priority: w.name === 'wwan0' ? 1 : 2 }));
     expect(planPreset('linux', 'fast', cellFirst).notes.join(' ')).toMatch(/wwan0 is metered: .* GB a month/);

@@ -157,6 +157,9 @@ export function planPreset(platform: PlatformId, preset: PresetId, wans: readonl
   if (main && main.metered && preset === 'fast' && main.probeBytesPerMonth !== null) {
     notes.push(`${main.name} is metered: probing it ${1 / main.tracking.intervalSec} times a second costs ${formatBytes(main.probeBytesPerMonth)} a month. Fast is meant for a wired primary.`);
   }
+  if (preset !== 'cellular-saver') {
+    for (const u of uplinks.filter((x) => x.role === 'backup' && x.metered)) notes.push(...standbyCostNotes(platform, u));
+  }
   if (preset === 'cellular-saver') {
     for (const u of uplinks.filter((x) => x.role === 'backup' && x.metered)) notes.push(...saverNotes(platform, u, main?.name));
     if (platform === 'glinet-kmwan') {
@@ -167,6 +170,26 @@ export function planPreset(platform: PlatformId, preset: PresetId, wans: readonl
     }
   }
   return { preset, platform, goalSec, failover, failback, reachable: limit === null, limit, notes, uplinks };
+}
+
+/** A carrier's bill would show this much probe data a month of a backup that carries nothing. */
+const standbyCostWarnBytes = 100e6;
+
+/** A metered backup probed while it only stands by: what that costs, and the preset that saves it. */
+function standbyCostNotes(platform: PlatformId, u: PresetUplink): string[] {
+  if (u.probeBytesPerMonth === null || u.probeBytesPerMonth < standbyCostWarnBytes) return [];
+  const cost = `${u.name} is metered and is probed while it only stands by: about ${formatBytes(u.probeBytesPerMonth)} a month of probe data on its bill.`;
+  switch (platform) {
+    case 'linux':
+      return [`${cost} Cellular saver probes it only when the primary starts failing (0 B a month while the primary is healthy).`];
+    case 'openwrt-mwan3':
+      return [`${cost} Cellular saver probes it once a minute (${formatBytes(probeBytesPerMonth({ ...u.tracking, ...mwan3RareBackup }) ?? 0)} a month).`];
+    case 'glinet-kmwan':
+      return [`${cost} kmwan probes every uplink every second whatever the preset; GL's own Low Data Mode (GL's admin panel, Multi-WAN) stops it.`];
+    case 'routeros':
+    case 'unknown':
+      return [cost];
+  }
 }
 
 /** Cellular saver's words for one metered backup: what it costs and what it gives up. */

@@ -2,15 +2,32 @@
 // worst-case failover and failback and the parts of those bounds, the probe data a month per
 // uplink, and where the engine cannot reach the preset, why. One click puts it in the draft.
 import { Badge, Button, Card, Group, List, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { applyPreset, formatBytes, matchPreset, planPreset, presetIds, presetLabels, type PresetId, type PresetPlan } from '../../../shared/failover-presets.ts';
+import { applyPreset, formatBytes, matchPreset, planPreset, presetIds, presetLabels, type PresetPlan } from '../../../shared/failover-presets.ts';
 import type { FailoverPolicy, PlatformId } from '../../../shared/model.ts';
 import { setDraftTracking } from '../../stores/qualify-store.ts';
 
-const summaries: Readonly<Record<PresetId, string>> = {
-  fast: 'The wired primary probed 10 times a second; backups every 2 s.',
-  balanced: "Switchyard's default: every uplink probed 5 times a second.",
-  'cellular-saver': 'Metered backups (cellular, tethering) probed once a minute; the rest as Balanced.',
-};
+/** How often an uplink is probed, in the words of the preset cards. */
+function everyWords(intervalSec: number): string {
+  return intervalSec < 1 ? `${Math.round(1 / intervalSec)} times a second` : `every ${intervalSec} s`;
+}
+
+/** What the preset does on this router's engine, from its plan (the engines' defaults differ). */
+function summaryOf(plan: PresetPlan): string {
+  const primary = plan.uplinks.find((u) => u.role === 'primary');
+  const backups = plan.uplinks.filter((u) => u.role === 'backup');
+  if (!primary) return 'No enabled uplink to probe.';
+  switch (plan.preset) {
+    case 'fast':
+      return `The primary probed ${everyWords(primary.tracking.intervalSec)}${backups[0] ? `; backups ${everyWords(backups[0].tracking.intervalSec)}` : ''}.`;
+    case 'balanced':
+      return `Switchyard's default here: every uplink probed ${everyWords(primary.tracking.intervalSec)}.`;
+    case 'cellular-saver': {
+      const metered = backups.find((u) => u.metered);
+      if (!metered) return 'No metered backup (cellular, tethering) here: the same as Balanced.';
+      return `Metered backups (cellular, tethering) probed ${metered.tracking.probeWhen === 'needed' ? 'only when the primary is failing' : everyWords(metered.tracking.intervalSec)}; the rest as Balanced.`;
+    }
+  }
+}
 
 export function TimingPresets(props: { routerId: string; platform: PlatformId; draft: FailoverPolicy; locked: boolean }) {
   const { routerId, platform, draft, locked } = props;
@@ -52,7 +69,7 @@ function PresetCard({ plan, selected, locked, onUse }: { plan: PresetPlan; selec
           )}
         </Group>
         <Text size="sm" c="dimmed">
-          {summaries[plan.preset]}
+          {summaryOf(plan)}
         </Text>
         {plan.failover && (
           <div data-testid={`preset-${plan.preset}-failover`}>
