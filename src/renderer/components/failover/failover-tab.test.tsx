@@ -118,6 +118,43 @@ describe('views', () => {
     expect(screen.getAllByTestId('target-suggestion').map((s) => s.textContent)).toEqual(['wan: answered through eth1.', 'wlan: answered through wlan0.', 'usb: answered through usb0.', 'wwan: answered through wwan0.']);
   });
 
+  it('says an uplink is not watched, rather than unknown, while failover is off (technician\'s walk)', async () => {
+    handlers['failover.get'] = () => snapshot({ status: status() });
+    renderTab();
+    await screen.findByTestId('enable-failover');
+    const wwan = within(card('wwan')).getByTestId('wan-state');
+    expect(wwan.textContent).toBe('Not watched (failover off)');
+    expect(wwan.getAttribute('title')).toMatch(/no engine on the router watches this uplink/);
+    // A state the router does report stays as it is.
+    expect(within(card('usb')).getByTestId('wan-state').textContent).toBe('Offline');
+  });
+
+  it('offers Remove while failover is off when the router still holds something of Switchyard\'s (technician\'s walk)', async () => {
+    handlers['failover.get'] = () => snapshot();
+    handlers['failover.planRemove'] = () => ({ changes: ['Stop and delete the agent (/usr/local/sbin/switchyard-agent)'], nativeDiff: '', adminEdits: [], basedOn: 'plan-1' });
+    renderTab();
+    const leftovers = await screen.findByTestId('failover-leftovers');
+    expect(leftovers.textContent).toMatch(/Failover is off, but Remove would still change this on the router:Stop and delete the agent/);
+    fireEvent.click(within(leftovers).getByText('Remove WAN failover'));
+    expect(await within(await screen.findByRole('dialog')).findByTestId('remove-changes')).toBeTruthy();
+  });
+
+  it('says nothing of leftovers when Remove would change nothing, or the router cannot be asked', async () => {
+    handlers['failover.get'] = () => snapshot();
+    handlers['failover.planRemove'] = () => ({ changes: [], nativeDiff: '', adminEdits: [], basedOn: 'plan-0' });
+    const view = renderTab();
+    await screen.findByTestId('enable-failover');
+    await waitFor(() => expect(calls.filter((c) => c.method === 'failover.planRemove')).toHaveLength(1));
+    expect(screen.queryByTestId('failover-leftovers')).toBeNull();
+    view.unmount();
+    useFailoverStore.setState({ routers: {} });
+    handlers['failover.planRemove'] = fail({ code: 'not-found', message: 'Switchyard never changed kmwan on this router, so there is nothing to restore.' });
+    renderTab();
+    await screen.findByTestId('enable-failover');
+    await waitFor(() => expect(calls.filter((c) => c.method === 'failover.planRemove')).toHaveLength(2));
+    expect(screen.queryByTestId('failover-leftovers')).toBeNull();
+  });
+
   it('says why instead of offering Enable when the login cannot change the router (technician\'s walk: not root, no sudo)', async () => {
     handlers['failover.get'] = () => snapshot();
     renderTab('The login is not root and sudo is missing: log in as root (or a user with sudo) to let Switchyard change routes.');
@@ -425,9 +462,13 @@ describe("Remove's outcome in words (technician's walk)", () => {
     await removeWith(() => {
       handlers['failover.get'] = () => snapshot();
       handlers['failover.status'] = () => status();
+      handlers['failover.planRemove'] = () => ({ changes: [], nativeDiff: '', adminEdits: [], basedOn: 'plan-0' });
       return { removed: true };
     });
     const result = await screen.findByTestId('remove-result');
+    // The router is asked again what is left: nothing, so nothing more is offered.
+    await waitFor(() => expect(calls.filter((c) => c.method === 'failover.planRemove').length).toBeGreaterThanOrEqual(2));
+    expect(screen.queryByTestId('failover-leftovers')).toBeNull();
     expect(result.textContent).toContain('WAN failover removed');
     expect(result.textContent).toContain('The router is back as it was before Switchyard set up failover. What Remove did:');
     expect(result.textContent).toContain('Put the routes back from the snapshot');

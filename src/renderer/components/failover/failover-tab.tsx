@@ -7,6 +7,7 @@ import type { PlatformId } from '../../../shared/model.ts';
 import { useFailoverStore, useRouterFailover, type FailoverSnapshot, type RouterFailover } from '../../stores/failover-store.ts';
 import { ApplyPanel, ErrorWithNextStep } from './apply-panel.tsx';
 import { FailoverEvents } from './failover-events.tsx';
+import { Leftovers } from './leftovers.tsx';
 import { PolicyOptions } from './policy-options.tsx';
 import { RemoveFailoverButton } from './remove-failover.tsx';
 import { TargetQualification } from './target-qualification.tsx';
@@ -147,6 +148,7 @@ function FailoverOff({ routerId, state, snapshot, cannotChange }: { routerId: st
           </Stack>
         </Alert>
       )}
+      <Leftovers routerId={routerId} checkKey={state.phase.kind} />
       <Card withBorder>
         <Stack gap="sm">
           <Text>
@@ -172,7 +174,7 @@ function FailoverOff({ routerId, state, snapshot, cannotChange }: { routerId: st
           )}
         </Stack>
       </Card>
-      <CandidateCards state={state} snapshot={snapshot} />
+      <CandidateCards state={state} snapshot={snapshot} unwatched />
     </Stack>
   );
 }
@@ -208,7 +210,8 @@ function readOnlyReason(platform: PlatformId): string {
   }
 }
 
-function CandidateCards({ state, snapshot }: { state: RouterFailover; snapshot: FailoverSnapshot }) {
+/** `unwatched`: failover is off, so no engine on the router judges the uplinks' state. */
+function CandidateCards({ state, snapshot, unwatched = false }: { state: RouterFailover; snapshot: FailoverSnapshot; unwatched?: boolean }) {
   const shownWans = snapshot.policy?.wans ?? snapshot.candidates;
   return (
     <Stack gap="sm">
@@ -225,6 +228,7 @@ function CandidateCards({ state, snapshot }: { state: RouterFailover; snapshot: 
               status={state.status?.wans.find((s) => s.wan === w.name)}
               forced={state.status?.forced === w.name}
               tracking={'tracking' in w ? w.tracking : undefined}
+              unwatched={unwatched}
             />
           </Card>
         );

@@ -20,6 +20,8 @@ export function UplinkSummary(props: {
   forced: boolean;
   /** The policy's tracking: what standing by saves. */
   tracking?: Tracking | undefined;
+  /** Failover is off: an unknown state means nothing on the router watches the uplink. */
+  unwatched?: boolean;
 }) {
   const { name, kind, device, gateway, candidate, status, forced } = props;
   // The card re-renders at every status poll (≤ 1 s while monitored), which keeps "ago" current.
@@ -35,7 +37,7 @@ export function UplinkSummary(props: {
       <Group gap="sm" wrap="wrap">
         <WanKindIcon kind={kind} size={20} />
         <Text fw={600}>{uplinkLabel({ kind, name })}</Text>
-        <StatusDot state={status?.state ?? 'unknown'} checking={awaitingFirstProbe(status)} />
+        <StatusDot state={status?.state ?? 'unknown'} checking={awaitingFirstProbe(status)} unwatched={props.unwatched === true} />
         {status?.active && (
           <Badge color="teal" leftSection={<IconCheck size={12} />} data-testid="wan-active">
             Active

@@ -1,0 +1,41 @@
+// Failover is off, yet the router may still hold something of Switchyard's: a remove that stopped
+// half-way, a config put back by hand, an agent left behind. The off view asks the router what
+// Remove would change and, when that is anything, says so and offers Remove. Nothing shows when
+// the router holds nothing of Switchyard's, or when it cannot be asked (the tab says so elsewhere).
+import { Alert, List, Stack, Text } from '@mantine/core';
+import { IconAlertTriangle } from '@tabler/icons-react';
+import { useEffect, useState } from 'react';
+import { api } from '../../api/api.ts';
+import { RemoveFailoverButton } from './remove-failover.tsx';
+
+/** `checkKey`: asked again when it changes (after a remove, or a new read of the router). */
+export function Leftovers({ routerId, checkKey }: { routerId: string; checkKey: string }) {
+  const [changes, setChanges] = useState<readonly string[]>([]);
+  useEffect(() => {
+    let current = true;
+    setChanges([]);
+    api.call('failover.planRemove', { routerId }).then(
+      (plan) => current && setChanges(plan.changes),
+      // Never changed by Switchyard (GL.iNet says so as an error), or not reachable: nothing to offer.
+      () => current && setChanges([]),
+    );
+    return () => {
+      current = false;
+    };
+  }, [routerId, checkKey]);
+  if (changes.length === 0) return null;
+  return (
+    <Alert color="yellow" icon={<IconAlertTriangle />} title="Something of Switchyard’s is still on this router" data-testid="failover-leftovers">
+      <Stack gap={6} align="flex-start">
+        <Text size="sm">Failover is off, but Remove would still change this on the router:</Text>
+        <List size="sm">
+          {changes.map((c) => (
+            <List.Item key={c}>{c}</List.Item>
+          ))}
+        </List>
+        <Text size="sm">Remove takes out only what Switchyard changed and puts back what the router had before; you see the plan and the router’s own diff first.</Text>
+        <RemoveFailoverButton routerId={routerId} />
+      </Stack>
+    </Alert>
+  );
+}
