@@ -66,7 +66,7 @@ describe.skipIf(lab.skipReason)('a backup standing by, in the browser', { timeou
     await expect
       .poll(() => page.locator('[data-testid="uplink-monitor"][data-wan="wwan0"] [data-testid="uplink-message"]').textContent(), { timeout: busyDeadlineMs, interval: 200 })
       .toMatch(/wwan0 stands by: the router probes it only when needed, so this monitor does not probe it either \(a probe a second would cost ~458\.4 MB a month\)/);
-    expect(await page.getByTestId('monitor-status').textContent()).toMatch(/Probing every second \(not wwan0: standing by\)/);
+    expect(await page.getByTestId('monitor-status').textContent()).toMatch(/Switchyard probes every second \(not wwan0: standing by\)/);
     await shot('standby-monitoring.png');
     await page.getByTestId('standby-probe-now').click();
     // Its five echoes show as a latency on its card; then it stands by again.

@@ -134,7 +134,7 @@ describe.skipIf(lab.skipReason)("faults from the technician's walk, at 1024×700
     await page.locator('[data-testid="uplink-monitor"]').first().waitFor({ timeout: busyDeadlineMs });
     await expect.poll(() => page.getByTestId('uplink-waiting').count(), { timeout: busyDeadlineMs }).toBe(0);
     // Live, not history only: the monitor runs on the confirmed policy.
-    await expect.poll(() => page.getByTestId('monitor-status').textContent(), { timeout: busyDeadlineMs }).toMatch(/^Probing every second/);
+    await expect.poll(() => page.getByTestId('monitor-status').textContent(), { timeout: busyDeadlineMs }).toMatch(/^These charts: Switchyard probes every second/);
     // The monitor restarted on the applied targets: no uplink is left on 'gateway only'.
     await expect.poll(() => page.getByText('gateway only', { exact: false }).count(), { timeout: busyDeadlineMs }).toBe(0);
     await shot('monitoring');

@@ -118,6 +118,10 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
     // Early by at most the round trip it was measured over (milliseconds on a quiet machine).
     expect(applied.revertAtMs).toBeGreaterThanOrEqual(agentStatus.pending.deadlineMs - applyMs);
     expect((await mainDefaults()).sort()).toEqual(expectedDefaults.sort());
+    // PID 1 of the lab router is no init, so no init script would run at its boot: the agent
+    // runs in the background, as the Overview says (it once installed a sysvinit script here).
+    expect((await labExec(labName, 'r01', ['cat', '/proc/1/comm'])).stdout.trim()).not.toBe('init');
+    expect((await labExec(labName, 'r01', ['cat', '/var/lib/switchyard/init'])).stdout.trim()).toBe('background');
     const confirmed = await call<{ pendingRevertAtMs: number | null; enabled: boolean }>('failover.confirm', { routerId });
     expect(confirmed).toMatchObject({ enabled: true, pendingRevertAtMs: null });
     expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'failover', wans: [{ name: 'eth1', priority: 1 }, { name: 'wlan0' }, { name: 'usb0' }] } });
