@@ -253,6 +253,25 @@ describe("the router's own revert of a change this window did not follow (techni
   });
 });
 
+describe('reading the router again', () => {
+  it('keeps the newest read when an older one answers last (a force: the metrics before it came back after it)', async () => {
+    await openWithPolicy();
+    const answers: ((value: unknown) => void)[] = [];
+    handlers['failover.get'] = () => new Promise((resolve) => answers.push(resolve));
+    const older = store().reload(id);
+    const newer = store().reload(id);
+    const withMetric = (metric: number) => {
+      const s = snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover' }) });
+      return { ...s, candidates: s.candidates.map((c) => ({ ...c, metric })) };
+    };
+    answers[1]!(withMetric(20));
+    await newer;
+    answers[0]!(withMetric(10));
+    await older;
+    expect(slice().snapshot!.candidates.map((c) => c.metric)).toEqual([20, 20, 20, 20]);
+  });
+});
+
 describe('safe apply', () => {
   beforeEach(async () => {
     await openWithPolicy();

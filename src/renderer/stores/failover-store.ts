@@ -172,6 +172,8 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
   const editWan = (routerId: string, wanName: string, edit: (wan: Wan) => Wan) =>
     editDraft(routerId, (draft) => ({ ...draft, wans: draft.wans.map((w) => (w.name === wanName ? edit(w) : w)) }));
   const polling = new Set<string>();
+  /** Per router: the newest reload asked for. An older one answering later would show what the router had before (the route metrics before a force). */
+  const reloads = new Map<string, number>();
 
   /** After the router answered about a commit, decide what the user sees next. */
   const settlePending = (routerId: string, status: RouterStatus, before: RouterStatus | null) => {
@@ -215,8 +217,12 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
     },
 
     async reload(routerId) {
+      const generation = (reloads.get(routerId) ?? 0) + 1;
+      reloads.set(routerId, generation);
+      const superseded = () => reloads.get(routerId) !== generation;
       try {
         const snapshot = await api.call('failover.get', { routerId });
+        if (superseded()) return;
         patch(routerId, (state) => {
           const keepDraft = state.draft !== null && isDirty(state);
           const draft = keepDraft ? state.draft : snapshot.policy ? sortedByPriority(snapshot.policy) : null;
@@ -224,6 +230,7 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
           return { load: 'ready', loadError: null, snapshot, status: snapshot.status, statusError: null, draft, issues: issuesFor(next, draft) };
         });
       } catch (error) {
+        if (superseded()) return;
         // A failed refresh keeps what is on screen; only a first load becomes an error page.
         if (current(routerId).snapshot) patch(routerId, { statusError: toApiError(error) });
         else patch(routerId, { load: 'error', loadError: toApiError(error) });
