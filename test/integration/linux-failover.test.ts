@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Core } from '../../src/main/core/app-core.ts';
 import type { RouterShell } from '../../src/main/core/drivers/driver.ts';
 import { createLinuxDriver } from '../../src/main/core/drivers/linux/linux-driver.ts';
+import { defaultRouteLines } from '../../src/main/core/drivers/linux/routing-preview.ts';
 import type { FailoverPolicy } from '../../src/shared/model.ts';
 import { addLabRouter, contractCaller, labFailoverPolicy, openLabCore, waitProbed, type LabCore } from '../helpers/lab-router.ts';
 import { impair, labExec } from '../lab/lab.ts';
@@ -207,8 +208,14 @@ describe.skipIf(lab.skipReason)('Linux failover through the contract', { timeout
     expect(await call('failover.status', { routerId })).toMatchObject({ enabled: true, wans: [{ wan: 'eth1', active: true }, { wan: 'wlan0' }, { wan: 'usb0' }] });
   });
 
-  it('rolls back an unconfirmed change on request', async () => {
+  it('says how a later apply changes the routing, and rolls back an unconfirmed change on request', async () => {
+    const plan = await call<{ changes: Array<{ subject: string; from?: string; to?: string }> }>('failover.plan', { routerId, policy: policy({ mode: 'balance' }) });
+    const traffic = plan.changes.find((c) => c.subject.startsWith('Default route for the traffic'));
+    expect(traffic?.from).toMatch(/^default via 100\.64\.1\.1 dev eth1 proto 241 metric 10$/);
     await call('failover.apply', { routerId, policy: policy({ mode: 'balance' }), revertInSec: 60 });
+    // The multipath route the plan named is the one the router holds (iproute2 prints its nexthops on lines of their own).
+    const held = defaultRouteLines((await labExec(labName, 'r01', ['ip', '-4', 'route', 'show', 'table', 'main', 'default'])).stdout);
+    expect(held).toContain(traffic!.to);
     expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'balance' } });
     await call('failover.rollback', { routerId });
     expect(await call('failover.get', { routerId })).toMatchObject({ policy: { mode: 'failover' } });

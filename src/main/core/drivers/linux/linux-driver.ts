@@ -19,7 +19,7 @@ import { agentWanName, parseAgentConfig, renderAgentConfig } from './agent-confi
 import { agentRouterEvents, parseAgentLog } from './agent-events.ts';
 import { parseAgentStatus, toRouterStatus } from './agent-status.ts';
 import { describeChanges, lineDiff } from './policy-diff.ts';
-import { agentSnapshotPath, enableRoutingChanges, removeRoutingChanges } from './routing-preview.ts';
+import { agentSnapshotPath, changeRoutingChanges, enableRoutingChanges, removeRoutingChanges } from './routing-preview.ts';
 import { commitScript } from './commit-script.ts';
 import { routerTempTemplates, sweepStaleTempScript } from './router-temp-files.ts';
 
@@ -228,15 +228,16 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
       const current = currentText ? parseAgentConfig(currentText, (device) => guessWanKind({ device }).kind) : null;
       const enabled = desired.wans.filter((w) => w.enabled);
       const predictions = enabled.map((w) => predictFailoverSec('linux', w.tracking) ?? 0);
-      // A first enable also changes the routing: said here, as the agent will do it.
+      // The routing changes too (all of it at a first enable; priorities, mode and uplinks later):
+      // said here, as the agent will do it.
       const addressOf = (device: string) => candidates.find((c) => c.device === device)?.address;
-      const routing = current ? null : enableRoutingChanges(desired, mainDefaults ?? '', addressOf);
+      const routing = current ? changeRoutingChanges(current, desired, addressOf) : enableRoutingChanges(desired, mainDefaults ?? '', addressOf);
       return {
         platform: 'linux',
         policy: desired,
-        changes: [...describeChanges(current, desired), ...(routing?.changes ?? [])],
+        changes: [...describeChanges(current, desired), ...routing.changes],
         // The routes first: what a technician checks, ahead of the agent's long config file.
-        nativeDiff: [routing?.routesDiff, lineDiff(currentText, nextText, agentConfigPath)].filter(Boolean).join('\n\n'),
+        nativeDiff: [routing.routesDiff, lineDiff(currentText, nextText, agentConfigPath)].filter(Boolean).join('\n\n'),
         predictedFailoverSec: predictions.length ? Math.max(...predictions) : 0,
         notes: [explainDampening(policyDampening(desired))],
         problems,

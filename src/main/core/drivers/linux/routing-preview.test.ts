@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
-import { defaultRouteLines, enableRoutingChanges, removeRoutingChanges } from './routing-preview.ts';
+import { changeRoutingChanges, defaultRouteLines, enableRoutingChanges, removeRoutingChanges } from './routing-preview.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8');
 const lines = (text: string) => text.split('\n').filter(Boolean).map((l) => l.trim());
@@ -48,6 +48,45 @@ describe('the routing preview of a first enable', () => {
   it('has nothing to add when no uplink is enabled', () => {
     const policy = labPolicy();
     expect(enableRoutingChanges({ ...policy, wans: policy.wans.map((w) => ({ ...w, enabled: false })) }, fixture('routes-main-default-before.txt'), () => undefined)).toEqual({ changes: [], routesDiff: '' });
+  });
+});
+
+describe('the routing preview of a later apply', () => {
+  const addressOf = (d: string) => labAddresses[d];
+  it('says nothing when the policy keeps the routing as it is', () => {
+    const policy = labPolicy();
+    expect(changeRoutingChanges(policy, { ...policy, wans: policy.wans.map((w) => ({ ...w, tracking: { ...w.tracking, downCount: 3 } })) }, addressOf)).toEqual({ changes: [], routesDiff: '' });
+  });
+
+  it('moves the traffic route and the standby metrics when the priorities change', () => {
+    const before = labPolicy();
+    const after = { ...before, wans: before.wans.map((w) => ({ ...w, priority: w.name === 'wlan0' ? 1 : w.name === 'eth1' ? 2 : 3 })) };
+    const { changes, routesDiff } = changeRoutingChanges(before, after, addressOf);
+    expect(changes).toEqual([
+      { kind: 'change', subject: 'Default route for the traffic (moves with failover)', from: 'default via 100.64.1.1 dev eth1 proto 241 metric 10', to: 'default via 100.65.1.1 dev wlan0 proto 241 metric 10' },
+      { kind: 'change', subject: 'Standby default route per uplink (probes leave on their own uplink)', from: 'eth1 metric 111, wlan0 metric 112, usb0 metric 113', to: 'wlan0 metric 111, eth1 metric 112, usb0 metric 113' },
+    ]);
+    // The standby route of an uplink that keeps its rank is not listed as changed.
+    expect(routesDiff.split('\n')).toEqual([
+      '--- ip -4 route show table main default (now, every link up)',
+      '+++ ip -4 route show table main default (expected once applied, every link up)',
+      '- default via 100.64.1.1 dev eth1 proto 241 metric 10',
+      '- default via 100.64.1.1 dev eth1 proto 241 metric 111',
+      '- default via 100.65.1.1 dev wlan0 proto 241 metric 112',
+      '+ default via 100.65.1.1 dev wlan0 proto 241 metric 10',
+      '+ default via 100.65.1.1 dev wlan0 proto 241 metric 111',
+      '+ default via 100.64.1.1 dev eth1 proto 241 metric 112',
+    ]);
+  });
+
+  it('turns the traffic route into a multipath one for load balance, and drops a turned-off uplink with its rule', () => {
+    const before = labPolicy();
+    const { changes } = changeRoutingChanges(before, { ...before, mode: 'balance' }, addressOf);
+    expect(changes.map((c) => c.to)).toEqual(['default proto 241 metric 10 nexthop via 100.64.1.1 dev eth1 weight 3 nexthop via 100.65.1.1 dev wlan0 weight 1 nexthop via 100.66.1.1 dev usb0 weight 1']);
+    const off = changeRoutingChanges(before, { ...before, wans: before.wans.map((w) => (w.name === 'usb0' ? { ...w, enabled: false } : w)) }, addressOf);
+    expect(off.changes.map((c) => c.subject)).toEqual(['Standby default route per uplink (probes leave on their own uplink)', 'Routing table per uplink (replies leave where they came in)', 'Routing rules']);
+    expect(off.routesDiff).toContain('- default via 100.66.1.1 dev usb0 proto 241 metric 113');
+    expect(off.routesDiff).toContain('- 1002: from 100.66.1.2 lookup 102');
   });
 });
 
