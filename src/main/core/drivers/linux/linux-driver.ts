@@ -3,6 +3,7 @@
 // quoting layer; config and the agent itself travel on stdin, never inside a command line.
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { z } from 'zod';
 import type { ApplyPlan, RouterStatus, WanCandidate } from '../../../../shared/failover-schemas.ts';
 import type { UplinkCandidate } from '../../../../shared/detect-schemas.ts';
@@ -327,7 +328,7 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
       const wanCount = new Set([...configText.matchAll(/^wan\.(\w+)\.device=/gm)].map((m) => m[1])).size;
       const routing = removeRoutingChanges(extraText, wanCount);
       return {
-        changes: ["Stop and delete Switchyard's agent (/usr/local/sbin/switchyard-agent, /etc/switchyard, /var/lib/switchyard).", ...routing.changes],
+        changes: [`Stop and delete Switchyard's agent (${agentPath}, ${posix.dirname(agentConfigPath)}, ${posix.dirname(agentSnapshotPath)}).`, ...routing.changes],
         nativeDiff: routing.routesAfter,
         adminEdits: [],
       };
