@@ -130,13 +130,23 @@ describe('views', () => {
   });
 
   it('offers Remove while failover is off when the router still holds something of Switchyard\'s (technician\'s walk)', async () => {
-    handlers['failover.get'] = () => snapshot();
+    const idle = status();
+    handlers['failover.get'] = () => snapshot({ status: { ...idle, wans: idle.wans.map((w) => ({ ...w, active: false })) } });
     handlers['failover.planRemove'] = () => ({ changes: ['Stop and delete the agent (/usr/local/sbin/switchyard-agent)'], nativeDiff: '', adminEdits: [], basedOn: 'plan-1' });
     renderTab();
     const leftovers = await screen.findByTestId('failover-leftovers');
     expect(leftovers.textContent).toMatch(/Failover is off, but Remove would still change this on the router:Stop and delete the agent/);
     fireEvent.click(within(leftovers).getByText('Remove WAN failover'));
     expect(await within(await screen.findByRole('dialog')).findByTestId('remove-changes')).toBeTruthy();
+  });
+
+  it("says the agent still moves traffic when its settings are gone but the router's status shows an uplink carrying it (technician's walk)", async () => {
+    // The agent's config deleted by hand: no policy to read, while the agent runs on.
+    handlers['failover.get'] = () => snapshot({ status: status() });
+    handlers['failover.planRemove'] = () => ({ changes: ["Stop and delete Switchyard's agent"], nativeDiff: '', adminEdits: [], basedOn: 'plan-1' });
+    renderTab();
+    const leftovers = await screen.findByTestId('failover-leftovers');
+    expect(leftovers.textContent).toMatch(/Switchyard’s agent still runs on this router.*the agent still moves traffic: wan carries it now/);
   });
 
   it('says nothing of leftovers when Remove would change nothing, or the router cannot be asked', async () => {

@@ -148,7 +148,8 @@ function FailoverOff({ routerId, state, snapshot, cannotChange }: { routerId: st
           </Stack>
         </Alert>
       )}
-      <Leftovers routerId={routerId} checkKey={state.phase.kind} />
+      {/* Only Switchyard's own agent moves traffic on plain Linux: elsewhere the router's own engine (mwan3, kmwan) runs with failover off too. */}
+      <Leftovers routerId={routerId} checkKey={state.phase.kind} carrying={snapshot.platform === 'linux' ? (state.status?.wans.filter((w) => w.active).map((w) => w.wan) ?? []) : []} />
       <Card withBorder>
         <Stack gap="sm">
           <Text>

@@ -8,8 +8,11 @@ import { useEffect, useState } from 'react';
 import { api } from '../../api/api.ts';
 import { RemoveFailoverButton } from './remove-failover.tsx';
 
-/** `checkKey`: asked again when it changes (after a remove, or a new read of the router). */
-export function Leftovers({ routerId, checkKey }: { routerId: string; checkKey: string }) {
+/**
+ * `checkKey`: asked again when it changes (after a remove, or a new read of the router).
+ * `carrying`: the uplinks the router's status says carry traffic: an engine still runs.
+ */
+export function Leftovers({ routerId, checkKey, carrying }: { routerId: string; checkKey: string; carrying: readonly string[] }) {
   const [changes, setChanges] = useState<readonly string[]>([]);
   useEffect(() => {
     let current = true;
@@ -24,10 +27,16 @@ export function Leftovers({ routerId, checkKey }: { routerId: string; checkKey: 
     };
   }, [routerId, checkKey]);
   if (changes.length === 0) return null;
+  // Its settings file gone (a remove that stopped half-way, a hand edit) while the agent runs on.
+  const running = carrying.length > 0;
   return (
-    <Alert color="yellow" icon={<IconAlertTriangle />} title="Something of Switchyard’s is still on this router" data-testid="failover-leftovers">
+    <Alert color="yellow" icon={<IconAlertTriangle />} title={running ? 'Switchyard’s agent still runs on this router' : 'Something of Switchyard’s is still on this router'} data-testid="failover-leftovers">
       <Stack gap={6} align="flex-start">
-        <Text size="sm">Failover is off, but Remove would still change this on the router:</Text>
+        <Text size="sm">
+          {running
+            ? `Its settings are gone from the router, so this tab cannot show or change them, but the agent still moves traffic: ${carrying.join(' and ')} ${carrying.length === 1 ? 'carries' : 'carry'} it now. Remove would change this on the router:`
+            : 'Failover is off, but Remove would still change this on the router:'}
+        </Text>
         <List size="sm">
           {changes.map((c) => (
             <List.Item key={c}>{c}</List.Item>

@@ -63,12 +63,12 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
    * round trip: the main table's default routes, or Remove's snapshot. Sections follow markers
    * only this read knows, so a file's own lines cannot end one early.
    */
-  async function readRoutingState(extra: 'routes' | 'snapshot'): Promise<{ installed: boolean; configText: string; extraText: string | null }> {
+  async function readRoutingState(extra: 'routes' | 'snapshot'): Promise<{ installed: boolean; configText: string; extraText: string | null; rulesText: string | null }> {
     const nonce = randomBytes(8).toString('hex');
     const result = await shell.run(asRoot(['sh', '-c', routingStateScript, 'sh', agentPath, agentConfigPath, agentSnapshotPath, nonce, extra]), { expectExit: 'any', timeoutMs: 10_000 });
     const parts = markedSections(result.stdout, nonce);
     if (result.exitCode !== 0 || !parts.has('config')) throw new SwitchyardError('command-failed', `Reading the failover settings on the router failed: ${result.stderr.trim() || `exit ${result.exitCode}`}`);
-    return { installed: parts.has('installed'), configText: parts.get('config') ?? '', extraText: parts.get(extra) ?? null };
+    return { installed: parts.has('installed'), configText: parts.get('config') ?? '', extraText: parts.get(extra) ?? null, rulesText: parts.get('rules') ?? null };
   }
 
   async function readConfigText(): Promise<string> {
@@ -323,10 +323,12 @@ export function createLinuxDriver(shell: RouterShell, options: LinuxDriverOption
     },
 
     async planRemove() {
-      const { installed, configText, extraText } = await readRoutingState('snapshot');
+      const { installed, configText, extraText, rulesText } = await readRoutingState('snapshot');
+      // Rules alone are no sign of Switchyard (an admin may use the same numbers), and Remove
+      // runs the agent's own remove: without the agent there is nothing it could do.
       if (!installed && !configText && extraText === null) return { changes: [], nativeDiff: '', adminEdits: [] };
       const wanCount = new Set([...configText.matchAll(/^wan\.(\w+)\.device=/gm)].map((m) => m[1])).size;
-      const routing = removeRoutingChanges(extraText, wanCount);
+      const routing = removeRoutingChanges(extraText, wanCount, rulesText);
       return {
         changes: [`Stop and delete Switchyard's agent (${agentPath}, ${posix.dirname(agentConfigPath)}, ${posix.dirname(agentSnapshotPath)}).`, ...routing.changes],
         nativeDiff: routing.routesAfter,
@@ -364,9 +366,13 @@ cat "$2" 2>/dev/null
 if [ "$5" = routes ]; then
   mark routes
   ip -4 route show table main default || exit 1
-elif [ -f "$3" ]; then
-  mark snapshot
-  cat "$3" || exit 1
+else
+  if [ -f "$3" ]; then
+    mark snapshot
+    cat "$3" || exit 1
+  fi
+  mark rules
+  ip -4 rule show || exit 1
 fi
 mark end
 `;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
-import { changeRoutingChanges, defaultRouteLines, enableRoutingChanges, removeRoutingChanges } from './routing-preview.ts';
+import { agentRulesHeld, changeRoutingChanges, defaultRouteLines, enableRoutingChanges, removeRoutingChanges } from './routing-preview.ts';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '__fixtures__', name), 'utf8');
 const lines = (text: string) => text.split('\n').filter(Boolean).map((l) => l.trim());
@@ -101,6 +101,13 @@ describe("Remove's routing preview", () => {
     // A rule the router had at 1001 before failover is the router's: the agent's remove keeps it.
     const withOwnRule = `${fixture('agent-snapshot.txt')}rule=1001:\tfrom 192.0.2.9 lookup 7\n`;
     expect(removeRoutingChanges(withOwnRule, 3).changes[0]).toMatch(/its rules 1000, 1002, 1003\.$/);
+  });
+
+  it("names every rule and table of the agent's the router holds when its config is gone (technician's walk: it said 'its rules 1000')", () => {
+    const { changes } = removeRoutingChanges(fixture('agent-snapshot.txt'), 0, fixture('rules-after.txt'));
+    expect(changes[0]).toBe("Delete Switchyard's default routes (proto 241) from the main table, its routing tables 101, 102, 103 and its rules 1000, 1001, 1002, 1003.");
+    // The router's own rules (0, 32766, 32767) are never the agent's.
+    expect(agentRulesHeld(fixture('rules-after.txt'))).toEqual({ rulePrefs: [1000, 1001, 1002, 1003], tables: [101, 102, 103] });
   });
 
   it('says when there is no snapshot to put routes back from', () => {

@@ -138,15 +138,37 @@ export function parseSnapshot(text: string): { routes: string[]; rulePrefs: Set<
   return { routes, rulePrefs };
 }
 
+/** The agent's most uplinks (MAX_WANS): its rules and tables are numbered within that range. */
+const agentMaxWans = 8;
+
+/** The agent's rules and tables the router holds now, from `ip -4 rule show`: numbers in the agent's ranges. */
+export function agentRulesHeld(rulesText: string): { rulePrefs: number[]; tables: number[] } {
+  const rulePrefs: number[] = [];
+  const tables: number[] = [];
+  for (const line of rulesText.split('\n')) {
+    const m = /^(\d+):\s.*?(?:lookup (\d+))?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const pref = Number(m[1]);
+    if (pref < agentRulePriority || pref > agentRulePriority + agentMaxWans) continue;
+    rulePrefs.push(pref);
+    const table = m[2] === undefined ? NaN : Number(m[2]);
+    if (table > agentTableBase && table <= agentTableBase + agentMaxWans) tables.push(table);
+  }
+  return { rulePrefs, tables };
+}
+
 /**
- * Remove's changes to the routing, from the snapshot (null: none on the router) and the uplinks
- * in the agent's config: stable while failover moves traffic, so agreeing to the plan is not
- * undone by a failover meanwhile.
+ * Remove's changes to the routing, from the snapshot (null: none on the router), the uplinks in
+ * the agent's config and the rules the router holds (null: not read): stable while failover
+ * moves traffic, so agreeing to the plan is not undone by a failover meanwhile, and complete when
+ * the config is gone but the agent's rules are not (a remove that stopped half-way, a hand edit).
  */
-export function removeRoutingChanges(snapshotText: string | null, wanCount: number): { changes: string[]; routesAfter: string } {
-  const tables = Array.from({ length: wanCount }, (_, i) => agentTableBase + i + 1);
+export function removeRoutingChanges(snapshotText: string | null, wanCount: number, rulesText: string | null = null): { changes: string[]; routesAfter: string } {
+  const held = agentRulesHeld(rulesText ?? '');
+  const union = (a: readonly number[], b: readonly number[]) => [...new Set([...a, ...b])].sort((x, y) => x - y);
+  const tables = union(Array.from({ length: wanCount }, (_, i) => agentTableBase + i + 1), held.tables);
   const snapshot = snapshotText === null ? null : parseSnapshot(snapshotText);
-  const rules = Array.from({ length: wanCount + 1 }, (_, i) => agentRulePriority + i).filter((pref) => !snapshot?.rulePrefs.has(pref));
+  const rules = union(Array.from({ length: wanCount + 1 }, (_, i) => agentRulePriority + i), held.rulePrefs).filter((pref) => !snapshot?.rulePrefs.has(pref));
   const changes = [`Delete Switchyard's default routes (proto ${agentRouteProto}) from the main table${tables.length ? `, its routing tables ${list(tables.map(String))}` : ''}${rules.length ? ` and its rules ${list(rules.map(String))}` : ''}.`];
   if (!snapshot) {
     changes.push('No snapshot of the routes from before failover is on the router: no default route is put back. Check `ip route` on the router afterwards.');
