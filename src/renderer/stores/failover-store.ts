@@ -42,6 +42,8 @@ export interface RouterFailover {
   revertInSec: number;
   /** A manual failover in flight ('auto' for back to automatic), and its failure. */
   forcing: string | null;
+  /** Traffic moved by hand and the router is being read again: the route metrics on screen are from before. */
+  metricsStale: boolean;
   forceError: ApiError | null;
   /** "Fill in suggested targets": running, what the router found per uplink, or why it failed. */
   suggesting: boolean;
@@ -60,6 +62,7 @@ export const emptyRouterFailover: RouterFailover = {
   phase: { kind: 'idle' },
   revertInSec: 60,
   forcing: null,
+  metricsStale: false,
   forceError: null,
   suggesting: false,
   suggestions: null,
@@ -227,7 +230,7 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
           const keepDraft = state.draft !== null && isDirty(state);
           const draft = keepDraft ? state.draft : snapshot.policy ? sortedByPriority(snapshot.policy) : null;
           const next = { ...state, snapshot };
-          return { load: 'ready', loadError: null, snapshot, status: snapshot.status, statusError: null, draft, issues: issuesFor(next, draft) };
+          return { load: 'ready', loadError: null, snapshot, status: snapshot.status, statusError: null, draft, issues: issuesFor(next, draft), metricsStale: false };
         });
       } catch (error) {
         if (superseded()) return;
@@ -472,7 +475,7 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
       patch(routerId, { forcing: wan, forceError: null });
       try {
         const status = await api.call('failover.force', { routerId, wan });
-        patch(routerId, { status, forcing: null });
+        patch(routerId, { status, forcing: null, metricsStale: true });
         // A force moves the default route: the uplink cards' route metrics are read again.
         void get().reload(routerId);
       } catch (error) {

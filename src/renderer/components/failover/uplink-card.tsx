@@ -27,6 +27,8 @@ export interface UplinkCardProps {
   /** Manual failover is possible: the router runs this uplink in its applied policy. */
   canForce: boolean;
   forcing: boolean;
+  /** The route metrics are from before a manual failover, being read again. */
+  metricsStale: boolean;
   dragHandleProps: DraggableProvidedDragHandleProps | null;
   onSettings(): void;
   onForce(): void;
@@ -62,7 +64,7 @@ export function UplinkCard(props: UplinkCardProps) {
             </Badge>
           </Box>
         )}
-        <UplinkSummary name={wan.name} kind={wan.kind} device={wan.device} gateway={wan.gateway} candidate={props.candidate} status={props.status} forced={props.forced} tracking={wan.tracking} />
+        <UplinkSummary name={wan.name} kind={wan.kind} device={wan.device} gateway={wan.gateway} candidate={props.candidate} status={props.status} forced={props.forced} tracking={wan.tracking} metricsStale={props.metricsStale} />
         <Group gap="xs" wrap="nowrap">
           {props.canForce && !props.forced && !locked && !(props.status?.active && !props.anyForced) && (
             <Button

@@ -81,6 +81,7 @@ export function UplinkList({ routerId, state, locked }: { routerId: string; stat
       anyForced={!!status && status.forced !== 'auto'}
       canForce={snapshot.capabilities.supportsManualFailover && !!status?.enabled && applied.has(wan.name)}
       forcing={state.forcing === wan.name}
+      metricsStale={state.metricsStale}
       dragHandleProps={dragHandleProps}
       onSettings={() => setSettingsOf(wan.name)}
       onForce={() => void force(routerId, wan.name)}

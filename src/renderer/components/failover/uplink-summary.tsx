@@ -22,6 +22,8 @@ export function UplinkSummary(props: {
   tracking?: Tracking | undefined;
   /** Failover is off: an unknown state means nothing on the router watches the uplink. */
   unwatched?: boolean;
+  /** The route metrics shown are from before a manual failover: the router is being read again. */
+  metricsStale?: boolean;
 }) {
   const { name, kind, device, gateway, candidate, status, forced } = props;
   // The card re-renders at every status poll (≤ 1 s while monitored), which keeps "ago" current.
@@ -30,7 +32,7 @@ export function UplinkSummary(props: {
     `Device ${device}`,
     gatewayText(gateway, candidate),
     candidate?.address ? `address ${candidate.address}${candidate.prefixLen !== undefined ? `/${candidate.prefixLen}` : ''}` : null,
-    `route metric ${candidate?.metric ?? '—'}`,
+    `route metric ${candidate?.metric ?? '—'}${props.metricsStale ? ' (reading the router again…)' : ''}`,
   ].filter(Boolean);
   return (
     <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
