@@ -19,6 +19,10 @@ import { useSitesStore } from '../stores/sites-store.ts';
 
 const availableTabs: readonly RouterTab[] = ['overview', 'failover', 'monitoring', 'events', 'drill', 'troubleshoot'];
 
+/** Said where failover is confirmed on a Linux router whose PID 1 is no service manager (the Overview says why). */
+const agentRebootCaveat =
+  'Not after a reboot of the router, though: its PID 1 is not a service manager Switchyard knows, so the agent runs as a plain background process and does not start again by itself (see Overview). Apply the settings again after a reboot.';
+
 export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab }) {
   const go = useNavigationStore((s) => s.go);
   const { routers, status, load, watch } = useRoutersStore();
@@ -73,7 +77,11 @@ export function RouterPage({ routerId, tab }: { routerId: string; tab: RouterTab
           <RouterOverview router={router} detection={detection?.success ? detection.data : null} />
         </Tabs.Panel>
         <Tabs.Panel value="failover" pt="md">
-          <FailoverTab routerId={router.id} cannotChange={detection?.success && !detection.data.supported ? detection.data.reason : null} />
+          <FailoverTab
+            routerId={router.id}
+            cannotChange={detection?.success && !detection.data.supported ? detection.data.reason : null}
+            rebootCaveat={detection?.success && detection.data.platform === 'linux' && detection.data.facts.init === 'unknown' ? agentRebootCaveat : null}
+          />
         </Tabs.Panel>
         <Tabs.Panel value="monitoring" pt="md">
           <MonitoringTab routerId={router.id} kinds={detection?.success ? Object.fromEntries(detection.data.uplinks.map((u) => [u.name, u.kind])) : {}} />

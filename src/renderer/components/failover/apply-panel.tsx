@@ -19,7 +19,8 @@ const revertChoices = [
   { value: '300', label: '5 minutes' },
 ];
 
-export function ApplyPanel({ routerId, state }: { routerId: string; state: RouterFailover }) {
+/** `rebootCaveat`: why failover would not come back by itself after the router reboots, when detection knows it. */
+export function ApplyPanel({ routerId, state, rebootCaveat = null }: { routerId: string; state: RouterFailover; rebootCaveat?: string | null }) {
   const store = useFailoverStore.getState();
   const nowMs = useNowMs();
   const { phase } = state;
@@ -201,7 +202,7 @@ export function ApplyPanel({ routerId, state }: { routerId: string; state: Route
       return (
         <Stack gap="sm">
           <Alert color="teal" icon={<IconCircleCheck />} title="Confirmed" withCloseButton onClose={() => store.dismiss(routerId)} data-testid="apply-result">
-            The router keeps the new settings, and they stay in force when this computer is gone.
+            The router keeps the new settings, and they stay in force when this computer is gone.{rebootCaveat && ` ${rebootCaveat}`}
           </Alert>
           {/* A notice never hides the way to apply or discard newer edits. */}
           {dirty && <ApplyPanel routerId={routerId} state={{ ...state, phase: { kind: 'idle' } }} />}

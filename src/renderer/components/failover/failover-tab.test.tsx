@@ -39,10 +39,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function renderTab(cannotChange: string | null = null) {
+function renderTab(cannotChange: string | null = null, rebootCaveat: string | null = null) {
   return render(
     <MantineProvider theme={theme}>
-      <FailoverTab routerId="r1" cannotChange={cannotChange} />
+      <FailoverTab routerId="r1" cannotChange={cannotChange} rebootCaveat={rebootCaveat} />
     </MantineProvider>,
   );
 }
@@ -51,13 +51,13 @@ const cards = () => screen.getAllByTestId('wan-card');
 const card = (wan: string) => cards().find((c) => c.getAttribute('data-wan') === wan)!;
 const applyButton = () => screen.getByTestId('apply-button') as HTMLButtonElement;
 
-async function openEditor() {
-  renderTab();
+async function openEditor(rebootCaveat: string | null = null) {
+  renderTab(null, rebootCaveat);
   await screen.findByText('Uplinks');
 }
 
-async function toPendingConfirm(revertAtMs: number) {
-  await openEditor();
+async function toPendingConfirm(revertAtMs: number, rebootCaveat: string | null = null) {
+  await openEditor(rebootCaveat);
   fireEvent.click(within(screen.getByTestId('forced-refresh-switch').closest('.mantine-Switch-root')!).getByRole('switch'));
   fireEvent.click(applyButton());
   await screen.findByTestId('plan-diff');
@@ -285,6 +285,13 @@ describe('apply', () => {
     expect(calls.map((c) => c.method)).toContain('failover.confirm');
   });
 
+  it("says where a confirmed change would not survive the router's reboot (technician's walk: PID 1 no service manager)", async () => {
+    await toPendingConfirm(Date.now() + 60_000, 'Not after a reboot of the router, though.');
+    handlers['failover.confirm'] = () => status({ enabled: true });
+    fireEvent.click(screen.getByTestId('confirm-button'));
+    expect((await screen.findByTestId('apply-result')).textContent).toMatch(/stay in force when this computer is gone\. Not after a reboot of the router, though\./);
+  });
+
   it('never shows more time than the router gives: seconds round down', async () => {
     vi.useFakeTimers({ now: new Date(2026, 0, 5, 14, 3, 0), toFake: ['Date'] });
     await toPendingConfirm(Date.now() + 9_950);
@@ -419,14 +426,20 @@ describe('modes and manual failover', () => {
     let forced = 'auto';
     handlers['failover.force'] = (p) => status({ enabled: true, forced: (forced = String(p.wan)) });
     handlers['failover.status'] = () => status({ enabled: true, forced });
-    handlers['failover.get'] = () => snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover', forced }) });
+    // The read after the force answers when the test says: until then the metrics are from before.
+    let answerRead = () => {};
+    handlers['failover.get'] = () => new Promise((resolve) => (answerRead = () => resolve(snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover', forced }) }))));
     const reads = () => calls.filter((c) => c.method === 'failover.get').length;
     const readsBefore = reads();
     fireEvent.click(within(card('wwan')).getByText('Use this link now'));
     await screen.findByTestId('back-to-automatic');
     expect(within(card('wwan')).getByTestId('wan-forced')).toBeTruthy();
-    // The default route moved: the cards' route metrics are read from the router again.
+    // The default route moved: the cards' route metrics are read from the router again, and
+    // until that read lands they say they are from before (technician's walk: 2.3 s of old numbers).
     await waitFor(() => expect(reads()).toBe(readsBefore + 1));
+    expect(within(card('wan')).getByTestId('wan-facts').textContent).toMatch(/route metric \S+ \(reading the router again…\)/);
+    await act(async () => answerRead());
+    await waitFor(() => expect(within(card('wan')).getByTestId('wan-facts').textContent).not.toMatch(/reading the router again/));
     fireEvent.click(screen.getByTestId('back-to-automatic'));
     await waitFor(() => expect(screen.queryByTestId('back-to-automatic')).toBeNull());
     expect(calls.filter((c) => c.method === 'failover.force').map((c) => c.params.wan)).toEqual(['wwan', 'auto']);

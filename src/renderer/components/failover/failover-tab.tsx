@@ -16,8 +16,11 @@ import { UplinkList } from './uplink-list.tsx';
 import { UplinkSummary } from './uplink-summary.tsx';
 import { uplinkLabel } from './uplink-label.ts';
 
-/** `cannotChange`: detection's reason when Switchyard cannot change this router (a login without root or sudo, ip missing). */
-export function FailoverTab({ routerId, cannotChange = null }: { routerId: string; cannotChange?: string | null }) {
+/**
+ * `cannotChange`: detection's reason when Switchyard cannot change this router (a login without root or sudo, ip missing).
+ * `rebootCaveat`: detection's reason why failover would not start again by itself after a reboot.
+ */
+export function FailoverTab({ routerId, cannotChange = null, rebootCaveat = null }: { routerId: string; cannotChange?: string | null; rebootCaveat?: string | null }) {
   const state = useRouterFailover(routerId);
   const open = useFailoverStore((s) => s.open);
   const startPolling = useFailoverStore((s) => s.startPolling);
@@ -47,7 +50,7 @@ export function FailoverTab({ routerId, cannotChange = null }: { routerId: strin
   const { snapshot } = state;
   if (snapshot.capabilities.readOnly) return <WatchOnly state={state} snapshot={snapshot} />;
   if (!state.draft) return <FailoverOff routerId={routerId} state={state} snapshot={snapshot} cannotChange={cannotChange} />;
-  return <FailoverEditor routerId={routerId} state={state} snapshot={snapshot} />;
+  return <FailoverEditor routerId={routerId} state={state} snapshot={snapshot} rebootCaveat={rebootCaveat} />;
 }
 
 function Header({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
@@ -105,13 +108,13 @@ function forcedLabel(snapshot: FailoverSnapshot, name: string): string {
   return wan ? uplinkLabel(wan) : name;
 }
 
-function FailoverEditor({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
+function FailoverEditor({ routerId, state, snapshot, rebootCaveat }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot; rebootCaveat: string | null }) {
   const draft = state.draft!;
   const locked = ['planning', 'applying', 'pending-confirm', 'connection-lost'].includes(state.phase.kind);
   return (
     <Stack data-testid="failover-tab" data-view="editor">
       <Header routerId={routerId} state={state} snapshot={snapshot} />
-      <ApplyPanel routerId={routerId} state={state} />
+      <ApplyPanel routerId={routerId} state={state} rebootCaveat={rebootCaveat} />
       <PolicyOptions routerId={routerId} draft={draft} capabilities={snapshot.capabilities} issues={state.issues} locked={locked} />
       <Group justify="space-between" align="baseline">
         <Title order={4}>Uplinks</Title>

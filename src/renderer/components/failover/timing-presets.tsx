@@ -18,13 +18,13 @@ function summaryOf(plan: PresetPlan): string {
   if (!primary) return 'No enabled uplink to probe.';
   switch (plan.preset) {
     case 'fast':
-      return `The primary probed ${everyWords(primary.tracking.intervalSec)}${backups[0] ? `; backups ${everyWords(backups[0].tracking.intervalSec)}` : ''}.`;
+      return `The primary is probed ${everyWords(primary.tracking.intervalSec)}${backups[0] ? `; backups ${everyWords(backups[0].tracking.intervalSec)}` : ''}.`;
     case 'balanced':
-      return `Switchyard's default here: every uplink probed ${everyWords(primary.tracking.intervalSec)}.`;
+      return `Switchyard's default here: every uplink is probed ${everyWords(primary.tracking.intervalSec)}.`;
     case 'cellular-saver': {
       const metered = backups.find((u) => u.metered);
       if (!metered) return 'No metered backup (cellular, tethering) here: the same as Balanced.';
-      return `Metered backups (cellular, tethering) probed ${metered.tracking.probeWhen === 'needed' ? 'only when the primary is failing' : everyWords(metered.tracking.intervalSec)}; the rest as Balanced.`;
+      return `Metered backups (cellular, tethering) are probed ${metered.tracking.probeWhen === 'needed' ? 'only when the primary is failing' : everyWords(metered.tracking.intervalSec)}; the rest as Balanced.`;
     }
   }
 }

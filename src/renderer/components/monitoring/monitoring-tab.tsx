@@ -182,7 +182,7 @@ const RouterLine = memo(function RouterLine({ status }: { status: MonitorStatus 
   return (
     <Stack gap={2} data-testid="monitor-status">
       <Text size="xs" c="dimmed">
-        {status.running ? `These charts: Switchyard probes every second${standingBy.length ? ` (not ${standingBy.join(' or ')}: standing by)` : ''}; the router's failover keeps its own probes` : 'Switchyard is not probing'} · {throughputSourceLabel(status.throughputSource)}
+        {status.running ? `These charts: Switchyard probes every second${standingBy.length ? ` (not ${standingBy.join(' or ')}: standing by)` : ''}; the router's failover decides on probes of its own, not charted here` : 'Switchyard is not probing'} · {throughputSourceLabel(status.throughputSource)}
         {status.throughputNotes.length > 0 && ` (${status.throughputNotes.join('; ')})`}
       </Text>
       {status.routerStatus && !status.routerStatus.ok && status.routerStatus.message && (
