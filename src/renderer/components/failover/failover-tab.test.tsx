@@ -431,8 +431,10 @@ describe('modes and manual failover', () => {
     handlers['failover.get'] = () => new Promise((resolve) => (answerRead = () => resolve(snapshot({ policy: appliedPolicy, status: status({ enabled: true, mode: 'failover', forced }) }))));
     const reads = () => calls.filter((c) => c.method === 'failover.get').length;
     const readsBefore = reads();
+    // What a force does to running connections is said before the click (technician's walk: it cleared 3 unannounced).
+    expect(within(card('wwan')).getByText('Use this link now').closest('button')!.getAttribute('title')).toMatch(/Connections through the uplink it leaves are cleared, so they start again on wwan/);
     fireEvent.click(within(card('wwan')).getByText('Use this link now'));
-    await screen.findByTestId('back-to-automatic');
+    expect((await screen.findByTestId('back-to-automatic')).getAttribute('title')).toMatch(/whatever Forced Refresh Streams says/);
     expect(within(card('wwan')).getByTestId('wan-forced')).toBeTruthy();
     // The default route moved: the cards' route metrics are read from the router again, and
     // until that read lands they say they are from before (technician's walk: 2.3 s of old numbers).

@@ -80,7 +80,15 @@ function Header({ routerId, state, snapshot }: { routerId: string; state: Router
         </Group>
         <Group gap="xs">
           {status && status.forced !== 'auto' && snapshot.capabilities.supportsManualFailover && (
-            <Button variant="light" color="orange" leftSection={<IconArrowBackUp size={16} />} loading={state.forcing === 'auto'} onClick={() => void force(routerId, 'auto')} data-testid="back-to-automatic">
+            <Button
+              variant="light"
+              color="orange"
+              leftSection={<IconArrowBackUp size={16} />}
+              loading={state.forcing === 'auto'}
+              onClick={() => void force(routerId, 'auto')}
+              title={`The router chooses the uplink again by its priorities${snapshot.platform === 'linux' ? '. If that moves traffic, connections through the uplink it leaves are cleared so they start again at once, whatever Forced Refresh Streams says (that setting is for a recovered primary)' : ''}.`}
+              data-testid="back-to-automatic"
+            >
               Back to automatic
             </Button>
           )}

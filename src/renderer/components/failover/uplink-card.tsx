@@ -29,6 +29,8 @@ export interface UplinkCardProps {
   forcing: boolean;
   /** The route metrics are from before a manual failover, being read again. */
   metricsStale: boolean;
+  /** Moving traffic by hand clears the connections through the uplink left (the Linux agent does). */
+  forceClearsConnections: boolean;
   dragHandleProps: DraggableProvidedDragHandleProps | null;
   onSettings(): void;
   onForce(): void;
@@ -72,6 +74,7 @@ export function UplinkCard(props: UplinkCardProps) {
               variant="light"
               loading={props.forcing}
               onClick={props.onForce}
+              title={`Moves all traffic to ${wan.name} now${props.forceClearsConnections ? `. Connections through the uplink it leaves are cleared, so they start again on ${wan.name} (calls and VPNs reconnect)` : ''}.`}
               // Forcing traffic onto a dead link would cut everyone off.
               disabled={!wan.enabled || props.status?.state === 'offline' || props.status?.state === 'disabled'}
             >

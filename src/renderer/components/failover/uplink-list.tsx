@@ -82,6 +82,7 @@ export function UplinkList({ routerId, state, locked }: { routerId: string; stat
       canForce={snapshot.capabilities.supportsManualFailover && !!status?.enabled && applied.has(wan.name)}
       forcing={state.forcing === wan.name}
       metricsStale={state.metricsStale}
+      forceClearsConnections={snapshot.platform === 'linux'}
       dragHandleProps={dragHandleProps}
       onSettings={() => setSettingsOf(wan.name)}
       onForce={() => void force(routerId, wan.name)}
