@@ -16,7 +16,7 @@ import { createCore, type Core } from '../src/main/core/app-core.ts';
 import { consoleLogger } from '../src/main/core/logger.ts';
 import { startServeServer } from '../src/main/server/serve-server.ts';
 import { labDown, labSkipReason, labUp, type LabInfo } from '../test/lab/lab.ts';
-import { PROBE_TARGETS } from '../test/lab/lab-plan.ts';
+import { labCommand, PROBE_TARGETS } from '../test/lab/lab-plan.ts';
 import { ensureBuilt } from './cached-build.ts';
 import { checkDemoLab } from './demo-lab.ts';
 
@@ -79,7 +79,7 @@ async function stop(code: number): Promise<never> {
     console.log('\nStopping the app…');
     await stopApp().catch(() => {});
     if (await labReady.then(() => true).catch(() => false)) {
-      console.log(`The lab stays up for the next \`npm run demo\` (ready in seconds). To remove it: npm run lab -- down --name ${labName}`);
+      console.log(`The lab stays up for the next \`npm run demo\` (ready in seconds). To remove it: ${labCommand(`down --name ${labName}`)}`);
     } else {
       await labDown(labName).catch((error: unknown) => console.error(`lab down: ${String(error)}`));
     }

@@ -74,6 +74,12 @@ export function labTag(): string | undefined {
   return tag;
 }
 
+/** The lab command line as this shell must type it: with the tag this process runs under, if any. */
+export function labCommand(args: string): string {
+  const tag = labTag();
+  return `${tag ? `SWITCHYARD_LAB_TAG=${tag} ` : ''}npm run lab -- ${args}`;
+}
+
 function labPrefix(): string {
   const tag = labTag();
   return tag ? `sy${tag}-` : 'syl-';

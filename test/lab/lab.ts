@@ -2,7 +2,7 @@
 // namespaces (labUp), impair their uplinks, run commands inside, and remove every trace (labDown).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, closeSync, constants, existsSync, openSync, readFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +15,7 @@ import {
   allocateMgmtPairs,
   fingerprintOfPublicKey,
   hostIfPrefix,
+  labCommand,
   labTag,
   nsPrefix,
   planLab,
@@ -135,7 +136,7 @@ export async function labUp(input: LabUpOptions = {}): Promise<LabInfo> {
     if (leftovers.length > 0) {
       throw new LabStateError(
         `lab "${opts.name}" is already up or was left behind (${leftovers.slice(0, 3).join(', ')}` +
-          `${leftovers.length > 3 ? ', …' : ''}); run \`npm run lab -- down --name ${opts.name}\` first`,
+          `${leftovers.length > 3 ? ', …' : ''}); run \`${labCommand(`down --name ${opts.name}`)}\` first`,
       );
     }
     const plan = planLab(opts, allocateMgmtPairs(opts.routers, await hostAddressesInMgmtRange()));
@@ -691,7 +692,9 @@ export async function readLabInfo(name: string = DEFAULT_LAB_NAME): Promise<LabI
   try {
     text = await readFile(file, 'utf8');
   } catch {
-    throw new LabStateError(`lab "${name}" is not up (no ${file}); run \`npm run lab -- up --name ${name}\``);
+    const up = existsSync(labRoot()) ? readdirSync(labRoot()).filter((d) => existsSync(path.join(labRoot(), d, 'lab.json'))) : [];
+    const others = up.length ? ` Labs up now: ${up.join(', ')} (pick one with --name).` : '';
+    throw new LabStateError(`lab "${name}" is not up (no ${file}); run \`${labCommand(`up --name ${name}`)}\`.${others}`);
   }
   return labInfoSchema.parse(JSON.parse(text));
 }
