@@ -197,10 +197,11 @@ function saverNotes(platform: PlatformId, u: PresetUplink, primary: string | und
   const t = u.tracking;
   if (t.probeWhen === 'needed') {
     const hour = probeBytesPerHourWhenNeeded(t);
+    const main = primary ?? 'the primary';
     return [
-      `${u.name} is probed only when needed: not at all while ${primary ?? 'the primary'} is healthy (0 B a month; one echo per target when the policy is applied), ` +
-        `and from the moment ${primary ?? 'the primary'} starts failing — its first echo goes out at once, so it has answered before the switch${hour === null ? '' : `; ${formatBytes(hour)} an hour while it is needed`}. ` +
-        `If it died while idle, nothing notices until then: the switch goes to it, and it is left again after its own down count (${u.detectionSec} s).`,
+      `${u.name} is probed only when needed. While ${main} is healthy: not at all (0 B a month; one echo per target when the policy is applied). ` +
+        `Once ${main} starts failing: at once, so ${u.name} has answered before the switch${hour === null ? '' : ` (${formatBytes(hour)} an hour while it is needed)`}. ` +
+        `The cost: if ${u.name} died while idle, nothing notices until then; the switch goes to it, and leaves it again after its own down count (${u.detectionSec} s).`,
     ];
   }
   const words: string[] = [];
