@@ -233,8 +233,14 @@ describe('status polling', () => {
     const movedToWlan = status({ enabled: true, mode: 'failover', wans: [{ wan: 'wan', state: 'offline', active: false }, { wan: 'wlan', state: 'online', active: true }] });
     listeners.forEach((l) => l({ routerId: 'other', atMs: 1, status: status({ enabled: false }) }));
     expect(slice().status?.enabled).toBe(true);
+    let answerRead = () => {};
+    handlers['failover.get'] = () => new Promise((resolve) => (answerRead = () => resolve(snapshot({ policy: appliedPolicy, status: movedToWlan }))));
     listeners.forEach((l) => l({ routerId: id, atMs: 2, status: movedToWlan }));
     expect(slice().status?.wans.filter((w) => w.active).map((w) => w.wan)).toEqual(['wlan']);
+    // The router moved the traffic: the route metrics on screen are from before until read again.
+    expect(slice().metricsStale).toBe(true);
+    answerRead();
+    await vi.waitFor(() => expect(slice().metricsStale).toBe(false));
     stop();
     expect(off).toHaveBeenCalled();
   });

@@ -42,7 +42,7 @@ export interface RouterFailover {
   revertInSec: number;
   /** A manual failover in flight ('auto' for back to automatic), and its failure. */
   forcing: string | null;
-  /** Traffic moved by hand and the router is being read again: the route metrics on screen are from before. */
+  /** Traffic moves (by hand, or the router moved it) and the router is being read again: the route metrics on screen are from before. */
   metricsStale: boolean;
   forceError: ApiError | null;
   /** "Fill in suggested targets": running, what the router found per uplink, or why it failed. */
@@ -230,7 +230,7 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
           const keepDraft = state.draft !== null && isDirty(state);
           const draft = keepDraft ? state.draft : snapshot.policy ? sortedByPriority(snapshot.policy) : null;
           const next = { ...state, snapshot };
-          return { load: 'ready', loadError: null, snapshot, status: snapshot.status, statusError: null, draft, issues: issuesFor(next, draft), metricsStale: false };
+          return { load: 'ready', loadError: null, snapshot, status: snapshot.status, statusError: null, draft, issues: issuesFor(next, draft), metricsStale: state.forcing !== null };
         });
       } catch (error) {
         if (superseded()) return;
@@ -252,7 +252,10 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
         patch(routerId, { status, statusError: null });
         settlePending(routerId, status, seen);
         // The router moved the traffic by itself: the uplinks' route metrics moved with it.
-        if (seen && current(routerId).snapshot && activeOf(seen) !== activeOf(status)) void get().reload(routerId);
+        if (seen && current(routerId).snapshot && activeOf(seen) !== activeOf(status)) {
+          patch(routerId, { metricsStale: true });
+          void get().reload(routerId);
+        }
       } catch (error) {
         patch(routerId, { statusError: toApiError(error) });
       } finally {
@@ -271,7 +274,10 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
         const before = current(routerId).status;
         patch(routerId, { status: push.status, statusError: null });
         settlePending(routerId, push.status, before);
-        if (before && activeOf(before) !== activeOf(push.status)) void get().reload(routerId);
+        if (before && activeOf(before) !== activeOf(push.status)) {
+          patch(routerId, { metricsStale: true });
+          void get().reload(routerId);
+        }
       });
       return () => {
         clearInterval(timer);
@@ -472,14 +478,17 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
     },
 
     async force(routerId, wan) {
-      patch(routerId, { forcing: wan, forceError: null });
+      // From the click: the router may move the routes before its answer reaches this window.
+      patch(routerId, { forcing: wan, forceError: null, metricsStale: true });
       try {
         const status = await api.call('failover.force', { routerId, wan });
-        patch(routerId, { status, forcing: null, metricsStale: true });
+        patch(routerId, { status, forcing: null });
         // A force moves the default route: the uplink cards' route metrics are read again.
         void get().reload(routerId);
       } catch (error) {
-        patch(routerId, { forcing: null, forceError: toApiError(error) });
+        // Refused: nothing moved. (A lost answer may hide a move: the next read says.)
+        patch(routerId, { forcing: null, forceError: toApiError(error), metricsStale: false });
+        void get().reload(routerId);
       }
     },
 

@@ -147,6 +147,9 @@ describe('views', () => {
     renderTab();
     const leftovers = await screen.findByTestId('failover-leftovers');
     expect(leftovers.textContent).toMatch(/Switchyard’s agent still runs on this router.*the agent still moves traffic: wan carries it now/);
+    // Nothing beside it says "off" (technician's walk: "WAN failover is off. Turn it on…" under it).
+    expect(screen.getByTestId('failover-enabled').textContent).toBe('Running without its settings');
+    expect(screen.getByTestId('failover-off-text').textContent).not.toMatch(/is off/);
   });
 
   it('says nothing of leftovers when Remove would change nothing, or the router cannot be asked', async () => {
@@ -433,7 +436,12 @@ describe('modes and manual failover', () => {
     const readsBefore = reads();
     // What a force does to running connections is said before the click (technician's walk: it cleared 3 unannounced).
     expect(within(card('wwan')).getByText('Use this link now').closest('button')!.getAttribute('title')).toMatch(/Connections through the uplink it leaves are cleared, so they start again on wwan/);
+    // From the click on, the metrics say they are from before: the router may move first (walk: 0.4 s unmarked).
+    let answerForce = () => {};
+    handlers['failover.force'] = (p) => new Promise((resolve) => (answerForce = () => resolve(status({ enabled: true, forced: (forced = String(p.wan)) }))));
     fireEvent.click(within(card('wwan')).getByText('Use this link now'));
+    await waitFor(() => expect(within(card('wan')).getByTestId('wan-facts').textContent).toMatch(/reading the router again/));
+    await act(async () => answerForce());
     expect((await screen.findByTestId('back-to-automatic')).getAttribute('title')).toMatch(/whatever Forced Refresh Streams says/);
     expect(within(card('wwan')).getByTestId('wan-forced')).toBeTruthy();
     // The default route moved: the cards' route metrics are read from the router again, and
@@ -442,6 +450,7 @@ describe('modes and manual failover', () => {
     expect(within(card('wan')).getByTestId('wan-facts').textContent).toMatch(/route metric \S+ \(reading the router again…\)/);
     await act(async () => answerRead());
     await waitFor(() => expect(within(card('wan')).getByTestId('wan-facts').textContent).not.toMatch(/reading the router again/));
+    handlers['failover.force'] = (p) => status({ enabled: true, forced: (forced = String(p.wan)) });
     fireEvent.click(screen.getByTestId('back-to-automatic'));
     await waitFor(() => expect(screen.queryByTestId('back-to-automatic')).toBeNull());
     expect(calls.filter((c) => c.method === 'failover.force').map((c) => c.params.wan)).toEqual(['wwan', 'auto']);

@@ -7,7 +7,7 @@ import type { PlatformId } from '../../../shared/model.ts';
 import { useFailoverStore, useRouterFailover, type FailoverSnapshot, type RouterFailover } from '../../stores/failover-store.ts';
 import { ApplyPanel, ErrorWithNextStep } from './apply-panel.tsx';
 import { FailoverEvents } from './failover-events.tsx';
-import { Leftovers } from './leftovers.tsx';
+import { Leftovers, useLeftovers } from './leftovers.tsx';
 import { PolicyOptions } from './policy-options.tsx';
 import { RemoveFailoverButton } from './remove-failover.tsx';
 import { TargetQualification } from './target-qualification.tsx';
@@ -53,7 +53,8 @@ export function FailoverTab({ routerId, cannotChange = null, rebootCaveat = null
   return <FailoverEditor routerId={routerId} state={state} snapshot={snapshot} rebootCaveat={rebootCaveat} />;
 }
 
-function Header({ routerId, state, snapshot }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot }) {
+/** `orphaned`: the router's agent moves traffic although its settings are gone (failover reads as off). */
+function Header({ routerId, state, snapshot, orphaned = false }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot; orphaned?: boolean }) {
   const { force } = useFailoverStore.getState();
   const status = state.status;
   // The router's own word first: during the confirm window it already runs the new policy.
@@ -64,8 +65,8 @@ function Header({ routerId, state, snapshot }: { routerId: string; state: Router
       <Group justify="space-between" wrap="wrap">
         <Group gap="sm">
           <Title order={3}>WAN failover</Title>
-          <Badge color={on ? 'teal' : 'gray'} variant="light" data-testid="failover-enabled">
-            {on ? (status?.mode === 'balance' ? 'On · load balance' : 'On · failover') : 'Off'}
+          <Badge color={on ? 'teal' : orphaned ? 'yellow' : 'gray'} variant="light" data-testid="failover-enabled">
+            {on ? (status?.mode === 'balance' ? 'On · load balance' : 'On · failover') : orphaned ? 'Running without its settings' : 'Off'}
           </Badge>
           {status?.pendingRevertAtMs != null && (
             <Badge color="yellow" variant="light" data-testid="failover-pending">
@@ -140,9 +141,13 @@ function FailoverEditor({ routerId, state, snapshot, rebootCaveat }: { routerId:
 
 function FailoverOff({ routerId, state, snapshot, cannotChange }: { routerId: string; state: RouterFailover; snapshot: FailoverSnapshot; cannotChange: string | null }) {
   const enable = useFailoverStore((s) => s.enable);
+  const leftovers = useLeftovers(routerId, state.phase.kind);
+  // Only Switchyard's own agent moves traffic on plain Linux: elsewhere the router's own engine (mwan3, kmwan) runs with failover off too.
+  const carrying = snapshot.platform === 'linux' ? (state.status?.wans.filter((w) => w.active).map((w) => w.wan) ?? []) : [];
+  const orphaned = leftovers.length > 0 && carrying.length > 0;
   return (
     <Stack data-testid="failover-tab" data-view="off">
-      <Header routerId={routerId} state={state} snapshot={snapshot} />
+      <Header routerId={routerId} state={state} snapshot={snapshot} orphaned={orphaned} />
       {state.phase.kind === 'removed' && (
         // Where the user lands after Remove: here, with what was put back and what comes next.
         <Alert color="teal" icon={<IconCircleCheck />} title="WAN failover removed" withCloseButton onClose={() => useFailoverStore.getState().dismiss(routerId)} data-testid="remove-result">
@@ -159,12 +164,13 @@ function FailoverOff({ routerId, state, snapshot, cannotChange }: { routerId: st
           </Stack>
         </Alert>
       )}
-      {/* Only Switchyard's own agent moves traffic on plain Linux: elsewhere the router's own engine (mwan3, kmwan) runs with failover off too. */}
-      <Leftovers routerId={routerId} checkKey={state.phase.kind} carrying={snapshot.platform === 'linux' ? (state.status?.wans.filter((w) => w.active).map((w) => w.wan) ?? []) : []} />
+      <Leftovers routerId={routerId} changes={leftovers} carrying={carrying} />
       <Card withBorder>
         <Stack gap="sm">
-          <Text>
-            WAN failover is off. Turn it on and the router switches to a backup uplink by itself when the main one fails — within seconds, and still when this computer is gone.
+          <Text data-testid="failover-off-text">
+            {orphaned
+              ? 'Enable WAN failover gives the running agent new settings, which you review first; Remove (above) takes it out instead.'
+              : 'WAN failover is off. Turn it on and the router switches to a backup uplink by itself when the main one fails — within seconds, and still when this computer is gone.'}
           </Text>
           {snapshot.candidates.length === 0 ? (
             <Text size="sm" c="dimmed">

@@ -9,10 +9,10 @@ import { api } from '../../api/api.ts';
 import { RemoveFailoverButton } from './remove-failover.tsx';
 
 /**
- * `checkKey`: asked again when it changes (after a remove, or a new read of the router).
- * `carrying`: the uplinks the router's status says carry traffic: an engine still runs.
+ * What Remove would still change on the router while failover reads as off: [] when nothing (or
+ * when the router cannot be asked). `checkKey`: asked again when it changes (after a remove).
  */
-export function Leftovers({ routerId, checkKey, carrying }: { routerId: string; checkKey: string; carrying: readonly string[] }) {
+export function useLeftovers(routerId: string, checkKey: string): readonly string[] {
   const [changes, setChanges] = useState<readonly string[]>([]);
   useEffect(() => {
     let current = true;
@@ -26,6 +26,11 @@ export function Leftovers({ routerId, checkKey, carrying }: { routerId: string; 
       current = false;
     };
   }, [routerId, checkKey]);
+  return changes;
+}
+
+/** `changes`: from useLeftovers. `carrying`: the uplinks the router's status says carry traffic: an engine still runs. */
+export function Leftovers({ routerId, changes, carrying }: { routerId: string; changes: readonly string[]; carrying: readonly string[] }) {
   if (changes.length === 0) return null;
   // Its settings file gone (a remove that stopped half-way, a hand edit) while the agent runs on.
   const running = carrying.length > 0;
@@ -42,7 +47,7 @@ export function Leftovers({ routerId, checkKey, carrying }: { routerId: string; 
             <List.Item key={c}>{c}</List.Item>
           ))}
         </List>
-        <Text size="sm">Remove takes out only what Switchyard changed and puts back what the router had before; you see the plan and the router’s own diff first.</Text>
+        <Text size="sm">Remove takes out only what Switchyard changed and puts back what the router had before; you see its plan first.</Text>
         <RemoveFailoverButton routerId={routerId} />
       </Stack>
     </Alert>

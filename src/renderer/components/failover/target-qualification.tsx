@@ -35,7 +35,7 @@ export function TargetQualification(props: { routerId: string; platform: Platfor
         <Group justify="space-between" align="baseline">
           <Title order={4}>Targets</Title>
           <Text size="sm" c="dimmed">
-            Tested from the router, through each uplink, before you apply.
+            Tested from the router before you apply: through each uplink that has a route of its own yet (each result says which way it went).
           </Text>
         </Group>
         <Group align="flex-end">

@@ -55,6 +55,19 @@ describe('the Monitoring tab', () => {
     expect(fake.calls.some((c) => c.method === 'monitor.stop')).toBe(false);
   });
 
+  it("says what its own probes cost on a metered uplink it probes, and not on one whose probe does not run (technician's walk)", async () => {
+    renderTab();
+    await screen.findAllByTestId('uplink-monitor');
+    // wwan (cellular) failed to start its probe: nothing sent, nothing to warn about.
+    expect(screen.queryByTestId('monitor-metered-cost')).toBeNull();
+    cleanup();
+    useMonitoringStore.setState({ routers: {} });
+    const running = monitorStatus();
+    fake.handlers['monitor.start'] = () => ({ ...running, uplinks: running.uplinks.map((u) => ({ ...u, state: 'running' as const, message: null })) });
+    renderTab();
+    expect((await screen.findByTestId('monitor-metered-cost')).textContent).toBe("wwan is metered: these probes cost about 15 MB a day on its bill while Switchyard runs, on top of the failover's own.");
+  });
+
   it('switches the window with the 5 min, 1 h and 24 h buttons', async () => {
     renderTab();
     await screen.findAllByTestId('uplink-monitor');

@@ -8,6 +8,7 @@ import { memo, useEffect, useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { MonitorStatus } from '../../../shared/api/monitor-schemas.ts';
 import type { ApiError } from '../../../shared/errors.ts';
+import { isMetered } from '../../../shared/failover-presets.ts';
 import type { WanKind } from '../../../shared/model.ts';
 import { useNavigationStore } from '../../stores/navigation-store.ts';
 import { emptyRouterMonitoring, monitorWindows, uplinkOrder, useMonitoringStore, type MonitorWindow, type RouterMonitoring } from '../../stores/monitoring-store.ts';
@@ -80,7 +81,7 @@ export function MonitoringTab({ routerId, kinds = {} }: { routerId: string; kind
         </Group>
         <WindowButtons routerId={routerId} value={state.window} busy={state.history === 'loading'} />
       </Group>
-      <RouterLine status={state.status} />
+      <RouterLine status={state.status} metered={Object.entries(kinds).flatMap(([wan, kind]) => (isMetered(kind) ? [wan] : [])).join(',')} />
       <Body routerId={routerId} state={state} wans={wans} kinds={kinds} timeWindow={timeWindow} width={width} />
     </Stack>
   );
@@ -175,16 +176,27 @@ const WindowButtons = memo(function WindowButtons({ routerId, value, busy }: { r
   );
 });
 
-/** Router-wide facts: where throughput comes from and why, and the failover engine's status poll. */
-const RouterLine = memo(function RouterLine({ status }: { status: MonitorStatus | null }) {
+/**
+ * Router-wide facts: whose probes the charts show, what they cost on metered uplinks, where
+ * throughput comes from and why, and the failover engine's status poll. `metered`: the metered
+ * uplinks' names, comma-separated (a string, so the memo holds while nothing changes).
+ */
+const RouterLine = memo(function RouterLine({ status, metered }: { status: MonitorStatus | null; metered: string }) {
   if (!status) return null;
   const standingBy = status.uplinks.filter((u) => u.state === 'standby').map((u) => u.wan);
+  const meteredProbed = status.running ? status.uplinks.filter((u) => u.state === 'running' && metered.split(',').includes(u.wan)).map((u) => u.wan) : [];
   return (
     <Stack gap={2} data-testid="monitor-status">
       <Text size="xs" c="dimmed">
-        {status.running ? `These charts: Switchyard probes every second${standingBy.length ? ` (not ${standingBy.join(' or ')}: standing by)` : ''}; the router's failover decides on probes of its own, not charted here` : 'Switchyard is not probing'} · {throughputSourceLabel(status.throughputSource)}
+        {status.running ? `These charts: Switchyard probes every second${standingBy.length ? ` (not ${standingBy.join(' or ')}: standing by)` : ''}; the router's failover, when on, decides on probes of its own, not charted here` : 'Switchyard is not probing'} · {throughputSourceLabel(status.throughputSource)}
         {status.throughputNotes.length > 0 && ` (${status.throughputNotes.join('; ')})`}
       </Text>
+      {meteredProbed.length > 0 && (
+        // One echo a second (84 B out, 84 B back, ping's -i 0.95: src/main/core/monitor/router-monitor.ts) ≈ 15 MB a day.
+        <Text size="xs" c="yellow.8" data-testid="monitor-metered-cost">
+          {meteredProbed.join(' and ')} {meteredProbed.length === 1 ? 'is' : 'are'} metered: these probes cost about 15 MB a day on {meteredProbed.length === 1 ? 'its' : 'each'} bill while Switchyard runs, on top of the failover&apos;s own.
+        </Text>
+      )}
       {status.routerStatus && !status.routerStatus.ok && status.routerStatus.message && (
         <Text size="xs" c="yellow.8">
           Failover engine status: {status.routerStatus.message}
