@@ -301,6 +301,10 @@ describe('safe apply', () => {
     expect(slice().phase).toEqual({ kind: 'confirmed', verification });
     expect(slice().draft!.wans[0]!.name).toBe('wwan');
     expect(canApply(slice())).toBe(false);
+    // A later manual failover makes "Confirmed" history (technician's walk: it stayed up through it).
+    handlers['failover.force'] = () => status({ enabled: true, forced: 'wan' });
+    await store().force(id, 'wan');
+    expect(slice().phase).toEqual({ kind: 'idle' });
   });
 
   it('a confirmed draft that names the default flap dampening is not "unapplied" when the router reads it back without it', async () => {

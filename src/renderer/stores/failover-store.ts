@@ -479,7 +479,8 @@ export const useFailoverStore = create<FailoverState>()((set, get) => {
 
     async force(routerId, wan) {
       // From the click: the router may move the routes before its answer reaches this window.
-      patch(routerId, { forcing: wan, forceError: null, metricsStale: true });
+      // An earlier apply's outcome ("Confirmed") is history now: the Events tab keeps it.
+      patch(routerId, (state) => ({ forcing: wan, forceError: null, metricsStale: true, ...(['confirmed', 'reverted'].includes(state.phase.kind) && { phase: { kind: 'idle' } }) }));
       try {
         const status = await api.call('failover.force', { routerId, wan });
         patch(routerId, { status, forcing: null });
