@@ -1,7 +1,7 @@
 // What the agent does to a plain Linux router's routing, said before it happens: the apply plan
 // of a first enable lists the router's own default routes it takes out (into its snapshot) and
-// the routes, tables and rules it adds; a later apply, the ones it changes; the remove plan lists what goes and what comes back from
-// the snapshot. The agent's rules (resources/agent/switchyard-agent, routes_apply and
+// the routes, tables and rules it adds; a later apply's, the ones it changes; the remove plan
+// lists what goes and what comes back from the snapshot. The agent's rules (resources/agent/switchyard-agent, routes_apply and
 // snapshot_restore) are mirrored here from the policy and what the router holds now.
 import type { PlanChange } from '../../../../shared/failover-schemas.ts';
 import type { FailoverPolicy, Wan } from '../../../../shared/model.ts';
